@@ -1,0 +1,11 @@
+//! refrain: find the phrases a body of text keeps repeating, count them properly, follow them
+//! through time, and chart them.
+#![deny(missing_docs)]
+
+pub mod analysis;
+pub mod chart;
+pub mod collections;
+pub mod corpus;
+pub mod count;
+pub mod stats;
+pub mod table;

@@ -1,0 +1,1 @@
+//! Reading record files (Parquet) for the corpus reader, through Polars.

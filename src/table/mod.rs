@@ -1,0 +1,2 @@
+//! Tables: the only module that uses Polars.
+pub mod input;
