@@ -7,5 +7,6 @@ pub mod chart;
 pub mod collections;
 pub mod corpus;
 pub mod count;
+pub mod fsutil;
 pub mod stats;
 pub mod table;
