@@ -1,1 +1,138 @@
-//! analysis (under construction).
+//! Analysis: from cleaned text to words with ids, offsets and sentence boundaries.
+//!
+//! # Brief overview
+//!
+//! The [`Analyzer`] runs a fixed chain, in this order:
+//!
+//! 1. [`segment`]: UAX #29 sentences (joined across abbreviations such as "Mr." and "Dec.")
+//!    and words (joined across hyphens: "Kimilsungist-Kimjongilist"); offsets are byte ranges
+//!    into the cleaned document text and never change afterwards.
+//! 2. [`normalize`]: the *surface form*: NFKC, lower case, straight apostrophes.
+//! 3. [`vocab`]: the surface form is interned to an id in a per-worker [`LocalVocab`].
+//!
+//! Keys are made once per distinct surface form, when a local vocabulary is absorbed into the
+//! global [`Vocabulary`]: [`stem`] turns "policies" into the key "polici" (Snowball, chosen by
+//! `--lang`; Hangul is kept as written), and [`stopwords`] marks keys of stop words. Stop words
+//! are marked, never deleted: the counter needs them inside phrases ("the party and the
+//! revolution").
+
+pub mod abbrev;
+pub mod normalize;
+pub mod segment;
+pub mod stem;
+pub mod stopwords;
+pub mod vocab;
+
+pub use segment::{SegmentStats, Span};
+pub use stem::Language;
+pub use stopwords::StopWords;
+pub use vocab::{LocalVocab, Vocabulary};
+
+use crate::collections::{HashSet, new_set};
+
+/// How to analyse text.
+#[derive(Debug, Clone)]
+pub struct AnalyzerOptions {
+    /// Stemming language; `None` keeps surface forms as keys (`--lang none` or `--no-stem`).
+    pub stem: Option<Language>,
+    /// Stop words to mark.
+    pub stopwords: StopWords,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> Self {
+        AnalyzerOptions { stem: Some(Language::ENGLISH), stopwords: StopWords::english() }
+    }
+}
+
+/// Words of one or more documents, as the analyser appends them.
+#[derive(Debug, Default)]
+pub struct TokenBuf {
+    /// Local surface id of each word (see [`LocalVocab`]).
+    pub surface: Vec<u32>,
+    /// Byte range and sentence start of each word.
+    pub spans: Vec<Span>,
+    /// Sentence and overlong-word counts.
+    pub stats: SegmentStats,
+    norm: String,
+}
+
+/// The analysis chain built from [`AnalyzerOptions`]; shared by all worker threads.
+pub struct Analyzer {
+    keys: stem::KeyMaker,
+    stopwords: StopWords,
+}
+
+impl Analyzer {
+    /// Build the chain.
+    pub fn new(options: &AnalyzerOptions) -> Self {
+        Analyzer { keys: stem::KeyMaker::new(options.stem), stopwords: options.stopwords.clone() }
+    }
+
+    /// Append the words of `text` to `out`, interning their surface forms into `vocab`.
+    pub fn analyze(&self, text: &str, vocab: &mut LocalVocab, out: &mut TokenBuf) {
+        let first = out.spans.len();
+        segment::segment(text, 0, &mut out.spans, &mut out.stats);
+        let mut norm = std::mem::take(&mut out.norm);
+        for span in &out.spans[first..] {
+            normalize::surface_into(&text[span.start as usize..span.end as usize], &mut norm);
+            out.surface.push(vocab.intern(&norm));
+        }
+        out.norm = norm;
+    }
+
+    /// The key of a surface form.
+    pub fn key(&self, surface: &str) -> String {
+        self.keys.key(surface)
+    }
+
+    /// The surface form of a word as written (for matching user queries against the corpus).
+    pub fn surface(&self, word: &str) -> String {
+        let mut s = String::new();
+        normalize::surface_into(word, &mut s);
+        s
+    }
+
+    /// Keys of all stop words: a key is a stop word when a listed word has that key.
+    pub fn stop_keys(&self) -> HashSet<String> {
+        let mut keys = new_set();
+        for w in self.stopwords.iter() {
+            keys.insert(self.keys.key(w));
+        }
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surface_ids_keys_and_stops() {
+        let analyzer = Analyzer::new(&AnalyzerOptions::default());
+        let mut local = LocalVocab::new();
+        let mut buf = TokenBuf::default();
+        analyzer.analyze("The party's Policies. The parties’ policy!", &mut local, &mut buf);
+        assert_eq!(buf.surface, [0, 1, 2, 0, 3, 4]);
+        assert_eq!(buf.stats.sentences, 2);
+        let mut vocab = Vocabulary::new(&analyzer);
+        let global = vocab.absorb(&local, &analyzer);
+        let keys: Vec<_> = global.iter().map(|&s| vocab.key(vocab.key_of_surface(s))).collect();
+        assert_eq!(keys, ["the", "parti", "polici", "parti", "polici"]);
+        assert!(vocab.is_stop(vocab.find_key("the").unwrap()));
+        assert!(!vocab.is_stop(vocab.find_key("parti").unwrap()));
+        assert_eq!(vocab.surface(global[1]), "party's");
+    }
+
+    #[test]
+    fn absorbing_in_order_gives_first_appearance_ids() {
+        let analyzer = Analyzer::new(&AnalyzerOptions::default());
+        let (mut a, mut b) = (LocalVocab::new(), LocalVocab::new());
+        let mut buf = TokenBuf::default();
+        analyzer.analyze("red green", &mut a, &mut buf);
+        analyzer.analyze("blue red", &mut b, &mut buf);
+        let mut vocab = Vocabulary::new(&analyzer);
+        assert_eq!(vocab.absorb(&a, &analyzer), [0, 1]);
+        assert_eq!(vocab.absorb(&b, &analyzer), [2, 0]);
+    }
+}

@@ -1,0 +1,153 @@
+//! Interning words to integer ids: per-worker [`LocalVocab`]s, merged into one [`Vocabulary`].
+//!
+//! Workers analyse documents in parallel and intern surface forms into their own
+//! `LocalVocab`. The pipeline then absorbs the local vocabularies into the global one *in
+//! corpus order*, so global ids are the order of first appearance in the corpus, whatever the
+//! number of threads. Each distinct surface form is stemmed once, when it first enters the
+//! global vocabulary.
+
+use crate::collections::{HashMap, HashSet, new_map};
+
+use super::Analyzer;
+
+/// Surface forms interned by one worker, in order of first appearance.
+#[derive(Debug, Default)]
+pub struct LocalVocab {
+    map: HashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+}
+
+impl LocalVocab {
+    /// An empty vocabulary.
+    pub fn new() -> Self {
+        LocalVocab { map: new_map(), words: Vec::new() }
+    }
+
+    /// The id of `word`, adding it if new.
+    pub fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.map.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let boxed: Box<str> = word.into();
+        self.words.push(boxed.clone());
+        self.map.insert(boxed, id);
+        id
+    }
+
+    /// Number of distinct words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when no word was interned.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// The corpus-wide vocabulary: surface forms, their keys, and which keys are stop words.
+///
+/// Ids: a *surface id* names a lower-cased word as written ("policies"); a *key id* names its
+/// normalised key ("polici"), shared by all surface forms that stem alike.
+#[derive(Debug)]
+pub struct Vocabulary {
+    surface_map: HashMap<Box<str>, u32>,
+    surfaces: Vec<Box<str>>,
+    surface_key: Vec<u32>,
+    key_map: HashMap<Box<str>, u32>,
+    keys: Vec<Box<str>>,
+    key_stop: Vec<bool>,
+    stop_keys: HashSet<String>,
+}
+
+impl Vocabulary {
+    /// An empty vocabulary whose stop keys are those of `analyzer`.
+    pub fn new(analyzer: &Analyzer) -> Self {
+        Vocabulary {
+            surface_map: new_map(),
+            surfaces: Vec::new(),
+            surface_key: Vec::new(),
+            key_map: new_map(),
+            keys: Vec::new(),
+            key_stop: Vec::new(),
+            stop_keys: analyzer.stop_keys(),
+        }
+    }
+
+    /// Add a worker's words; returns the global surface id of each local id.
+    pub fn absorb(&mut self, local: &LocalVocab, analyzer: &Analyzer) -> Vec<u32> {
+        local.words.iter().map(|w| self.surface_id(w, analyzer)).collect()
+    }
+
+    fn surface_id(&mut self, word: &str, analyzer: &Analyzer) -> u32 {
+        if let Some(&id) = self.surface_map.get(word) {
+            return id;
+        }
+        let key = analyzer.key(word);
+        let key_id = self.key_id(key);
+        let id = self.surfaces.len() as u32;
+        let boxed: Box<str> = word.into();
+        self.surfaces.push(boxed.clone());
+        self.surface_map.insert(boxed, id);
+        self.surface_key.push(key_id);
+        id
+    }
+
+    fn key_id(&mut self, key: String) -> u32 {
+        if let Some(&id) = self.key_map.get(key.as_str()) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        self.key_stop.push(self.stop_keys.contains(&key));
+        let boxed: Box<str> = key.into();
+        self.keys.push(boxed.clone());
+        self.key_map.insert(boxed, id);
+        id
+    }
+
+    /// The surface form with this id.
+    pub fn surface(&self, id: u32) -> &str {
+        &self.surfaces[id as usize]
+    }
+
+    /// The key id of a surface id.
+    pub fn key_of_surface(&self, id: u32) -> u32 {
+        self.surface_key[id as usize]
+    }
+
+    /// The key string with this id.
+    pub fn key(&self, id: u32) -> &str {
+        &self.keys[id as usize]
+    }
+
+    /// Is this key a stop word (the key of a word in the stop list)?
+    pub fn is_stop(&self, key_id: u32) -> bool {
+        self.key_stop[key_id as usize]
+    }
+
+    /// The id of a key string, if the corpus has it.
+    pub fn find_key(&self, key: &str) -> Option<u32> {
+        self.key_map.get(key).copied()
+    }
+
+    /// The id of a surface form, if the corpus has it.
+    pub fn find_surface(&self, surface: &str) -> Option<u32> {
+        self.surface_map.get(surface).copied()
+    }
+
+    /// Number of distinct surface forms.
+    pub fn surface_count(&self) -> usize {
+        self.surfaces.len()
+    }
+
+    /// Number of distinct keys.
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Key id of every surface id, indexed by surface id.
+    pub fn surface_keys(&self) -> &[u32] {
+        &self.surface_key
+    }
+}
