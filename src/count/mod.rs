@@ -1,1 +1,18 @@
-//! count (under construction).
+//! Counting: n-grams of word keys, with document frequencies, dispersion and display forms.
+//!
+//! # Brief overview
+//!
+//! The input is a [`TokenIndex`] (the corpus as flat arrays of key and surface ids with
+//! sentence and document boundaries). [`count`] runs the level-wise counter of [`ngrams`]:
+//! parallel over fixed blocks of documents ([`blocks`]), exact pruning by `--min-count` and
+//! `--min-docs`, integer keys only. The result, [`NgramCounts`], holds for every surviving
+//! n-gram its count, documents, DP_norm ([`dispersion`]), display form and variant count;
+//! strings are made only later, for the rows that are written.
+
+pub mod blocks;
+pub mod dispersion;
+pub mod index;
+pub mod ngrams;
+
+pub use index::TokenIndex;
+pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
