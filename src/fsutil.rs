@@ -24,12 +24,26 @@ where
         ));
     }
     let mut tmp = tempfile::Builder::new().prefix(".refrain-").suffix(".tmp").tempfile_in(dir)?;
+    readable_by_all(tmp.as_file())?;
     {
         let mut buf = io::BufWriter::new(tmp.as_file_mut());
         fill(&mut buf)?;
         buf.flush()?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// tempfile creates files readable only by their owner (0600); outputs are ordinary files that
+/// others may read, so give them the mode a plain `File::create` would (0644 before umask).
+#[cfg(unix)]
+fn readable_by_all(file: &std::fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn readable_by_all(_file: &std::fs::File) -> io::Result<()> {
     Ok(())
 }
 
@@ -50,6 +64,17 @@ mod tests {
         write_bytes_atomic(&p, b"b\n").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"b\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_readable_by_others() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        write_bytes_atomic(&p, b"a\n").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o444, 0o444, "{mode:o}");
     }
 
     #[test]

@@ -4,9 +4,12 @@
 
 pub mod analysis;
 pub mod chart;
+pub mod cli;
 pub mod collections;
 pub mod corpus;
 pub mod count;
 pub mod fsutil;
+pub mod pipeline;
+pub mod progress;
 pub mod stats;
 pub mod table;

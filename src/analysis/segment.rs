@@ -91,23 +91,23 @@ impl HyphenJoiner {
     fn push(&mut self, at: usize, seg: &str) -> Option<(usize, usize)> {
         let end = at + seg.len();
         if is_word(seg) {
-            if let (Some((s, _)), Some(h)) = (self.pending, self.hyphen_end) {
-                if h == at {
-                    self.pending = Some((s, end));
-                    self.hyphen_end = None;
-                    return None;
-                }
+            if let (Some((s, _)), Some(h)) = (self.pending, self.hyphen_end)
+                && h == at
+            {
+                self.pending = Some((s, end));
+                self.hyphen_end = None;
+                return None;
             }
             self.hyphen_end = None;
             return self.pending.replace((at, end));
         }
-        if is_hyphen(seg) && self.hyphen_end.is_none() {
-            if let Some((_, e)) = self.pending {
-                if e == at {
-                    self.hyphen_end = Some(end);
-                    return None;
-                }
-            }
+        if is_hyphen(seg)
+            && self.hyphen_end.is_none()
+            && let Some((_, e)) = self.pending
+            && e == at
+        {
+            self.hyphen_end = Some(end);
+            return None;
         }
         self.hyphen_end = None;
         self.pending.take()
@@ -159,10 +159,11 @@ mod tests {
 
     #[test]
     fn hyphenated_compounds_are_one_word() {
-        let words: Vec<_> = seg("the Kimilsungist-Kimjongilist party, SEOUL-BASED radio, well- known")
-            .into_iter()
-            .map(|(w, _)| w)
-            .collect();
+        let words: Vec<_> =
+            seg("the Kimilsungist-Kimjongilist party, SEOUL-BASED radio, well- known")
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect();
         assert_eq!(
             words,
             ["the", "Kimilsungist-Kimjongilist", "party", "SEOUL-BASED", "radio", "well", "known"]
@@ -171,7 +172,10 @@ mod tests {
 
     #[test]
     fn abbreviations_do_not_end_sentences() {
-        assert_eq!(starts("Mr. Kim Jong Un said so. It was held from Dec. 21 to 23."), ["Mr", "It"]);
+        assert_eq!(
+            starts("Mr. Kim Jong Un said so. It was held from Dec. 21 to 23."),
+            ["Mr", "It"]
+        );
         assert_eq!(starts("He met the U.S. Congress. Then he left."), ["He", "Then"]);
         assert_eq!(starts("It ended. No. 1 was first."), ["It", "No"]);
     }
@@ -184,7 +188,8 @@ mod tests {
 
     #[test]
     fn hangul_and_punctuation() {
-        let words: Vec<_> = seg("우리는 창조와 건설로! 새해 1990년을 맞이합니다.").into_iter().collect();
+        let words: Vec<_> =
+            seg("우리는 창조와 건설로! 새해 1990년을 맞이합니다.").into_iter().collect();
         assert_eq!(
             words,
             [

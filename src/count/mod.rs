@@ -13,6 +13,8 @@ pub mod blocks;
 pub mod dispersion;
 pub mod index;
 pub mod ngrams;
+pub mod order;
 
 pub use index::TokenIndex;
 pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
+pub use order::{RowOrder, ordered_rows, ranks};

@@ -19,9 +19,9 @@ use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
+use super::TokenIndex;
 use super::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_keys};
 use super::dispersion::dp_norm;
-use super::TokenIndex;
 
 /// Which n-grams may start or end with a stop word (`--stopword-edges`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -152,25 +152,37 @@ pub fn count_in_blocks(
 ) -> NgramCounts {
     let blocks = blocks(index, block_words);
     let len = index.len();
-    let mut out = NgramCounts { levels: Vec::new(), words: len as u64, documents: index.doc_count() };
+    let mut out =
+        NgramCounts { levels: Vec::new(), words: len as u64, documents: index.doc_count() };
     let (mut cur, mut scur) = (vec![NONE; len], vec![NONE; len]);
     let (mut next, mut snext) = (vec![NONE; len], vec![NONE; len]);
+    let trace = std::env::var_os("REFRAIN_TRACE").is_some();
     for n in 1..=options.max_n {
+        let t0 = std::time::Instant::now();
         let cands = if n == 1 {
             count_keys(index, &blocks, |i| Some(index.keys[i] as u64), &mut next)
         } else {
             let key_at = |i: usize| extension(index, &cur, n, i);
             count_keys(index, &blocks, key_at, &mut next)
         };
+        let t1 = t0.elapsed();
+        let ncand = cands.len();
         let pending = survivors(n, &cands, options, out.levels.last());
         drop(cands);
         renumber(&mut next, &pending.survivor_of);
+        let t2 = t0.elapsed();
         let surfaces = count_surfaces(index, &blocks, n, &next, &scur, &mut snext);
+        let t3 = t0.elapsed();
         let mut level = pending.finish(surfaces, &snext, &next);
         level.emitted = emitted(&level, n, options, facts.key_stop);
+        let t4 = t0.elapsed();
         level.dp = dp_norm(index, &next, &level.count, &level.emitted);
+        let t5 = t0.elapsed();
         out.levels.push(level);
         choose_display(&mut out, n, facts.surface_rank);
+        if trace {
+            eprintln!("TRACE n={n} cands={ncand} keys {t1:?} surv {t2:?} surf {t3:?} owner {t4:?} dp {t5:?} display {:?}", t0.elapsed());
+        }
         if options.keep_positions {
             out.levels[n - 1].positions = Some(next.clone());
         }
@@ -222,11 +234,11 @@ impl Pending {
 fn survivors(n: usize, c: &Candidates, o: &CountOptions, below: Option<&Level>) -> Pending {
     let mut level = Level { n, ..Default::default() };
     let mut survivor_of = vec![NONE; c.len()];
-    for j in 0..c.len() {
+    for (j, survivor) in survivor_of.iter_mut().enumerate() {
         if c.count[j] < o.min_count || c.docs[j] < o.min_docs {
             continue;
         }
-        survivor_of[j] = level.count.len() as u32;
+        *survivor = level.count.len() as u32;
         let (prefix, last) = if n == 1 { (NONE, c.keys[j] as u32) } else { split(c.keys[j]) };
         level.first.push(below.map_or(last, |b| b.first[prefix as usize]));
         level.prefix.push(prefix);
@@ -348,9 +360,9 @@ impl NgramCounts {
 
     /// Every reported n-gram as (n, id), level by level.
     pub fn reported(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
-        self.levels.iter().flat_map(|l| {
-            (0..l.len()).filter(|&j| l.emitted[j]).map(move |j| (l.n, j as u32))
-        })
+        self.levels
+            .iter()
+            .flat_map(|l| (0..l.len()).filter(|&j| l.emitted[j]).map(move |j| (l.n, j as u32)))
     }
 
     /// The surface variants of n-gram `id` at level `n`: (surface n-gram id, count), most
@@ -381,9 +393,9 @@ mod tests {
     fn index_of(corpus: &Corpus) -> TokenIndex {
         let mut idx = TokenIndex::new();
         for doc in corpus {
-            let words = doc.iter().flat_map(|sent| {
-                sent.iter().enumerate().map(|(i, &s)| (s / 2, s, i == 0))
-            });
+            let words = doc
+                .iter()
+                .flat_map(|sent| sent.iter().enumerate().map(|(i, &s)| (s / 2, s, i == 0)));
             idx.push_doc(words);
         }
         idx
@@ -444,7 +456,10 @@ mod tests {
             let count: u32 = forms.values().sum();
             let ndocs = docs[&key].len() as u32;
             let edge_stop = key[0] == 0 || key[key.len() - 1] == 0;
-            if count < o.min_count || ndocs < o.min_docs || (o.edges == EdgePolicy::Drop && edge_stop) {
+            if count < o.min_count
+                || ndocs < o.min_docs
+                || (o.edges == EdgePolicy::Drop && edge_stop)
+            {
                 continue;
             }
             // Most frequent form; BTreeMap order makes the first maximum the smallest.

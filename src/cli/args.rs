@@ -1,0 +1,236 @@
+//! Command-line definitions (clap derive). Doc comments are the help texts; no logic here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::table::Format;
+
+/// Find the phrases a body of text keeps repeating, count them properly, follow them through
+/// time, and chart them.
+///
+/// PATH is a file or a folder (read recursively, in sorted order), `-` for stdin; with no PATH
+/// the bundled sample (a KCNA article) is analysed. Formats: .txt .md .html .htm .json .jsonl
+/// .ndjson .csv .tsv .parquet, and .gz of any of them.
+///
+/// Exit status: 0 on success (unreadable or malformed inputs are skipped, reported on stderr
+/// and counted in the run summary); 2 on an error (unknown option, missing PATH, output that
+/// cannot be written).
+#[derive(Debug, Parser)]
+#[command(name = "refrain", version, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Worker threads (default: all cores). Output is identical for any number.
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bars and no run summary on stderr (errors and warnings still appear).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Report every input problem on stderr, not only the first ten.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Frequency table of terms and n-grams: how often, how widely, how evenly.
+    #[command(after_long_help = freq_columns())]
+    Freq(FreqArgs),
+}
+
+fn freq_columns() -> String {
+    format!(
+        "Output columns:\n{}\nRows are sorted by --sort, ties by key. Counts below about 5 are noisy.",
+        crate::table::schema::help_list(crate::table::schema::FREQ)
+    )
+}
+
+/// Options of `refrain freq`.
+#[derive(Debug, Args)]
+pub struct FreqArgs {
+    /// Corpus selection and analysis.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// What to count.
+    #[command(flatten)]
+    pub count: CountArgs,
+    /// Where and how to write the table.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Sort order of the rows.
+    #[arg(long, value_enum, default_value_t = SortBy::Count, help_heading = "Output")]
+    pub sort: SortBy,
+}
+
+/// Reading and analysing the corpus.
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// Files or folders to read; `-` reads stdin; none reads the bundled sample.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Record field holding the text [default: text, content, body, story_text, …].
+    #[arg(long, value_name = "FIELD", help_heading = "Input")]
+    pub text_field: Option<String>,
+    /// Record field holding the title [default: title, headline].
+    #[arg(long, value_name = "FIELD", help_heading = "Input")]
+    pub title_field: Option<String>,
+    /// Record field holding the date [default: date, date_str, published, …].
+    #[arg(long, value_name = "FIELD", help_heading = "Input")]
+    pub date_field: Option<String>,
+    /// Record field holding the document id [default: id, else file name and record number].
+    #[arg(long, value_name = "FIELD", help_heading = "Input")]
+    pub id_field: Option<String>,
+    /// Text cleaning: `auto` applies KCNA cleaning (datelines, end marks, footers) where a KCNA
+    /// dateline is seen.
+    #[arg(long, value_enum, default_value_t = CleanArg::Auto, help_heading = "Input")]
+    pub clean: CleanArg,
+    /// Keep only documents detected to be in this language (ISO 639-1 code, e.g. `en`);
+    /// skipped documents are counted in the summary.
+    #[arg(long, value_name = "CODE", help_heading = "Input")]
+    pub only_lang: Option<String>,
+    /// Stemming language (any Snowball language: english, french, german, russian, spanish, …)
+    /// or `none`. Text in scripts without a stemmer (Hangul) is counted unstemmed.
+    #[arg(long, value_name = "LANG", default_value = "english", help_heading = "Analysis")]
+    pub lang: String,
+    /// Count surface forms instead of stems.
+    #[arg(long, help_heading = "Analysis")]
+    pub no_stem: bool,
+    /// Stop words to mark: `english` (the Snowball list), `none`, or a file with one word per
+    /// line.
+    #[arg(long, value_name = "LIST", default_value = "english", help_heading = "Analysis")]
+    pub stopwords: String,
+}
+
+/// What to count.
+#[derive(Debug, Args)]
+pub struct CountArgs {
+    /// N-gram lengths: `A..B` or `N` (1 ≤ A ≤ B ≤ 8).
+    #[arg(short = 'n', long = "ngrams", value_name = "A..B", default_value = "1", value_parser = parse_range)]
+    pub ngrams: (usize, usize),
+    /// Keep n-grams occurring at least this many times.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Filters")]
+    pub min_count: u32,
+    /// Keep n-grams found in at least this many documents.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Filters")]
+    pub min_docs: u32,
+    /// N-grams that start or end with a stop word: `drop` them (stop words then vanish from
+    /// 1-gram lists) or `keep` them.
+    #[arg(long, value_enum, default_value_t = EdgesArg::Drop, help_heading = "Filters")]
+    pub stopword_edges: EdgesArg,
+}
+
+/// Where and how to write a table.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format [default: from the -o extension, else table].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<Format>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Keep only the first N rows.
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    pub top: Option<usize>,
+}
+
+/// `--clean`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CleanArg {
+    /// KCNA cleaning where a KCNA dateline is seen, generic cleaning elsewhere.
+    Auto,
+    /// KCNA cleaning everywhere.
+    Kcna,
+    /// No cleaning beyond decoding.
+    None,
+}
+
+/// `--stopword-edges`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EdgesArg {
+    /// Drop n-grams that start or end with a stop word.
+    Drop,
+    /// Keep them.
+    Keep,
+}
+
+/// `--sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortBy {
+    /// Most frequent first.
+    Count,
+    /// Found in most documents first.
+    Docs,
+    /// Most evenly dispersed (lowest DP) first.
+    Dp,
+    /// Alphabetical by phrase.
+    Phrase,
+}
+
+/// Parse `A..B`, `A..=B` or `N` into an inclusive range of n-gram lengths.
+pub fn parse_range(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = match s.split_once("..") {
+        Some((a, b)) => (a, b.trim_start_matches('=')),
+        None => (s, s),
+    };
+    let num = |t: &str| t.trim().parse::<usize>().map_err(|_| format!("`{s}` is not N or A..B"));
+    let (a, b) = (num(a)?, num(b)?);
+    if a < 1 || b > 8 || a > b {
+        return Err(format!("`{s}`: lengths must satisfy 1 ≤ A ≤ B ≤ 8"));
+    }
+    Ok((a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("1..3"), Ok((1, 3)));
+        assert_eq!(parse_range("2..=5"), Ok((2, 5)));
+        assert_eq!(parse_range("4"), Ok((4, 4)));
+        assert!(parse_range("0..2").is_err());
+        assert!(parse_range("3..2").is_err());
+        assert!(parse_range("1..9").is_err());
+        assert!(parse_range("x").is_err());
+    }
+
+    #[test]
+    fn freq_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "refrain",
+            "freq",
+            "-n",
+            "2..5",
+            "--min-count",
+            "5",
+            "--min-docs",
+            "3",
+            "-o",
+            "x.csv",
+            "--no-stem",
+            "a",
+            "b",
+        ])
+        .unwrap();
+        let Command::Freq(f) = cli.command;
+        assert_eq!(f.count.ngrams, (2, 5));
+        assert_eq!((f.count.min_count, f.count.min_docs), (5, 3));
+        assert!(f.corpus.no_stem);
+        assert_eq!(f.corpus.paths.len(), 2);
+    }
+
+    #[test]
+    fn unknown_option_fails() {
+        assert!(Cli::try_parse_from(["refrain", "freq", "--bogus"]).is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,118 @@
+//! `refrain freq`: the frequency table of terms and n-grams.
+
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::args::{FreqArgs, SortBy};
+use super::{Context, settings, summary};
+use crate::count::{self, NgramCounts, RowOrder, VocabFacts};
+use crate::pipeline::AnalyzedCorpus;
+use crate::table::{self, Frame, Table, Values};
+
+/// Run `freq`.
+pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
+    let dest = settings::destination(&args.output)?;
+    let options = settings::pipeline(&args.corpus)?;
+    let count_options = settings::count(&args.count);
+    let corpus = ctx.read(&args.corpus.paths, &options)?;
+    let started = Instant::now();
+    let ranked = RankedCounts::new(&corpus, &count_options);
+    ctx.note(&summary::counting(
+        &ranked.counts,
+        count_options.min_n,
+        started.elapsed().as_secs_f64(),
+    ));
+    let t = Instant::now();
+    let rows = ranked.rows(row_order(args.sort), dest.top);
+    let t1 = t.elapsed();
+    let frame = Frame::from_table(freq_table(&corpus, &ranked.counts, &rows))?;
+    let t2 = t.elapsed();
+    table::write(&frame, dest.format, &dest.output)?;
+    eprintln!("TIMING order {t1:?} table+frame {t2:?} write {:?}", t.elapsed());
+    Ok(())
+}
+
+/// Counts together with the word ranks that order their rows.
+pub struct RankedCounts {
+    /// The counts.
+    pub counts: NgramCounts,
+    /// Rank of each key id in byte order.
+    pub key_rank: Vec<u32>,
+    /// Rank of each surface id in byte order.
+    pub surface_rank: Vec<u32>,
+}
+
+impl RankedCounts {
+    /// Count `corpus` as `options` say.
+    pub fn new(corpus: &AnalyzedCorpus, options: &count::CountOptions) -> Self {
+        let vocab = &corpus.vocab;
+        let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
+        let surface_rank = count::ranks(vocab.surface_count(), |s| vocab.surface(s));
+        let key_rank = count::ranks(vocab.key_count(), |k| vocab.key(k));
+        let facts = VocabFacts { key_stop: &key_stop, surface_rank: &surface_rank };
+        let counts = count::count(&corpus.index, &facts, options);
+        RankedCounts { counts, key_rank, surface_rank }
+    }
+
+    /// Reported rows in `order`, at most `limit`.
+    pub fn rows(&self, order: RowOrder, limit: Option<usize>) -> Vec<(usize, u32)> {
+        count::ordered_rows(&self.counts, order, &self.key_rank, &self.surface_rank, limit)
+    }
+}
+
+/// The row order for `--sort`; ties always fall back to the key.
+pub fn row_order(by: SortBy) -> RowOrder {
+    match by {
+        SortBy::Count => RowOrder::Count,
+        SortBy::Docs => RowOrder::Docs,
+        SortBy::Dp => RowOrder::Dp,
+        SortBy::Phrase => RowOrder::Phrase,
+    }
+}
+
+/// The freq table (columns in `table::schema::FREQ` order) for `rows`, in their order.
+pub fn freq_table(corpus: &AnalyzedCorpus, counts: &NgramCounts, rows: &[(usize, u32)]) -> Table {
+    let vocab = &corpus.vocab;
+    let words = counts.words.max(1) as f64;
+    let documents = counts.documents.max(1) as f64;
+    let mut phrase = Vec::with_capacity(rows.len());
+    let mut key = Vec::with_capacity(rows.len());
+    let (mut n, mut count, mut pm, mut docs, mut share, mut dp, mut variants) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for &(len, id) in rows {
+        let level = &counts.levels[len - 1];
+        let j = id as usize;
+        phrase.push(join(counts.display_words(len, id).iter().map(|&s| vocab.surface(s))));
+        key.push(join(counts.key_words(len, id).iter().map(|&k| vocab.key(k))));
+        n.push(len as i64);
+        count.push(level.count[j] as i64);
+        pm.push(level.count[j] as f64 / words * 1e6);
+        docs.push(level.docs[j] as i64);
+        share.push(level.docs[j] as f64 / documents);
+        dp.push(level.dp[j]);
+        variants.push(level.variants[j] as i64);
+    }
+    Table::new()
+        .with("phrase", Values::Str(phrase))
+        .with("key", Values::Str(key))
+        .with("n", Values::Int(n))
+        .with("count", Values::Int(count))
+        .with("per_million", Values::Float(pm))
+        .with("docs", Values::Int(docs))
+        .with("doc_share", Values::Float(share))
+        .with("dp", Values::Float(dp))
+        .with("variants", Values::Int(variants))
+}
+
+/// Join words with single spaces.
+pub fn join<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}

@@ -1,0 +1,53 @@
+//! The command-line interface: argument definitions ([`args`]), their resolution into
+//! library settings ([`settings`]), the run summary ([`summary`]) and one thin module per
+//! command. Commands never touch Polars or Plotters; they call `table` and `chart`.
+
+pub mod args;
+pub mod freq;
+pub mod settings;
+pub mod summary;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::pipeline::{self, AnalyzedCorpus, PipelineOptions};
+pub use args::Cli;
+
+/// What every command shares: verbosity.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// No summary on stderr.
+    pub quiet: bool,
+    /// List every input problem.
+    pub verbose: bool,
+}
+
+impl Context {
+    /// Read and analyse a corpus, printing problems and the reading summary.
+    pub fn read(&self, paths: &[PathBuf], options: &PipelineOptions) -> Result<AnalyzedCorpus> {
+        let corpus = pipeline::run(paths, options)?;
+        summary::problems(&corpus.summary.problems, self.verbose);
+        self.note(&summary::reading(&corpus.summary));
+        Ok(corpus)
+    }
+
+    /// Print summary lines unless quiet.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            summary::print(text);
+        }
+    }
+}
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
+    }
+    crate::progress::set_enabled(!cli.quiet);
+    let ctx = Context { quiet: cli.quiet, verbose: cli.verbose };
+    match &cli.command {
+        args::Command::Freq(a) => freq::run(a, &ctx),
+    }
+}

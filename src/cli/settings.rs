@@ -1,0 +1,129 @@
+//! Turning parsed arguments into validated settings for the library (the second phase of
+//! argument processing: every check that needs more than clap happens here, once).
+
+use anyhow::{Context, Result, bail};
+
+use super::args::{CleanArg, CorpusArgs, CountArgs, EdgesArg, OutputArgs};
+use crate::analysis::{AnalyzerOptions, Language, StopWords};
+use crate::corpus::{CleanMode, ReadOptions};
+use crate::count::{CountOptions, EdgePolicy};
+use crate::pipeline::PipelineOptions;
+use crate::table::{Format, Output};
+
+/// Pipeline options from the corpus arguments.
+pub fn pipeline(args: &CorpusArgs) -> Result<PipelineOptions> {
+    let read = ReadOptions {
+        text_field: args.text_field.clone(),
+        title_field: args.title_field.clone(),
+        date_field: args.date_field.clone(),
+        id_field: args.id_field.clone(),
+        clean: match args.clean {
+            CleanArg::Auto => CleanMode::Auto,
+            CleanArg::Kcna => CleanMode::Kcna,
+            CleanArg::None => CleanMode::None,
+        },
+    };
+    let language = match args.lang.to_ascii_lowercase().as_str() {
+        "none" => None,
+        other => Some(other.parse::<Language>().map_err(anyhow::Error::msg).context("--lang")?),
+    };
+    let stopwords = match args.stopwords.as_str() {
+        "auto" if language == Some(Language::ENGLISH) => StopWords::english(),
+        "auto" | "none" => StopWords::none(),
+        "english" => StopWords::english(),
+        path => StopWords::from_file(path.as_ref())
+            .with_context(|| format!("reading the stop-word list `{path}`"))?,
+    };
+    let only_lang = args.only_lang.as_ref().map(|l| l.to_ascii_lowercase());
+    if let Some(l) = &only_lang
+        && (l.len() != 2 || !l.bytes().all(|b| b.is_ascii_lowercase()))
+    {
+        bail!("--only-lang expects a two-letter ISO 639-1 code such as `en`, not `{l}`");
+    }
+    let stem = if args.no_stem { None } else { language };
+    Ok(PipelineOptions {
+        read,
+        analyzer: AnalyzerOptions { stem, stopwords },
+        only_lang,
+        keep_text: false,
+        keep_spans: false,
+    })
+}
+
+/// Counting options from the count arguments.
+pub fn count(args: &CountArgs) -> CountOptions {
+    CountOptions {
+        min_n: args.ngrams.0,
+        max_n: args.ngrams.1,
+        min_count: args.min_count.max(1),
+        min_docs: args.min_docs.max(1),
+        edges: match args.stopword_edges {
+            EdgesArg::Drop => EdgePolicy::Drop,
+            EdgesArg::Keep => EdgePolicy::Keep,
+        },
+        keep_positions: false,
+    }
+}
+
+/// Where a table goes and in which format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// Format of the table.
+    pub format: Format,
+    /// stdout or a file.
+    pub output: Output,
+    /// Row limit.
+    pub top: Option<usize>,
+}
+
+/// Resolve `--format`, `-o` and `--top`. The format comes from `--format`, else from the
+/// extension of `-o`, else it is the terminal table.
+pub fn destination(args: &OutputArgs) -> Result<Destination> {
+    let format = match (&args.format, &args.output) {
+        (Some(f), _) => *f,
+        (None, Some(path)) => Format::from_path(path).with_context(|| {
+            format!(
+                "cannot tell the format of `{}` from its extension; add --format",
+                path.display()
+            )
+        })?,
+        (None, None) => Format::Table,
+    };
+    if let Some(path) = &args.output {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+            bail!("cannot write `{}`: folder `{}` does not exist", path.display(), dir.display());
+        }
+    }
+    let output = args.output.clone().map_or(Output::Stdout, Output::File);
+    Ok(Destination { format, output, top: args.top })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn out(format: Option<Format>, path: Option<&str>) -> OutputArgs {
+        OutputArgs { format, output: path.map(PathBuf::from), top: None }
+    }
+
+    #[test]
+    fn format_from_flag_extension_or_default() {
+        assert_eq!(destination(&out(None, None)).unwrap().format, Format::Table);
+        assert_eq!(destination(&out(None, Some("t.parquet"))).unwrap().format, Format::Parquet);
+        assert_eq!(
+            destination(&out(Some(Format::Json), Some("t.csv"))).unwrap().format,
+            Format::Json
+        );
+        let e = destination(&out(None, Some("t.xlsx"))).unwrap_err().to_string();
+        assert!(e.contains("t.xlsx") && e.contains("--format"), "{e}");
+    }
+
+    #[test]
+    fn missing_output_folder_is_an_error() {
+        let e = destination(&out(None, Some("/nonexistent-dir-xyz/t.csv"))).unwrap_err();
+        assert!(e.to_string().contains("/nonexistent-dir-xyz"), "{e}");
+    }
+}

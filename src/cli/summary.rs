@@ -1,0 +1,123 @@
+//! The run summary on stderr: what was read, what was skipped and why, what was counted.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::corpus::{Action, Problem};
+use crate::count::NgramCounts;
+use crate::pipeline::Summary;
+
+/// How many problems are printed one by one before only counts are given (without -v).
+const SHOWN_PROBLEMS: usize = 10;
+
+/// Print the input problems: each (up to ten, or all with `verbose`), then counts by kind.
+pub fn problems(problems: &[Problem], verbose: bool) {
+    let shown = if verbose { problems.len() } else { SHOWN_PROBLEMS.min(problems.len()) };
+    for p in &problems[..shown] {
+        eprintln!("refrain: warning: {p}");
+    }
+    if shown < problems.len() {
+        eprintln!("refrain: … {} more problems (-v lists them all)", problems.len() - shown);
+    }
+}
+
+/// Format a number with thousands separators.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The summary lines of the reading stage.
+pub fn reading(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "read {} inputs: {} documents, {} words in {} sentences ({:.2} s)",
+        thousands(s.inputs as u64),
+        thousands(s.documents as u64),
+        thousands(s.words),
+        thousands(s.sentences),
+        s.elapsed.as_secs_f64()
+    );
+    if !s.skipped_language.is_empty() {
+        let total: usize = s.skipped_language.values().sum();
+        let by: Vec<String> = s
+            .skipped_language
+            .iter()
+            .map(|(l, n)| format!("{l} {}", thousands(*n as u64)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "skipped {} documents in other languages ({})",
+            thousands(total as u64),
+            by.join(", ")
+        );
+    }
+    let mut by_kind: BTreeMap<(&str, Action), usize> = BTreeMap::new();
+    for p in &s.problems {
+        *by_kind.entry((p.kind, p.action)).or_default() += 1;
+    }
+    for ((kind, action), n) in by_kind {
+        let what = match action {
+            Action::Skipped => "skipped",
+            Action::Repaired => "repaired",
+        };
+        let _ = writeln!(out, "{what} {}: {kind}", thousands(n as u64));
+    }
+    if s.documents_without_words > 0 {
+        let _ = writeln!(
+            out,
+            "{} documents hold no words",
+            thousands(s.documents_without_words as u64)
+        );
+    }
+    if s.overlong_words > 0 {
+        let _ =
+            writeln!(out, "left out {} words longer than 100 bytes", thousands(s.overlong_words));
+    }
+    if s.undated > 0 && s.undated < s.documents {
+        let _ = writeln!(out, "{} documents have no date", thousands(s.undated as u64));
+    }
+    out
+}
+
+/// The summary line of the counting stage: distinct n-grams kept per n.
+pub fn counting(c: &NgramCounts, min_n: usize, seconds: f64) -> String {
+    let per_n: Vec<String> = c
+        .levels
+        .iter()
+        .filter(|l| l.n >= min_n)
+        .map(|l| {
+            let reported = l.emitted.iter().filter(|&&e| e).count();
+            format!("{}-grams {}", l.n, thousands(reported as u64))
+        })
+        .collect();
+    format!("counted distinct keys: {} ({seconds:.2} s)\n", per_n.join(", "))
+}
+
+/// Print summary text line by line with the `refrain:` prefix.
+pub fn print(text: &str) {
+    for line in text.lines() {
+        eprintln!("refrain: {line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

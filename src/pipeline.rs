@@ -1,0 +1,278 @@
+//! The pipeline: read the corpus, skip documents in other languages, analyse, and index, in one
+//! pass over the input.
+//!
+//! # Brief overview
+//!
+//! Inputs are read in batches; the files of a batch are read and cleaned in parallel
+//! ([`crate::corpus`]), then their documents are cut into chunks of about [`CHUNK_BYTES`] of
+//! text that are analysed in parallel ([`crate::analysis`]), each into its own local
+//! vocabulary. Chunks are absorbed into the global [`Vocabulary`] and the [`TokenIndex`] in
+//! corpus order, so ids, and everything computed from them, do not depend on the number of
+//! threads. Document texts are dropped after analysis unless a command needs them (kwic,
+//! report), so memory holds integer arrays, not the corpus.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::analysis::{Analyzer, AnalyzerOptions, LocalVocab, TokenBuf, Vocabulary};
+use crate::corpus::{self, Document, Input, Problem, ReadOptions};
+use crate::count::TokenIndex;
+use crate::progress::Progress;
+
+/// Documents are analysed in chunks of about this much text (bytes): big enough that a
+/// chunk's local vocabulary saves most global lookups, small enough to balance threads.
+pub const CHUNK_BYTES: usize = 1 << 19;
+
+/// Files are read in batches of at most this many, to bound the text held at once.
+const BATCH_FILES: usize = 256;
+
+/// What the pipeline does.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineOptions {
+    /// How to read and clean inputs.
+    pub read: ReadOptions,
+    /// How to analyse text.
+    pub analyzer: AnalyzerOptions,
+    /// Keep only documents detected to be in this language (ISO 639-1 code, e.g. `en`).
+    pub only_lang: Option<String>,
+    /// Keep document texts after analysis (for contexts).
+    pub keep_text: bool,
+    /// Keep the byte range of every word (for contexts).
+    pub keep_spans: bool,
+}
+
+/// What happened during the run, for the summary on stderr and the report manifest.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Inputs read (files, stdin, the sample).
+    pub inputs: usize,
+    /// Documents the readers produced.
+    pub documents_read: usize,
+    /// Documents analysed (read minus those skipped for their language).
+    pub documents: usize,
+    /// Documents skipped by `--only-lang`, by detected language.
+    pub skipped_language: BTreeMap<String, usize>,
+    /// Analysed documents that hold no word.
+    pub documents_without_words: usize,
+    /// Analysed documents without a date.
+    pub undated: usize,
+    /// Problems found while reading, in input order.
+    pub problems: Vec<Problem>,
+    /// Word tokens.
+    pub words: u64,
+    /// Sentences holding at least one word.
+    pub sentences: u64,
+    /// Words left out for being longer than the segmenter's limit.
+    pub overlong_words: u64,
+    /// Time spent reading and analysing.
+    pub elapsed: Duration,
+}
+
+/// The analysed corpus: document metadata, the token index and the vocabulary.
+pub struct AnalyzedCorpus {
+    /// Documents in corpus order; `text` is empty unless `keep_text`.
+    pub docs: Vec<Document>,
+    /// All words as ids, with boundaries.
+    pub index: TokenIndex,
+    /// The surface forms and keys behind the ids.
+    pub vocab: Vocabulary,
+    /// Byte range of every word in its document's text (empty unless `keep_spans`).
+    pub spans: Vec<(u32, u32)>,
+    /// The analyser that made the keys (to turn user queries into keys).
+    pub analyzer: Analyzer,
+    /// Run summary.
+    pub summary: Summary,
+}
+
+/// Read, filter, analyse and index the corpus at `paths` (no paths: the bundled sample).
+pub fn run(
+    paths: &[PathBuf],
+    options: &PipelineOptions,
+) -> Result<AnalyzedCorpus, corpus::CorpusError> {
+    let started = Instant::now();
+    let (inputs, problems) = corpus::list_inputs(paths)?;
+    let mut builder = Builder::new(options);
+    builder.summary.problems = problems;
+    builder.summary.inputs = inputs.len();
+    let progress = Progress::new("reading", inputs.len() as u64);
+    for batch in inputs.chunks(BATCH_FILES) {
+        let docs = read_batch(batch, options, &mut builder.summary);
+        builder.add_documents(docs);
+        progress.inc(batch.len() as u64);
+    }
+    progress.finish();
+    let mut out = builder.finish();
+    out.summary.elapsed = started.elapsed();
+    Ok(out)
+}
+
+/// Analyse documents that are already in memory (for tests, benches and library users).
+pub fn analyze_documents(docs: Vec<Document>, options: &PipelineOptions) -> AnalyzedCorpus {
+    let started = Instant::now();
+    let mut builder = Builder::new(options);
+    builder.summary.documents_read = docs.len();
+    builder.add_documents(docs);
+    let mut out = builder.finish();
+    out.summary.elapsed = started.elapsed();
+    out
+}
+
+fn read_batch(batch: &[Input], options: &PipelineOptions, summary: &mut Summary) -> Vec<Document> {
+    let results: Vec<_> = batch.par_iter().map(|i| corpus::read_input(i, &options.read)).collect();
+    let mut docs = Vec::new();
+    for r in results {
+        summary.documents_read += r.docs.len();
+        summary.problems.extend(r.problems);
+        docs.extend(r.docs);
+    }
+    docs
+}
+
+/// One chunk of documents after analysis.
+struct Chunk {
+    docs: Vec<Document>,
+    /// Detected language of documents skipped by `--only-lang` (index into `docs`).
+    skipped: Vec<(usize, String)>,
+    vocab: LocalVocab,
+    buf: TokenBuf,
+    /// Words of each analysed document, in order.
+    doc_words: Vec<u32>,
+}
+
+struct Builder<'a> {
+    options: &'a PipelineOptions,
+    analyzer: Analyzer,
+    vocab: Vocabulary,
+    index: TokenIndex,
+    docs: Vec<Document>,
+    spans: Vec<(u32, u32)>,
+    summary: Summary,
+}
+
+impl<'a> Builder<'a> {
+    fn new(options: &'a PipelineOptions) -> Self {
+        let analyzer = Analyzer::new(&options.analyzer);
+        let vocab = Vocabulary::new(&analyzer);
+        Builder {
+            options,
+            analyzer,
+            vocab,
+            index: TokenIndex::new(),
+            docs: Vec::new(),
+            spans: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Analyse a batch of documents in parallel chunks and absorb them in order.
+    fn add_documents(&mut self, docs: Vec<Document>) {
+        let chunks = cut_into_chunks(docs);
+        let analyzer = &self.analyzer;
+        let only = self.options.only_lang.as_deref();
+        let done: Vec<Chunk> =
+            chunks.into_par_iter().map(|docs| analyze_chunk(docs, analyzer, only)).collect();
+        for chunk in done {
+            self.absorb(chunk);
+        }
+    }
+
+    fn absorb(&mut self, chunk: Chunk) {
+        let ids = self.vocab.absorb(&chunk.vocab, &self.analyzer);
+        let keys = self.vocab.surface_keys();
+        let mut skipped = chunk.skipped.into_iter().peekable();
+        let mut words = chunk.doc_words.iter();
+        let mut at = 0usize;
+        for (d, mut doc) in chunk.docs.into_iter().enumerate() {
+            if skipped.peek().is_some_and(|(s, _)| *s == d) {
+                let (_, lang) = skipped.next().unwrap();
+                *self.summary.skipped_language.entry(lang).or_default() += 1;
+                continue;
+            }
+            let n = *words.next().expect("one word count per analysed document") as usize;
+            let range = at..at + n;
+            at += n;
+            let local = &chunk.buf.surface[range.clone()];
+            let spans = &chunk.buf.spans[range];
+            self.index.push_doc(local.iter().zip(spans).map(|(&l, span)| {
+                let s = ids[l as usize];
+                (keys[s as usize], s, span.sentence_start)
+            }));
+            if self.options.keep_spans {
+                self.spans.extend(spans.iter().map(|s| (s.start, s.end)));
+            }
+            count_document(&mut self.summary, &doc, n);
+            if !self.options.keep_text {
+                doc.text = String::new();
+            }
+            self.docs.push(doc);
+        }
+        self.summary.sentences += chunk.buf.stats.sentences;
+        self.summary.overlong_words += chunk.buf.stats.overlong;
+    }
+
+    fn finish(self) -> AnalyzedCorpus {
+        AnalyzedCorpus {
+            docs: self.docs,
+            index: self.index,
+            vocab: self.vocab,
+            spans: self.spans,
+            analyzer: self.analyzer,
+            summary: self.summary,
+        }
+    }
+}
+
+fn count_document(summary: &mut Summary, doc: &Document, words: usize) {
+    summary.documents += 1;
+    summary.words += words as u64;
+    summary.documents_without_words += usize::from(words == 0);
+    summary.undated += usize::from(doc.date.is_none());
+}
+
+/// Cut documents into runs of about [`CHUNK_BYTES`] of text, keeping their order.
+fn cut_into_chunks(docs: Vec<Document>) -> Vec<Vec<Document>> {
+    let mut chunks = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = 0;
+    for doc in docs {
+        bytes += doc.text.len();
+        current.push(doc);
+        if bytes >= CHUNK_BYTES {
+            chunks.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks
+}
+
+fn analyze_chunk(docs: Vec<Document>, analyzer: &Analyzer, only_lang: Option<&str>) -> Chunk {
+    let mut chunk = Chunk {
+        docs: Vec::new(),
+        skipped: Vec::new(),
+        vocab: LocalVocab::new(),
+        buf: TokenBuf::default(),
+        doc_words: Vec::new(),
+    };
+    for (d, doc) in docs.iter().enumerate() {
+        if let Some(want) = only_lang {
+            match corpus::detect_language(&doc.text) {
+                Some(lang) if lang != want => {
+                    chunk.skipped.push((d, lang.to_string()));
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let before = chunk.buf.surface.len();
+        analyzer.analyze(&doc.text, &mut chunk.vocab, &mut chunk.buf);
+        chunk.doc_words.push((chunk.buf.surface.len() - before) as u32);
+    }
+    chunk.docs = docs;
+    chunk
+}

@@ -1,0 +1,53 @@
+//! Progress bars on stderr: drawn only when stderr is a terminal, never mixed with data.
+
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// A progress bar for one stage of work (hidden when stderr is not a terminal or when
+/// progress is switched off with [`set_enabled`]).
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Switch progress bars on or off for the whole process (`--quiet`).
+pub fn set_enabled(on: bool) {
+    ENABLED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+impl Progress {
+    /// A bar for `stage` with `total` steps.
+    pub fn new(stage: &str, total: u64) -> Self {
+        let target = if ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+            ProgressDrawTarget::stderr() // indicatif hides it when stderr is not a terminal
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some(total), target);
+        let style = ProgressStyle::with_template("{prefix:>9} [{bar:30}] {pos}/{len} {elapsed}")
+            .expect("valid template")
+            .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_prefix(stage.to_string());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar }
+    }
+
+    /// Advance by `n` steps.
+    pub fn inc(&self, n: u64) {
+        self.bar.inc(n);
+    }
+
+    /// Remove the bar from the terminal.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}

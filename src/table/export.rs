@@ -1,0 +1,177 @@
+//! Writing frames: terminal table, CSV, TSV, JSON or Parquet; to stdout or atomically to a file.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use polars_io::SerWriter;
+use polars_io::csv::write::CsvWriter;
+use polars_io::parquet::write::ParquetWriter;
+
+use super::{Frame, TableError, terminal};
+
+/// Decimal places of real numbers in text formats (CSV, TSV, JSON).
+pub const FLOAT_DECIMALS: usize = 6;
+
+/// An output format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// An aligned table for reading in a terminal.
+    Table,
+    /// Comma-separated values with a header row (RFC 4180 quoting).
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// A JSON array of objects, one per row.
+    Json,
+    /// Apache Parquet (zstd-compressed), with typed columns.
+    Parquet,
+}
+
+impl Format {
+    /// The format a file name implies: `.csv`, `.tsv`/`.tab`, `.json`, `.parquet`/`.pq`,
+    /// `.txt` (table).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
+            "json" => Format::Json,
+            "parquet" | "pq" => Format::Parquet,
+            "txt" => Format::Table,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a table goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Standard output.
+    Stdout,
+    /// A file, written to a temporary name and renamed into place.
+    File(PathBuf),
+}
+
+/// Write `frame` in `format` to `output`.
+pub fn write(frame: &Frame, format: Format, output: &Output) -> Result<(), TableError> {
+    match output {
+        Output::Stdout => {
+            let stdout = io::stdout();
+            let mut lock = stdout.lock();
+            write_to(frame, format, &mut lock)?;
+            lock.flush()?;
+            Ok(())
+        }
+        Output::File(path) => {
+            let mut failure = None;
+            let result = crate::fsutil::write_atomic(path, |w| {
+                write_to(frame, format, w).map_err(|e| {
+                    let msg = e.to_string();
+                    failure = Some(e);
+                    io::Error::other(msg)
+                })
+            });
+            match (result, failure) {
+                (Ok(()), _) => Ok(()),
+                (Err(_), Some(e)) => Err(e),
+                (Err(e), None) => Err(e.into()),
+            }
+        }
+    }
+}
+
+/// Write `frame` in `format` to any writer.
+pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), TableError> {
+    let mut df = frame.df.clone();
+    match format {
+        Format::Table => terminal::write_table(&df, w)?,
+        Format::Csv | Format::Tsv => {
+            let sep = if format == Format::Csv { b',' } else { b'\t' };
+            CsvWriter::new(w)
+                .include_header(true)
+                .with_separator(sep)
+                .with_float_precision(Some(FLOAT_DECIMALS))
+                .finish(&mut df)?;
+        }
+        Format::Json => terminal::write_json(&df, w)?,
+        Format::Parquet => {
+            ParquetWriter::new(w).finish(&mut df)?;
+        }
+    }
+    Ok(())
+}
+
+/// Render `frame` in `format` into memory (tests, the report).
+pub fn to_bytes(frame: &Frame, format: Format) -> Result<Vec<u8>, TableError> {
+    let mut out = Vec::new();
+    write_to(frame, format, &mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Table, Values};
+
+    fn frame() -> Frame {
+        let t = Table::new()
+            .with("phrase", Values::Str(vec!["party cells".into(), "a, \"b\"".into()]))
+            .with("n", Values::Int(vec![2, 2]))
+            .with("dp", Values::Float(vec![0.123_456_789, f64::NAN]))
+            .with("date", Values::Date(vec![chrono::NaiveDate::from_ymd_opt(2017, 12, 24), None]));
+        Frame::from_table(t).unwrap()
+    }
+
+    fn text(format: Format) -> String {
+        String::from_utf8(to_bytes(&frame(), format).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn csv_quotes_and_rounds() {
+        assert_eq!(
+            text(Format::Csv),
+            "phrase,n,dp,date\nparty cells,2,0.123457,2017-12-24\n\"a, \"\"b\"\"\",2,,\n"
+        );
+    }
+
+    #[test]
+    fn tsv() {
+        assert_eq!(text(Format::Tsv).lines().next().unwrap(), "phrase\tn\tdp\tdate");
+    }
+
+    #[test]
+    fn json_records() {
+        let v: serde_json::Value = serde_json::from_str(&text(Format::Json)).unwrap();
+        assert_eq!(v[0]["phrase"], "party cells");
+        assert_eq!(v[0]["n"], 2);
+        assert_eq!(v[0]["dp"], 0.123457);
+        assert_eq!(v[0]["date"], "2017-12-24");
+        assert!(v[1]["dp"].is_null() && v[1]["date"].is_null());
+    }
+
+    #[test]
+    fn parquet_round_trips() {
+        let bytes = to_bytes(&frame(), Format::Parquet).unwrap();
+        let back = crate::table::input::read_parquet_bytes(bytes).unwrap();
+        assert_eq!(back.columns, ["phrase", "n", "dp", "date"]);
+        assert_eq!(back.rows[0][0].as_deref(), Some("party cells"));
+    }
+
+    #[test]
+    fn format_from_extension() {
+        assert_eq!(Format::from_path(Path::new("x.CSV")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("x.parquet")), Some(Format::Parquet));
+        assert_eq!(Format::from_path(Path::new("x.xlsx")), None);
+    }
+
+    #[test]
+    fn file_output_is_atomic_and_missing_folder_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.csv");
+        write(&frame(), Format::Csv, &Output::File(p.clone())).unwrap();
+        assert!(std::fs::read_to_string(&p).unwrap().starts_with("phrase,n"));
+        let bad = Output::File(dir.path().join("missing/t.csv"));
+        let e = write(&frame(), Format::Csv, &bad).unwrap_err();
+        assert!(e.to_string().contains("missing"), "{e}");
+    }
+}

@@ -1,0 +1,148 @@
+//! [`Frame`]: a Polars `DataFrame` behind a small API (sort, limit, read columns back).
+
+use polars::prelude::*;
+
+use super::{Table, TableError, Values};
+
+/// One sort column: its name and direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    /// Column name.
+    pub column: String,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl SortKey {
+    /// Ascending on `column`.
+    pub fn asc(column: &str) -> Self {
+        SortKey { column: column.into(), descending: false }
+    }
+
+    /// Descending on `column`.
+    pub fn desc(column: &str) -> Self {
+        SortKey { column: column.into(), descending: true }
+    }
+}
+
+/// A table held as a Polars data frame.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub(crate) df: DataFrame,
+}
+
+impl Frame {
+    /// Build a frame from a [`Table`].
+    pub fn from_table(table: Table) -> Result<Frame, TableError> {
+        let height = table.height();
+        let columns: Vec<Column> = table
+            .columns
+            .into_iter()
+            .map(|(name, v)| to_column(&name, v))
+            .collect::<Result<_, _>>()?;
+        Ok(Frame { df: DataFrame::new(height, columns)? })
+    }
+
+    /// Sort by `keys` (stable, nulls last) and keep the first `limit` rows.
+    pub fn sort_limit(self, keys: &[SortKey], limit: Option<usize>) -> Result<Frame, TableError> {
+        let mut df = self.df;
+        if !keys.is_empty() && df.height() > 1 {
+            let names: Vec<PlSmallStr> = keys.iter().map(|k| k.column.as_str().into()).collect();
+            for k in keys {
+                if df.column(&k.column).is_err() {
+                    return Err(TableError::NoColumn(k.column.clone()));
+                }
+            }
+            let options = SortMultipleOptions::default()
+                .with_order_descending_multi(keys.iter().map(|k| k.descending))
+                .with_nulls_last(true)
+                .with_maintain_order(true);
+            df = df.sort(names, options)?;
+        }
+        if let Some(n) = limit {
+            df = df.head(Some(n));
+        }
+        Ok(Frame { df })
+    }
+
+    /// Number of rows.
+    pub fn height(&self) -> usize {
+        self.df.height()
+    }
+
+    /// Column names in order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.df.get_column_names().into_iter().map(|n| n.to_string()).collect()
+    }
+
+    /// A text column's values (missing values as empty strings).
+    pub fn strings(&self, name: &str) -> Result<Vec<String>, TableError> {
+        let col = self.column(name)?.cast(&DataType::String)?;
+        Ok(col.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    }
+
+    /// A numeric column's values as f64 (missing values as NaN).
+    pub fn floats(&self, name: &str) -> Result<Vec<f64>, TableError> {
+        let col = self.column(name)?.cast(&DataType::Float64)?;
+        Ok(col.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    }
+
+    fn column(&self, name: &str) -> Result<&Column, TableError> {
+        self.df.column(name).map_err(|_| TableError::NoColumn(name.to_string()))
+    }
+}
+
+fn to_column(name: &str, values: Values) -> Result<Column, TableError> {
+    let name: PlSmallStr = name.into();
+    Ok(match values {
+        Values::Str(v) => Column::new(name, v),
+        Values::OptStr(v) => Column::new(name, v),
+        Values::Int(v) => Column::new(name, v),
+        Values::Float(v) => {
+            Column::new(name, v.into_iter().map(|x| (!x.is_nan()).then_some(x)).collect::<Vec<_>>())
+        }
+        Values::Bool(v) => Column::new(name, v),
+        Values::Date(v) => {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+            let days: Vec<Option<i32>> =
+                v.into_iter().map(|d| d.map(|d| (d - epoch).num_days() as i32)).collect();
+            Column::new(name, days).cast(&DataType::Date)?
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        Table::new()
+            .with("phrase", Values::Str(vec!["b".into(), "a".into(), "c".into()]))
+            .with("count", Values::Int(vec![2, 2, 5]))
+            .with("dp", Values::Float(vec![0.5, f64::NAN, 0.25]))
+    }
+
+    #[test]
+    fn sorts_with_ties_and_limits() {
+        let f = Frame::from_table(sample()).unwrap();
+        let f = f.sort_limit(&[SortKey::desc("count"), SortKey::asc("phrase")], Some(2)).unwrap();
+        assert_eq!(f.strings("phrase").unwrap(), ["c", "a"]);
+        assert_eq!(f.floats("count").unwrap(), [5.0, 2.0]);
+    }
+
+    #[test]
+    fn nan_becomes_missing_and_sorts_last() {
+        let f =
+            Frame::from_table(sample()).unwrap().sort_limit(&[SortKey::asc("dp")], None).unwrap();
+        let dp = f.floats("dp").unwrap();
+        assert_eq!(dp[..2], [0.25, 0.5]);
+        assert!(dp[2].is_nan());
+    }
+
+    #[test]
+    fn unknown_sort_column_is_an_error() {
+        let f = Frame::from_table(sample()).unwrap();
+        let e = f.sort_limit(&[SortKey::asc("nope")], None).unwrap_err();
+        assert_eq!(e.to_string(), "no column `nope` in the table");
+    }
+}

@@ -1,0 +1,154 @@
+//! Text renderings of a frame: an aligned table for terminals, and JSON records.
+
+use std::io::{self, Write};
+
+use polars::prelude::*;
+
+use super::export::FLOAT_DECIMALS;
+
+/// One rendered cell.
+enum Cell {
+    Text(String),
+    Number(String),
+    Missing,
+}
+
+/// Render every column as cells (column-major).
+fn cells(df: &DataFrame, decimals: usize) -> PolarsResult<Vec<Vec<Cell>>> {
+    df.columns().iter().map(|c| column_cells(c, decimals)).collect()
+}
+
+fn column_cells(col: &Column, decimals: usize) -> PolarsResult<Vec<Cell>> {
+    let out = match col.dtype() {
+        DataType::String => {
+            col.str()?.iter().map(|v| v.map_or(Cell::Missing, |s| Cell::Text(s.into()))).collect()
+        }
+        DataType::Boolean => col
+            .bool()?
+            .iter()
+            .map(|v| v.map_or(Cell::Missing, |b| Cell::Text(b.to_string())))
+            .collect(),
+        DataType::Date => {
+            let s = col.cast(&DataType::String)?;
+            s.str()?.iter().map(|v| v.map_or(Cell::Missing, |s| Cell::Text(s.into()))).collect()
+        }
+        DataType::Float32 | DataType::Float64 => {
+            let s = col.cast(&DataType::Float64)?;
+            s.f64()?
+                .iter()
+                .map(|v| v.map_or(Cell::Missing, |x| Cell::Number(format!("{x:.decimals$}"))))
+                .collect()
+        }
+        dt if dt.is_integer() => {
+            let s = col.cast(&DataType::Int64)?;
+            s.i64()?
+                .iter()
+                .map(|v| v.map_or(Cell::Missing, |x| Cell::Number(x.to_string())))
+                .collect()
+        }
+        _ => {
+            let s = col.cast(&DataType::String)?;
+            s.str()?.iter().map(|v| v.map_or(Cell::Missing, |s| Cell::Text(s.into()))).collect()
+        }
+    };
+    Ok(out)
+}
+
+/// Characters a cell takes on screen (Hangul and Han are two columns wide).
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60)
+}
+
+/// Write an aligned table: text left-aligned, numbers right-aligned, missing values as `-`.
+pub fn write_table(df: &DataFrame, w: &mut dyn Write) -> io::Result<()> {
+    let cols = cells(df, 3).map_err(io::Error::other)?;
+    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let widths: Vec<usize> = cols
+        .iter()
+        .zip(&names)
+        .map(|(c, n)| c.iter().map(cell_width).max().unwrap_or(0).max(width(n)))
+        .collect();
+    let numeric = df.columns().iter().map(|c| c.dtype().is_primitive_numeric());
+    let header: Vec<String> =
+        names.iter().zip(&widths).zip(numeric).map(|((n, &wd), right)| pad(n, wd, right)).collect();
+    writeln!(w, "{}", header.join("  ").trim_end())?;
+    let rule: Vec<String> = widths.iter().map(|&wd| "-".repeat(wd)).collect();
+    writeln!(w, "{}", rule.join("  "))?;
+    for r in 0..df.height() {
+        let row: Vec<String> = cols.iter().zip(&widths).map(|(c, &wd)| render(&c[r], wd)).collect();
+        writeln!(w, "{}", row.join("  ").trim_end())?;
+    }
+    Ok(())
+}
+
+fn cell_width(c: &Cell) -> usize {
+    match c {
+        Cell::Text(s) | Cell::Number(s) => width(s),
+        Cell::Missing => 1,
+    }
+}
+
+fn render(c: &Cell, wd: usize) -> String {
+    match c {
+        Cell::Text(s) => pad(s, wd, false),
+        Cell::Number(s) => pad(s, wd, true),
+        Cell::Missing => pad("-", wd, true),
+    }
+}
+
+fn pad(s: &str, wd: usize, right: bool) -> String {
+    let fill = " ".repeat(wd.saturating_sub(width(s)));
+    if right { format!("{fill}{s}") } else { format!("{s}{fill}") }
+}
+
+/// Write a JSON array of objects, one per row, keys in column order.
+pub fn write_json(df: &DataFrame, w: &mut dyn Write) -> io::Result<()> {
+    let cols = cells(df, FLOAT_DECIMALS).map_err(io::Error::other)?;
+    let names = df.get_column_names();
+    let mut rows = Vec::with_capacity(df.height());
+    for r in 0..df.height() {
+        let mut obj = serde_json::Map::new();
+        for (c, name) in cols.iter().zip(&names) {
+            obj.insert(name.to_string(), json_value(&c[r]));
+        }
+        rows.push(serde_json::Value::Object(obj));
+    }
+    serde_json::to_writer_pretty(&mut *w, &rows).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+fn json_value(c: &Cell) -> serde_json::Value {
+    match c {
+        Cell::Text(s) => serde_json::Value::String(s.clone()),
+        Cell::Number(s) => {
+            serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.clone()))
+        }
+        Cell::Missing => serde_json::Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Frame, Table, Values};
+
+    #[test]
+    fn aligned_table() {
+        let t = Table::new()
+            .with("phrase", Values::Str(vec!["party cells".into(), "김일성".into()]))
+            .with("count", Values::Int(vec![13, 7]))
+            .with("dp", Values::Float(vec![0.5, f64::NAN]));
+        let f = Frame::from_table(t).unwrap();
+        let mut out = Vec::new();
+        write_table(&f.df, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "phrase       count     dp\n-----------  -----  -----\nparty cells     13  0.500\n김일성           7      -\n"
+        );
+    }
+}
