@@ -4,7 +4,7 @@
 use super::ChartError;
 use super::canvas::{Canvas, Pt, Rect};
 use super::text::{self, HAlign, Style, VAlign, line_height, shorten_label};
-use super::theme::{AXIS, GRID, INK, Rgb, TEXT, WHITE};
+use super::theme::{AXIS, GRID, INK, MUTED, Rgb, TEXT, WHITE};
 
 /// Maps data values in [d0, d1] to pixels in [p0, p1] (p1 < p0 for an upward axis).
 #[derive(Debug, Clone, Copy)]
@@ -241,7 +241,8 @@ pub(crate) struct Key {
 pub(crate) struct Entry {
     pub label: String,
     pub color: Rgb,
-    pub key: Key,
+    /// None for a note with no series, such as "+ 4 more".
+    pub key: Option<Key>,
 }
 
 fn key_width(canvas: &Canvas) -> f32 {
@@ -263,16 +264,17 @@ fn entry(canvas: &mut Canvas, e: &Entry, x: f32, y: f32, label_w: f32) -> Result
     let t = canvas.theme;
     let key_w = key_width(canvas);
     let pts = [(x, y), (x + key_w, y)];
-    if e.key.dashed {
-        canvas.dashed_polyline(&pts, e.color, t.line_width)?;
-    } else {
-        canvas.polyline(&pts, e.color, t.line_width)?;
+    match e.key {
+        Some(Key { dashed: true, .. }) => canvas.dashed_polyline(&pts, e.color, t.line_width)?,
+        Some(_) => canvas.polyline(&pts, e.color, t.line_width)?,
+        None => {}
     }
-    if e.key.marker {
+    if e.key.is_some_and(|k| k.marker) {
         canvas.dot((x + key_w / 2.0, y), marker_radius(canvas), e.color)?;
     }
     let label = shorten_label(&e.label, label_w, t.label_px);
-    let style = Style::new(t.label_px, TEXT).align(HAlign::Left, VAlign::Middle);
+    let color = if e.key.is_some() { TEXT } else { MUTED };
+    let style = Style::new(t.label_px, color).align(HAlign::Left, VAlign::Middle);
     text::draw(canvas, &label, (x + key_w + t.gap, y), style);
     Ok(())
 }
@@ -320,6 +322,25 @@ fn flow(canvas: &Canvas, entries: &[Entry], width: f32) -> (f32, usize) {
     let min_cols = entries.len().clamp(1, 2);
     let cols = ((width / natural).floor() as usize).clamp(min_cols, entries.len().max(1));
     (width / cols as f32, cols)
+}
+
+/// The entries of a legend set in rows across `width` pixels that fit in `max_height`: when
+/// there are too many, the last ones give way to a "+ N more" note.
+pub(crate) fn fit_flow_legend(
+    canvas: &Canvas,
+    mut entries: Vec<Entry>,
+    width: f32,
+    max_height: f32,
+) -> Vec<Entry> {
+    let (_, cols) = flow(canvas, &entries, width);
+    let rows = ((max_height / legend_row(canvas)).floor() as usize).max(1);
+    if entries.len() > rows * cols {
+        let keep = rows * cols - 1;
+        let hidden = entries.len() - keep;
+        entries.truncate(keep);
+        entries.push(Entry { label: format!("+ {hidden} more"), color: MUTED, key: None });
+    }
+    entries
 }
 
 /// The height of a legend set in rows across `width` pixels.

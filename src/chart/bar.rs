@@ -46,6 +46,8 @@ pub(crate) fn draw(canvas: &mut Canvas, chart: &BarChart) -> Result<(), ChartErr
         // The bar ends at x0 + f·(x1 − x0); its note must end before `right`.
         x1 = x1.min(x0 + (right - room - x0) / f);
     }
+    // Very long notes on a narrow image: keep a third of the room for the bars anyway.
+    let x1 = x1.max(x0 + (right - x0) / 3.0);
     let plot = Rect { x0, y0: top, x1, y1: bottom };
     let scale = Linear { d0: ticks.lo, d1: ticks.hi, p0: plot.x0, p1: plot.x1 };
 

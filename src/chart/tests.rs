@@ -170,6 +170,50 @@ pub(super) fn keyness_sample() -> Chart {
     })
 }
 
+/// Ten years of months, ten series (the last three dashed), no bands, one Hangul label.
+pub(super) fn monthly_trend_sample() -> Chart {
+    let periods: Vec<String> =
+        (0..120).map(|m| format!("{}-{:02}", 2014 + m / 12, m % 12 + 1)).collect();
+    let mut rng = Lcg(3);
+    let mut labels: Vec<String> = KCNA[..9].iter().map(|s| s.to_string()).collect();
+    labels.push("김일성-김정일주의".into());
+    let series = labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let values = (0..120)
+                .map(|t| {
+                    let wave = ((t as f64) / (6.0 + i as f64)).sin().max(0.0);
+                    (10.0 * i as f64 + 60.0 * wave + 10.0 * rng.next()).round()
+                })
+                .collect();
+            Series { label, values, band: None }
+        })
+        .collect();
+    Chart::Trend(TrendChart {
+        title: "Monthly frequency of ten formulas, KCNA 2014–2023".into(),
+        y_label: "per million words".into(),
+        x_label: "month".into(),
+        periods,
+        series,
+    })
+}
+
+/// Forty bars: rows too thin for the normal label size.
+pub(super) fn many_bars_sample() -> Chart {
+    let bars = (0..40)
+        .map(|i| {
+            let label = format!("{} ({})", KCNA[i % KCNA.len()], i + 1);
+            Bar::new(label, 0.5 + 30.0 / (i as f64 + 1.0))
+        })
+        .collect();
+    Chart::Bar(BarChart {
+        title: "Top 40 phrases".into(),
+        value_label: "per million words".into(),
+        bars,
+    })
+}
+
 fn samples() -> Vec<(&'static str, Chart)> {
     vec![
         ("bar", bar_sample()),
@@ -178,6 +222,8 @@ fn samples() -> Vec<(&'static str, Chart)> {
         ("zipf", zipf_sample()),
         ("heatmap", heatmap_sample()),
         ("keyness", keyness_sample()),
+        ("trend_monthly", monthly_trend_sample()),
+        ("bar_many", many_bars_sample()),
     ]
 }
 
@@ -223,6 +269,14 @@ fn every_chart_has_the_requested_size_and_content() {
             let share = inked_share(&img);
             assert!(share > 0.03, "{name} {size:?}: plot area nearly blank ({share})");
         }
+    }
+}
+
+#[test]
+fn the_smallest_size_still_draws() {
+    for (name, chart) in samples() {
+        let png = render_png(&chart, Size::new(Size::MIN, Size::MIN)).unwrap();
+        assert_eq!(decode(&png).0, Size::MIN, "{name}");
     }
 }
 
@@ -378,5 +432,11 @@ fn write_samples() {
         write_png(&chart, Size::default(), &path).unwrap();
         let small = Path::new(&dir).join(format!("{name}_small.png"));
         write_png(&chart, Size::new(640, 480), &small).unwrap();
+        let tall = Path::new(&dir).join(format!("{name}_tall.png"));
+        write_png(&chart, Size::new(500, 800), &tall).unwrap();
+        let min = Path::new(&dir).join(format!("{name}_min.png"));
+        write_png(&chart, Size::new(Size::MIN, Size::MIN), &min).unwrap();
+        let big = Path::new(&dir).join(format!("{name}_big.png"));
+        write_png(&chart, Size::new(2400, 1600), &big).unwrap();
     }
 }

@@ -299,6 +299,18 @@ mod tests {
     }
 
     #[test]
+    fn font_is_chosen_per_glyph_within_a_label() {
+        let line = layout("KCNA: 김정은 said", 16.0);
+        let faces: String =
+            line.glyphs.iter().map(|g| if g.face == Face::Hangul { 'H' } else { 'L' }).collect();
+        assert_eq!(faces, "LLLLLLHHHLLLLL");
+        // Pens advance monotonically: no glyph is drawn over another.
+        assert!(line.glyphs.windows(2).all(|w| w[1].x > w[0].x));
+        // Every glyph was found in its font (no missing-glyph boxes).
+        assert!(line.glyphs.iter().all(|g| g.id.0 != 0));
+    }
+
+    #[test]
     fn kerning_is_applied() {
         // DejaVu Sans kerns "AV" tighter than its letters' advances.
         assert!(label_width("AV", 40.0) < label_width("A", 40.0) + label_width("V", 40.0));

@@ -17,18 +17,25 @@ pub(crate) fn draw(canvas: &mut Canvas, chart: &TrendChart) -> Result<(), ChartE
     validate(chart)?;
     let n = chart.periods.len();
     let marked = n <= MAX_MARKED;
-    let entries: Vec<Entry> = chart
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Entry { label: s.label.clone(), color: series_color(i), key: key(i, marked) })
-        .collect();
     let title_bottom = axis::title(canvas, &chart.title);
     let t = canvas.theme;
     // The legend runs across the top, under the title: a legend at the side would take a third
     // of the width from the time axis.
     let legend_x = t.margin + line_height(t.label_px) + t.gap;
     let legend_w = t.width - t.margin - legend_x;
+    let entries: Vec<Entry> = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Entry {
+            label: s.label.clone(),
+            color: series_color(i),
+            key: Some(key(i, marked)),
+        })
+        .collect();
+    // The legend may take at most a third of the height under the title.
+    let max_h = (t.height - title_bottom) / 3.0;
+    let entries = axis::fit_flow_legend(canvas, entries, legend_w, max_h);
     let legend_h = axis::flow_legend_height(canvas, &entries, legend_w);
     axis::flow_legend(canvas, (legend_x, title_bottom), legend_w, &entries)?;
     let top = title_bottom + legend_h + 1.5 * t.gap;

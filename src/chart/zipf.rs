@@ -49,7 +49,7 @@ pub(crate) fn draw(canvas: &mut Canvas, chart: &ZipfChart) -> Result<(), ChartEr
             canvas.polyline(&pts, series_color(i), t.line_width)?;
         }
         let key = Key { dashed: false, marker: false };
-        entries.push(Entry { label: label.clone(), color: series_color(i), key });
+        entries.push(Entry { label: label.clone(), color: series_color(i), key: Some(key) });
     }
     // Curves fall from top left to bottom right, so the top right corner is free.
     let (w, _) = axis::boxed_legend_size(canvas, &entries, plot.width() / 2.0);
