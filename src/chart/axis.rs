@@ -31,11 +31,17 @@ pub(crate) struct Log10 {
 impl Log10 {
     /// A scale over [d0, d1], both positive.
     pub(crate) fn new(d0: f64, d1: f64, p0: f32, p1: f32) -> Self {
-        Log10 { lin: Linear { d0: d0.log10(), d1: d1.log10(), p0, p1 } }
+        Log10 { lin: Linear { d0: log10(d0), d1: log10(d1), p0, p1 } }
     }
     pub(crate) fn map(&self, v: f64) -> f32 {
-        self.lin.map(v.log10())
+        self.lin.map(log10(v))
     }
+}
+
+/// log10 of `v`, exact for powers of ten (where the ticks are) whatever the maths library.
+fn log10(v: f64) -> f64 {
+    let e = decade_below(v);
+    if 10f64.powi(e) == v { e as f64 } else { v.log10() }
 }
 
 /// Tick values at a "nice" step (1, 2, 2.5 or 5 times a power of ten) covering a range.
@@ -59,7 +65,7 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, max_count: usize) -> Ticks {
     };
     let intervals = max_count.max(2) - 1;
     let raw = (hi - lo) / intervals as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
+    let magnitude = 10f64.powi(decade_below(raw));
     let mut step = magnitude * 10.0;
     for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
         let s = magnitude * m;
@@ -70,9 +76,32 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, max_count: usize) -> Ticks {
         }
     }
     let (first, last) = ((lo / step).floor() as i64, (hi / step).ceil() as i64);
+    if !(1..=100).contains(&(last.saturating_sub(first))) {
+        // Only for absurd ranges (beyond 10³⁰⁷, where steps lose precision): just the ends.
+        return Ticks { lo, hi, step: hi - lo, values: vec![lo, hi] };
+    }
     // Computing each value from its index avoids accumulating rounding errors (0.30000000000000004).
     let values = (first..=last).map(|i| clean(i as f64 * step, step)).collect();
     Ticks { lo: first as f64 * step, hi: last as f64 * step, step, values }
+}
+
+/// The exponent of the largest power of ten at or below `v` (> 0).
+///
+/// `log10` comes from the platform's maths library, which may be a unit in the last place off
+/// at exact powers of ten; checking against `powi` (plain multiplication) makes the answer the
+/// same everywhere, and so the charts.
+pub(crate) fn decade_below(v: f64) -> i32 {
+    if !(v.is_finite() && v > 0.0) {
+        return 0;
+    }
+    let mut e = v.log10().floor() as i32;
+    while 10f64.powi(e) > v {
+        e -= 1;
+    }
+    while 10f64.powi(e + 1) <= v {
+        e += 1;
+    }
+    e
 }
 
 /// `v` rounded to the precision `step` is written with.
@@ -442,6 +471,10 @@ mod tests {
         assert_eq!(s.map(0.0), 100.0);
         assert_eq!(s.map(5.0), 50.0);
         let l = Log10::new(1.0, 1000.0, 0.0, 300.0);
-        assert!((l.map(10.0) - 100.0).abs() < 1e-3);
+        assert_eq!(l.map(10.0), 100.0);
+        assert!((l.map(2.0) - 30.103).abs() < 1e-3);
+        assert_eq!(decade_below(1000.0), 3);
+        assert_eq!(decade_below(999.9), 2);
+        assert_eq!(decade_below(0.01), -2);
     }
 }

@@ -1,10 +1,14 @@
 //! Charts as PNG images: bar, trend, Zipf, heatmap and keyness.
 //!
 //! This is the only module that uses Plotters. Plotters draws the geometry (bars, lines, areas,
-//! grid lines) into an RGB buffer; all text is drawn by [`text`] with `ab_glyph` and the two
-//! embedded fonts, choosing the font glyph by glyph (DejaVu Sans, and NanumSquareR for what DejaVu
-//! lacks, such as Hangul). The PNG is encoded here too, with no time stamp or other ancillary
-//! chunk, so the same chart and size give byte-identical files on every machine.
+//! grid lines) into an RGB buffer three times the image's size in each direction, which is then
+//! averaged down: Plotters' bitmap backend does not anti-alias wide lines, circles or polygon
+//! edges, and this gives them smooth edges. All text is drawn afterwards at the image's size with
+//! `ab_glyph` and the two embedded fonts (`assets/fonts/`), choosing the font glyph by glyph:
+//! DejaVu Sans for every character it has, NanumSquareR for the rest (Hangul). Plotters' own text
+//! drawing is not used, as it takes one font per string and misplaces glyphs by their left side
+//! bearing. The PNG is encoded here too, with no time stamp or other ancillary chunk, so the same
+//! chart and size give byte-identical files on every machine.
 //!
 //! The API takes plain Rust data: a [`Chart`] and a [`Size`] go into [`render_png`] or
 //! [`write_png`]. Values must be finite numbers; labels may be any length (long ones are shortened

@@ -389,6 +389,29 @@ fn one_value_and_all_zero_charts_draw() {
 }
 
 #[test]
+fn extreme_values_do_not_panic() {
+    for v in [1e300, -1e300, f64::MAX, 1e-300] {
+        let bars = vec![Bar::new("a", v), Bar::new("b", -v / 2.0), Bar::new("c", 0.0)];
+        let chart = Chart::Bar(BarChart { title: "t".into(), value_label: "v".into(), bars });
+        render_png(&chart, Size::new(400, 300)).unwrap();
+        let bars = vec![Bar::new("a", v), Bar::new("b", -v)];
+        let chart = Chart::Keyness(KeynessChart {
+            title: "t".into(),
+            value_label: "v".into(),
+            target: "x".into(),
+            reference: "y".into(),
+            bars,
+        });
+        render_png(&chart, Size::new(400, 300)).unwrap();
+    }
+    let zipf = Chart::Zipf(ZipfChart {
+        title: "t".into(),
+        series: vec![("1-grams".into(), vec![u64::MAX, u64::MAX / 2, 1])],
+    });
+    render_png(&zipf, Size::new(400, 300)).unwrap();
+}
+
+#[test]
 fn write_png_is_atomic_and_reports_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bar.png");

@@ -70,12 +70,13 @@ fn extent(chart: &ZipfChart) -> Result<(usize, u64, u64), ChartError> {
 
 /// The exponent of the smallest power of ten at or above `v` (v ≥ 1).
 fn decade_up(v: f64) -> i32 {
-    v.log10().ceil() as i32
+    let e = axis::decade_below(v);
+    if 10f64.powi(e) == v { e } else { e + 1 }
 }
 
 /// The exponent of the largest power of ten at or below `v` (v ≥ 1).
 fn decade_down(v: f64) -> i32 {
-    v.log10().floor() as i32
+    axis::decade_below(v)
 }
 
 /// Decade exponents from `lo` to `hi`, every one or every k-th, so that at most `room` are shown.
