@@ -3,7 +3,7 @@
 use super::axis::{self, Linear};
 use super::canvas::{Canvas, Rect};
 use super::text::{self, HAlign, Style, VAlign, label_width, line_height, shorten_label};
-use super::theme::{AXIS, GRID, INK, TEXT, sequential};
+use super::theme::{AXIS, GRID, INK, Rgb, TEXT, sequential};
 use super::{ChartError, HeatmapChart, check_finite};
 
 /// Row labels may take at most this share of the image width.
@@ -25,40 +25,24 @@ pub(crate) fn draw(canvas: &mut Canvas, chart: &HeatmapChart) -> Result<(), Char
     let (lo, hi) = validate(chart)?;
     let top = axis::title(canvas, &chart.title);
     let t = canvas.theme;
+    // Sized for half the image: a colour scale needs only a few reference values.
     let (scale_ticks, scale_labels) = scale_ticks(canvas, lo, hi, t.height / 2.0);
     let scale_w = scale_width(canvas, &scale_labels);
     let x_title =
         if chart.x_label.trim().is_empty() { 0.0 } else { t.gap + line_height(t.label_px) };
 
-    // Rows, row labels and column labels depend on each other's room: settle horizontal column
-    // labels first, then redo the rows once if the columns need upright labels.
-    let mut cols = Columns { upright: false, every: 1, height: col_height(canvas, false, 0.0) };
-    let (mut plot, mut row_px, mut row_every, mut label_w) =
-        (Rect { x0: 0.0, y0: 0.0, x1: 0.0, y1: 0.0 }, 0.0, 1, 0.0);
-    for _ in 0..2 {
-        let bottom = t.height - t.margin - x_title - cols.height;
-        let row_h = (bottom - top) / chart.rows.len() as f32;
-        (row_px, row_every) = axis::row_label_size(canvas, row_h);
-        let widest = chart.rows.iter().map(|r| label_width(r, row_px)).fold(0.0, f32::max);
-        label_w = widest.min(MAX_LABEL_SHARE * t.width).ceil();
-        let x0 = t.margin + label_w + t.gap;
-        plot = Rect { x0, y0: top, x1: t.width - t.margin - scale_w, y1: bottom };
-        let settled = cols.upright;
-        cols = columns(canvas, chart, plot.width() / chart.cols.len() as f32);
-        if settled || !cols.upright {
-            break;
-        }
-    }
+    let bottom = t.height - t.margin - x_title;
+    let Layout { plot, row_px, row_every, label_w, cols } =
+        layout(canvas, chart, top, bottom, scale_w);
 
     let color = |v: f64| sequential(if hi > lo { (v - lo) / (hi - lo) } else { 0.0 });
     cells(canvas, plot, chart, color)?;
-    let rows: Vec<(f32, &str)> = (0..chart.rows.len())
-        .map(|r| {
-            (
-                plot.y0 + plot.height() * (r as f32 + 0.5) / chart.rows.len() as f32,
-                chart.rows[r].as_str(),
-            )
-        })
+    let row_h = plot.height() / chart.rows.len() as f32;
+    let rows: Vec<(f32, &str)> = chart
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, label)| (plot.y0 + row_h * (r as f32 + 0.5), label.as_str()))
         .collect();
     axis::row_labels(canvas, &rows, plot.x0 - t.gap, label_w, row_px, row_every);
     column_labels(canvas, plot, chart, &cols)?;
@@ -96,11 +80,57 @@ fn validate(chart: &HeatmapChart) -> Result<(f64, f64), ChartError> {
     Ok((lo, hi.max(lo)))
 }
 
-/// How to set the column labels when columns are `col_w` pixels wide.
-fn columns(canvas: &Canvas, chart: &HeatmapChart, col_w: f32) -> Columns {
+/// Where the cells go, and how their labels are set.
+struct Layout {
+    plot: Rect,
+    row_px: f32,
+    row_every: usize,
+    label_w: f32,
+    cols: Columns,
+}
+
+/// Rows, row labels and column labels depend on each other's room: lay out the rows for
+/// side-by-side column labels; if those do not fit, lay the rows out again with the height the
+/// upright labels need.
+fn layout(canvas: &Canvas, chart: &HeatmapChart, top: f32, bottom: f32, scale_w: f32) -> Layout {
+    let n_cols = chart.cols.len() as f32;
+    let flat = col_height(canvas, false, 0.0);
+    let (plot, row_px, row_every, label_w) =
+        rows_layout(canvas, chart, top, bottom - flat, scale_w);
+    let cols = columns(canvas, chart, plot.width() / n_cols, false);
+    if !cols.upright {
+        return Layout { plot, row_px, row_every, label_w, cols };
+    }
+    let (plot, row_px, row_every, label_w) =
+        rows_layout(canvas, chart, top, bottom - cols.height, scale_w);
+    let cols = columns(canvas, chart, plot.width() / n_cols, true);
+    Layout { plot, row_px, row_every, label_w, cols }
+}
+
+/// The plot rectangle and the row labels' size, stride and width for rows between `top` and
+/// `bottom`.
+fn rows_layout(
+    canvas: &Canvas,
+    chart: &HeatmapChart,
+    top: f32,
+    bottom: f32,
+    scale_w: f32,
+) -> (Rect, f32, usize, f32) {
+    let t = canvas.theme;
+    let (px, every) = axis::row_label_size(canvas, (bottom - top) / chart.rows.len() as f32);
+    let widest = chart.rows.iter().map(|r| label_width(r, px)).fold(0.0, f32::max);
+    let label_w = widest.min(MAX_LABEL_SHARE * t.width).ceil();
+    let x0 = t.margin + label_w + t.gap;
+    let plot = Rect { x0, y0: top, x1: t.width - t.margin - scale_w, y1: bottom };
+    (plot, px, every, label_w)
+}
+
+/// How to set the column labels when columns are `col_w` pixels wide: side by side when they
+/// fit (and `upright` is false), else turned upright, every k-th one if even that is too dense.
+fn columns(canvas: &Canvas, chart: &HeatmapChart, col_w: f32, upright: bool) -> Columns {
     let t = canvas.theme;
     let widest = chart.cols.iter().map(|c| label_width(c, t.tick_px)).fold(0.0, f32::max);
-    if widest + t.gap <= col_w {
+    if !upright && widest + t.gap <= col_w {
         return Columns { upright: false, every: 1, height: col_height(canvas, false, 0.0) };
     }
     let every = ((line_height(t.tick_px) + 2.0) / col_w).ceil().max(1.0) as usize;
@@ -118,7 +148,7 @@ fn cells(
     canvas: &mut Canvas,
     plot: Rect,
     chart: &HeatmapChart,
-    color: impl Fn(f64) -> [u8; 3],
+    color: impl Fn(f64) -> Rgb,
 ) -> Result<(), ChartError> {
     let (nr, nc) = (chart.rows.len() as f32, chart.cols.len() as f32);
     let (cw, ch) = (plot.width() / nc, plot.height() / nr);
