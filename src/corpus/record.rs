@@ -310,3 +310,99 @@ fn assemble(
         text: cleaned.text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(multi: bool) -> SourceInfo {
+        SourceInfo { display: "f.json".into(), stem: "f".into(), path_date: None, multi }
+    }
+    fn int(key: &str, value: &str) -> Field {
+        Field { key: key.into(), value: value.into(), kind: FieldKind::Integer }
+    }
+    fn build(fields: Vec<Field>, multi: bool) -> (Option<Document>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let rec = Record::new(fields, 3, Location::Record(3));
+        (to_document(rec, &src(multi), &ReadOptions::default(), &mut problems), problems)
+    }
+
+    #[test]
+    fn defaults_ids_and_meta() {
+        let (doc, problems) = build(
+            vec![
+                Field::text("Headline", "H"),
+                Field::text("story_text", "Body."),
+                Field::text("Topic", "Top News"),
+                Field::text("empty", ""),
+                Field { key: "paras".into(), value: "a\n\nb".into(), kind: FieldKind::TextList },
+            ],
+            true,
+        );
+        let doc = doc.unwrap();
+        assert!(problems.is_empty());
+        assert_eq!(
+            (doc.id.as_str(), doc.title.as_deref(), doc.text.as_str()),
+            ("f#3", Some("H"), "H\n\nBody.")
+        );
+        assert_eq!(doc.meta.keys().collect::<Vec<_>>(), ["topic"]);
+        let (doc, _) = build(vec![Field::text("text", "x"), int("ID", "42")], false);
+        assert_eq!(doc.unwrap().id, "42");
+        let (doc, _) = build(vec![Field::text("text", "x")], false);
+        assert_eq!(doc.unwrap().id, "f");
+    }
+
+    #[test]
+    fn calendar_date_preferred_over_epoch() {
+        // kcna.kp: `date` is epoch milliseconds, `date_str` the calendar date.
+        let (doc, _) = build(
+            vec![
+                Field::text("text", "x"),
+                int("date", "1703343600000"),
+                Field::text("date_str", "2023-12-24"),
+            ],
+            true,
+        );
+        let doc = doc.unwrap();
+        assert_eq!(doc.date.unwrap().to_string(), "2023-12-24");
+        assert_eq!(doc.meta.get("date").map(String::as_str), Some("1703343600000"));
+        let (doc, _) = build(vec![Field::text("text", "x"), int("date", "1703343600000")], true);
+        assert_eq!(doc.unwrap().date.unwrap().to_string(), "2023-12-23");
+    }
+
+    #[test]
+    fn unreadable_date_is_reported_and_the_record_kept() {
+        let (doc, problems) =
+            build(vec![Field::text("text", "x"), Field::text("date", "Juche 106")], true);
+        assert!(doc.unwrap().date.is_none());
+        assert_eq!(
+            (problems[0].kind, problems[0].action),
+            ("unreadable date", crate::corpus::Action::Repaired)
+        );
+        assert_eq!(problems[0].location.as_deref(), Some("record 3"));
+    }
+
+    #[test]
+    fn dateline_refines_a_year_and_needs_one() {
+        let mut s = src(false);
+        s.path_date = crate::corpus::dates::date_from_name("kcna_2017");
+        let rec = Record::new(
+            vec![Field::text("text", "Pyongyang, December 24 (KCNA) -- Text.")],
+            1,
+            Location::File,
+        );
+        let doc = to_document(rec.clone(), &s, &ReadOptions::default(), &mut Vec::new()).unwrap();
+        assert_eq!(doc.date.unwrap().to_string(), "2017-12-24");
+        assert_eq!(doc.meta.get("date_precision").map(String::as_str), Some("day"));
+        let doc = to_document(rec, &src(false), &ReadOptions::default(), &mut Vec::new()).unwrap();
+        assert_eq!((doc.date, doc.meta.get("date_precision")), (None, None));
+        assert_eq!(doc.meta.get("dateline_month_day").map(String::as_str), Some("12-24"));
+    }
+
+    #[test]
+    fn nothing_left_after_cleaning() {
+        let (doc, problems) = build(vec![Field::text("text", "<p> </p> -0-")], true);
+        assert!(doc.is_none());
+        assert_eq!(problems[0].kind, "empty document");
+    }
+}
