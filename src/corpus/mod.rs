@@ -66,6 +66,8 @@ pub struct Document {
     /// Cleaned text. Paragraphs are separated by a blank line (`"\n\n"`); hard-wrapped lines are
     /// already joined. When the document has a title, the text begins with the title as its own
     /// paragraph, so that the title is counted but no n-gram crosses from title into body.
+    /// With [`CleanMode::None`] it is the text as decoded (line endings normalised, no title
+    /// prepended).
     pub text: String,
 }
 
