@@ -9,11 +9,44 @@
 //! where there is one, the line or record.
 //!
 //! Nothing here tokenises or counts; the output is plain owned text plus metadata.
+//!
+//! Entry points: [`list_inputs`] turns PATH arguments into [`Input`]s, [`read_input`] reads
+//! one of them (safe to call from many threads at once), [`detect_language`] tells English
+//! from Spanish (KCNA) for `--only-lang`.
+//!
+//! Layout: `walk` (PATH → inputs), `format` (extension → format), `read` (one input →
+//! documents), `decode` (bytes → text: gzip, binary and UTF-8 checks), `formats/*` (one file
+//! per input format, each producing [`record::Record`]s), `record` (picking text, title, date,
+//! id and metadata out of a record), `clean/*` (text cleaning), `dates`, `lang`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+
+pub mod clean;
+pub mod dates;
+mod decode;
+mod error;
+pub mod format;
+mod formats;
+pub mod lang;
+mod read;
+pub mod record;
+mod walk;
+
+#[cfg(test)]
+mod real_data_tests;
+
+pub use dates::{DateGuess, Precision};
+pub use error::CorpusError;
+pub use lang::detect_language;
+pub use read::read_input;
+pub use walk::list_inputs;
+
+/// The bundled sample corpus (the seed KCNA article), read as a `.txt` file with source
+/// `<sample>` when no PATH is given.
+pub const SAMPLE_TEXT: &str = include_str!("../../data/sample/seed.txt");
 
 /// One document: an article, a speech, a record of a JSON/CSV file, or a whole text file.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -33,6 +66,8 @@ pub struct Document {
     /// Cleaned text. Paragraphs are separated by a blank line (`"\n\n"`); hard-wrapped lines are
     /// already joined. When the document has a title, the text begins with the title as its own
     /// paragraph, so that the title is counted but no n-gram crosses from title into body.
+    /// With [`CleanMode::None`] it is the text as decoded (line endings normalised, no title
+    /// prepended).
     pub text: String,
 }
 
@@ -97,6 +132,28 @@ pub struct Problem {
     pub message: String,
     /// Skipped or repaired.
     pub action: Action,
+}
+
+impl Problem {
+    /// A problem about which the input (file or record) was left out.
+    pub fn skipped(
+        path: &str,
+        location: Option<String>,
+        kind: &'static str,
+        message: String,
+    ) -> Self {
+        Problem { path: path.to_string(), location, kind, message, action: Action::Skipped }
+    }
+
+    /// A problem that was repaired; the input was used.
+    pub fn repaired(
+        path: &str,
+        location: Option<String>,
+        kind: &'static str,
+        message: String,
+    ) -> Self {
+        Problem { path: path.to_string(), location, kind, message, action: Action::Repaired }
+    }
 }
 
 impl std::fmt::Display for Problem {

@@ -1,0 +1,98 @@
+//! Character-level normalisation: line endings, byte-order marks, NFKC and invisible
+//! characters. Each step returns the input unchanged (borrowed) when there is nothing to do,
+//! which is the common case for ASCII text.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// CRLF and lone CR → LF; a leading U+FEFF byte-order mark is dropped.
+pub fn normalize_newlines(s: &str) -> Cow<'_, str> {
+    let s = s.strip_prefix('\u{feff}').unwrap_or(s);
+    if memchr::memchr(b'\r', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = memchr::memchr(b'\r', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        out.push('\n');
+        rest = &rest[i + 1..];
+        if let Some(after) = rest.strip_prefix('\n') {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// NFKC (full-width `－ ， ？ ＆` and U+3000, U+00A0, U+2003 and other odd spaces become their
+/// ordinary forms; `Ⅱ` becomes `II`, `℃` becomes `°C`), then invisible characters removed
+/// (soft hyphen, zero-width space, word joiner, stray byte-order marks). Pure ASCII text is
+/// returned untouched without being scanned twice.
+pub fn normalize_unicode(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    let nfkc: Cow<str> = match is_nfkc_quick(s.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(s),
+        _ => Cow::Owned(s.nfkc().collect()),
+    };
+    if !nfkc.contains(is_invisible) {
+        return nfkc;
+    }
+    Cow::Owned(nfkc.chars().filter(|&c| !is_invisible(c)).collect())
+}
+
+/// Characters that have no width and no meaning for counting words.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}')
+}
+
+/// Append `line` to `out` with every run of whitespace collapsed to one space and the ends
+/// trimmed.
+pub fn push_collapsed(out: &mut String, line: &str) {
+    let mut pending_space = false;
+    for word in line.split_whitespace() {
+        if pending_space {
+            out.push(' ');
+        }
+        out.push_str(word);
+        pending_space = true;
+    }
+}
+
+/// `line` with whitespace collapsed (see [`push_collapsed`]).
+pub fn collapsed(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    push_collapsed(&mut out, line);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newlines() {
+        assert_eq!(normalize_newlines("a\r\nb\rc\n\r\nd"), "a\nb\nc\n\nd");
+        assert_eq!(normalize_newlines("\u{feff}x\r\n"), "x\n");
+        assert!(matches!(normalize_newlines("plain\n"), Cow::Borrowed("plain\n")));
+    }
+
+    #[test]
+    fn nfkc_and_spaces() {
+        assert_eq!(normalize_unicode("Kim\u{3000}Jong－Un，ok？ A＆B"), "Kim Jong-Un,ok? A&B");
+        assert_eq!(normalize_unicode("a\u{a0}b\u{2003}c\u{202f}d"), "a b c d");
+        assert_eq!(normalize_unicode("Ⅱ ℃ ４월"), "II °C 4월");
+        assert_eq!(normalize_unicode("co\u{ad}op\u{200b}x"), "coopx");
+        // Already normalised non-ASCII text is borrowed, curly quotes and Hangul untouched.
+        assert!(matches!(normalize_unicode("People\u{2019}s 력사"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn collapse() {
+        assert_eq!(collapsed("  a \t b\u{3000} c  "), "a b c");
+        assert_eq!(collapsed(" \t "), "");
+    }
+}

@@ -1,0 +1,364 @@
+//! HTML: whole pages (`.html` files) turned into paragraphs, and HTML remnants
+//! (`<nobr><strong>Kim Jong Un</strong></nobr>`) removed from plain text.
+//!
+//! One hand-written scanner serves both, in one pass with `memchr` to find each `<`. In a page,
+//! every tag is markup and whitespace means a space; in plain text only tags with a known HTML
+//! name are removed (so `a <b> c` loses its `<b>`, while `x < y and z > w` stays) and line
+//! breaks are kept. Block elements (`p br div h1-h6 li tr …`) become paragraph breaks, the
+//! content of `script style noscript template` is dropped, and entities are decoded after the
+//! tags are gone (so `&lt;b&gt;` stays text).
+
+use std::borrow::Cow;
+
+/// A page turned into text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// Paragraphs separated by `"\n\n"`, whitespace inside each collapsed to single spaces.
+    pub text: String,
+    /// The first `<h1>`, else the `<title>`.
+    pub title: Option<String>,
+}
+
+/// Turn an HTML page into paragraphs of text.
+pub fn page_to_text(html: &str) -> Page {
+    let mut scan = Scanner {
+        src: html,
+        page: true,
+        out: String::with_capacity(html.len() / 2),
+        ..Default::default()
+    };
+    scan.run();
+    let title =
+        scan.h1.or(scan.title).map(|t| collapse(&decode_entities(&t))).filter(|t| !t.is_empty());
+    let decoded = decode_entities(&scan.out);
+    let paragraphs: Vec<String> =
+        decoded.split("\n\n").map(collapse).filter(|p| !p.is_empty()).collect();
+    Page { text: paragraphs.join("\n\n"), title }
+}
+
+/// Remove HTML remnants from plain text and decode its entities; line breaks are kept.
+pub fn strip_remnants(text: &str) -> Cow<'_, str> {
+    let stripped = if memchr::memchr(b'<', text.as_bytes()).is_some() {
+        let mut scan = Scanner {
+            src: text,
+            page: false,
+            out: String::with_capacity(text.len()),
+            ..Default::default()
+        };
+        scan.run();
+        if scan.changed { Cow::Owned(scan.out) } else { Cow::Borrowed(text) }
+    } else {
+        Cow::Borrowed(text)
+    };
+    match decode_entities(&stripped) {
+        Cow::Borrowed(_) => stripped,
+        Cow::Owned(s) => Cow::Owned(s),
+    }
+}
+
+/// Decode HTML entities (`&amp; &nbsp; &#8217;`), only when the text has an `&`.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
+    html_escape::decode_html_entities(s)
+}
+
+/// Collapse every run of whitespace to one space and trim.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Tag names removed from plain text. Anything else in angle brackets is left alone.
+const KNOWN: &[&str] = &[
+    "a",
+    "abbr",
+    "article",
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "font",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "img",
+    "li",
+    "link",
+    "meta",
+    "nobr",
+    "noscript",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "script",
+    "section",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "wbr",
+];
+/// Elements that end a paragraph.
+const BLOCK: &[&str] = &[
+    "article",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "title",
+    "tr",
+    "ul",
+];
+/// Elements whose content is not text.
+const RAW: &[&str] = &["script", "style", "noscript", "template"];
+
+/// A tag found at some `<`.
+struct Tag<'a> {
+    /// Lower-case element name; empty for comments, `<!DOCTYPE>` and `<?…?>`.
+    name: Cow<'a, str>,
+    closing: bool,
+    /// Byte index just after the tag.
+    end: usize,
+}
+
+#[derive(Default)]
+struct Scanner<'a> {
+    src: &'a str,
+    /// A whole page (every tag is markup, whitespace is a space) or remnants in plain text.
+    page: bool,
+    out: String,
+    changed: bool,
+    title: Option<String>,
+    h1: Option<String>,
+    h1_start: Option<usize>,
+}
+
+impl Scanner<'_> {
+    fn run(&mut self) {
+        let bytes = self.src.as_bytes();
+        let (mut pos, mut copied) = (0, 0);
+        while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
+            let lt = pos + off;
+            let Some(tag) = parse_tag(self.src, lt).filter(|t| self.page || is_known(t)) else {
+                pos = lt + 1;
+                continue;
+            };
+            self.text(&self.src[copied..lt]);
+            self.changed = true;
+            pos = self.element(&tag);
+            copied = pos;
+        }
+        self.text(&self.src[copied..]);
+    }
+
+    /// Copy text; in a page, line breaks are only whitespace.
+    fn text(&mut self, s: &str) {
+        if self.page {
+            self.out.extend(s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }));
+        } else {
+            self.out.push_str(s);
+        }
+    }
+
+    /// Act on a tag; returns where scanning resumes.
+    fn element(&mut self, tag: &Tag) -> usize {
+        let name = tag.name.as_ref();
+        if !tag.closing && RAW.contains(&name) {
+            return skip_past_closing(self.src, tag.end, name);
+        }
+        if self.page && name == "title" && !tag.closing {
+            let end = skip_past_closing(self.src, tag.end, "title");
+            let inner = &self.src[tag.end..end];
+            let inner = inner.rfind("</").map_or(inner, |i| &inner[..i]);
+            self.title.get_or_insert_with(|| inner.to_string());
+            return end;
+        }
+        if self.page && name == "h1" {
+            if !tag.closing && self.h1.is_none() {
+                self.h1_start = Some(self.out.len() + 2);
+            } else if let Some(start) = self.h1_start.take() {
+                self.h1 = self.out.get(start..).map(str::to_string);
+            }
+        }
+        if BLOCK.contains(&name) {
+            self.out.push_str("\n\n");
+        } else if matches!(name, "td" | "th") {
+            self.out.push(' ');
+        }
+        tag.end
+    }
+}
+
+fn is_known(tag: &Tag) -> bool {
+    tag.name.is_empty() || KNOWN.contains(&tag.name.as_ref())
+}
+
+/// Parse the tag starting at `lt` (`s[lt] == '<'`), or `None` when this `<` is text.
+fn parse_tag(s: &str, lt: usize) -> Option<Tag<'_>> {
+    let rest = &s[lt..];
+    let b = rest.as_bytes();
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        let end = comment.find("-->")? + 4 + 3;
+        return Some(Tag { name: Cow::Borrowed(""), closing: false, end: lt + end });
+    }
+    if matches!(b.get(1), Some(b'!' | b'?')) {
+        let end = memchr::memchr(b'>', b)? + 1;
+        return Some(Tag { name: Cow::Borrowed(""), closing: false, end: lt + end });
+    }
+    let closing = b.get(1) == Some(&b'/');
+    let name_start = if closing { 2 } else { 1 };
+    let name_len = b[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let after = name_start + name_len;
+    if !matches!(b.get(after), Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')) {
+        return None;
+    }
+    let end = find_tag_end(b, after)?;
+    let name = &rest[name_start..after];
+    let name = if name.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    Some(Tag { name, closing, end: lt + end })
+}
+
+/// The index after the `>` that closes a tag, skipping quoted attribute values. A `<` before
+/// it, or no `>` within 2,000 bytes, means this was not a tag.
+fn find_tag_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut quote = None;
+    for (i, &c) in b.iter().enumerate().skip(from).take(2000) {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'>') => return Some(i + 1),
+            (None, b'<') => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The index after `</name …>` (case-insensitive), or the end of the text if it never closes.
+fn skip_past_closing(s: &str, from: usize, name: &str) -> usize {
+    let b = s.as_bytes();
+    let mut pos = from;
+    while let Some(off) = memchr::memmem::find(&b[pos..], b"</") {
+        let at = pos + off;
+        let candidate = &b[at + 2..];
+        if candidate.len() >= name.len()
+            && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return memchr::memchr(b'>', &b[at..]).map_or(s.len(), |i| at + i + 1);
+        }
+        pos = at + 2;
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remnants_in_plain_text() {
+        let s = "<nobr><strong>Kim Jong Un</strong></nobr> Makes Closing Address\n\nNext";
+        assert_eq!(strip_remnants(s), "Kim Jong Un Makes Closing Address\n\nNext");
+        assert_eq!(strip_remnants("if x < y and z > w"), "if x < y and z > w");
+        assert_eq!(strip_remnants("<sample> and <3 and a<b>c</b>"), "<sample> and <3 and ac");
+        assert_eq!(strip_remnants("one<br>two"), "one\n\ntwo");
+        assert_eq!(strip_remnants("a<script>var x = '<p>';</script>b"), "ab");
+        assert_eq!(strip_remnants("a <!-- hidden --> b"), "a  b");
+        assert_eq!(strip_remnants("AT&T &amp; &#8217; &nbsp;"), "AT&T & \u{2019} \u{a0}");
+        assert!(matches!(strip_remnants("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn page() {
+        let html = r#"<!DOCTYPE html><html><head><title>Site | Story</title>
+            <style>p { color: red }</style><script>if (a<b) {}</script></head>
+            <body><h1>The <b>Headline</b></h1><p>First
+            paragraph &amp; more.</p><div>Second<br>Third</div>
+            <table><tr><td>a</td><td>b</td></tr></table><p>&lt;b&gt; stays</p></body></html>"#;
+        let page = page_to_text(html);
+        assert_eq!(page.title.as_deref(), Some("The Headline"));
+        assert_eq!(
+            page.text,
+            "The Headline\n\nFirst paragraph & more.\n\nSecond\n\nThird\n\na b\n\n<b> stays"
+        );
+    }
+
+    #[test]
+    fn page_title_without_h1() {
+        let page =
+            page_to_text("<html><head><TITLE>Only &amp; title</TITLE></head><body>Text</body>");
+        assert_eq!(page.title.as_deref(), Some("Only & title"));
+        assert_eq!(page.text, "Text");
+    }
+
+    #[test]
+    fn broken_markup_does_not_panic() {
+        for s in
+            ["<", "<p", "<!--", "<a href=\"x>", "</", "<script>unclosed", "<h1>x", "a<\u{d55c}>b"]
+        {
+            let _ = page_to_text(s);
+            let _ = strip_remnants(s);
+        }
+        assert_eq!(page_to_text("<script>unclosed").text, "");
+        assert_eq!(strip_remnants("a<\u{d55c}>b"), "a<\u{d55c}>b");
+    }
+}

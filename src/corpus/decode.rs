@@ -1,0 +1,143 @@
+//! From bytes to text: gzip, binary-file detection, UTF-8 (lossy, with a problem naming the
+//! first bad byte), UTF-16 with a byte-order mark, and the UTF-8 byte-order mark.
+
+use std::io::Read;
+
+use super::Problem;
+
+/// Whether the bytes start with the gzip magic number (stdin may be gzipped too).
+pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// Decompress gzip (several concatenated members are read as one stream, like `zcat`).
+pub(crate) fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
+    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// How much of the start of a file is examined to call it binary.
+const SNIFF_LEN: usize = 8192;
+
+/// A file is binary if its first 8 KB hold a NUL byte, or more than 30% of them are control
+/// characters or bytes that are not UTF-8. (Legacy 8-bit text such as a stray Windows-1252
+/// dash is far below that, and is decoded lossily instead.) UTF-16 text with a byte-order
+/// mark is not binary.
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    if utf16_bom(bytes).is_some() {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+    if memchr::memchr(0, head).is_some() {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| matches!(b, 0x01..=0x08 | 0x0e..=0x1a | 0x1c..=0x1f | 0x7f))
+        .count();
+    let invalid: usize = head.utf8_chunks().map(|c| c.invalid().len()).sum();
+    (control + invalid) * 10 > head.len() * 3
+}
+
+/// Decode bytes as text. Invalid UTF-8 is replaced by U+FFFD and reported (with the byte
+/// offset of the first bad byte); a UTF-8 byte-order mark is dropped silently; UTF-16 with a
+/// byte-order mark is decoded.
+pub(crate) fn decode_text(bytes: Vec<u8>, source: &str, problems: &mut Vec<Problem>) -> String {
+    if let Some(big_endian) = utf16_bom(&bytes) {
+        return decode_utf16(&bytes[2..], big_endian);
+    }
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let bad = bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count();
+            problems.push(Problem::repaired(
+                source,
+                None,
+                "invalid UTF-8",
+                format!(
+                    "{bad} invalid byte sequence(s), the first at byte {offset}; replaced by U+FFFD"
+                ),
+            ));
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    text
+}
+
+/// `Some(big_endian)` when the bytes start with a UTF-16 byte-order mark.
+fn utf16_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xfe, 0xff, ..] => Some(true),
+        [0xff, 0xfe, ..] => Some(false),
+        _ => None,
+    }
+}
+
+fn decode_utf16(bytes: &[u8], big_endian: bool) -> String {
+    let units = bytes.chunks_exact(2).map(|p| {
+        let pair = [p[0], p[1]];
+        if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
+    });
+    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Action;
+
+    #[test]
+    fn binary_detection() {
+        assert!(looks_binary(b"PK\x03\x04\x00\x00"));
+        assert!(looks_binary(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x90]));
+        assert!(!looks_binary("Pyongyang, December 24 (KCNA) --".as_bytes()));
+        assert!(!looks_binary("연설문 — «text»".as_bytes()));
+        // 2005-Bush.txt: a stray legacy byte in English text is text, not binary.
+        assert!(!looks_binary(b"freedom \xa1X the story"));
+        assert!(!looks_binary(&[0xff, 0xfe, b'h', 0, b'i', 0]));
+    }
+
+    #[test]
+    fn invalid_utf8_is_repaired_and_reported() {
+        let mut problems = Vec::new();
+        let text = decode_text(b"ab\xffcd\xfe".to_vec(), "x.txt", &mut problems);
+        assert_eq!(text, "ab\u{fffd}cd\u{fffd}");
+        assert_eq!(problems.len(), 1);
+        let p = &problems[0];
+        assert_eq!(
+            (p.path.as_str(), p.kind, p.action),
+            ("x.txt", "invalid UTF-8", Action::Repaired)
+        );
+        assert!(
+            p.message.contains("2 invalid byte sequence(s), the first at byte 2"),
+            "{}",
+            p.message
+        );
+    }
+
+    #[test]
+    fn boms() {
+        let mut problems = Vec::new();
+        assert_eq!(decode_text(b"\xef\xbb\xbfhi".to_vec(), "x", &mut problems), "hi");
+        assert_eq!(decode_text(vec![0xff, 0xfe, b'h', 0, 0xf0, 0xc5], "x", &mut problems), "h연");
+        assert_eq!(decode_text(vec![0xfe, 0xff, 0, b'h'], "x", &mut problems), "h");
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn gzip_round_trip() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all("연설문".as_bytes()).unwrap();
+        let gz = enc.finish().unwrap();
+        assert!(is_gzip(&gz));
+        assert_eq!(gunzip(&gz).unwrap(), "연설문".as_bytes());
+        assert!(gunzip(&gz[..gz.len() / 2]).is_err());
+    }
+}
