@@ -36,6 +36,8 @@ pub struct PipelineOptions {
     pub read: ReadOptions,
     /// How to analyse text.
     pub analyzer: AnalyzerOptions,
+    /// File-name patterns left out of folder walks.
+    pub exclude: Vec<String>,
     /// Keep only documents detected to be in this language (ISO 639-1 code, e.g. `en`).
     pub only_lang: Option<String>,
     /// Keep document texts after analysis (for contexts).
@@ -93,7 +95,7 @@ pub fn run(
     options: &PipelineOptions,
 ) -> Result<AnalyzedCorpus, corpus::CorpusError> {
     let started = Instant::now();
-    let (inputs, problems) = corpus::list_inputs(paths)?;
+    let (inputs, problems) = corpus::list_inputs(paths, &options.exclude)?;
     let mut builder = Builder::new(options);
     builder.summary.problems = problems;
     builder.summary.inputs = inputs.len();

@@ -51,3 +51,17 @@ impl Drop for Progress {
         self.bar.finish_and_clear();
     }
 }
+
+/// Current and peak resident memory in MB (Linux), for `REFRAIN_TRACE` diagnostics.
+pub fn memory_mb() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}

@@ -19,6 +19,7 @@
 pub mod abbrev;
 pub mod normalize;
 pub mod segment;
+pub mod sentences;
 pub mod stem;
 pub mod stopwords;
 pub mod vocab;

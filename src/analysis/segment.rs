@@ -39,11 +39,13 @@ pub struct SegmentStats {
 ///
 /// Offsets are relative to `text` plus `base` (so a caller can segment a part of a larger text).
 pub fn segment(text: &str, base: u32, out: &mut Vec<Span>, stats: &mut SegmentStats) {
-    let mut sentence_start = 0usize;
-    let mut pieces = text.split_sentence_bound_indices().peekable();
-    while let Some((at, piece)) = pieces.next() {
-        let end = at + piece.len();
-        if ends_with_abbreviation(piece) && pieces.peek().is_some() {
+    let mut ends = Vec::new();
+    super::sentences::boundaries(text, &mut ends);
+    let (mut sentence_start, mut piece_start) = (0usize, 0usize);
+    for (k, &end) in ends.iter().enumerate() {
+        let piece = &text[piece_start..end];
+        piece_start = end;
+        if ends_with_abbreviation(piece) && k + 1 < ends.len() {
             continue;
         }
         words(&text[sentence_start..end], base + sentence_start as u32, out, stats);

@@ -71,6 +71,16 @@ pub struct CorpusArgs {
     /// Files or folders to read; `-` reads stdin; none reads the bundled sample.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Leave files whose name matches PATTERN out of folder walks (`*` and `?` wildcards,
+    /// case-insensitive; repeatable; `--exclude none` reads everything). Files named on the
+    /// command line are always read.
+    #[arg(
+        long,
+        value_name = "PATTERN",
+        default_values_t = crate::corpus::DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        help_heading = "Input"
+    )]
+    pub exclude: Vec<String>,
     /// Record field holding the text [default: text, content, body, story_text, …].
     #[arg(long, value_name = "FIELD", help_heading = "Input")]
     pub text_field: Option<String>,

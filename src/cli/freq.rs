@@ -8,7 +8,7 @@ use super::args::{FreqArgs, SortBy};
 use super::{Context, settings, summary};
 use crate::count::{self, NgramCounts, RowOrder, VocabFacts};
 use crate::pipeline::AnalyzedCorpus;
-use crate::table::{self, Frame, Table, Values};
+use crate::table::{self, Frame, Table, TextColumn, Values};
 
 /// Run `freq`.
 pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
@@ -17,6 +17,7 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let count_options = settings::count(&args.count);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     let started = Instant::now();
+    eprintln!("TIMING read mem {:?}", crate::progress::memory_mb());
     let ranked = RankedCounts::new(&corpus, &count_options);
     ctx.note(&summary::counting(
         &ranked.counts,
@@ -26,10 +27,16 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let t = Instant::now();
     let rows = ranked.rows(row_order(args.sort), dest.top);
     let t1 = t.elapsed();
-    let frame = Frame::from_table(freq_table(&corpus, &ranked.counts, &rows))?;
+    let frame = freq_frame(&corpus, &ranked.counts, &rows)?;
+    let tt = t.elapsed();
     let t2 = t.elapsed();
+    eprintln!("TIMING table {tt:?} mem {:?}", crate::progress::memory_mb());
     table::write(&frame, dest.format, &dest.output)?;
-    eprintln!("TIMING order {t1:?} table+frame {t2:?} write {:?}", t.elapsed());
+    eprintln!(
+        "TIMING order {t1:?} table+frame {t2:?} write {:?} mem {:?}",
+        t.elapsed(),
+        crate::progress::memory_mb()
+    );
     Ok(())
 }
 
@@ -72,19 +79,34 @@ pub fn row_order(by: SortBy) -> RowOrder {
 }
 
 /// The freq table (columns in `table::schema::FREQ` order) for `rows`, in their order.
+///
+/// Rows are built in parallel chunks: looking up a million phrases is bound by memory latency,
+/// not by computation.
+pub fn freq_frame(
+    corpus: &AnalyzedCorpus,
+    counts: &NgramCounts,
+    rows: &[(usize, u32)],
+) -> Result<Frame, table::TableError> {
+    Frame::from_tables_par(rows, 1 << 14, |chunk| freq_table(corpus, counts, chunk))
+}
+
+/// The freq table for `rows`, in their order.
 pub fn freq_table(corpus: &AnalyzedCorpus, counts: &NgramCounts, rows: &[(usize, u32)]) -> Table {
     let vocab = &corpus.vocab;
     let words = counts.words.max(1) as f64;
     let documents = counts.documents.max(1) as f64;
-    let mut phrase = Vec::with_capacity(rows.len());
-    let mut key = Vec::with_capacity(rows.len());
+    let mut phrase = TextColumn::with_capacity(rows.len());
+    let mut key = TextColumn::with_capacity(rows.len());
+    let mut ids = [0u32; 8];
     let (mut n, mut count, mut pm, mut docs, mut share, mut dp, mut variants) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for &(len, id) in rows {
         let level = &counts.levels[len - 1];
         let j = id as usize;
-        phrase.push(join(counts.display_words(len, id).iter().map(|&s| vocab.surface(s))));
-        key.push(join(counts.key_words(len, id).iter().map(|&k| vocab.key(k))));
+        counts.surface_words_into(len, level.display[j], &mut ids);
+        phrase.push_joined(ids[..len].iter().map(|&s| vocab.surface(s)), " ");
+        counts.key_words_into(len, id, &mut ids);
+        key.push_joined(ids[..len].iter().map(|&k| vocab.key(k)), " ");
         n.push(len as i64);
         count.push(level.count[j] as i64);
         pm.push(level.count[j] as f64 / words * 1e6);
@@ -94,8 +116,8 @@ pub fn freq_table(corpus: &AnalyzedCorpus, counts: &NgramCounts, rows: &[(usize,
         variants.push(level.variants[j] as i64);
     }
     Table::new()
-        .with("phrase", Values::Str(phrase))
-        .with("key", Values::Str(key))
+        .with("phrase", Values::Text(phrase))
+        .with("key", Values::Text(key))
         .with("n", Values::Int(n))
         .with("count", Values::Int(count))
         .with("per_million", Values::Float(pm))

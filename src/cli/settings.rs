@@ -41,7 +41,9 @@ pub fn pipeline(args: &CorpusArgs) -> Result<PipelineOptions> {
         bail!("--only-lang expects a two-letter ISO 639-1 code such as `en`, not `{l}`");
     }
     let stem = if args.no_stem { None } else { language };
+    let exclude = args.exclude.iter().filter(|p| p.as_str() != "none").cloned().collect();
     Ok(PipelineOptions {
+        exclude,
         read,
         analyzer: AnalyzerOptions { stem, stopwords },
         only_lang,

@@ -11,7 +11,11 @@ use crate::pipeline::Summary;
 const SHOWN_PROBLEMS: usize = 10;
 
 /// Print the input problems: each (up to ten, or all with `verbose`), then counts by kind.
+/// Files left out by `--exclude` are only counted, not listed, unless `verbose`.
 pub fn problems(problems: &[Problem], verbose: bool) {
+    let listed: Vec<&Problem> =
+        problems.iter().filter(|p| verbose || p.kind != "excluded").collect();
+    let problems = listed;
     let shown = if verbose { problems.len() } else { SHOWN_PROBLEMS.min(problems.len()) };
     for p in &problems[..shown] {
         eprintln!("refrain: warning: {p}");

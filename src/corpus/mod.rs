@@ -42,7 +42,7 @@ pub use dates::{DateGuess, Precision};
 pub use error::CorpusError;
 pub use lang::detect_language;
 pub use read::read_input;
-pub use walk::list_inputs;
+pub use walk::{DEFAULT_EXCLUDES, list_inputs};
 
 /// The bundled sample corpus (the seed KCNA article), read as a `.txt` file with source
 /// `<sample>` when no PATH is given.

@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn empty_folder_reads_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let (inputs, problems) = list_inputs(&[dir.path().to_path_buf()]).unwrap();
+        let (inputs, problems) = list_inputs(&[dir.path().to_path_buf()], &[]).unwrap();
         assert!(inputs.is_empty() && problems.is_empty());
     }
 

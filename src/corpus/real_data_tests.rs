@@ -171,7 +171,7 @@ fn ungdc_year_from_file_name() {
 #[test]
 fn inaugural_invalid_utf8_and_years() {
     let Some(dir) = corpus("inaugural") else { return };
-    let (inputs, problems) = list_inputs(&[dir]).unwrap();
+    let (inputs, problems) = list_inputs(&[dir], &[]).unwrap();
     assert!(problems.iter().any(|p| p.path.ends_with("README") && p.kind == "unsupported format"));
     let bush = inputs
         .iter()

@@ -2,8 +2,11 @@
 //!
 //! Inside a folder, hidden folders (`.git`) are not entered, and hidden files (`.DS_Store`,
 //! macOS `._x` files) and files of unknown format (`README`, `LICENSE.upstream`) are left out
-//! with an `unsupported format` [`Problem`] so the run summary counts them. The files of one folder argument are sorted by
-//! the bytes of their paths, so the order never depends on the file system.
+//! with an `unsupported format` [`Problem`] so the run summary counts them. Files whose name
+//! matches an exclusion pattern (by default the documentation files that travel with corpora:
+//! `README*`, `SOURCE.md`, `LICENSE*`, …) are left out with an `excluded` problem. The files of
+//! one folder argument are sorted by the bytes of their paths, so the order never depends on
+//! the file system.
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +18,13 @@ use crate::collections::{HashSet, new_set};
 /// (an unknown extension is read as plain text); a folder → its supported files, recursively.
 ///
 /// A path that does not exist is an error; problems inside folders (unsupported files,
-/// unreadable subfolders) are returned beside the inputs.
-pub fn list_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Problem>), CorpusError> {
+/// unreadable subfolders, excluded names) are returned beside the inputs. `exclude` holds
+/// file-name patterns (`*` any run of characters, `?` one character, case-insensitive) that
+/// leave files found inside folders out; files named directly are always read.
+pub fn list_inputs(
+    paths: &[PathBuf],
+    exclude: &[String],
+) -> Result<(Vec<Input>, Vec<Problem>), CorpusError> {
     if paths.is_empty() {
         return Ok((vec![Input::Sample], Vec::new()));
     }
@@ -35,7 +43,8 @@ pub fn list_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Problem>), Corp
             inputs.push(Input::File(path.clone()));
             continue;
         }
-        let mut walker = Walker { files: Vec::new(), problems: Vec::new(), seen: new_set() };
+        let mut walker =
+            Walker { files: Vec::new(), problems: Vec::new(), seen: new_set(), exclude };
         walker.walk(path);
         walker
             .files
@@ -47,14 +56,19 @@ pub fn list_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Problem>), Corp
     Ok((inputs, problems))
 }
 
-struct Walker {
+/// File names left out of folder walks by default: documentation that travels with corpora.
+pub const DEFAULT_EXCLUDES: &[&str] =
+    &["README*", "SOURCE.md", "LICENSE*", "COPYING*", "CHANGELOG*", "NOTICE*"];
+
+struct Walker<'a> {
+    exclude: &'a [String],
     files: Vec<PathBuf>,
     problems: Vec<Problem>,
     /// Canonical paths of folders already walked: a symlink loop is walked once.
     seen: HashSet<PathBuf>,
 }
 
-impl Walker {
+impl Walker<'_> {
     fn walk(&mut self, dir: &Path) {
         if let Ok(canonical) = dir.canonicalize()
             && !self.seen.insert(canonical)
@@ -80,6 +94,9 @@ impl Walker {
                 Ok(m) if m.is_dir() && hidden => {}
                 Ok(m) if m.is_dir() => self.walk(&path),
                 Ok(_) if hidden => self.problem(&path, "unsupported format", "hidden file".into()),
+                Ok(_) if self.excluded(&entry.file_name()) => {
+                    self.problem(&path, "excluded", "file name matches --exclude".into())
+                }
                 Ok(_) if format::detect(&path).is_some() => self.files.push(path),
                 Ok(_) => self.problem(&path, "unsupported format", "unknown file extension".into()),
                 Err(e) => self.problem(&path, "unreadable file", e.to_string()),
@@ -87,9 +104,38 @@ impl Walker {
         }
     }
 
+    fn excluded(&self, name: &std::ffi::OsStr) -> bool {
+        let name = name.to_string_lossy().to_lowercase();
+        self.exclude.iter().any(|p| glob_match(&p.to_lowercase(), &name))
+    }
+
     fn problem(&mut self, path: &Path, kind: &'static str, message: String) {
         self.problems.push(Problem::skipped(&path.display().to_string(), None, kind, message));
     }
+}
+
+/// Match `name` against a pattern where `*` is any run of characters and `?` one character.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    // Classic two-pointer wildcard match with backtracking to the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == '*')
 }
 
 #[cfg(test)]
@@ -108,10 +154,41 @@ mod tests {
             .collect()
     }
 
+    fn defaults() -> Vec<String> {
+        DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn glob_patterns() {
+        assert!(glob_match("readme*", "readme.upstream.txt"));
+        assert!(glob_match("source.md", "source.md"));
+        assert!(glob_match("*_69_*.txt", "prk_69_2014.txt"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "abbc"));
+        assert!(!glob_match("source.md", "source.md.bak"));
+        assert!(glob_match("*", ""));
+    }
+
+    #[test]
+    fn documentation_files_are_excluded_by_default() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["SOURCE.md", "README.upstream.txt", "speech.txt", "notes.md"] {
+            fs::write(dir.path().join(f), "x").unwrap();
+        }
+        let (inputs, problems) = list_inputs(&[dir.path().to_path_buf()], &defaults()).unwrap();
+        assert_eq!(names(&inputs, dir.path()), ["notes.md", "speech.txt"]);
+        assert_eq!(problems.iter().filter(|p| p.kind == "excluded").count(), 2);
+        let (inputs, _) = list_inputs(&[dir.path().to_path_buf()], &[]).unwrap();
+        assert_eq!(inputs.len(), 4);
+        let named = dir.path().join("SOURCE.md");
+        let (inputs, _) = list_inputs(std::slice::from_ref(&named), &defaults()).unwrap();
+        assert_eq!(inputs, [Input::File(named)]);
+    }
+
     #[test]
     fn no_paths_means_sample_and_dash_means_stdin() {
-        assert_eq!(list_inputs(&[]).unwrap().0, vec![Input::Sample]);
-        assert_eq!(list_inputs(&[PathBuf::from("-")]).unwrap().0, vec![Input::Stdin]);
+        assert_eq!(list_inputs(&[], &[]).unwrap().0, vec![Input::Sample]);
+        assert_eq!(list_inputs(&[PathBuf::from("-")], &[]).unwrap().0, vec![Input::Stdin]);
     }
 
     #[test]
@@ -133,7 +210,7 @@ mod tests {
         ] {
             fs::write(root.join(f), "x").unwrap();
         }
-        let (inputs, problems) = list_inputs(&[root.to_path_buf()]).unwrap();
+        let (inputs, problems) = list_inputs(&[root.to_path_buf()], &defaults()).unwrap();
         assert_eq!(
             names(&inputs, root),
             ["a.txt", "b.csv", "b/a.json", "b/c/z.txt", "연설문 1.txt"]
@@ -157,7 +234,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let readme = dir.path().join("README");
         fs::write(&readme, "hello").unwrap();
-        let (inputs, problems) = list_inputs(std::slice::from_ref(&readme)).unwrap();
+        let (inputs, problems) = list_inputs(std::slice::from_ref(&readme), &defaults()).unwrap();
         assert_eq!(inputs, [Input::File(readme)]);
         assert!(problems.is_empty());
     }
@@ -165,13 +242,13 @@ mod tests {
     #[test]
     fn empty_folder_gives_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let (inputs, problems) = list_inputs(&[dir.path().to_path_buf()]).unwrap();
+        let (inputs, problems) = list_inputs(&[dir.path().to_path_buf()], &[]).unwrap();
         assert!(inputs.is_empty() && problems.is_empty());
     }
 
     #[test]
     fn missing_path_is_an_error_naming_it() {
-        let err = list_inputs(&[PathBuf::from("/no/such/연설문")]).unwrap_err();
+        let err = list_inputs(&[PathBuf::from("/no/such/연설문")], &[]).unwrap_err();
         assert_eq!(err.to_string(), "`/no/such/연설문`: no such file or folder");
     }
 
@@ -182,7 +259,7 @@ mod tests {
         fs::create_dir(dir.path().join("a")).unwrap();
         fs::write(dir.path().join("a/x.txt"), "x").unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
-        let (inputs, _) = list_inputs(&[dir.path().to_path_buf()]).unwrap();
+        let (inputs, _) = list_inputs(&[dir.path().to_path_buf()], &[]).unwrap();
         assert_eq!(names(&inputs, dir.path()), ["a/x.txt"]);
     }
 }

@@ -1,25 +1,36 @@
-//! Parallel counting over fixed blocks of documents, merged in block order.
+//! Parallel counting of u64 keys: scatter by block, count by partition.
 //!
-//! The corpus is cut into blocks of whole documents of about [`BLOCK_WORDS`] words. The cut
-//! depends only on the corpus, never on the number of threads, and blocks are merged in order,
-//! so every id and every floating-point sum comes out the same with 1 thread or 16. Each block
-//! is counted by one worker into its own map (u64 keys, no strings); the merge adds the
-//! per-block counts and document frequencies (blocks hold disjoint documents, so document
-//! frequencies simply add up).
+//! Counting a million distinct keys in one hash table is slow because the table does not fit
+//! in the processor's caches. So counting runs in two parallel phases:
+//!
+//! 1. *Scatter*: the corpus is cut into blocks of whole documents of about [`BLOCK_WORDS`]
+//!    words; each worker walks a block and appends every (key, position, document) to one of
+//!    [`PARTITIONS`] buffers chosen by a hash of the key.
+//! 2. *Count*: each partition is counted by one worker in a hash table small enough to stay in
+//!    cache, reading its buffers in block order, so positions arrive in corpus order and
+//!    document frequencies need no per-document set (a "last document seen" per key suffices).
+//!
+//! A key lives in exactly one partition, so partitions need no merge: candidates are numbered
+//! partition by partition, in order of first appearance. Block cuts and the partition count
+//! depend only on the corpus, never on the number of threads, so ids and every sum computed
+//! from them are the same with 1 thread or 16.
 
 use std::ops::Range;
 
 use rayon::prelude::*;
 
 use super::TokenIndex;
-use crate::collections::{HashMap, map_with_capacity, new_map};
+use super::dispersion::Parts;
+use crate::collections::{HashMap, map_with_capacity};
 
 /// "No id here": the position holds no candidate, or the candidate did not survive.
 pub const NONE: u32 = u32::MAX;
 
-/// Target block size in words. Large enough that per-block maps amortise the merge, small
-/// enough that two to eight workers stay busy on a corpus of a few million words.
-pub const BLOCK_WORDS: usize = 1 << 19;
+/// Target block size in words for the scatter phase.
+pub const BLOCK_WORDS: usize = 1 << 18;
+
+/// Number of partitions of the key space (a power of two).
+pub const PARTITIONS: usize = 64;
 
 /// Cut the documents of `index` into blocks of about `target` words (document ranges).
 pub fn blocks(index: &TokenIndex, target: usize) -> Vec<Range<usize>> {
@@ -38,7 +49,8 @@ pub fn blocks(index: &TokenIndex, target: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// Merged counts of u64 keys; index `j` is candidate `j`, in order of first appearance.
+/// Counts of u64 keys; index `j` is candidate `j` (partition by partition, then in order of
+/// first appearance).
 #[derive(Debug, Default)]
 pub struct Candidates {
     /// The key of each candidate.
@@ -47,6 +59,8 @@ pub struct Candidates {
     pub count: Vec<u32>,
     /// Documents containing each candidate.
     pub docs: Vec<u32>,
+    /// DP_norm of each candidate (empty unless asked for).
+    pub dp: Vec<f64>,
 }
 
 impl Candidates {
@@ -61,120 +75,239 @@ impl Candidates {
     }
 }
 
-/// One block's counts before the merge.
-struct Local {
-    keys: Vec<u64>,
-    count: Vec<u32>,
-    docs: Vec<u32>,
+/// One occurrence of a key, on its way to its partition.
+#[derive(Clone, Copy)]
+struct Hit {
+    key: u64,
+    pos: u32,
+    doc: u32,
 }
 
-/// Count the keys that `key_at(position)` yields, block by block in parallel, and merge.
+/// Which partition a key belongs to (Fibonacci hashing: the top bits of key × 2⁶⁴/φ).
+fn partition(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PARTITIONS.trailing_zeros())) as usize
+}
+
+/// Count the keys that `key_at(position)` yields.
 ///
 /// On return `slot[i]` holds the candidate index of position `i`, or [`NONE`] where `key_at`
-/// gave nothing. `slot` must be as long as the index.
+/// gave nothing. `slot` must be as long as the index. With `parts`, each candidate's DP_norm
+/// over documents is computed as well (see [`super::dispersion`]).
 pub fn count_keys<F>(
     index: &TokenIndex,
     blocks: &[Range<usize>],
     key_at: F,
     slot: &mut [u32],
+    parts: Option<&Parts>,
 ) -> Candidates
 where
     F: Fn(usize) -> Option<u64> + Sync,
 {
-    let mut parts = split_by_block(index, blocks, slot);
-    let locals: Vec<Local> = parts
-        .par_iter_mut()
-        .zip(blocks.par_iter())
-        .map(|((offset, slots), docs)| count_block(index, docs.clone(), *offset, slots, &key_at))
+    slot.par_iter_mut().for_each(|s| *s = NONE);
+    let scattered: Vec<Vec<Vec<Hit>>> =
+        blocks.par_iter().map(|docs| scatter(index, docs.clone(), &key_at)).collect();
+    let mut by_partition = transpose(scattered);
+    let out = SlotWriter(slot.as_mut_ptr(), slot.len());
+    let counted: Vec<Candidates> =
+        by_partition.par_iter_mut().map(|hits| count_partition(index, hits, &out, parts)).collect();
+    let mut base = 0u32;
+    let bases: Vec<u32> = counted
+        .iter()
+        .map(|c| {
+            let b = base;
+            base += c.keys.len() as u32;
+            b
+        })
         .collect();
-    let (merged, remaps) = merge(&locals);
-    drop(locals);
-    parts.par_iter_mut().zip(remaps.par_iter()).for_each(|((_, slots), remap)| {
-        for s in slots.iter_mut().filter(|s| **s != NONE) {
-            *s = remap[*s as usize];
+    by_partition.par_iter().zip(&bases).filter(|(_, b)| **b > 0).for_each(|(hits, &b)| {
+        for hit in hits.iter().flatten() {
+            // SAFETY: as in `count_partition`: this task alone owns these positions.
+            unsafe { out.add(hit.pos as usize, b) };
         }
     });
-    merged
+    concat(counted)
 }
 
-/// Split `slot` into the token ranges of `blocks`: (first position, slice).
-fn split_by_block<'a>(
+/// Count ids below `ids` that `id_at(position)` yields, with plain arrays instead of hashing
+/// (for words, whose ids are dense). Candidates come in id order; the rest is as
+/// [`count_keys`].
+pub fn count_dense<F>(
     index: &TokenIndex,
-    blocks: &[Range<usize>],
-    slot: &'a mut [u32],
-) -> Vec<(usize, &'a mut [u32])> {
-    let mut out = Vec::with_capacity(blocks.len());
-    let mut rest = slot;
-    for b in blocks {
-        let start = index.doc_start[b.start] as usize;
-        let len = index.doc_start[b.end] as usize - start;
-        let (mine, tail) = std::mem::take(&mut rest).split_at_mut(len);
-        out.push((start, mine));
-        rest = tail;
+    ids: usize,
+    id_at: F,
+    slot: &mut [u32],
+    parts: Option<&Parts>,
+) -> Candidates
+where
+    F: Fn(usize) -> Option<u32>,
+{
+    let mut count = vec![0u32; ids];
+    let mut docs = vec![0u32; ids];
+    let mut last_doc = vec![NONE; ids];
+    for d in 0..index.doc_count() {
+        for i in index.doc_range(d) {
+            slot[i] = NONE;
+            let Some(id) = id_at(i) else { continue };
+            let k = id as usize;
+            count[k] += 1;
+            if last_doc[k] != d as u32 {
+                last_doc[k] = d as u32;
+                docs[k] += 1;
+            }
+            slot[i] = id;
+        }
+    }
+    let mut compact = vec![NONE; ids];
+    let mut out = Candidates::default();
+    for k in (0..ids).filter(|&k| count[k] > 0) {
+        compact[k] = out.keys.len() as u32;
+        out.keys.push(k as u64);
+        out.count.push(count[k]);
+        out.docs.push(docs[k]);
+    }
+    for s in slot.iter_mut().filter(|s| **s != NONE) {
+        *s = compact[*s as usize];
+    }
+    if let Some(parts) = parts {
+        out.dp = super::dispersion::dp_norm(index, parts, slot, &out.count);
     }
     out
 }
 
-fn count_block<F>(
-    index: &TokenIndex,
-    docs: Range<usize>,
-    offset: usize,
-    slots: &mut [u32],
-    key_at: &F,
-) -> Local
+/// Turn per-block partition buffers into per-partition block buffers (moves, no copies).
+fn transpose(scattered: Vec<Vec<Vec<Hit>>>) -> Vec<Vec<Vec<Hit>>> {
+    let mut out: Vec<Vec<Vec<Hit>>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
+    for block in scattered {
+        for (p, hits) in block.into_iter().enumerate() {
+            out[p].push(hits);
+        }
+    }
+    out
+}
+
+/// Stack partition results in partition order.
+fn concat(parts: Vec<Candidates>) -> Candidates {
+    let total = parts.iter().map(Candidates::len).sum();
+    let with_dp = parts.iter().any(|c| !c.dp.is_empty());
+    let mut out = Candidates {
+        keys: Vec::with_capacity(total),
+        count: Vec::with_capacity(total),
+        docs: Vec::with_capacity(total),
+        dp: Vec::with_capacity(if with_dp { total } else { 0 }),
+    };
+    for c in parts {
+        out.keys.extend(c.keys);
+        out.count.extend(c.count);
+        out.docs.extend(c.docs);
+        out.dp.extend(c.dp);
+    }
+    out
+}
+
+/// Raw access to `slot` for the parallel write-back, where tasks write disjoint positions.
+struct SlotWriter(*mut u32, usize);
+
+// SAFETY: used only for writes to disjoint indices from different tasks (see `count_keys`).
+unsafe impl Sync for SlotWriter {}
+
+impl SlotWriter {
+    /// # Safety
+    /// `i < len`, and no other task touches index `i` concurrently.
+    unsafe fn write(&self, i: usize, v: u32) {
+        debug_assert!(i < self.1);
+        unsafe { *self.0.add(i) = v };
+    }
+
+    /// # Safety
+    /// As for [`SlotWriter::write`].
+    unsafe fn add(&self, i: usize, v: u32) {
+        debug_assert!(i < self.1);
+        unsafe { *self.0.add(i) += v };
+    }
+}
+
+fn scatter<F>(index: &TokenIndex, docs: Range<usize>, key_at: &F) -> Vec<Vec<Hit>>
 where
     F: Fn(usize) -> Option<u64>,
 {
-    let mut map: HashMap<u64, u32> = new_map();
-    let mut local = Local { keys: Vec::new(), count: Vec::new(), docs: Vec::new() };
-    let mut last_doc: Vec<u32> = Vec::new();
+    let mut parts: Vec<Vec<Hit>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
     for d in docs {
         for i in index.doc_range(d) {
-            let Some(key) = key_at(i) else {
-                slots[i - offset] = NONE;
-                continue;
-            };
-            let j = *map.entry(key).or_insert_with(|| {
-                local.keys.push(key);
-                local.count.push(0);
-                local.docs.push(0);
-                last_doc.push(NONE);
-                local.keys.len() as u32 - 1
-            }) as usize;
-            local.count[j] += 1;
-            if last_doc[j] != d as u32 {
-                last_doc[j] = d as u32;
-                local.docs[j] += 1;
+            if let Some(key) = key_at(i) {
+                parts[partition(key)].push(Hit { key, pos: i as u32, doc: d as u32 });
             }
-            slots[i - offset] = j as u32;
         }
     }
-    local
+    parts
 }
 
-/// Merge block counts in block order; returns the merged candidates and, per block, the
-/// merged index of each local index.
-fn merge(locals: &[Local]) -> (Candidates, Vec<Vec<u32>>) {
-    let largest = locals.iter().map(|l| l.keys.len()).max().unwrap_or(0);
-    let mut map: HashMap<u64, u32> = map_with_capacity(largest + largest / 2);
+/// Count one partition's hits (in corpus order), writing the partition-local candidate index
+/// of each hit to `slot`, and computing DP_norm when `parts` is given.
+fn count_partition(
+    index: &TokenIndex,
+    hits: &mut [Vec<Hit>],
+    slot: &SlotWriter,
+    parts: Option<&Parts>,
+) -> Candidates {
+    let total: usize = hits.iter().map(Vec::len).sum();
+    let mut map: HashMap<u64, u32> = map_with_capacity(total / 4 + 16);
     let mut out = Candidates::default();
-    let mut remaps = Vec::with_capacity(locals.len());
-    for local in locals {
-        let mut remap = Vec::with_capacity(local.keys.len());
-        for (j, &key) in local.keys.iter().enumerate() {
-            let g = *map.entry(key).or_insert_with(|| {
-                out.keys.push(key);
-                out.count.push(0);
-                out.docs.push(0);
-                out.keys.len() as u32 - 1
-            }) as usize;
-            out.count[g] += local.count[j];
-            out.docs[g] += local.docs[j];
-            remap.push(g as u32);
+    let mut last_doc: Vec<u32> = Vec::new();
+    for hit in hits.iter_mut().flatten() {
+        let j = *map.entry(hit.key).or_insert_with(|| {
+            out.keys.push(hit.key);
+            out.count.push(0);
+            out.docs.push(0);
+            last_doc.push(NONE);
+            out.keys.len() as u32 - 1
+        });
+        out.count[j as usize] += 1;
+        if last_doc[j as usize] != hit.doc {
+            last_doc[j as usize] = hit.doc;
+            out.docs[j as usize] += 1;
         }
-        remaps.push(remap);
+        // SAFETY: each position appears in exactly one partition's buffers, so every element
+        // of `slot` is touched by at most one task; positions are below `slot.len()`.
+        unsafe { slot.write(hit.pos as usize, j) };
+        // The key is no longer needed: keep the candidate index for the dispersion pass.
+        hit.key = j as u64;
     }
-    (out, remaps)
+    drop(map);
+    if let Some(parts) = parts {
+        out.dp = partition_dp(index, parts, hits, &out.count, last_doc);
+    }
+    out
+}
+
+/// DP_norm of every candidate of a partition, from its hits (keys replaced by candidate
+/// indices), which arrive in corpus order.
+fn partition_dp(
+    index: &TokenIndex,
+    parts: &Parts,
+    hits: &[Vec<Hit>],
+    count: &[u32],
+    mut last_doc: Vec<u32>,
+) -> Vec<f64> {
+    last_doc.fill(NONE);
+    let mut in_doc = vec![0u32; count.len()];
+    let mut acc = vec![0f64; count.len()];
+    for hit in hits.iter().flatten() {
+        let j = hit.key as usize;
+        if last_doc[j] != hit.doc {
+            if last_doc[j] != NONE {
+                acc[j] += parts.term(in_doc[j], count[j], index.doc_len(last_doc[j] as usize));
+            }
+            last_doc[j] = hit.doc;
+            in_doc[j] = 0;
+        }
+        in_doc[j] += 1;
+    }
+    (0..count.len())
+        .map(|j| {
+            let last = index.doc_len(last_doc[j] as usize);
+            parts.finish(acc[j] + parts.term(in_doc[j], count[j], last))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -203,7 +336,7 @@ mod tests {
         for target in [1, 2, 3, 100] {
             let bl = blocks(&idx, target);
             let mut slot = vec![0; idx.len()];
-            let c = count_keys(&idx, &bl, |i| Some(idx.keys[i] as u64), &mut slot);
+            let c = count_keys(&idx, &bl, |i| Some(idx.keys[i] as u64), &mut slot, None);
             let mut got: Vec<_> =
                 (0..c.len()).map(|j| (c.keys[j], c.count[j], c.docs[j])).collect();
             got.sort();
@@ -218,7 +351,7 @@ mod tests {
     fn positions_without_keys_get_none() {
         let idx = index_of(&[&[1, 2, 3]]);
         let mut slot = vec![0; 3];
-        let c = count_keys(&idx, &blocks(&idx, 10), |i| (i != 1).then_some(9), &mut slot);
+        let c = count_keys(&idx, &blocks(&idx, 10), |i| (i != 1).then_some(9), &mut slot, None);
         assert_eq!((c.count[0], c.docs[0]), (2, 1));
         assert_eq!(slot, [0, NONE, 0]);
     }

@@ -10,35 +10,54 @@
 use super::TokenIndex;
 use super::blocks::NONE;
 
-/// DP_norm of every id that `ids` (one entry per corpus position) names, for the ids where
-/// `wanted` is true; NaN elsewhere, and NaN for all when the corpus has fewer than two
-/// non-empty documents (DP_norm is then undefined).
-pub fn dp_norm(index: &TokenIndex, ids: &[u32], count: &[u32], wanted: &[bool]) -> Vec<f64> {
-    let mut dp = vec![f64::NAN; count.len()];
-    let total = index.len() as f64;
-    let sizes = (0..index.doc_count()).map(|d| index.doc_len(d)).filter(|&l| l > 0);
-    let (parts, min_len) = sizes.fold((0usize, usize::MAX), |(n, m), l| (n + 1, m.min(l)));
-    if parts < 2 || !wanted.iter().any(|&w| w) {
-        return dp;
+/// The documents as parts: what DP needs to know about them.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    total: f64,
+    norm: f64,
+}
+
+impl Parts {
+    /// The parts of `index`, or `None` when DP_norm is undefined (fewer than two documents
+    /// that hold words).
+    pub fn of(index: &TokenIndex) -> Option<Parts> {
+        let sizes = (0..index.doc_count()).map(|d| index.doc_len(d)).filter(|&l| l > 0);
+        let (parts, min_len) = sizes.fold((0usize, usize::MAX), |(n, m), l| (n + 1, m.min(l)));
+        if parts < 2 {
+            return None;
+        }
+        let total = index.len() as f64;
+        Some(Parts { total, norm: 1.0 - min_len as f64 / total })
     }
-    let norm = 1.0 - min_len as f64 / total;
+
+    /// The contribution |v_d − s_d| − s_d of one document holding `in_doc` of `f` occurrences.
+    pub fn term(&self, in_doc: u32, f: u32, doc_len: usize) -> f64 {
+        let s = doc_len as f64 / self.total;
+        (in_doc as f64 / f as f64 - s).abs() - s
+    }
+
+    /// DP_norm from the sum of the terms of the documents that hold the item.
+    pub fn finish(&self, acc: f64) -> f64 {
+        (0.5 * (1.0 + acc) / self.norm).clamp(0.0, 1.0)
+    }
+}
+
+/// DP_norm of every id that `ids` (one entry per corpus position, [`NONE`] elsewhere) names,
+/// given each id's total `count`, visiting positions in corpus order.
+pub fn dp_norm(index: &TokenIndex, parts: &Parts, ids: &[u32], count: &[u32]) -> Vec<f64> {
     let mut acc = vec![0f64; count.len()];
     let mut in_doc = vec![0u32; count.len()];
     let mut last_doc = vec![NONE; count.len()];
-    let flush = |j: usize, d: u32, c: u32, acc: &mut [f64]| {
-        let s = index.doc_len(d as usize) as f64 / total;
-        acc[j] += (c as f64 / count[j] as f64 - s).abs() - s;
-    };
     for d in 0..index.doc_count() {
         for i in index.doc_range(d) {
             let j = ids[i];
-            if j == NONE || !wanted[j as usize] {
+            if j == NONE {
                 continue;
             }
             let j = j as usize;
             if last_doc[j] != d as u32 {
                 if last_doc[j] != NONE {
-                    flush(j, last_doc[j], in_doc[j], &mut acc);
+                    acc[j] += parts.term(in_doc[j], count[j], index.doc_len(last_doc[j] as usize));
                 }
                 last_doc[j] = d as u32;
                 in_doc[j] = 0;
@@ -46,13 +65,12 @@ pub fn dp_norm(index: &TokenIndex, ids: &[u32], count: &[u32], wanted: &[bool]) 
             in_doc[j] += 1;
         }
     }
-    for j in 0..count.len() {
-        if last_doc[j] != NONE {
-            flush(j, last_doc[j], in_doc[j], &mut acc);
-            dp[j] = (0.5 * (1.0 + acc[j]) / norm).clamp(0.0, 1.0);
-        }
-    }
-    dp
+    (0..count.len())
+        .map(|j| match last_doc[j] {
+            NONE => f64::NAN,
+            d => parts.finish(acc[j] + parts.term(in_doc[j], count[j], index.doc_len(d as usize))),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -86,7 +104,7 @@ mod tests {
         // Three documents of 4, 2 and 4 words; item 0 occurs 2, 0, 1 times.
         let idx = index(&[4, 2, 4]);
         let ids = [0, NONE, 0, NONE, NONE, NONE, NONE, 0, NONE, NONE];
-        let dp = dp_norm(&idx, &ids, &[3], &[true]);
+        let dp = dp_norm(&idx, &Parts::of(&idx).unwrap(), &ids, &[3]);
         // By hand: s = .4 .2 .4, v = 2/3 0 1/3; DP = ½(.2667 + .2 + .0667) = .2667;
         // DP_norm = .2667 / (1 − .2) = 1/3.
         assert!((dp[0] - 1.0 / 3.0).abs() < 1e-12, "{}", dp[0]);
@@ -97,17 +115,16 @@ mod tests {
     fn even_spread_is_zero_and_one_document_is_near_one() {
         let idx = index(&[2, 2, 2, 2]);
         let ids = [0, 1, 0, NONE, 0, NONE, 0, NONE];
-        let dp = dp_norm(&idx, &ids, &[4, 1], &[true, true]);
+        let dp = dp_norm(&idx, &Parts::of(&idx).unwrap(), &ids, &[4, 1]);
         assert!(dp[0].abs() < 1e-12);
         // Item 1: once in document 0 of four equal parts: DP = .75, DP_norm = .75/.75 = 1.
         assert!((dp[1] - 1.0).abs() < 1e-12);
     }
 
     #[test]
-    fn undefined_for_one_document_and_unwanted_ids() {
-        let idx = index(&[3]);
-        assert!(dp_norm(&idx, &[0, 0, 0], &[3], &[true])[0].is_nan());
-        let idx = index(&[1, 1]);
-        assert!(dp_norm(&idx, &[0, 0], &[2], &[false])[0].is_nan());
+    fn undefined_for_one_document() {
+        assert!(Parts::of(&index(&[3])).is_none());
+        assert!(Parts::of(&index(&[3, 0])).is_none());
+        assert!(Parts::of(&index(&[3, 1])).is_some());
     }
 }

@@ -20,8 +20,8 @@ use std::cmp::Ordering;
 use rayon::prelude::*;
 
 use super::TokenIndex;
-use super::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_keys};
-use super::dispersion::dp_norm;
+use super::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_dense, count_keys};
+use super::dispersion::Parts;
 
 /// Which n-grams may start or end with a stop word (`--stopword-edges`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,13 +157,16 @@ pub fn count_in_blocks(
     let (mut cur, mut scur) = (vec![NONE; len], vec![NONE; len]);
     let (mut next, mut snext) = (vec![NONE; len], vec![NONE; len]);
     let trace = std::env::var_os("REFRAIN_TRACE").is_some();
+    let parts = Parts::of(index);
     for n in 1..=options.max_n {
         let t0 = std::time::Instant::now();
+        let dp_parts = parts.as_ref().filter(|_| n >= options.min_n);
         let cands = if n == 1 {
-            count_keys(index, &blocks, |i| Some(index.keys[i] as u64), &mut next)
+            let keys = facts.key_stop.len();
+            count_dense(index, keys, |i| Some(index.keys[i]), &mut next, dp_parts)
         } else {
             let key_at = |i: usize| extension(index, &cur, n, i);
-            count_keys(index, &blocks, key_at, &mut next)
+            count_keys(index, &blocks, key_at, &mut next, dp_parts)
         };
         let t1 = t0.elapsed();
         let ncand = cands.len();
@@ -171,17 +174,23 @@ pub fn count_in_blocks(
         drop(cands);
         renumber(&mut next, &pending.survivor_of);
         let t2 = t0.elapsed();
-        let surfaces = count_surfaces(index, &blocks, n, &next, &scur, &mut snext);
+        let surfaces = count_surfaces(index, &blocks, n, &next, &scur, &mut snext, facts);
         let t3 = t0.elapsed();
         let mut level = pending.finish(surfaces, &snext, &next);
         level.emitted = emitted(&level, n, options, facts.key_stop);
+        for (dp, _) in level.dp.iter_mut().zip(&level.emitted).filter(|(_, e)| !**e) {
+            *dp = f64::NAN;
+        }
         let t4 = t0.elapsed();
-        level.dp = dp_norm(index, &next, &level.count, &level.emitted);
         let t5 = t0.elapsed();
         out.levels.push(level);
         choose_display(&mut out, n, facts.surface_rank);
         if trace {
-            eprintln!("TRACE n={n} cands={ncand} keys {t1:?} surv {t2:?} surf {t3:?} owner {t4:?} dp {t5:?} display {:?}", t0.elapsed());
+            eprintln!(
+                "TRACE n={n} cands={ncand} keys {t1:?} surv {t2:?} surf {t3:?} owner {t4:?} dp {t5:?} display {:?} mem {:?}",
+                t0.elapsed(),
+                crate::progress::memory_mb()
+            );
         }
         if options.keep_positions {
             out.levels[n - 1].positions = Some(next.clone());
@@ -245,6 +254,7 @@ fn survivors(n: usize, c: &Candidates, o: &CountOptions, below: Option<&Level>) 
         level.last.push(last);
         level.count.push(c.count[j]);
         level.docs.push(c.docs[j]);
+        level.dp.push(c.dp.get(j).copied().unwrap_or(f64::NAN));
     }
     Pending { level, survivor_of }
 }
@@ -270,15 +280,22 @@ fn count_surfaces(
     next: &[u32],
     scur: &[u32],
     snext: &mut [u32],
+    facts: &VocabFacts,
 ) -> Candidates {
+    if n == 1 {
+        let ids = facts.surface_rank.len();
+        return count_dense(
+            index,
+            ids,
+            |i| (next[i] != NONE).then(|| index.surfaces[i]),
+            snext,
+            None,
+        );
+    }
     let key_at = |i: usize| {
-        if next[i] == NONE {
-            return None;
-        }
-        let last = index.surfaces[i + n - 1] as u64;
-        Some(if n == 1 { last } else { (scur[i] as u64) << 32 | last })
+        (next[i] != NONE).then(|| (scur[i] as u64) << 32 | index.surfaces[i + n - 1] as u64)
     };
-    count_keys(index, blocks, key_at, snext)
+    count_keys(index, blocks, key_at, snext, None)
 }
 
 fn emitted(level: &Level, n: usize, o: &CountOptions, key_stop: &[bool]) -> Vec<bool> {
@@ -331,26 +348,36 @@ pub fn rank_cmp(a: &[u32], b: &[u32], rank: &[u32]) -> Ordering {
 impl NgramCounts {
     /// Key ids of the words of n-gram `id` at level `n`.
     pub fn key_words(&self, n: usize, id: u32) -> Vec<u32> {
-        let mut words = vec![0; n];
+        let mut words = [0; 8];
+        self.key_words_into(n, id, &mut words);
+        words[..n].to_vec()
+    }
+
+    /// Key ids of the words of n-gram `id` at level `n`, written to `words[..n]`.
+    pub fn key_words_into(&self, n: usize, id: u32, words: &mut [u32; 8]) {
         let mut id = id;
         for m in (1..=n).rev() {
             let level = &self.levels[m - 1];
             words[m - 1] = level.last[id as usize];
             id = level.prefix[id as usize];
         }
-        words
     }
 
     /// Surface ids of the words of surface n-gram `sid` at level `n`.
     pub fn surface_words(&self, n: usize, sid: u32) -> Vec<u32> {
-        let mut words = vec![0; n];
+        let mut words = [0; 8];
+        self.surface_words_into(n, sid, &mut words);
+        words[..n].to_vec()
+    }
+
+    /// Surface ids of the words of surface n-gram `sid` at level `n`, written to `words[..n]`.
+    pub fn surface_words_into(&self, n: usize, sid: u32, words: &mut [u32; 8]) {
         let mut id = sid;
         for m in (1..=n).rev() {
             let s = &self.levels[m - 1].surfaces;
             words[m - 1] = s.last[id as usize];
             id = s.prefix[id as usize];
         }
-        words
     }
 
     /// Surface ids of the display form of n-gram `id` at level `n`.

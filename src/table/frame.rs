@@ -43,6 +43,33 @@ impl Frame {
         Ok(Frame { df: DataFrame::new(height, columns)? })
     }
 
+    /// Stack frames with the same columns, in order, without copying their data.
+    pub fn concat(frames: Vec<Frame>) -> Result<Frame, TableError> {
+        let mut frames = frames.into_iter();
+        let Some(mut out) = frames.next() else {
+            return Ok(Frame { df: DataFrame::empty() });
+        };
+        for f in frames {
+            out.df.vstack_mut_owned(f.df)?;
+        }
+        Ok(out)
+    }
+
+    /// Build a frame from tables made in parallel (e.g. chunks of rows), converting each as
+    /// soon as it is made so the rows are never held twice.
+    pub fn from_tables_par<T, F>(items: &[T], chunk: usize, make: F) -> Result<Frame, TableError>
+    where
+        T: Sync,
+        F: Fn(&[T]) -> Table + Sync,
+    {
+        use rayon::prelude::*;
+        let frames: Vec<Frame> = items
+            .par_chunks(chunk.max(1))
+            .map(|c| Frame::from_table(make(c)))
+            .collect::<Result<_, _>>()?;
+        Frame::concat(frames)
+    }
+
     /// Sort by `keys` (stable, nulls last) and keep the first `limit` rows.
     pub fn sort_limit(self, keys: &[SortKey], limit: Option<usize>) -> Result<Frame, TableError> {
         let mut df = self.df;
@@ -96,6 +123,7 @@ fn to_column(name: &str, values: Values) -> Result<Column, TableError> {
     let name: PlSmallStr = name.into();
     Ok(match values {
         Values::Str(v) => Column::new(name, v),
+        Values::Text(v) => Column::new(name, v.iter().collect::<Vec<&str>>()),
         Values::OptStr(v) => Column::new(name, v),
         Values::Int(v) => Column::new(name, v),
         Values::Float(v) => {
@@ -137,6 +165,15 @@ mod tests {
         let dp = f.floats("dp").unwrap();
         assert_eq!(dp[..2], [0.25, 0.5]);
         assert!(dp[2].is_nan());
+    }
+
+    #[test]
+    fn stacking_frames_keeps_order() {
+        let rows: Vec<i64> = (0..10).collect();
+        let f =
+            Frame::from_tables_par(&rows, 3, |c| Table::new().with("x", Values::Int(c.to_vec())))
+                .unwrap();
+        assert_eq!(f.floats("x").unwrap(), (0..10).map(|x| x as f64).collect::<Vec<_>>());
     }
 
     #[test]

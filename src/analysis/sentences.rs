@@ -1,0 +1,194 @@
+//! Sentence boundaries (UAX #29), decided by unicode-segmentation only where one can occur.
+//!
+//! A UAX #29 sentence boundary can only follow a line or paragraph separator, or a run of
+//! sentence terminators (`.` `!` `?` `。` …) with closing punctuation and spaces. Running the
+//! full sentence algorithm over every character costs as much as the rest of the analysis
+//! together, so this module scans for candidate characters and asks unicode-segmentation about
+//! a small window around each: from the start of the word before the candidate to the first
+//! letter after it (the furthest the UAX #29 rules look). Candidates are over-generated on
+//! purpose (any non-ASCII punctuation is one); the decision is always unicode-segmentation's,
+//! and a property test checks the result equals segmenting the whole text.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// How far back a window reaches for the word before a terminator (bytes).
+const LOOK_BACK: usize = 64;
+
+/// Byte offsets of the sentence boundaries of `text` in increasing order, ending with
+/// `text.len()` (0 is never included; an empty text has none).
+pub fn boundaries(text: &str, out: &mut Vec<usize>) {
+    out.clear();
+    let mut last = 0;
+    let mut push = |b: usize, out: &mut Vec<usize>| {
+        if b > last {
+            out.push(b);
+            last = b;
+        }
+    };
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_separator(c) {
+            // CR LF is one separator (SB3).
+            if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                continue;
+            }
+            push(i + c.len_utf8(), out);
+        } else if is_candidate(c)
+            && let Some(b) = decide(text, i)
+        {
+            push(b, out);
+        }
+    }
+    push(text.len(), out);
+}
+
+/// Line and paragraph separators: always followed by a boundary (SB4).
+fn is_separator(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Could `c` be a sentence terminator? ASCII `.` `!` `?`, and every non-ASCII character that
+/// is not a letter, digit or space (a few very common ones known not to be terminators
+/// excepted, for speed).
+fn is_candidate(c: char) -> bool {
+    if c.is_ascii() {
+        return matches!(c, '.' | '!' | '?');
+    }
+    !(c.is_alphanumeric()
+        || c.is_whitespace()
+        || matches!(c, '\u{2018}'..='\u{201F}' | '\u{2013}' | '\u{2014}' | '\u{00AB}' | '\u{00BB}'))
+}
+
+/// The boundary that follows the candidate at byte `at`, if unicode-segmentation puts one
+/// there: the window runs from the start of the preceding word to the first letter or
+/// separator after the candidate.
+fn decide(text: &str, at: usize) -> Option<usize> {
+    let start = window_start(text, at);
+    let end = window_end(text, at);
+    let window = &text[start..end];
+    window
+        .split_sentence_bound_indices()
+        .map(|(i, piece)| start + i + piece.len())
+        .find(|&b| b > at && b < end)
+}
+
+fn window_start(text: &str, at: usize) -> usize {
+    let floor = at.saturating_sub(LOOK_BACK);
+    let before = &text[..at];
+    match before
+        .char_indices()
+        .rev()
+        .take_while(|&(i, _)| i >= floor)
+        .find(|&(_, c)| c.is_whitespace())
+    {
+        Some((i, c)) => i + c.len_utf8(),
+        None => {
+            let mut s = floor;
+            while !text.is_char_boundary(s) {
+                s += 1;
+            }
+            s
+        }
+    }
+}
+
+fn window_end(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    let mut chars = rest.char_indices();
+    chars.next(); // the candidate itself
+    for (i, c) in chars {
+        if c.is_alphabetic() || is_separator(c) {
+            return at + i + c.len_utf8();
+        }
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn fast(text: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        boundaries(text, &mut out);
+        out
+    }
+
+    /// Boundaries from running UAX #29 over the whole text.
+    fn reference(text: &str) -> Vec<usize> {
+        text.split_sentence_bound_indices().map(|(i, s)| i + s.len()).collect()
+    }
+
+    #[test]
+    fn known_cases() {
+        let t = "Mr. Kim said so. It was held from Dec. 21 to 23! Then?";
+        assert_eq!(fast(t), reference(t));
+        assert_eq!(fast("e.g. the end. Next"), [14, 18]);
+        assert_eq!(fast("He said: \"Stop.\" Then left."), [17, 27]);
+        assert_eq!(fast("line one\nline two"), [9, 17]);
+        assert_eq!(fast(""), Vec::<usize>::new());
+        assert_eq!(fast("우리는 창조와 건설로! 새해"), reference("우리는 창조와 건설로! 새해"));
+    }
+
+    fn text_strategy() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a",
+            "B",
+            "word",
+            "Kim",
+            "the",
+            "U",
+            "S",
+            "3",
+            "12",
+            " ",
+            " ",
+            "  ",
+            ".",
+            ".",
+            "!",
+            "?",
+            "\"",
+            ")",
+            "(",
+            "’",
+            "“",
+            "”",
+            "\n",
+            ",",
+            ";",
+            ":",
+            "-",
+            "—",
+            "우리",
+            "。",
+            "…",
+            "\t",
+            "e.g",
+            "Mr",
+            "\u{a0}",
+            "'",
+            "¿",
+            "‼",
+            "\r",
+            "\u{2029}",
+            "．",
+            "%",
+            "[",
+            "]",
+            "Abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+            "1234567890123456789012345678901234567890123456789012345678901234567890",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn equals_whole_text_segmentation(text in text_strategy()) {
+            prop_assert_eq!(fast(&text), reference(&text));
+        }
+    }
+}
