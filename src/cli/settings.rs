@@ -63,7 +63,6 @@ pub fn count(args: &CountArgs) -> CountOptions {
             EdgesArg::Drop => EdgePolicy::Drop,
             EdgesArg::Keep => EdgePolicy::Keep,
         },
-        keep_positions: false,
     }
 }
 

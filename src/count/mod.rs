@@ -14,7 +14,9 @@ pub mod dispersion;
 pub mod index;
 pub mod ngrams;
 pub mod order;
+pub mod scan;
 
 pub use index::TokenIndex;
 pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
 pub use order::{RowOrder, ordered_rows, ranks};
+pub use scan::{NgramFinder, Occurrence};

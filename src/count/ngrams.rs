@@ -46,20 +46,11 @@ pub struct CountOptions {
     pub min_docs: u32,
     /// Stop-word edge policy.
     pub edges: EdgePolicy,
-    /// Keep, per level, the n-gram id at every position (needed by phrase analyses).
-    pub keep_positions: bool,
 }
 
 impl Default for CountOptions {
     fn default() -> Self {
-        CountOptions {
-            min_n: 1,
-            max_n: 1,
-            min_count: 1,
-            min_docs: 1,
-            edges: EdgePolicy::Drop,
-            keep_positions: false,
-        }
+        CountOptions { min_n: 1, max_n: 1, min_count: 1, min_docs: 1, edges: EdgePolicy::Drop }
     }
 }
 
@@ -110,8 +101,6 @@ pub struct Level {
     pub variants: Vec<u32>,
     /// Surface n-grams of this level.
     pub surfaces: SurfaceLevel,
-    /// The n-gram id at each corpus position (`NONE` elsewhere), when `keep_positions`.
-    pub positions: Option<Vec<u32>>,
 }
 
 impl Level {
@@ -191,9 +180,6 @@ pub fn count_in_blocks(
                 t0.elapsed(),
                 crate::progress::memory_mb()
             );
-        }
-        if options.keep_positions {
-            out.levels[n - 1].positions = Some(next.clone());
         }
         std::mem::swap(&mut cur, &mut next);
         std::mem::swap(&mut scur, &mut snext);
@@ -534,7 +520,6 @@ mod tests {
                 min_count,
                 min_docs,
                 edges: if keep { EdgePolicy::Keep } else { EdgePolicy::Drop },
-                keep_positions: false,
             },
         )
     }
