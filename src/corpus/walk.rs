@@ -223,8 +223,8 @@ mod tests {
             skipped,
             [
                 (".DS_Store", "unsupported format", Action::Skipped),
-                ("LICENSE.upstream", "unsupported format", Action::Skipped),
-                ("README", "unsupported format", Action::Skipped)
+                ("LICENSE.upstream", "excluded", Action::Skipped),
+                ("README", "excluded", Action::Skipped)
             ]
         );
     }
