@@ -106,6 +106,7 @@ pub fn run(
         progress.inc(batch.len() as u64);
     }
     progress.finish();
+    crate::progress::trace(started, || "read and analysed the corpus".into());
     let mut out = builder.finish();
     out.summary.elapsed = started.elapsed();
     Ok(out)

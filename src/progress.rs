@@ -52,6 +52,26 @@ impl Drop for Progress {
     }
 }
 
+/// Whether `REFRAIN_TRACE` is set: stage timings and memory go to stderr (diagnostics for
+/// benchmarking; not part of the stable output).
+pub fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("REFRAIN_TRACE").is_some())
+}
+
+/// Print a trace line (`what` is only evaluated when tracing) with the elapsed time since
+/// `since` and the current and peak memory.
+pub fn trace(since: std::time::Instant, what: impl FnOnce() -> String) {
+    if tracing() {
+        let (rss, peak) = memory_mb();
+        eprintln!(
+            "refrain: trace: {} ({:.3} s, {rss} MB now, {peak} MB peak)",
+            what(),
+            since.elapsed().as_secs_f64()
+        );
+    }
+}
+
 /// Current and peak resident memory in MB (Linux), for `REFRAIN_TRACE` diagnostics.
 pub fn memory_mb() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -8,6 +8,7 @@ use super::args::{FreqArgs, SortBy};
 use super::{Context, settings, summary};
 use crate::count::{self, NgramCounts, RowOrder, VocabFacts};
 use crate::pipeline::AnalyzedCorpus;
+use crate::progress::trace;
 use crate::table::{self, Frame, Table, TextColumn, Values};
 
 /// Run `freq`.
@@ -17,26 +18,19 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let count_options = settings::count(&args.count);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     let started = Instant::now();
-    eprintln!("TIMING read mem {:?}", crate::progress::memory_mb());
     let ranked = RankedCounts::new(&corpus, &count_options);
     ctx.note(&summary::counting(
         &ranked.counts,
         count_options.min_n,
         started.elapsed().as_secs_f64(),
     ));
-    let t = Instant::now();
+    let started = Instant::now();
     let rows = ranked.rows(row_order(args.sort), dest.top);
-    let t1 = t.elapsed();
+    trace(started, || format!("ordered {} rows", rows.len()));
     let frame = freq_frame(&corpus, &ranked.counts, &rows)?;
-    let tt = t.elapsed();
-    let t2 = t.elapsed();
-    eprintln!("TIMING table {tt:?} mem {:?}", crate::progress::memory_mb());
+    trace(started, || "built the frame".into());
     table::write(&frame, dest.format, &dest.output)?;
-    eprintln!(
-        "TIMING order {t1:?} table+frame {t2:?} write {:?} mem {:?}",
-        t.elapsed(),
-        crate::progress::memory_mb()
-    );
+    trace(started, || "wrote the table".into());
     Ok(())
 }
 

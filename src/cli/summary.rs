@@ -38,16 +38,21 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` with thousands separators and the singular or plural noun.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// The summary lines of the reading stage.
 pub fn reading(s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "read {} inputs: {} documents, {} words in {} sentences ({:.2} s)",
-        thousands(s.inputs as u64),
-        thousands(s.documents as u64),
-        thousands(s.words),
-        thousands(s.sentences),
+        "read {}: {}, {} in {} ({:.2} s)",
+        count(s.inputs as u64, "input", "inputs"),
+        count(s.documents as u64, "document", "documents"),
+        count(s.words, "word", "words"),
+        count(s.sentences, "sentence", "sentences"),
         s.elapsed.as_secs_f64()
     );
     if !s.skipped_language.is_empty() {
@@ -87,7 +92,8 @@ pub fn reading(s: &Summary) -> String {
             writeln!(out, "left out {} words longer than 100 bytes", thousands(s.overlong_words));
     }
     if s.undated > 0 && s.undated < s.documents {
-        let _ = writeln!(out, "{} documents have no date", thousands(s.undated as u64));
+        let n = s.undated as u64;
+        let _ = writeln!(out, "{} no date", count(n, "document has", "documents have"));
     }
     out
 }

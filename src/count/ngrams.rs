@@ -145,10 +145,10 @@ pub fn count_in_blocks(
         NgramCounts { levels: Vec::new(), words: len as u64, documents: index.doc_count() };
     let (mut cur, mut scur) = (vec![NONE; len], vec![NONE; len]);
     let (mut next, mut snext) = (vec![NONE; len], vec![NONE; len]);
-    let trace = std::env::var_os("REFRAIN_TRACE").is_some();
     let parts = Parts::of(index);
+    let progress = crate::progress::Progress::new("counting", options.max_n as u64);
     for n in 1..=options.max_n {
-        let t0 = std::time::Instant::now();
+        let started = std::time::Instant::now();
         let dp_parts = parts.as_ref().filter(|_| n >= options.min_n);
         let cands = if n == 1 {
             let keys = facts.key_stop.len();
@@ -157,30 +157,22 @@ pub fn count_in_blocks(
             let key_at = |i: usize| extension(index, &cur, n, i);
             count_keys(index, &blocks, key_at, &mut next, dp_parts)
         };
-        let t1 = t0.elapsed();
-        let ncand = cands.len();
+        let candidates = cands.len();
         let pending = survivors(n, &cands, options, out.levels.last());
         drop(cands);
         renumber(&mut next, &pending.survivor_of);
-        let t2 = t0.elapsed();
         let surfaces = count_surfaces(index, &blocks, n, &next, &scur, &mut snext, facts);
-        let t3 = t0.elapsed();
         let mut level = pending.finish(surfaces, &snext, &next);
         level.emitted = emitted(&level, n, options, facts.key_stop);
         for (dp, _) in level.dp.iter_mut().zip(&level.emitted).filter(|(_, e)| !**e) {
             *dp = f64::NAN;
         }
-        let t4 = t0.elapsed();
-        let t5 = t0.elapsed();
         out.levels.push(level);
         choose_display(&mut out, n, facts.surface_rank);
-        if trace {
-            eprintln!(
-                "TRACE n={n} cands={ncand} keys {t1:?} surv {t2:?} surf {t3:?} owner {t4:?} dp {t5:?} display {:?} mem {:?}",
-                t0.elapsed(),
-                crate::progress::memory_mb()
-            );
-        }
+        let kept = out.levels[n - 1].len();
+        crate::progress::trace(started, || {
+            format!("{n}-grams: {candidates} candidates, {kept} kept")
+        });
         std::mem::swap(&mut cur, &mut next);
         std::mem::swap(&mut scur, &mut snext);
         if out.levels[n - 1].is_empty() {
