@@ -173,6 +173,7 @@ pub fn count_in_blocks(
         crate::progress::trace(started, || {
             format!("{n}-grams: {candidates} candidates, {kept} kept")
         });
+        progress.inc(1);
         std::mem::swap(&mut cur, &mut next);
         std::mem::swap(&mut scur, &mut snext);
         if out.levels[n - 1].is_empty() {
