@@ -21,6 +21,7 @@ use crate::analysis::{Analyzer, AnalyzerOptions, LocalVocab, TokenBuf, Vocabular
 use crate::corpus::{self, Document, Input, Problem, ReadOptions};
 use crate::count::TokenIndex;
 use crate::progress::Progress;
+use crate::select::{Selection, SelectionReport};
 
 /// Documents are analysed in chunks of about this much text (bytes): big enough that a
 /// chunk's local vocabulary saves most global lookups, small enough to balance threads.
@@ -44,6 +45,9 @@ pub struct PipelineOptions {
     pub keep_text: bool,
     /// Keep the byte range of every word (for contexts).
     pub keep_spans: bool,
+    /// Metadata from file names and a user's table, and `--where` (applied to each batch
+    /// right after reading, before analysis).
+    pub select: Selection,
 }
 
 /// What happened during the run, for the summary on stderr and the report manifest.
@@ -71,6 +75,8 @@ pub struct Summary {
     pub overlong_words: u64,
     /// Time spent reading and analysing.
     pub elapsed: Duration,
+    /// What `--name-pattern`, `--meta` and `--where` did.
+    pub selection: SelectionReport,
 }
 
 /// The analysed corpus: document metadata, the token index and the vocabulary.
@@ -102,10 +108,12 @@ pub fn run(
     let progress = Progress::new("reading", inputs.len() as u64);
     for batch in inputs.chunks(BATCH_FILES) {
         let docs = read_batch(batch, options, &mut builder.summary);
+        let docs = options.select.prepare(docs, &mut builder.summary.selection);
         builder.add_documents(docs);
         progress.inc(batch.len() as u64);
     }
     progress.finish();
+    options.select.finish(&mut builder.summary.selection);
     crate::progress::trace(started, || "read and analysed the corpus".into());
     let mut out = builder.finish();
     out.summary.elapsed = started.elapsed();
@@ -117,6 +125,8 @@ pub fn analyze_documents(docs: Vec<Document>, options: &PipelineOptions) -> Anal
     let started = Instant::now();
     let mut builder = Builder::new(options);
     builder.summary.documents_read = docs.len();
+    let docs = options.select.prepare(docs, &mut builder.summary.selection);
+    options.select.finish(&mut builder.summary.selection);
     builder.add_documents(docs);
     let mut out = builder.finish();
     out.summary.elapsed = started.elapsed();

@@ -39,6 +39,53 @@ pub enum Command {
     /// Frequency table of terms and n-grams: how often, how widely, how evenly.
     #[command(after_long_help = freq_columns())]
     Freq(FreqArgs),
+    /// How phrases rise and fall over time: count, rate with its confidence interval, and
+    /// spikes, per period.
+    #[command(after_long_help = trend_columns())]
+    Trend(TrendArgs),
+    /// What distinguishes a target from a reference: keywords and key phrases, both ways.
+    #[command(after_long_help = keyness_columns())]
+    Keyness(KeynessArgs),
+    /// Every occurrence of a phrase in its context (keyword in context).
+    #[command(after_long_help = kwic_columns())]
+    Kwic(KwicArgs),
+}
+
+fn trend_columns() -> String {
+    use crate::table::schema::{TREND, TREND_SUMMARY, help_list};
+    format!(
+        "Positional arguments that name existing files or folders (or `-`) are the corpus; the \
+         others are phrases.\n\nOutput columns (one row per phrase and period):\n{}\nWith \
+         --summary (one row per phrase):\n{}\nThe interval is Poisson-exact (Garwood): valid \
+         for counts of 0 and never below 95% coverage. The spike z is a conditional binomial \
+         test of the period against the pooled --baseline periods before it; a spike needs \
+         z ≥ --spike-z and a count of at least 5.",
+        help_list(TREND),
+        help_list(TREND_SUMMARY)
+    )
+}
+
+fn keyness_columns() -> String {
+    use crate::table::schema::{KEYNESS, help_list};
+    format!(
+        "Target and reference: PATH vs --reference PATH...; or documents dated on or after \
+         --split vs those before; or documents meeting --where vs the rest. Output columns:\n{}\n\
+         Formulas (a, b = occurrences in target and reference; c, d = their tokens; N = c + d):\n  \
+         G² = 2[a ln(a/E1) + b ln(b/E2)], E1 = c(a+b)/N, E2 = d(a+b)/N (Rayson & Garside 2000)\n  \
+         BIC = |G²| − ln N (Wilson 2013)\n  Log Ratio = log2((a/c)/(b/d)), 0 counted as 0.5 \
+         (Hardie 2014)\n  %DIFF = 100 (a/c − b/d)/(b/d) (Gabrielatos & Marchi 2011)",
+        help_list(KEYNESS)
+    )
+}
+
+fn kwic_columns() -> String {
+    use crate::table::schema::{KWIC, help_list};
+    format!(
+        "Positional arguments that name existing files or folders (or `-`) are the corpus; the \
+         others form the phrase.\n\nOutput columns:\n{}\nContexts are cut from the cleaned \
+         text at word boundaries; a paragraph break inside a context is shown as ¶.",
+        help_list(KWIC)
+    )
 }
 
 fn freq_columns() -> String {
@@ -63,6 +110,130 @@ pub struct FreqArgs {
     /// Sort order of the rows.
     #[arg(long, value_enum, default_value_t = SortBy::Count, help_heading = "Output")]
     pub sort: SortBy,
+    /// Count per group: `year`, `quarter`, `month`, `week`, `day` (calendar periods, empty
+    /// ones included), `doc`, or a metadata column. Rows are phrase × group; the phrases are
+    /// the top ones overall (--top, default 100).
+    #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
+    pub by: Option<String>,
+}
+
+/// Options of `refrain trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Corpus selection and analysis.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// What to count when no phrase is given (--top).
+    #[command(flatten)]
+    pub count: CountArgs,
+    /// Follow the K most frequent n-grams (of -n lengths) instead of given phrases
+    /// [default: 10 when no phrase is given].
+    #[arg(long, value_name = "K", help_heading = "Phrases")]
+    pub top: Option<usize>,
+    /// Match phrases on surface forms (as written, ignoring case) instead of stems.
+    #[arg(long, help_heading = "Phrases")]
+    pub exact: bool,
+    /// Periods: `year`, `quarter`, `month`, `week`, `day`; or `doc` or a metadata column.
+    #[arg(long, value_name = "PERIOD|COLUMN", default_value = "month", help_heading = "Grouping")]
+    pub by: String,
+    /// Spike baseline: this many periods before each period.
+    #[arg(long, value_name = "N", default_value_t = 12, help_heading = "Grouping")]
+    pub baseline: usize,
+    /// Spike threshold on the z score.
+    #[arg(long, value_name = "Z", default_value_t = 3.0, help_heading = "Grouping")]
+    pub spike_z: f64,
+    /// Write one row per phrase (first and last attestation, peak, lifespan, spikes) instead
+    /// of one per phrase and period.
+    #[arg(long, help_heading = "Output")]
+    pub summary: bool,
+    /// Output format [default: from the -o extension, else table].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<Format>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `refrain keyness`.
+#[derive(Debug, Args)]
+pub struct KeynessArgs {
+    /// Corpus selection and analysis (the target; also applied to --reference).
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// What to count (--min-count and --min-docs hold on either side).
+    #[command(flatten)]
+    pub count: CountArgs,
+    /// Reference corpus: files or folders.
+    #[arg(long, value_name = "PATH", num_args = 1.., help_heading = "Comparison")]
+    pub reference: Vec<PathBuf>,
+    /// Compare documents dated on or after DATE (the target) with those before it.
+    #[arg(long, value_name = "DATE", conflicts_with = "reference", help_heading = "Comparison")]
+    pub split: Option<String>,
+    /// Sort by this measure, largest first (negative keywords last).
+    #[arg(long, value_enum, default_value_t = Measure::G2, help_heading = "Output")]
+    pub measure: Measure,
+    /// Keep the K strongest keywords of each side: K of the target, then K of the reference.
+    #[arg(long, value_name = "K", help_heading = "Output")]
+    pub top: Option<usize>,
+    /// Output format [default: from the -o extension, else table].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<Format>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `refrain kwic`.
+#[derive(Debug, Args)]
+pub struct KwicArgs {
+    /// Corpus selection and analysis.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Words of context on each side.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub window: usize,
+    /// Match on surface forms (as written, ignoring case) instead of stems.
+    #[arg(long)]
+    pub exact: bool,
+    /// Order of the lines: `doc` (corpus order), `date`, `left` (by the words before the
+    /// match, nearest first) or `right` (by the words after it).
+    #[arg(long, value_enum, default_value_t = KwicSort::Doc, help_heading = "Output")]
+    pub sort: KwicSort,
+    /// Keep only the first N lines (after sorting).
+    #[arg(long, visible_alias = "top", value_name = "N", help_heading = "Output")]
+    pub limit: Option<usize>,
+    /// Output format [default: from the -o extension, else table].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<Format>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// `keyness --measure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Measure {
+    /// Signed log-likelihood G².
+    G2,
+    /// BIC (sign of G²).
+    Bic,
+    /// Log Ratio (binary log of the ratio of relative frequencies).
+    LogRatio,
+    /// %DIFF.
+    PctDiff,
+}
+
+/// `kwic --sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KwicSort {
+    /// Corpus order.
+    Doc,
+    /// By document date (undated last), then corpus order.
+    Date,
+    /// By the words left of the match, nearest first.
+    Left,
+    /// By the words right of the match, nearest first.
+    Right,
 }
 
 /// Reading and analysing the corpus.
@@ -112,6 +283,25 @@ pub struct CorpusArgs {
     /// line.
     #[arg(long, value_name = "LIST", default_value = "english", help_heading = "Analysis")]
     pub stopwords: String,
+    /// Capture metadata from file names: a regular expression with named groups, searched in
+    /// the file name, else in the whole path, e.g. `(?P<iso>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})`.
+    /// Groups named `date`, or `year` (with `month`, `day`), date the document.
+    #[arg(long, value_name = "REGEX", help_heading = "Selection")]
+    pub name_pattern: Option<String>,
+    /// Join a table of document metadata (CSV, TSV or Parquet) on the document id, else on the
+    /// file stem. Its columns become metadata (for --where and --by); `date` or `year` columns
+    /// date the documents.
+    #[arg(long, value_name = "FILE", help_heading = "Selection")]
+    pub meta: Option<PathBuf>,
+    /// The --meta column holding document ids [default: `id`, else the first column].
+    #[arg(long, value_name = "COLUMN", requires = "meta", help_heading = "Selection")]
+    pub meta_key: Option<String>,
+    /// Keep only documents whose COLUMN is VALUE (ignoring case; `COLUMN!=VALUE` excludes).
+    /// Repeatable: values for one column are alternatives, different columns must all hold.
+    /// Columns: id, title, source, file, date (`2016` matches any day of 2016), year, and any
+    /// metadata.
+    #[arg(long = "where", value_name = "COLUMN=VALUE", help_heading = "Selection")]
+    pub where_: Vec<String>,
 }
 
 /// What to count.
@@ -226,7 +416,7 @@ mod tests {
             "b",
         ])
         .unwrap();
-        let Command::Freq(f) = cli.command;
+        let Command::Freq(f) = cli.command else { panic!("not freq") };
         assert_eq!(f.count.ngrams, (2, 5));
         assert_eq!((f.count.min_count, f.count.min_docs), (5, 3));
         assert!(f.corpus.no_stem);

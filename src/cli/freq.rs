@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::args::{FreqArgs, SortBy};
-use super::{Context, settings, summary};
+use super::{Context, grouped, settings, summary};
 use crate::count::{self, NgramCounts, RowOrder, VocabFacts};
 use crate::pipeline::AnalyzedCorpus;
 use crate::progress::trace;
@@ -17,6 +17,8 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let options = settings::pipeline(&args.corpus)?;
     let count_options = settings::count(&args.count);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
+    // Group first: a grouping that cannot be made should fail before the counting.
+    let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;
     let started = Instant::now();
     let ranked = RankedCounts::new(&corpus, &count_options);
     ctx.note(&summary::counting(
@@ -25,6 +27,21 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
         started.elapsed().as_secs_f64(),
     ));
     let started = Instant::now();
+    if let Some(groups) = &groups {
+        let top = dest.top.unwrap_or(grouped::DEFAULT_TOP);
+        if dest.top.is_none() {
+            ctx.note(&format!(
+                "--by: writing the top {top} phrases, one row per group (--top N for more)"
+            ));
+        }
+        let rows = ranked.rows(row_order(args.sort), Some(top));
+        let tally = grouped::count_rows(&corpus, &ranked.counts, &rows, groups, false)?;
+        trace(started, || format!("counted {} rows in {} groups", rows.len(), groups.len()));
+        let frame = grouped::freq_frame(&corpus, &ranked.counts, &rows, groups, &tally)?;
+        table::write(&frame, dest.format, &dest.output)?;
+        trace(started, || "wrote the table".into());
+        return Ok(());
+    }
     let rows = ranked.rows(row_order(args.sort), dest.top);
     trace(started, || format!("ordered {} rows", rows.len()));
     let frame = freq_frame(&corpus, &ranked.counts, &rows)?;

@@ -4,8 +4,12 @@
 
 pub mod args;
 pub mod freq;
+pub mod grouped;
+pub mod keyness;
+pub mod kwic;
 pub mod settings;
 pub mod summary;
+pub mod trend;
 
 use std::path::PathBuf;
 
@@ -49,5 +53,8 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context { quiet: cli.quiet, verbose: cli.verbose };
     match &cli.command {
         args::Command::Freq(a) => freq::run(a, &ctx),
+        args::Command::Trend(a) => trend::run(a, &ctx),
+        args::Command::Keyness(a) => keyness::run(a, &ctx),
+        args::Command::Kwic(a) => kwic::run(a, &ctx),
     }
 }

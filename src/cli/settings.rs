@@ -1,6 +1,9 @@
 //! Turning parsed arguments into validated settings for the library (the second phase of
 //! argument processing: every check that needs more than clap happens here, once).
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use anyhow::{Context, Result, bail};
 
 use super::args::{CleanArg, CorpusArgs, CountArgs, EdgesArg, OutputArgs};
@@ -8,6 +11,8 @@ use crate::analysis::{AnalyzerOptions, Language, StopWords};
 use crate::corpus::{CleanMode, ReadOptions};
 use crate::count::{CountOptions, EdgePolicy};
 use crate::pipeline::PipelineOptions;
+use crate::select::{Condition, NamePattern, Selection, Where};
+use crate::table::join::MetaTable;
 use crate::table::{Format, Output};
 
 /// Pipeline options from the corpus arguments.
@@ -49,7 +54,50 @@ pub fn pipeline(args: &CorpusArgs) -> Result<PipelineOptions> {
         only_lang,
         keep_text: false,
         keep_spans: false,
+        select: selection(args)?,
     })
+}
+
+/// `--name-pattern`, `--meta`, `--meta-key` and `--where`, checked and loaded.
+pub fn selection(args: &CorpusArgs) -> Result<Selection> {
+    let name_pattern = match &args.name_pattern {
+        Some(p) => Some(Arc::new(NamePattern::new(p)?)),
+        None => None,
+    };
+    let meta = match &args.meta {
+        Some(path) => {
+            let table = MetaTable::load(path, args.meta_key.as_deref())
+                .with_context(|| format!("reading --meta `{}`", path.display()))?;
+            Some(Arc::new(table))
+        }
+        None => None,
+    };
+    let conditions =
+        args.where_.iter().map(|w| w.parse::<Condition>()).collect::<Result<_, _>>()?;
+    Ok(Selection { name_pattern, meta, conditions: Where { conditions }, filter: true })
+}
+
+/// Split positional arguments into corpus paths and phrase words: an argument that names an
+/// existing file or folder (or is `-`) is a path; one that looks like a path (it holds a
+/// path separator or ends in a corpus file extension) but does not exist is an error; any
+/// other is a phrase.
+pub fn paths_and_phrases(args: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>)> {
+    let mut paths = Vec::new();
+    let mut phrases = Vec::new();
+    for a in args {
+        let text = a.to_string_lossy();
+        if text == "-" || a.exists() {
+            paths.push(a.clone());
+        } else if text.contains(std::path::MAIN_SEPARATOR)
+            || text.contains('/')
+            || crate::corpus::format::detect(a).is_some()
+        {
+            bail!("`{text}` does not exist (a PATH must be an existing file or folder)");
+        } else {
+            phrases.push(text.into_owned());
+        }
+    }
+    Ok((paths, phrases))
 }
 
 /// Counting options from the count arguments.

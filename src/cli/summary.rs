@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::corpus::{Action, Problem};
 use crate::count::NgramCounts;
 use crate::pipeline::Summary;
+use crate::select::SelectionReport;
 
 /// How many problems are printed one by one before only counts are given (without -v).
 const SHOWN_PROBLEMS: usize = 10;
@@ -94,6 +95,42 @@ pub fn reading(s: &Summary) -> String {
     if s.undated > 0 && s.undated < s.documents {
         let n = s.undated as u64;
         let _ = writeln!(out, "{} no date", count(n, "document has", "documents have"));
+    }
+    out.push_str(&selection(&s.selection));
+    out
+}
+
+/// The summary lines of `--name-pattern`, `--meta` and `--where`.
+pub fn selection(r: &SelectionReport) -> String {
+    let mut out = String::new();
+    let docs = |n: usize| count(n as u64, "document", "documents");
+    if r.name_unmatched > 0 {
+        let _ =
+            writeln!(out, "--name-pattern did not match the names of {}", docs(r.name_unmatched));
+    }
+    if r.meta_duplicates > 0 {
+        let rows = count(r.meta_duplicates as u64, "row", "rows");
+        let _ = writeln!(out, "--meta: ignored {rows} with an empty or repeated key");
+    }
+    if r.meta_unmatched > 0 {
+        let _ = writeln!(out, "--meta has no row for {}", docs(r.meta_unmatched));
+    }
+    for e in &r.meta_failures {
+        let _ = writeln!(out, "--meta: join failed, documents used without metadata: {e}");
+    }
+    if r.redated > 0 {
+        let _ = writeln!(out, "--meta dates replaced the date of {}", docs(r.redated));
+    }
+    if r.left_out > 0 || r.kept > 0 {
+        let _ = writeln!(
+            out,
+            "--where left out {} and kept {}",
+            docs(r.left_out),
+            thousands(r.kept as u64)
+        );
+    }
+    for c in &r.unknown_columns {
+        let _ = writeln!(out, "--where: no document has a `{c}` value");
     }
     out
 }

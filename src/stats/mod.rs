@@ -1,1 +1,4 @@
 //! stats (under construction).
+pub mod keyness;
+pub mod rate;
+pub mod special;

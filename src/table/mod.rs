@@ -11,6 +11,7 @@
 pub mod export;
 pub mod frame;
 pub mod input;
+pub mod join;
 pub mod schema;
 mod terminal;
 

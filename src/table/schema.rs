@@ -34,6 +34,105 @@ pub const FREQ: &[ColumnDoc] = &[
     col("variants", "number of distinct surface forms counted under the key"),
 ];
 
+/// Columns of `refrain freq --by` (the group column is `period`, `doc` or the metadata
+/// column's name).
+pub const FREQ_BY: &[ColumnDoc] = &[
+    col("phrase", "display form: the most frequent surface form counted under the key"),
+    col("key", "normalised key"),
+    col("n", "number of words"),
+    col(
+        "period",
+        "the group: a period (2016, 2016-Q2, 2016-03, 2016-W05, 2016-03-05), a document id, \
+         or a value of the --by column (then named after it)",
+    ),
+    col("count", "occurrences in the group (0 when the phrase is absent from it)"),
+    col(
+        "per_million",
+        "count per million word tokens of the group; empty when the group has no tokens",
+    ),
+    col("docs", "documents of the group that contain it"),
+    col("doc_share", "docs divided by the group's documents; empty when it has none"),
+    col("tokens", "word tokens in the group (all documents of the group)"),
+];
+
+/// Columns of `refrain trend` (one row per phrase and period).
+pub const TREND: &[ColumnDoc] = &[
+    col("phrase", "the phrase as given, or the display form of a top n-gram"),
+    col("key", "the keys matched (surface forms with --exact; * for a wildcard)"),
+    col("n", "number of words"),
+    col("period", "the period (or document, or --by column value; then named after it)"),
+    col("count", "occurrences in the period"),
+    col("tokens", "word tokens in the period"),
+    col("per_million", "count per million tokens of the period; empty when it has no tokens"),
+    col("ci_low", "lower bound of the 95% interval of per_million (exact Poisson, Garwood)"),
+    col("ci_high", "upper bound of the 95% interval of per_million"),
+    col("docs", "documents of the period that contain it"),
+    col(
+        "z",
+        "spike score: conditional binomial z of the period's count against the --baseline \
+         periods before it; empty without a baseline (or for --by COLUMN)",
+    ),
+    col("spike", "true when z ≥ --spike-z and count ≥ 5"),
+];
+
+/// Columns of `refrain trend --summary` (one row per phrase).
+pub const TREND_SUMMARY: &[ColumnDoc] = &[
+    col("phrase", "the phrase as given, or the display form of a top n-gram"),
+    col("key", "the keys matched"),
+    col("n", "number of words"),
+    col("count", "occurrences in all periods"),
+    col("docs", "documents that contain it"),
+    col("first_period", "first period in which it occurs; empty when it never does"),
+    col("last_period", "last period in which it occurs"),
+    col("first_date", "date of the earliest document containing it, at that document's precision"),
+    col("last_date", "date of the latest document containing it"),
+    col("lifespan", "periods from first_period to last_period, both included"),
+    col("active", "periods in which it occurs"),
+    col("peak_period", "period of the highest per_million (the earliest on ties)"),
+    col("peak_count", "count in the peak period"),
+    col("peak_per_million", "per_million in the peak period"),
+    col("spikes", "periods flagged as spikes"),
+];
+
+/// Columns of `refrain keyness`.
+pub const KEYNESS: &[ColumnDoc] = &[
+    col("phrase", "display form"),
+    col("key", "normalised key"),
+    col("n", "number of words"),
+    col("a", "occurrences in the target"),
+    col("b", "occurrences in the reference"),
+    col("c", "word tokens of the target"),
+    col("d", "word tokens of the reference"),
+    col("pm_target", "a per million target tokens"),
+    col("pm_reference", "b per million reference tokens"),
+    col("docs_target", "target documents that contain it"),
+    col("docs_reference", "reference documents that contain it"),
+    col(
+        "g2",
+        "log-likelihood G² (Rayson's two-term form), negative when relatively more frequent \
+         in the reference",
+    ),
+    col("p", "p-value of |G²| (χ², 1 degree of freedom); tiny values print as 0"),
+    col("bic", "|G²| − ln(c + d): > 2 positive, > 6 strong, > 10 very strong evidence"),
+    col(
+        "log_ratio",
+        "log2 of the ratio of relative frequencies (+1 = twice as frequent in the target); \
+         a count of 0 is taken as 0.5",
+    ),
+    col("pct_diff", "%DIFF: 100 (a/c − b/d) / (b/d); empty when b = 0"),
+];
+
+/// Columns of `refrain kwic`.
+pub const KWIC: &[ColumnDoc] = &[
+    col("doc", "document id"),
+    col("title", "document title, when it has one"),
+    col("date", "document date at its known precision (2016, 2016-03 or 2016-03-05)"),
+    col("left", "up to --window words before the match, as written"),
+    col("match", "the match as written"),
+    col("right", "up to --window words after the match, as written"),
+    col("word", "position of the match's first word in its document (1 = first word)"),
+];
+
 /// Render column docs as an aligned list for `--help`.
 pub fn help_list(columns: &[ColumnDoc]) -> String {
     let width = columns.iter().map(|c| c.name.len()).max().unwrap_or(0);

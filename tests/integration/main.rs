@@ -5,4 +5,7 @@
 
 mod bad_input;
 mod freq;
+mod keyness;
+mod kwic;
+mod trend;
 mod util;

@@ -1,0 +1,122 @@
+//! Phrases × groups tables (`freq --by`), shared by the commands that group counted n-grams.
+//!
+//! Every selected phrase gets one row per group, in group order, zeros included: a period in
+//! which a phrase does not occur is a row with count 0, never a missing row.
+
+use anyhow::Result;
+
+use super::Context;
+use crate::count::{NgramCounts, NgramFinder};
+use crate::group::{self, DocDate, GroupBy, GroupCounts, Groups};
+use crate::pipeline::AnalyzedCorpus;
+use crate::table::{Frame, Table, TextColumn, Values};
+
+/// Phrases written by `freq --by` when `--top` is not given: every phrase gets a row per
+/// group, so all phrases of a corpus would make hundreds of millions of rows.
+pub const DEFAULT_TOP: usize = 100;
+
+/// Output column names that a group column must not take.
+const TAKEN: &[&str] =
+    &["phrase", "key", "n", "count", "per_million", "docs", "doc_share", "tokens", "ci_low"];
+
+/// Group the corpus' documents by `by` and note the grouping on stderr.
+pub fn assign(ctx: &Context, corpus: &AnalyzedCorpus, by: &str) -> Result<Groups> {
+    let groups = group::assign(&corpus.docs, &corpus.index, &GroupBy::parse(by))?;
+    ctx.note(&groups.describe());
+    Ok(groups)
+}
+
+/// The name of the group column: `period`, `doc`, or the metadata column's name (prefixed
+/// with `by_` if it would clash with another output column).
+pub fn group_column(groups: &Groups) -> String {
+    let name = groups.column();
+    if TAKEN.contains(&name) { format!("by_{name}") } else { name.to_string() }
+}
+
+/// Count `rows` of `counts` in each group, with the first and last date of each when `dates`.
+pub fn count_rows(
+    corpus: &AnalyzedCorpus,
+    counts: &NgramCounts,
+    rows: &[(usize, u32)],
+    groups: &Groups,
+    dates: bool,
+) -> Result<GroupCounts> {
+    let finder = NgramFinder::new(counts, corpus.vocab.key_count());
+    let dates: Option<Vec<Option<DocDate>>> = dates.then(|| group::doc_dates(&corpus.docs));
+    Ok(group::count_ngrams(&finder, &corpus.index, groups, rows, dates.as_deref())?)
+}
+
+/// The display form and key of each row.
+pub fn row_labels(
+    corpus: &AnalyzedCorpus,
+    counts: &NgramCounts,
+    rows: &[(usize, u32)],
+) -> (Vec<String>, Vec<String>) {
+    let vocab = &corpus.vocab;
+    rows.iter()
+        .map(|&(n, id)| {
+            let display = counts.display_words(n, id);
+            let keys = counts.key_words(n, id);
+            let phrase: Vec<&str> = display.iter().map(|&s| vocab.surface(s)).collect();
+            let key: Vec<&str> = keys.iter().map(|&k| vocab.key(k)).collect();
+            (phrase.join(" "), key.join(" "))
+        })
+        .unzip()
+}
+
+/// The `freq --by` table: per row and group, count, per_million, docs, doc_share, tokens
+/// (columns in `table::schema::FREQ_BY` order).
+pub fn freq_frame(
+    corpus: &AnalyzedCorpus,
+    counts: &NgramCounts,
+    rows: &[(usize, u32)],
+    groups: &Groups,
+    tally: &GroupCounts,
+) -> Result<Frame> {
+    let (phrases, keys) = row_labels(corpus, counts, rows);
+    let column = group_column(groups);
+    let indexed: Vec<usize> = (0..rows.len()).collect();
+    let frame = Frame::from_tables_par(&indexed, 64, |chunk| {
+        let cells = chunk.len() * groups.len();
+        let (mut phrase, mut key) =
+            (TextColumn::with_capacity(cells), TextColumn::with_capacity(cells));
+        let mut label = TextColumn::with_capacity(cells);
+        let (mut n, mut count, mut pm, mut docs, mut share, mut tokens) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        for &r in chunk {
+            for g in 0..groups.len() {
+                let c = tally.count_of(r)[g];
+                let d = tally.docs_of(r)[g];
+                phrase.push(&phrases[r]);
+                key.push(&keys[r]);
+                label.push(&groups.labels[g]);
+                n.push(rows[r].0 as i64);
+                count.push(c as i64);
+                pm.push(rate(c as u64, groups.tokens[g]));
+                docs.push(d as i64);
+                share.push(if groups.docs[g] == 0 {
+                    f64::NAN
+                } else {
+                    d as f64 / groups.docs[g] as f64
+                });
+                tokens.push(groups.tokens[g] as i64);
+            }
+        }
+        Table::new()
+            .with("phrase", Values::Text(phrase))
+            .with("key", Values::Text(key))
+            .with("n", Values::Int(n))
+            .with(&column, Values::Text(label))
+            .with("count", Values::Int(count))
+            .with("per_million", Values::Float(pm))
+            .with("docs", Values::Int(docs))
+            .with("doc_share", Values::Float(share))
+            .with("tokens", Values::Int(tokens))
+    })?;
+    Ok(frame)
+}
+
+/// Occurrences per million tokens; NaN (written as missing) when there are no tokens.
+pub fn rate(count: u64, tokens: u64) -> f64 {
+    if tokens == 0 { f64::NAN } else { count as f64 * 1e6 / tokens as f64 }
+}
