@@ -41,13 +41,19 @@ pub enum Command {
     Freq(FreqArgs),
     /// How phrases rise and fall over time: count, rate with its confidence interval, and
     /// spikes, per period.
-    #[command(after_long_help = trend_columns())]
+    #[command(
+        after_long_help = trend_columns(),
+        override_usage = "refrain trend [OPTIONS] [PATH]... [PHRASE]...\n       refrain trend [OPTIONS] [PATH]... --top K"
+    )]
     Trend(TrendArgs),
     /// What distinguishes a target from a reference: keywords and key phrases, both ways.
     #[command(after_long_help = keyness_columns())]
     Keyness(KeynessArgs),
     /// Every occurrence of a phrase in its context (keyword in context).
-    #[command(after_long_help = kwic_columns())]
+    #[command(
+        after_long_help = kwic_columns(),
+        override_usage = "refrain kwic [OPTIONS] [PATH]... PHRASE"
+    )]
     Kwic(KwicArgs),
 }
 

@@ -41,7 +41,7 @@ pub fn count_rows(
     groups: &Groups,
     dates: bool,
 ) -> Result<GroupCounts> {
-    let finder = NgramFinder::new(counts, corpus.vocab.key_count());
+    let finder = NgramFinder::for_rows(counts, corpus.vocab.key_count(), rows);
     let dates: Option<Vec<Option<DocDate>>> = dates.then(|| group::doc_dates(&corpus.docs));
     Ok(group::count_ngrams(&finder, &corpus.index, groups, rows, dates.as_deref())?)
 }

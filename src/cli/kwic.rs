@@ -12,6 +12,7 @@ use super::summary::count;
 use super::{Context, settings};
 use crate::count::ranks;
 use crate::pipeline::AnalyzedCorpus;
+use crate::progress::trace;
 use crate::query::{self, Match, Query};
 use crate::select::date_text;
 use crate::table::{self, Frame, Table, TextColumn, Values};
@@ -34,8 +35,10 @@ pub fn run(args: &KwicArgs, ctx: &Context) -> Result<()> {
     options.keep_text = true;
     options.keep_spans = true;
     let corpus = ctx.read(&paths, &options)?;
+    let started = std::time::Instant::now();
     let query = Query::parse(&phrase, &corpus.analyzer, &corpus.vocab, args.exact)?;
     let mut matches = query::find_all(&corpus.index, std::slice::from_ref(&query));
+    trace(started, || format!("found {} matches", matches.len()));
     let docs = matches.iter().map(|m| m.doc).collect::<std::collections::BTreeSet<_>>().len();
     ctx.note(&format!(
         "found `{}` (keys: {}) {} in {}",
@@ -50,6 +53,7 @@ pub fn run(args: &KwicArgs, ctx: &Context) -> Result<()> {
     }
     let frame = Frame::from_table(lines(&corpus, &matches, query.len(), args.window))?;
     table::write(&frame, dest.format, &dest.output)?;
+    trace(started, || "wrote the lines".into());
     Ok(())
 }
 

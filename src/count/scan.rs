@@ -49,6 +49,48 @@ impl<'a> NgramFinder<'a> {
         NgramFinder { counts, words, maps }
     }
 
+    /// A finder that knows only the n-grams `rows` ((n, id) pairs) and the prefixes they are
+    /// built from. Scanning with it reports the occurrences of exactly those n-grams (and
+    /// of their prefixes); with a few rows its maps stay in cache, and most positions stop at
+    /// their first word, so a scan for the top phrases costs little more than a pass over
+    /// the words.
+    pub fn for_rows(counts: &'a NgramCounts, keys: usize, rows: &[(usize, u32)]) -> Self {
+        let depth = rows.iter().map(|r| r.0).max().unwrap_or(0).min(counts.levels.len());
+        let mut needed: Vec<Vec<u32>> = vec![Vec::new(); depth];
+        for &(n, id) in rows.iter().filter(|r| r.0 <= depth) {
+            let mut id = id;
+            for m in (1..=n).rev() {
+                needed[m - 1].push(id);
+                id = counts.levels[m - 1].prefix[id as usize];
+            }
+        }
+        let mut words = vec![NONE; keys];
+        if let Some(ids) = needed.first_mut() {
+            ids.sort_unstable();
+            ids.dedup();
+            for &id in ids.iter() {
+                words[counts.levels[0].last[id as usize] as usize] = id;
+            }
+        }
+        let maps = needed
+            .par_iter_mut()
+            .enumerate()
+            .skip(1)
+            .map(|(m, ids)| {
+                ids.sort_unstable();
+                ids.dedup();
+                let level = &counts.levels[m];
+                let mut map = map_with_capacity(ids.len());
+                for &id in ids.iter() {
+                    let (p, l) = (level.prefix[id as usize], level.last[id as usize]);
+                    map.insert((p as u64) << 32 | l as u64, id);
+                }
+                map
+            })
+            .collect();
+        NgramFinder { counts, words, maps }
+    }
+
     /// The counts this finder looks into.
     pub fn counts(&self) -> &NgramCounts {
         self.counts
@@ -166,6 +208,21 @@ mod tests {
         assert_eq!(c.key_words(3, f.find(&[0, 1, 2]).unwrap()), [0, 1, 2]);
         assert!(f.find(&[2, 0]).is_none(), "crosses a sentence break");
         assert!(f.find(&[]).is_none());
+    }
+
+    #[test]
+    fn finder_for_rows_knows_only_them_and_their_prefixes() {
+        let (idx, c) = setup();
+        let full = NgramFinder::new(&c, 3);
+        let abc = full.find(&[0, 1, 2]).unwrap();
+        let f = NgramFinder::for_rows(&c, 3, &[(3, abc)]);
+        assert_eq!(f.find(&[0, 1, 2]), Some(abc));
+        assert!(f.find(&[0, 1]).is_some(), "a prefix of a row");
+        assert!(f.find(&[1, 2]).is_none(), "not a prefix of a row");
+        assert!(f.find(&[1]).is_none());
+        let states = f.scan(&idx, 3..=3, Vec::new, |v: &mut Vec<u32>, o| v.push(o.pos));
+        assert_eq!(states.concat(), [0]);
+        assert!(NgramFinder::for_rows(&c, 3, &[]).find(&[0]).is_none());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::corpus::{Document, Precision};
 use crate::count::{NgramFinder, Occurrence, TokenIndex};
 
 /// At most this many cells (rows × groups) are counted at once (8 bytes each).
-pub const MAX_CELLS: usize = 100_000_000;
+pub const MAX_CELLS: usize = 50_000_000;
 
 /// Counts of rows (phrases) per group.
 #[derive(Debug, Clone, PartialEq, Eq)]
