@@ -162,3 +162,22 @@ fn reference_corpus_and_split_date() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--reference"));
 }
+
+#[test]
+fn same_bytes_with_one_or_two_threads() {
+    let dir = speeches();
+    let u = dir.join("u");
+    let p = u.to_str().unwrap();
+    for args in [
+        vec!["keyness", p, "--name-pattern", r"(?P<iso>[A-Z]{3})_", "--where", "iso=PRK", "-n", "1..2"],
+        vec!["trend", p, "--top", "3", "--by", "doc"],
+        vec!["kwic", p, "peace", "--sort", "left"],
+    ] {
+        let run = |j: &str| {
+            let mut a = args.clone();
+            a.extend(["--format", "csv", "-j", j]);
+            run_ok(&a).0
+        };
+        assert_eq!(run("1"), run("2"), "{args:?}");
+    }
+}
