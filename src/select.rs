@@ -188,7 +188,7 @@ pub struct SelectionReport {
     pub name_unmatched: usize,
     /// Documents for which `--meta` had no row.
     pub meta_unmatched: usize,
-    /// Documents whose automatic date a user-given one replaced.
+    /// Documents whose automatic date a user-given one (`--name-pattern`, `--meta`) replaced.
     pub redated: usize,
     /// Documents left out by `--where`.
     pub left_out: usize,
@@ -217,7 +217,9 @@ impl Selection {
         }
         if let Some(p) = &self.name_pattern {
             for d in &mut docs {
+                let before = d.date;
                 report.name_unmatched += usize::from(!p.apply(d));
+                report.redated += usize::from(before.is_some() && d.date != before);
             }
         }
         if let Some(meta) = &self.meta {
@@ -479,6 +481,25 @@ mod tests {
         assert_eq!((report.left_out, report.kept), (1, 1));
         let keep_all = Selection { filter: false, ..sel };
         assert_eq!(keep_all.prepare(vec![doc("/c/USA_1.txt")], &mut report).len(), 1);
+    }
+
+    #[test]
+    fn user_dates_that_replace_are_counted() {
+        let sel = Selection {
+            name_pattern: Some(Arc::new(NamePattern::new(r"_(?P<year>\d{4})").unwrap())),
+            ..Selection::default()
+        };
+        let mut dated = doc("/c/1997-03-02_2001.txt");
+        dated.date = Some(day("1997-03-02"));
+        dated.meta.insert("date_precision".into(), "day".into());
+        let mut agrees = doc("/c/x_2001.txt");
+        agrees.date = Some(day("2001-05-05"));
+        agrees.meta.insert("date_precision".into(), "day".into());
+        let mut report = SelectionReport::default();
+        let docs = sel.prepare(vec![dated, agrees, doc("/c/y_2002.txt")], &mut report);
+        assert_eq!(report.redated, 1, "only the contradicted date counts");
+        let dates: Vec<_> = docs.iter().map(|d| d.date.unwrap().to_string()).collect();
+        assert_eq!(dates, ["2001-01-01", "2001-05-05", "2002-01-01"]);
     }
 
     #[test]

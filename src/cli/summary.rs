@@ -119,7 +119,11 @@ pub fn selection(r: &SelectionReport) -> String {
         let _ = writeln!(out, "--meta: join failed, documents used without metadata: {e}");
     }
     if r.redated > 0 {
-        let _ = writeln!(out, "--meta dates replaced the date of {}", docs(r.redated));
+        let _ = writeln!(
+            out,
+            "dates from --name-pattern or --meta replaced the date of {}",
+            docs(r.redated)
+        );
     }
     if r.left_out > 0 || r.kept > 0 {
         let _ = writeln!(
