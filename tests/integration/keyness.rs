@@ -169,7 +169,16 @@ fn same_bytes_with_one_or_two_threads() {
     let u = dir.join("u");
     let p = u.to_str().unwrap();
     for args in [
-        vec!["keyness", p, "--name-pattern", r"(?P<iso>[A-Z]{3})_", "--where", "iso=PRK", "-n", "1..2"],
+        vec![
+            "keyness",
+            p,
+            "--name-pattern",
+            r"(?P<iso>[A-Z]{3})_",
+            "--where",
+            "iso=PRK",
+            "-n",
+            "1..2",
+        ],
         vec!["trend", p, "--top", "3", "--by", "doc"],
         vec!["kwic", p, "peace", "--sort", "left"],
     ] {
