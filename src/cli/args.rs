@@ -39,6 +39,24 @@ pub enum Command {
     /// Frequency table of terms and n-grams: how often, how widely, how evenly.
     #[command(after_long_help = freq_columns())]
     Freq(FreqArgs),
+    /// The documents as read: id, source, title, date and size of each.
+    #[command(after_long_help = docs_columns())]
+    Docs(DocsArgs),
+}
+
+fn docs_columns() -> String {
+    format!("Output columns:\n{}", crate::table::schema::help_list(crate::table::schema::DOCS))
+}
+
+/// Options of `refrain docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Corpus selection and analysis.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Where and how to write the table.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn freq_columns() -> String {
@@ -226,7 +244,7 @@ mod tests {
             "b",
         ])
         .unwrap();
-        let Command::Freq(f) = cli.command;
+        let Command::Freq(f) = cli.command else { panic!("not freq") };
         assert_eq!(f.count.ngrams, (2, 5));
         assert_eq!((f.count.min_count, f.count.min_docs), (5, 3));
         assert!(f.corpus.no_stem);

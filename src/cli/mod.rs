@@ -3,6 +3,7 @@
 //! command. Commands never touch Polars or Plotters; they call `table` and `chart`.
 
 pub mod args;
+pub mod docs;
 pub mod freq;
 pub mod settings;
 pub mod summary;
@@ -49,5 +50,6 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context { quiet: cli.quiet, verbose: cli.verbose };
     match &cli.command {
         args::Command::Freq(a) => freq::run(a, &ctx),
+        args::Command::Docs(a) => docs::run(a, &ctx),
     }
 }
