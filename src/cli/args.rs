@@ -127,8 +127,8 @@ pub struct CorpusArgs {
     #[arg(long, help_heading = "Analysis")]
     pub no_stem: bool,
     /// Stop words to mark: `english` (the Snowball list), `none`, or a file with one word per
-    /// line.
-    #[arg(long, value_name = "LIST", default_value = "english", help_heading = "Analysis")]
+    /// line; `auto` is the English list when --lang is english, none otherwise.
+    #[arg(long, value_name = "LIST", default_value = "auto", help_heading = "Analysis")]
     pub stopwords: String,
 }
 
