@@ -41,7 +41,9 @@ fn counter(c: &mut Criterion) {
     let vocab = &corpus.vocab;
     let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
     let surface_rank = ranks(vocab.surface_count(), |s| vocab.surface(s));
-    let facts = VocabFacts { key_stop: &key_stop, surface_rank: &surface_rank };
+    let key_rank = ranks(vocab.key_count(), |k| vocab.key(k));
+    let facts =
+        VocabFacts { key_stop: &key_stop, key_rank: &key_rank, surface_rank: &surface_rank };
     let options =
         CountOptions { min_n: 1, max_n: 5, edges: EdgePolicy::Keep, ..Default::default() };
     let party_cells = [vocab.find_key("parti").unwrap(), vocab.find_key("cell").unwrap()];

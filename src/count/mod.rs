@@ -15,6 +15,7 @@ pub mod index;
 pub mod ngrams;
 pub mod order;
 pub mod scan;
+pub mod trie;
 
 pub use index::TokenIndex;
 pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
