@@ -5,9 +5,9 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::args::{FreqArgs, SortBy};
-use super::strings::NgramStrings;
 use super::{Context, settings, summary};
-use crate::count::{self, NgramCounts, RowOrder, VocabFacts};
+use crate::analysis::Vocabulary;
+use crate::count::{self, NgramCounts, RowOrder, VocabFacts, WordLists};
 use crate::pipeline::AnalyzedCorpus;
 use crate::progress::trace;
 use crate::table::{self, Frame, Table, TextColumn, Values};
@@ -83,13 +83,18 @@ pub fn freq_frame(
     counts: &NgramCounts,
     rows: &[(usize, u32)],
 ) -> Result<Frame, table::TableError> {
-    let strings = NgramStrings::new(counts, &corpus.vocab);
-    Frame::from_tables_par(rows, 1 << 14, |chunk| freq_table(&strings, counts, chunk))
+    let words = WordLists::new(counts);
+    Frame::from_tables_par(rows, 1 << 14, |chunk| freq_table(&corpus.vocab, counts, &words, chunk))
 }
 
 /// The freq table for `rows`, in their order.
-pub fn freq_table(strings: &NgramStrings, counts: &NgramCounts, rows: &[(usize, u32)]) -> Table {
-    let words = counts.words.max(1) as f64;
+pub fn freq_table(
+    vocab: &Vocabulary,
+    counts: &NgramCounts,
+    words: &WordLists,
+    rows: &[(usize, u32)],
+) -> Table {
+    let total = counts.words.max(1) as f64;
     let documents = counts.documents.max(1) as f64;
     let mut phrase = TextColumn::with_capacity(rows.len());
     let mut key = TextColumn::with_capacity(rows.len());
@@ -98,11 +103,12 @@ pub fn freq_table(strings: &NgramStrings, counts: &NgramCounts, rows: &[(usize, 
     for &(len, id) in rows {
         let level = &counts.levels[len - 1];
         let j = id as usize;
-        phrase.push(strings.surface(len, level.display[j]));
-        key.push(strings.key(len, id));
+        let display = words.surfaces(len, level.display[j]);
+        phrase.push_joined(display.iter().map(|&s| vocab.surface(s)), " ");
+        key.push_joined(words.keys(len, id).iter().map(|&k| vocab.key(k)), " ");
         n.push(len as i64);
         count.push(level.count[j] as i64);
-        pm.push(level.count[j] as f64 / words * 1e6);
+        pm.push(level.count[j] as f64 / total * 1e6);
         docs.push(level.docs[j] as i64);
         share.push(level.docs[j] as f64 / documents);
         dp.push(level.dp[j]);

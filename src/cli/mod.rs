@@ -6,7 +6,6 @@ pub mod args;
 pub mod docs;
 pub mod freq;
 pub mod settings;
-pub mod strings;
 pub mod summary;
 
 use std::path::PathBuf;
