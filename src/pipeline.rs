@@ -274,7 +274,7 @@ fn analyze_chunk(docs: Vec<Document>, analyzer: &Analyzer, only_lang: Option<&st
     };
     for (d, doc) in docs.iter().enumerate() {
         if let Some(want) = only_lang {
-            match corpus::detect_language(&doc.text) {
+            match corpus::document_language(doc) {
                 Some(lang) if lang != want => {
                     chunk.skipped.push((d, lang.to_string()));
                     continue;

@@ -23,6 +23,7 @@ pub mod sentences;
 pub mod stem;
 pub mod stopwords;
 pub mod vocab;
+pub mod words;
 
 pub use segment::{SegmentStats, Span};
 pub use stem::Language;

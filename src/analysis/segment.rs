@@ -7,8 +7,6 @@
 //! UAX #29 splits them and a formula must not be cut in half. Everything that is not a word
 //! (spaces, punctuation, symbols, emoji) produces no token.
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::abbrev::ends_with_abbreviation;
 
 /// Words longer than this (in bytes) are not counted: they are URLs, encoded blobs or junk,
@@ -57,11 +55,11 @@ pub fn segment(text: &str, base: u32, out: &mut Vec<Span>, stats: &mut SegmentSt
 fn words(sentence: &str, base: u32, out: &mut Vec<Span>, stats: &mut SegmentStats) {
     let before = out.len();
     let mut joiner = HyphenJoiner::default();
-    for (at, seg) in sentence.split_word_bound_indices() {
+    super::words::for_each_segment(sentence, |at, seg| {
         if let Some((s, e)) = joiner.push(at, seg) {
             emit(s, e, base, out, stats);
         }
-    }
+    });
     if let Some((s, e)) = joiner.finish() {
         emit(s, e, base, out, stats);
     }

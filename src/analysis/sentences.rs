@@ -25,19 +25,35 @@ pub fn boundaries(text: &str, out: &mut Vec<usize>) {
             last = b;
         }
     };
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if is_separator(c) {
-            // CR LF is one separator (SB3).
-            if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
-                continue;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                // CR LF is one separator (SB3): the boundary follows the LF.
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {}
+                b'\n' | b'\r' => push(i + 1, out),
+                b'.' | b'!' | b'?' => {
+                    if let Some(at) = decide(text, i) {
+                        push(at, out);
+                    }
+                }
+                _ => {}
             }
+            i += 1;
+            continue;
+        }
+        // A multi-byte character: only its first byte starts one.
+        let c = text[i..].chars().next().expect("i is a char boundary");
+        if is_separator(c) {
             push(i + c.len_utf8(), out);
         } else if is_candidate(c)
-            && let Some(b) = decide(text, i)
+            && let Some(at) = decide(text, i)
         {
-            push(b, out);
+            push(at, out);
         }
+        i += c.len_utf8();
     }
     push(text.len(), out);
 }

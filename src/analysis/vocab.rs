@@ -11,27 +11,48 @@ use crate::collections::{HashMap, HashSet, new_map};
 use super::Analyzer;
 
 /// Surface forms interned by one worker, in order of first appearance.
+///
+/// Interning runs once per word of the corpus, so it is on the hot path. Most words are at
+/// most 8 bytes long; those are looked up by their bytes packed into a u64 (no string hashing,
+/// no `memcmp`), longer ones by their string.
 #[derive(Debug, Default)]
 pub struct LocalVocab {
-    map: HashMap<Box<str>, u32>,
+    short: HashMap<u64, u32>,
+    long: HashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
+}
+
+/// The bytes of a word of at most 8 bytes, zero-padded: distinct for distinct words, because
+/// words never contain a NUL byte (the caller checks).
+fn pack(word: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes[..word.len()].copy_from_slice(word.as_bytes());
+    u64::from_le_bytes(bytes)
 }
 
 impl LocalVocab {
     /// An empty vocabulary.
     pub fn new() -> Self {
-        LocalVocab { map: new_map(), words: Vec::new() }
+        LocalVocab { short: new_map(), long: new_map(), words: Vec::new() }
     }
 
     /// The id of `word`, adding it if new.
     pub fn intern(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.map.get(word) {
+        if word.len() <= 8 && !word.as_bytes().contains(&0) {
+            let next = self.words.len() as u32;
+            let id = *self.short.entry(pack(word)).or_insert(next);
+            if id == next {
+                self.words.push(word.into());
+            }
+            return id;
+        }
+        if let Some(&id) = self.long.get(word) {
             return id;
         }
         let id = self.words.len() as u32;
         let boxed: Box<str> = word.into();
         self.words.push(boxed.clone());
-        self.map.insert(boxed, id);
+        self.long.insert(boxed, id);
         id
     }
 
@@ -149,5 +170,20 @@ impl Vocabulary {
     /// Key id of every surface id, indexed by surface id.
     pub fn surface_keys(&self) -> &[u32] {
         &self.surface_key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_words_intern_apart_and_consistently() {
+        let mut v = LocalVocab::new();
+        let words = ["a", "ab", "abcdefgh", "abcdefghi", "a\0", "ab", "abcdefghi", "조선"];
+        let ids: Vec<u32> = words.iter().map(|w| v.intern(w)).collect();
+        assert_eq!(ids, [0, 1, 2, 3, 4, 1, 3, 5]);
+        assert_eq!(v.len(), 6);
+        assert_eq!(&*v.words[4], "a\0");
     }
 }

@@ -55,6 +55,9 @@ pub enum Command {
         override_usage = "refrain kwic [OPTIONS] [PATH]... PHRASE"
     )]
     Kwic(KwicArgs),
+    /// The documents as read: id, source, title, date and size of each.
+    #[command(after_long_help = docs_columns())]
+    Docs(DocsArgs),
 }
 
 fn trend_columns() -> String {
@@ -92,6 +95,21 @@ fn kwic_columns() -> String {
          text at word boundaries; a paragraph break inside a context is shown as ¶.",
         help_list(KWIC)
     )
+}
+
+fn docs_columns() -> String {
+    format!("Output columns:\n{}", crate::table::schema::help_list(crate::table::schema::DOCS))
+}
+
+/// Options of `refrain docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Corpus selection and analysis.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Where and how to write the table.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn freq_columns() -> String {
@@ -286,8 +304,8 @@ pub struct CorpusArgs {
     #[arg(long, help_heading = "Analysis")]
     pub no_stem: bool,
     /// Stop words to mark: `english` (the Snowball list), `none`, or a file with one word per
-    /// line.
-    #[arg(long, value_name = "LIST", default_value = "english", help_heading = "Analysis")]
+    /// line; `auto` is the English list when --lang is english, none otherwise.
+    #[arg(long, value_name = "LIST", default_value = "auto", help_heading = "Analysis")]
     pub stopwords: String,
     /// Capture metadata from file names: a regular expression with named groups, searched in
     /// the file name, else in the whole path, e.g. `(?P<iso>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})`.

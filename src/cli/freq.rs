@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use super::args::{FreqArgs, SortBy};
 use super::{Context, grouped, settings, summary};
-use crate::count::{self, NgramCounts, RowOrder, VocabFacts};
+use crate::analysis::Vocabulary;
+use crate::count::{self, NgramCounts, RowOrder, VocabFacts, WordLists};
 use crate::pipeline::AnalyzedCorpus;
 use crate::progress::trace;
 use crate::table::{self, Frame, Table, TextColumn, Values};
@@ -68,14 +69,15 @@ impl RankedCounts {
         let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
         let surface_rank = count::ranks(vocab.surface_count(), |s| vocab.surface(s));
         let key_rank = count::ranks(vocab.key_count(), |k| vocab.key(k));
-        let facts = VocabFacts { key_stop: &key_stop, surface_rank: &surface_rank };
+        let facts =
+            VocabFacts { key_stop: &key_stop, key_rank: &key_rank, surface_rank: &surface_rank };
         let counts = count::count(&corpus.index, &facts, options);
         RankedCounts { counts, key_rank, surface_rank }
     }
 
     /// Reported rows in `order`, at most `limit`.
     pub fn rows(&self, order: RowOrder, limit: Option<usize>) -> Vec<(usize, u32)> {
-        count::ordered_rows(&self.counts, order, &self.key_rank, &self.surface_rank, limit)
+        count::ordered_rows(&self.counts, order, limit)
     }
 }
 
@@ -98,29 +100,32 @@ pub fn freq_frame(
     counts: &NgramCounts,
     rows: &[(usize, u32)],
 ) -> Result<Frame, table::TableError> {
-    Frame::from_tables_par(rows, 1 << 14, |chunk| freq_table(corpus, counts, chunk))
+    let words = WordLists::new(counts);
+    Frame::from_tables_par(rows, 1 << 14, |chunk| freq_table(&corpus.vocab, counts, &words, chunk))
 }
 
 /// The freq table for `rows`, in their order.
-pub fn freq_table(corpus: &AnalyzedCorpus, counts: &NgramCounts, rows: &[(usize, u32)]) -> Table {
-    let vocab = &corpus.vocab;
-    let words = counts.words.max(1) as f64;
+pub fn freq_table(
+    vocab: &Vocabulary,
+    counts: &NgramCounts,
+    words: &WordLists,
+    rows: &[(usize, u32)],
+) -> Table {
+    let total = counts.words.max(1) as f64;
     let documents = counts.documents.max(1) as f64;
     let mut phrase = TextColumn::with_capacity(rows.len());
     let mut key = TextColumn::with_capacity(rows.len());
-    let mut ids = [0u32; 8];
     let (mut n, mut count, mut pm, mut docs, mut share, mut dp, mut variants) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for &(len, id) in rows {
         let level = &counts.levels[len - 1];
         let j = id as usize;
-        counts.surface_words_into(len, level.display[j], &mut ids);
-        phrase.push_joined(ids[..len].iter().map(|&s| vocab.surface(s)), " ");
-        counts.key_words_into(len, id, &mut ids);
-        key.push_joined(ids[..len].iter().map(|&k| vocab.key(k)), " ");
+        let display = words.surfaces(len, level.display[j]);
+        phrase.push_joined(display.iter().map(|&s| vocab.surface(s)), " ");
+        key.push_joined(words.keys(len, id).iter().map(|&k| vocab.key(k)), " ");
         n.push(len as i64);
         count.push(level.count[j] as i64);
-        pm.push(level.count[j] as f64 / words * 1e6);
+        pm.push(level.count[j] as f64 / total * 1e6);
         docs.push(level.docs[j] as i64);
         share.push(level.docs[j] as f64 / documents);
         dp.push(level.dp[j]);

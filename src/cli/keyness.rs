@@ -19,7 +19,6 @@ use super::{Context, grouped, settings};
 use crate::collections::{HashSet, new_set};
 use crate::corpus::{Document, Input, Precision};
 use crate::count::NgramCounts;
-use crate::count::ngrams::rank_cmp;
 use crate::group::{GroupBy, Groups, NONE};
 use crate::pipeline::AnalyzedCorpus;
 use crate::select::Where;
@@ -90,7 +89,7 @@ pub fn run(args: &KeynessArgs, ctx: &Context) -> Result<()> {
             keep.then_some(Scored { row: rows[r], a, b, da, db, k })
         })
         .collect();
-    sort(&mut scored, args.measure, &ranked);
+    sort(&mut scored, args.measure, &ranked.counts);
     let chosen = top_each_side(scored, args.top);
     let frame = Frame::from_table(keyness_table(&corpus, &ranked.counts, &chosen, &groups))?;
     table::write(&frame, dest.format, &dest.output)?;
@@ -240,19 +239,18 @@ impl Scored {
 
 /// Target keywords first (strongest first), then n-grams with equal rates, then reference
 /// keywords (strongest last); ties by key.
-fn sort(rows: &mut [Scored], m: Measure, ranked: &RankedCounts) {
-    let counts = &ranked.counts;
+fn sort(rows: &mut [Scored], m: Measure, counts: &NgramCounts) {
     rows.par_sort_by(|x, y| {
         y.side()
             .cmp(&x.side())
             .then_with(|| y.value(m).partial_cmp(&x.value(m)).unwrap_or(Ordering::Equal))
-            .then_with(|| {
-                let (mut a, mut b) = ([0u32; 8], [0u32; 8]);
-                counts.key_words_into(x.row.0, x.row.1, &mut a);
-                counts.key_words_into(y.row.0, y.row.1, &mut b);
-                rank_cmp(&a[..x.row.0], &b[..y.row.0], &ranked.key_rank)
-            })
+            .then_with(|| key_order(counts, x.row).cmp(&key_order(counts, y.row)))
     });
+}
+
+/// The position of an n-gram's key in the byte order of all keys (unique, so a total order).
+fn key_order(counts: &NgramCounts, (n, id): (usize, u32)) -> u32 {
+    counts.levels[n - 1].order[id as usize]
 }
 
 /// With `top`, the first K target keywords and the last K reference keywords.

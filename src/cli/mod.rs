@@ -3,6 +3,7 @@
 //! command. Commands never touch Polars or Plotters; they call `table` and `chart`.
 
 pub mod args;
+pub mod docs;
 pub mod freq;
 pub mod grouped;
 pub mod keyness;
@@ -56,5 +57,6 @@ pub fn run(cli: Cli) -> Result<()> {
         args::Command::Trend(a) => trend::run(a, &ctx),
         args::Command::Keyness(a) => keyness::run(a, &ctx),
         args::Command::Kwic(a) => kwic::run(a, &ctx),
+        args::Command::Docs(a) => docs::run(a, &ctx),
     }
 }

@@ -37,6 +37,22 @@ pub fn detect_language(text: &str) -> Option<&'static str> {
     confident.then(|| iso639_1(info.lang()))
 }
 
+/// The language of a document: from its text, and when the text cannot tell (short items),
+/// from the news agency named in its dateline: KCNA's Spanish service signs `(ACNC)` or
+/// `(ATCC)`, its English service `(KCNA)`.
+pub fn document_language(doc: &super::Document) -> Option<&'static str> {
+    detect_language(&doc.text).or_else(|| {
+        let agency = doc.meta.get("agency")?.to_ascii_uppercase();
+        if agency.contains("ACNC") || agency.contains("ATCC") {
+            Some("es")
+        } else if agency.contains("KCNA") {
+            Some("en")
+        } else {
+            None
+        }
+    })
+}
+
 /// English function words, frequent in any English text and rare as words elsewhere.
 const ENGLISH: [&str; 16] = [
     "the", "of", "and", "to", "is", "that", "for", "was", "with", "by", "are", "this", "from",
@@ -76,6 +92,19 @@ fn iso639_1(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_items_fall_back_to_the_dateline_agency() {
+        let mut doc = super::super::Document {
+            text: "Director de Consejo llega a Pyongyang. Llego este martes Jin Xian.".into(),
+            ..Default::default()
+        };
+        assert_eq!(detect_language(&doc.text), None);
+        doc.meta.insert("agency".into(), "ACNC".into());
+        assert_eq!(document_language(&doc), Some("es"));
+        doc.meta.insert("agency".into(), "KCNA".into());
+        assert_eq!(document_language(&doc), Some("en"));
+    }
 
     #[test]
     fn english_spanish_korean() {

@@ -40,7 +40,7 @@ mod real_data_tests;
 
 pub use dates::{DateGuess, Precision};
 pub use error::CorpusError;
-pub use lang::detect_language;
+pub use lang::{detect_language, document_language};
 pub use read::read_input;
 pub use walk::{DEFAULT_EXCLUDES, list_inputs};
 

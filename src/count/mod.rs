@@ -15,8 +15,11 @@ pub mod index;
 pub mod ngrams;
 pub mod order;
 pub mod scan;
+pub mod trie;
+pub mod words;
 
 pub use index::TokenIndex;
 pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
 pub use order::{RowOrder, ordered_rows, ranks};
 pub use scan::{NgramFinder, Occurrence};
+pub use words::WordLists;

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use super::TokenIndex;
 use super::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_dense, count_keys};
 use super::dispersion::Parts;
+use super::trie::{TrieLevel, preorder};
 
 /// Which n-grams may start or end with a stop word (`--stopword-edges`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,8 +59,9 @@ impl Default for CountOptions {
 pub struct VocabFacts<'a> {
     /// Is key id `k` a stop word?
     pub key_stop: &'a [bool],
-    /// Rank of surface id `s` in the sorted order of surface strings (ties in display choice
-    /// are broken by the smaller string).
+    /// Rank of key id `k` in the byte order of key strings.
+    pub key_rank: &'a [u32],
+    /// Rank of surface id `s` in the byte order of surface strings.
     pub surface_rank: &'a [u32],
 }
 
@@ -74,6 +76,8 @@ pub struct SurfaceLevel {
     pub count: Vec<u32>,
     /// The (key) n-gram id this surface form belongs to.
     pub owner: Vec<u32>,
+    /// Position of the surface n-gram's string among all surface n-grams' strings.
+    pub order: Vec<u32>,
 }
 
 /// All surviving n-grams of one length.
@@ -95,6 +99,8 @@ pub struct Level {
     pub emitted: Vec<bool>,
     /// Gries' DP_norm over documents (NaN when not reported or undefined).
     pub dp: Vec<f64>,
+    /// Position of the key string among all key strings of all levels (byte order).
+    pub order: Vec<u32>,
     /// Surface id (in `surfaces`) of the display form: the most frequent surface n-gram.
     pub display: Vec<u32>,
     /// Number of distinct surface n-grams.
@@ -168,7 +174,6 @@ pub fn count_in_blocks(
             *dp = f64::NAN;
         }
         out.levels.push(level);
-        choose_display(&mut out, n, facts.surface_rank);
         let kept = out.levels[n - 1].len();
         crate::progress::trace(started, || {
             format!("{n}-grams: {candidates} candidates, {kept} kept")
@@ -180,6 +185,8 @@ pub fn count_in_blocks(
             break;
         }
     }
+    order_all(&mut out, facts);
+    out.levels.par_iter_mut().for_each(choose_display);
     out
 }
 
@@ -214,7 +221,8 @@ impl Pending {
         }
         let prefix = surfaces.keys.iter().map(|k| (k >> 32) as u32).collect();
         let last = surfaces.keys.iter().map(|&k| k as u32).collect();
-        level.surfaces = SurfaceLevel { prefix, last, count: surfaces.count, owner };
+        level.surfaces =
+            SurfaceLevel { prefix, last, count: surfaces.count, owner, order: Vec::new() };
         level
     }
 }
@@ -289,9 +297,8 @@ fn emitted(level: &Level, n: usize, o: &CountOptions, key_stop: &[bool]) -> Vec<
 }
 
 /// Pick each n-gram's display form: the most frequent surface n-gram, ties to the smaller
-/// string; and count its variants.
-fn choose_display(counts: &mut NgramCounts, n: usize, surface_rank: &[u32]) {
-    let level = &counts.levels[n - 1];
+/// string (the smaller preorder position: see [`super::trie`]); and count its variants.
+fn choose_display(level: &mut Level) {
     let mut display = vec![NONE; level.len()];
     let mut variants = vec![0u32; level.len()];
     let s = &level.surfaces;
@@ -303,25 +310,31 @@ fn choose_display(counts: &mut NgramCounts, n: usize, surface_rank: &[u32]) {
             || match s.count[v].cmp(&s.count[best as usize]) {
                 Ordering::Greater => true,
                 Ordering::Less => false,
-                Ordering::Equal => {
-                    let a = counts.surface_words(n, v as u32);
-                    let b = counts.surface_words(n, best);
-                    rank_cmp(&a, &b, surface_rank) == Ordering::Less
-                }
+                Ordering::Equal => s.order[v] < s.order[best as usize],
             };
         if better {
             display[k] = v as u32;
         }
     }
-    let level = &mut counts.levels[n - 1];
     level.display = display;
     level.variants = variants;
 }
 
-/// Compare two word sequences by the string order of their words. With words that hold no
-/// spaces, this is the order of the space-joined strings.
-pub fn rank_cmp(a: &[u32], b: &[u32], rank: &[u32]) -> Ordering {
-    a.iter().map(|&w| rank[w as usize]).cmp(b.iter().map(|&w| rank[w as usize]))
+/// Give every key and surface n-gram its position in the byte order of its string.
+fn order_all(counts: &mut NgramCounts, facts: &VocabFacts) {
+    let keys: Vec<TrieLevel> =
+        counts.levels.iter().map(|l| TrieLevel { parent: &l.prefix, last: &l.last }).collect();
+    let key_order = preorder(&keys, facts.key_rank);
+    let surfaces: Vec<TrieLevel> = counts
+        .levels
+        .iter()
+        .map(|l| TrieLevel { parent: &l.surfaces.prefix, last: &l.surfaces.last })
+        .collect();
+    let surface_order = preorder(&surfaces, facts.surface_rank);
+    for ((level, k), s) in counts.levels.iter_mut().zip(key_order).zip(surface_order) {
+        level.order = k;
+        level.surfaces.order = s;
+    }
 }
 
 impl NgramCounts {
@@ -482,7 +495,7 @@ mod tests {
         let idx = index_of(corpus);
         let stop: Vec<bool> = (0..64).map(|k| k == 0).collect();
         let rank: Vec<u32> = (0..128).collect();
-        let facts = VocabFacts { key_stop: &stop, surface_rank: &rank };
+        let facts = VocabFacts { key_stop: &stop, key_rank: &rank, surface_rank: &rank };
         let c = count_in_blocks(&idx, &facts, o, block);
         c.reported()
             .map(|(n, id)| {

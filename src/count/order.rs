@@ -1,10 +1,9 @@
 //! Ordering reported n-grams without building strings.
 //!
 //! Rows are sorted by a number (count, documents, DP) and then by their key, or by their display
-//! phrase. Comparing strings for a million rows is slow, so every word gets its rank in the
-//! byte order of the word strings, and an n-gram compares as its sequence of ranks: with words
-//! that contain no spaces this is exactly the byte order of the space-joined strings. Strings
-//! are then built only for the rows that are written (`--top`).
+//! phrase. Comparing strings for a million rows is slow, so rows compare by the position of
+//! their key (or display) string in byte order, computed once by [`super::trie`]. Strings are
+//! then built only for the rows that are written (`--top`).
 
 use std::cmp::Ordering;
 
@@ -42,51 +41,44 @@ struct Row {
     id: u32,
     number: f64,
     count: u32,
-    /// Offset of the rank sequence in the shared buffer.
-    at: u32,
+    phrase: u32,
+    key: u32,
 }
 
 /// The reported rows of `counts` in `order`, at most `limit` of them.
-///
-/// `key_rank` ranks key ids, `surface_rank` ranks surface ids (both from [`ranks`]).
 pub fn ordered_rows(
     counts: &NgramCounts,
     order: RowOrder,
-    key_rank: &[u32],
-    surface_rank: &[u32],
     limit: Option<usize>,
 ) -> Vec<(usize, u32)> {
-    let mut keys: Vec<u32> = Vec::new();
-    let mut phrases: Vec<u32> = Vec::new();
-    let mut rows = Vec::new();
-    for (n, id) in counts.reported() {
-        let level = &counts.levels[n - 1];
-        let j = id as usize;
-        let at = keys.len() as u32;
-        keys.extend(counts.key_words(n, id).iter().map(|&k| key_rank[k as usize]));
-        if order == RowOrder::Phrase {
-            phrases.extend(counts.display_words(n, id).iter().map(|&s| surface_rank[s as usize]));
-        }
-        let number = match order {
-            RowOrder::Count | RowOrder::Phrase => 0.0,
-            RowOrder::Docs => -(level.docs[j] as f64),
-            RowOrder::Dp => level.dp[j],
-        };
-        rows.push(Row { n: n as u8, id, number, count: level.count[j], at });
-    }
-    // Both rank buffers hold n entries per row in row order, so `at` indexes either.
-    let span = |r: &Row| r.at as usize..r.at as usize + r.n as usize;
+    let mut rows: Vec<Row> = counts
+        .levels
+        .par_iter()
+        .flat_map_iter(|level| {
+            (0..level.len()).filter(|&j| level.emitted[j]).map(move |j| Row {
+                n: level.n as u8,
+                id: j as u32,
+                number: match order {
+                    RowOrder::Count | RowOrder::Phrase => 0.0,
+                    RowOrder::Docs => -(level.docs[j] as f64),
+                    RowOrder::Dp => level.dp[j],
+                },
+                count: level.count[j],
+                phrase: match order {
+                    RowOrder::Phrase => level.surfaces.order[level.display[j] as usize],
+                    _ => 0,
+                },
+                key: level.order[j],
+            })
+        })
+        .collect();
     let cmp = |a: &Row, b: &Row| -> Ordering {
-        let by_phrase = if order == RowOrder::Phrase {
-            phrases[span(a)].cmp(&phrases[span(b)])
-        } else {
-            Ordering::Equal
-        };
-        by_phrase
+        a.phrase
+            .cmp(&b.phrase)
             .then_with(|| a.number.is_nan().cmp(&b.number.is_nan()))
             .then_with(|| a.number.partial_cmp(&b.number).unwrap_or(Ordering::Equal))
             .then_with(|| b.count.cmp(&a.count))
-            .then_with(|| keys[span(a)].cmp(&keys[span(b)]))
+            .then_with(|| a.key.cmp(&b.key))
     };
     // Keys are unique, so the comparison is total and an unstable sort is deterministic.
     if let Some(k) = limit.filter(|&k| k < rows.len()) {
@@ -111,7 +103,7 @@ mod tests {
         idx.push_doc([0, 1].map(|w| (w, w, false)));
         let stop = [false; 3];
         let rank = [1, 0, 2];
-        let facts = VocabFacts { key_stop: &stop, surface_rank: &rank };
+        let facts = VocabFacts { key_stop: &stop, key_rank: &rank, surface_rank: &rank };
         let o = CountOptions { max_n: 2, edges: EdgePolicy::Keep, ..Default::default() };
         count(&idx, &facts, &o)
     }
@@ -123,22 +115,20 @@ mod tests {
     #[test]
     fn count_then_key() {
         let c = counts();
-        let rank = [1, 0, 2];
-        let rows = ordered_rows(&c, RowOrder::Count, &rank, &rank, None);
+        let rows = ordered_rows(&c, RowOrder::Count, None);
         // Counts: b 3, a 3, c 3, "b a" 3, "c c" 2, "a b" 1, "a c" 1; by key: a < b < b a < c.
         assert_eq!(
             words(&c, &rows),
             [vec![1], vec![0], vec![0, 1], vec![2], vec![2, 2], vec![1, 0], vec![1, 2]]
         );
-        let top = ordered_rows(&c, RowOrder::Count, &rank, &rank, Some(2));
+        let top = ordered_rows(&c, RowOrder::Count, Some(2));
         assert_eq!(words(&c, &top), [vec![1], vec![0]]);
     }
 
     #[test]
     fn by_phrase() {
         let c = counts();
-        let rank = [1, 0, 2];
-        let rows = ordered_rows(&c, RowOrder::Phrase, &rank, &rank, Some(3));
+        let rows = ordered_rows(&c, RowOrder::Phrase, Some(3));
         assert_eq!(words(&c, &rows), [vec![1], vec![1, 0], vec![1, 2]]);
     }
 

@@ -193,7 +193,7 @@ mod tests {
         idx.push_doc([(1, 1, false), (2, 2, false)]);
         let stop = [false; 3];
         let rank = [0, 1, 2];
-        let facts = VocabFacts { key_stop: &stop, surface_rank: &rank };
+        let facts = VocabFacts { key_stop: &stop, key_rank: &rank, surface_rank: &rank };
         let o = CountOptions { max_n: 3, edges: EdgePolicy::Keep, ..Default::default() };
         let c = count(&idx, &facts, &o);
         (idx, c)

@@ -259,7 +259,7 @@ mod tests {
         assert_eq!(groups.tokens, [3, 0, 6]);
         let stop = [false; 3];
         let rank = [0, 1, 2];
-        let facts = VocabFacts { key_stop: &stop, surface_rank: &rank };
+        let facts = VocabFacts { key_stop: &stop, key_rank: &rank, surface_rank: &rank };
         let o = CountOptions { max_n: 2, edges: EdgePolicy::Keep, ..Default::default() };
         let counts = count(&index, &facts, &o);
         let finder = NgramFinder::new(&counts, 3);

@@ -133,6 +133,21 @@ pub const KWIC: &[ColumnDoc] = &[
     col("word", "position of the match's first word in its document (1 = first word)"),
 ];
 
+/// Columns of `refrain docs`.
+pub const DOCS: &[ColumnDoc] = &[
+    col(
+        "id",
+        "document id: the id field, else the file stem (with #N for the N-th record of a file)",
+    ),
+    col("source", "the file it was read from (- for stdin, <sample> for the bundled sample)"),
+    col("title", "title or headline, when there is one"),
+    col("date", "date from a record field, the file name, or a KCNA dateline (in that order)"),
+    col("date_precision", "day, month or year: how much of the date the source gave"),
+    col("words", "word tokens counted in the document (title included)"),
+    col("place", "place of a KCNA dateline (e.g. Pyongyang)"),
+    col("agency", "agency of a KCNA dateline as written (KCNA, ACNC for Spanish, ...)"),
+];
+
 /// Render column docs as an aligned list for `--help`.
 pub fn help_list(columns: &[ColumnDoc]) -> String {
     let width = columns.iter().map(|c| c.name.len()).max().unwrap_or(0);

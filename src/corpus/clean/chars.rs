@@ -52,13 +52,42 @@ fn is_invisible(c: char) -> bool {
 /// Append `line` to `out` with every run of whitespace collapsed to one space and the ends
 /// trimmed.
 pub fn push_collapsed(out: &mut String, line: &str) {
-    let mut pending_space = false;
-    for word in line.split_whitespace() {
-        if pending_space {
-            out.push(' ');
+    // Copies whole runs between whitespace rather than going word by word through
+    // `split_whitespace`; ASCII bytes are classified without decoding.
+    let bytes = line.as_bytes();
+    let space_at = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            return (matches!(b, 9..=13 | b' '), 1);
         }
-        out.push_str(word);
-        pending_space = true;
+        let c = line[i..].chars().next().expect("char boundary");
+        (c.is_whitespace(), c.len_utf8())
+    };
+    let mut i = 0;
+    let mut first = true;
+    while i < bytes.len() {
+        while i < bytes.len() {
+            let (space, len) = space_at(i);
+            if !space {
+                break;
+            }
+            i += len;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (space, len) = space_at(i);
+            if space {
+                break;
+            }
+            i += len;
+        }
+        if start < i {
+            if !first {
+                out.push(' ');
+            }
+            out.push_str(&line[start..i]);
+            first = false;
+        }
     }
 }
 
@@ -72,6 +101,26 @@ pub fn collapsed(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsing_matches_split_whitespace() {
+        let lines = [
+            "",
+            "  ",
+            "a",
+            " a  b\t\tc \x0b d\x0c\re ",
+            "no_space",
+            "x \n y",
+            "don’t\u{a0}stop",
+            "\u{3000}조선 \u{2003} 로동당\u{2028}",
+            "é  ü",
+        ];
+        for line in lines {
+            let mut fast = String::new();
+            push_collapsed(&mut fast, line);
+            assert_eq!(fast, line.split_whitespace().collect::<Vec<_>>().join(" "), "{line:?}");
+        }
+    }
 
     #[test]
     fn newlines() {

@@ -1,0 +1,36 @@
+//! `refrain docs`: the documents as read, one row each, to check what the readers made of a
+//! corpus (ids, titles, dates, sizes) before analysing it.
+
+use anyhow::Result;
+
+use super::args::DocsArgs;
+use super::{Context, settings};
+use crate::pipeline::AnalyzedCorpus;
+use crate::table::{self, Frame, Table, Values};
+
+/// Run `docs`.
+pub fn run(args: &DocsArgs, ctx: &Context) -> Result<()> {
+    let dest = settings::destination(&args.output)?;
+    let options = settings::pipeline(&args.corpus)?;
+    let corpus = ctx.read(&args.corpus.paths, &options)?;
+    let frame = Frame::from_table(docs_table(&corpus))?.sort_limit(&[], dest.top)?;
+    table::write(&frame, dest.format, &dest.output)?;
+    Ok(())
+}
+
+/// One row per analysed document, in corpus order (columns: `table::schema::DOCS`).
+pub fn docs_table(corpus: &AnalyzedCorpus) -> Table {
+    let meta = |key: &str| -> Values {
+        Values::OptStr(corpus.docs.iter().map(|d| d.meta.get(key).cloned()).collect())
+    };
+    let words = (0..corpus.docs.len()).map(|d| corpus.index.doc_len(d) as i64).collect();
+    Table::new()
+        .with("id", Values::Str(corpus.docs.iter().map(|d| d.id.clone()).collect()))
+        .with("source", Values::Str(corpus.docs.iter().map(|d| d.source.clone()).collect()))
+        .with("title", Values::OptStr(corpus.docs.iter().map(|d| d.title.clone()).collect()))
+        .with("date", Values::Date(corpus.docs.iter().map(|d| d.date).collect()))
+        .with("date_precision", meta("date_precision"))
+        .with("words", Values::Int(words))
+        .with("place", meta("place"))
+        .with("agency", meta("agency"))
+}
