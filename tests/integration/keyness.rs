@@ -47,10 +47,7 @@ fn where_selection_against_the_rest() {
         .iter()
         .map(|k| imp[*k].as_str())
         .collect();
-    assert_eq!(
-        got,
-        ["2", "1", "3", "9", "2.301457", "0.129253", "-0.18345", "2.584963", "500"]
-    );
+    assert_eq!(got, ["2", "1", "3", "9", "2.301457", "0.129253", "-0.18345", "2.584963", "500"]);
     assert_eq!(
         (imp["pm_target"].as_str(), imp["pm_reference"].as_str()),
         ("666666.666667", "111111.111111")
