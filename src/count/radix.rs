@@ -18,7 +18,7 @@ pub fn sort_by_key(items: &mut Vec<(u64, u32)>) {
             counts[((k >> shift) & 0xFF) as usize] += 1;
         }
         // A byte that is the same in every key does not reorder anything.
-        if counts.iter().any(|&c| c == items.len()) {
+        if counts.contains(&items.len()) {
             continue;
         }
         let mut at = 0;
