@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod freq;
+pub mod phrases;
 pub mod settings;
 pub mod summary;
 
@@ -49,5 +50,6 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context { quiet: cli.quiet, verbose: cli.verbose };
     match &cli.command {
         args::Command::Freq(a) => freq::run(a, &ctx),
+        args::Command::Phrases(a) => phrases::run(a, &ctx),
     }
 }

@@ -34,6 +34,78 @@ pub const FREQ: &[ColumnDoc] = &[
     col("variants", "number of distinct surface forms counted under the key"),
 ];
 
+/// Columns of `refrain phrases`. `first`, `last` and `peak_period` appear when some document
+/// is dated.
+pub const PHRASES: &[ColumnDoc] = &[
+    col("phrase", "display form: the most frequent surface form counted under the key"),
+    col("key", "normalised key: the Snowball stems of the words"),
+    col("n", "number of words"),
+    col("count", "all occurrences in the corpus"),
+    col(
+        "independent",
+        "occurrences not inside a longer reported phrase (O'Donnell's adjusted frequency)",
+    ),
+    col(
+        "parent",
+        "the longer reported phrase that holds most of its other occurrences; empty if none",
+    ),
+    col("per_million", "count per million word tokens of the corpus"),
+    col("docs", "number of documents that contain it (range)"),
+    col("doc_share", "docs divided by the number of documents"),
+    col("dp", "Gries' DP_norm over documents: 0 = spread like the corpus, 1 = in one document"),
+    col(
+        "g2",
+        "signed log-likelihood G² = 2 Σ O ln(O/E), negative when O11 < E11 (Dunning 1993); \
+         for n > 2 the smallest over the n − 1 splits into two parts",
+    ),
+    col("mi", "mutual information log2(O11/E11) (Church & Hanks 1990); smallest over splits"),
+    col("t", "t-score (O11 − E11)/√O11 (Church et al. 1991); smallest over splits"),
+    col("logdice", "logDice 14 + log2(2·O11/(R1 + C1)) (Rychlý 2008); smallest over splits"),
+    col(
+        "scp",
+        "SCP_f = f² / mean over splits of f(left)·f(right), in (0, 1] (da Silva & Lopes 1999)",
+    ),
+    col("first", "date of the earliest document containing it, at that document's precision"),
+    col("last", "date of the latest document containing it"),
+    col(
+        "peak_period",
+        "month (YYYY-MM) with the highest rate per million words of that month; the year \
+         (YYYY) when some documents are dated by year only",
+    ),
+];
+
+/// How the association columns of [`PHRASES`] are computed.
+pub const PHRASES_NOTES: &str = "Association: a phrase cut into a left part X and a right part Y \
+gives the 2×2 table O11 = count of the phrase, R1 = count of X, C1 = count of Y, N = word tokens \
+of the corpus, E11 = R1·C1/N (Evert 2005); for a bigram X and Y are its words. A candidate is \
+an n-gram passing --min-count, --min-docs and --min-per-million with no stop word at an edge; \
+with --overlap maximal it is reported unless 80% or more of its occurrences lie inside longer \
+reported phrases (decided from the longest down). Counts below about 5 are noisy.\n";
+
+/// Columns of `refrain phrases --frames`.
+pub const FRAMES: &[ColumnDoc] = &[
+    col("frame", "the frame in display forms, `*` marking the open slot"),
+    col("key", "normalised key of the frame"),
+    col("n", "number of words, the slot included (3 to 6)"),
+    col("count", "occurrences, whatever fills the slot"),
+    col("docs", "number of documents that contain it"),
+    col("fillers", "number of distinct words (keys) seen in the slot"),
+    col("top_fillers", "the five most frequent fillers with their counts (`party 12; army 3`)"),
+    col("entropy", "slot entropy −Σ p log2 p over the fillers' shares, in bits"),
+    col("fixedness", "share of the most frequent filler"),
+];
+
+/// Columns of `refrain phrases --per-doc`.
+pub const FORMULAICITY: &[ColumnDoc] = &[
+    col("id", "document id"),
+    col("title", "document title"),
+    col("date", "document date at its precision (YYYY-MM-DD, YYYY-MM or YYYY)"),
+    col("tokens", "word tokens of the document"),
+    col("covered", "tokens covered by formulas, placed longest first without overlap"),
+    col("formulas", "formula occurrences placed"),
+    col("formulaicity", "covered / tokens"),
+];
+
 /// Render column docs as an aligned list for `--help`.
 pub fn help_list(columns: &[ColumnDoc]) -> String {
     let width = columns.iter().map(|c| c.name.len()).max().unwrap_or(0);

@@ -1,1 +1,3 @@
+mod phrases;
 
+fn main() {}
