@@ -10,6 +10,7 @@ use super::freq::RankedCounts;
 use super::settings::{self, Destination};
 use super::{Context, summary};
 use crate::count::{CountOptions, EdgePolicy, NgramFinder, VocabFacts};
+use crate::phrases::chains::Chains;
 use crate::phrases::coverage::coverage;
 use crate::phrases::frames::{Frame, FrameOptions, frames};
 use crate::phrases::glue::{Glue, glue};
@@ -50,7 +51,8 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         key_rank: &ranked.key_rank,
         key_stop: (count_options.edges == EdgePolicy::Drop).then_some(&key_stop[..]),
     };
-    let formulas = overlap::resolve(index, &finder, &overlap_options);
+    let chains = Chains::new(index, &finder);
+    let formulas = overlap::resolve(index, &chains, &overlap_options);
     let rows = formulas.rows();
     ctx.note(&format!(
         "reported {} phrases of {} candidates ({:.2} s)",
@@ -65,12 +67,12 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         started.elapsed().as_secs_f64()
     ));
     if args.per_doc {
-        let cov = coverage(index, &finder, &formulas);
+        let cov = coverage(index, &chains, &formulas);
         let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
         return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
     let rows = sorted(&finder, &ranked, &formulas, rows, args.score, dest.top);
-    let frame = TableFrame::from_table(phrase_table(&corpus, &finder, &formulas, &rows))?;
+    let frame = TableFrame::from_table(phrase_table(&corpus, &finder, &chains, &formulas, &rows))?;
     table::write(&frame, dest.format, &dest.output)?;
     Ok(())
 }
@@ -116,6 +118,7 @@ fn sorted(
 fn phrase_table(
     corpus: &AnalyzedCorpus,
     finder: &NgramFinder,
+    chains: &Chains,
     formulas: &Formulas,
     rows: &[Gram],
 ) -> Table {
@@ -164,7 +167,7 @@ fn phrase_table(
         .with("logdice", column(|g| g.log_dice))
         .with("scp", column(|g| g.scp));
     if let Some(periods) = Periods::of(&corpus.docs, &corpus.index) {
-        let spreads = spread(&corpus.index, finder, &corpus.docs, &periods, rows);
+        let spreads = spread(&corpus.index, chains, &corpus.docs, &periods, rows);
         let date = |d: Option<u32>| d.and_then(|d| date_label(&corpus.docs[d as usize]));
         t = t
             .with("first", Values::OptStr(spreads.iter().map(|s| date(s.first)).collect()))

@@ -6,8 +6,9 @@
 //! token belongs to the longest formula found there (the "longest first" overlap filter of
 //! Voyant's Phrases tool). Formulaicity = covered tokens / tokens of the document.
 
+use super::chains::Chains;
 use super::overlap::Formulas;
-use crate::count::{NgramFinder, TokenIndex};
+use crate::count::TokenIndex;
 
 /// The coverage of one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,10 +55,10 @@ impl Walk {
 }
 
 /// The coverage of every document of `index` by the reported phrases of `formulas`.
-pub fn coverage(index: &TokenIndex, finder: &NgramFinder, formulas: &Formulas) -> Vec<DocCoverage> {
-    let top = finder.counts().levels.len();
+pub fn coverage(index: &TokenIndex, chains: &Chains, formulas: &Formulas) -> Vec<DocCoverage> {
+    let top = chains.counts().levels.len();
     let init = || Walk { doc: 0, found: Vec::new(), done: Vec::new(), taken: Vec::new() };
-    let walks = finder.scan(index, formulas.min_n..=top, init, |w: &mut Walk, o| {
+    let walks = chains.scan(index, formulas.min_n..=top, init, |w: &mut Walk, o| {
         if !formulas.is_reported((o.n as usize, o.id)) {
             return;
         }
@@ -80,6 +81,7 @@ pub fn coverage(index: &TokenIndex, finder: &NgramFinder, formulas: &Formulas) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::count::NgramFinder;
     use crate::phrases::Overlap;
     use crate::phrases::overlap::{OverlapOptions, resolve};
     use crate::phrases::testkit::Kit;
@@ -112,9 +114,10 @@ mod tests {
             key_rank: &kit.rank,
             key_stop: Some(&kit.stop),
         };
-        let formulas = resolve(&kit.index, &finder, &options);
+        let chains = Chains::new(&kit.index, &finder);
+        let formulas = resolve(&kit.index, &chains, &options);
         assert_eq!(formulas.rows().len(), 2);
-        let got = coverage(&kit.index, &finder, &formulas);
+        let got = coverage(&kit.index, &chains, &formulas);
         assert_eq!(
             got,
             [DocCoverage { covered: 6, placed: 2 }, DocCoverage { covered: 20, placed: 6 }]
@@ -138,10 +141,11 @@ mod tests {
             key_rank: &kit.rank,
             key_stop: Some(&kit.stop),
         };
-        let formulas = resolve(&kit.index, &finder, &options);
+        let chains = Chains::new(&kit.index, &finder);
+        let formulas = resolve(&kit.index, &chains, &options);
         // Candidates: A B, B C, A B C, C D, D E, C D E (each twice).
         assert_eq!(formulas.rows().len(), 6);
-        let got = coverage(&kit.index, &finder, &formulas);
+        let got = coverage(&kit.index, &chains, &formulas);
         // Sentence 1: A B C (3). Sentence 2: C D E (3). Sentence 3: A B C, then C D E
         // overlaps, C D overlaps, D E fits: 5. Total 11 of 11, placed 1 + 1 + 2.
         assert_eq!(got, [DocCoverage { covered: 11, placed: 4 }]);

@@ -12,11 +12,12 @@
 //! - [`spread`] finds first and last attestation and the peak month (or year);
 //! - [`frames`] finds phrase-frames with one open slot and the statistics of their fillers;
 //! - [`coverage`] measures each document's formulaicity.
+
 //!
-//! Everything that needs occurrences walks the corpus again with
-//! [`crate::count::NgramFinder::scan`] (in parallel blocks, merged in block order), so no
-//! per-position array outlives a step, and every result is a sum of integers or a choice under
-//! a total order: identical whatever the number of threads.
+//! Everything that needs occurrences walks the corpus again, in the blocks and order of
+//! [`crate::count::NgramFinder::scan`], replayed from [`chains`] (the longest counted n-gram
+//! at each position, 5 bytes per word), in parallel and merged in block order; every result is
+//! a sum of integers or a choice under a total order, identical whatever the number of threads.
 
 pub mod chains;
 pub mod coverage;

@@ -38,7 +38,7 @@ use std::cmp::Ordering;
 use super::Gram;
 use super::chains::Chains;
 use crate::collections::{HashMap, new_map};
-use crate::count::{NgramCounts, NgramFinder, Occurrence, TokenIndex};
+use crate::count::{NgramCounts, Occurrence, TokenIndex};
 
 /// How overlapping candidates are treated (`--overlap`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -130,8 +130,8 @@ pub struct OverlapOptions<'a> {
 }
 
 /// Decide every candidate under `options`.
-pub fn resolve(index: &TokenIndex, finder: &NgramFinder, options: &OverlapOptions) -> Formulas {
-    let counts = finder.counts();
+pub fn resolve(index: &TokenIndex, chains: &Chains, options: &OverlapOptions) -> Formulas {
+    let counts = chains.counts();
     let min_n = options.min_n.max(2);
     let candidate = candidates(counts, min_n);
     let top = counts.levels.iter().rposition(|l| !l.is_empty()).map_or(0, |i| i + 1);
@@ -146,8 +146,7 @@ pub fn resolve(index: &TokenIndex, finder: &NgramFinder, options: &OverlapOption
     }
     let mut absorber: Vec<Vec<Absorber>> =
         candidate.iter().map(|l| vec![Absorber::No; l.len()]).collect();
-    let chains = Chains::new(index, finder);
-    let scan = Scan { index, chains: &chains, candidate: &candidate };
+    let scan = Scan { index, chains, candidate: &candidate };
     let mut d =
         Decider { f: &mut f, absorber: &mut absorber, candidate: &candidate, counts, options };
     match options.overlap {
@@ -441,6 +440,7 @@ impl Decider<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::count::NgramFinder;
     use crate::phrases::testkit::Kit;
 
     const A: u32 = 1;
@@ -462,7 +462,7 @@ mod tests {
             key_rank: &kit.rank,
             key_stop: Some(&kit.stop),
         };
-        let f = resolve(&kit.index, &finder, &options);
+        let f = resolve(&kit.index, &Chains::new(&kit.index, &finder), &options);
         let c = &kit.counts;
         let mut out: Vec<_> = f
             .rows()

@@ -12,9 +12,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::Gram;
+use super::chains::Chains;
 use crate::collections::{HashMap, new_map};
 use crate::corpus::Document;
-use crate::count::{NgramFinder, TokenIndex};
+use crate::count::TokenIndex;
 
 /// "No period" / "no row".
 const NONE: u32 = u32::MAX;
@@ -116,12 +117,12 @@ struct Tally {
 /// The spread of each of `rows`, from one scan of the corpus.
 pub fn spread(
     index: &TokenIndex,
-    finder: &NgramFinder,
+    chains: &Chains,
     docs: &[Document],
     periods: &Periods,
     rows: &[Gram],
 ) -> Vec<Spread> {
-    let counts = finder.counts();
+    let counts = chains.counts();
     let mut row_of: Vec<Vec<u32>> = counts.levels.iter().map(|l| vec![NONE; l.len()]).collect();
     for (r, &(n, id)) in rows.iter().enumerate() {
         row_of[n - 1][id as usize] = r as u32;
@@ -129,7 +130,7 @@ pub fn spread(
     let lo = rows.iter().map(|g| g.0).min().unwrap_or(1);
     let earlier = |a: u32, b: u32| (docs[a as usize].date, a) < (docs[b as usize].date, b);
     let init = || Tally { per_period: new_map(), bounds: new_map() };
-    let tallies = finder.scan(index, lo..=counts.levels.len(), init, |t: &mut Tally, o| {
+    let tallies = chains.scan(index, lo..=counts.levels.len(), init, |t: &mut Tally, o| {
         let r = row_of[o.n as usize - 1][o.id as usize];
         let p = periods.of_doc[o.doc as usize];
         if r == NONE || p == NONE {
@@ -183,6 +184,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::count::NgramFinder;
     use crate::phrases::testkit::Kit;
 
     fn doc(date: &str, precision: &str) -> Document {
@@ -222,7 +224,8 @@ mod tests {
         );
         let finder = NgramFinder::new(&kit.counts, 32);
         let ab = finder.find(&[1, 2]).unwrap();
-        let got = spread(&kit.index, &finder, &docs, &periods, &[(2, ab)]);
+        let got =
+            spread(&kit.index, &Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
         // Rates: January 1/16, March 1/4: the peak is March. First is the January document
         // (index 1) although it comes later in corpus order; last the March one (index 0).
         assert_eq!(got, [Spread { first: Some(1), last: Some(0), peak: Some(2) }]);
@@ -239,7 +242,8 @@ mod tests {
         assert_eq!(date_label(&docs[1]).unwrap(), "2017-01-05");
         let finder = NgramFinder::new(&kit.counts, 32);
         let ab = finder.find(&[1, 2]).unwrap();
-        let got = spread(&kit.index, &finder, &docs, &periods, &[(2, ab)]);
+        let got =
+            spread(&kit.index, &Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
         // 2016: 1/4; 2017: 1/16: the peak is 2016 (period 0).
         assert_eq!(got[0].peak, Some(0));
         // Equal rates go to the earlier period: 2 of 8 in 2016 vs 1 of 4 in 2017 would tie;
