@@ -15,7 +15,7 @@ use crate::phrases::coverage::coverage;
 use crate::phrases::frames::{Frame, FrameOptions, frames};
 use crate::phrases::glue::{Glue, glue};
 use crate::phrases::overlap::OverlapOptions;
-use crate::phrases::spread::{Periods, date_label, spread};
+use crate::phrases::spread::{Periods, Spread, date_label, spread};
 use crate::phrases::{Formulas, Gram, Overlap, order_rows, overlap};
 use crate::pipeline::AnalyzedCorpus;
 use crate::table::{self, Frame as TableFrame, Table, TextColumn, Values};
@@ -72,7 +72,13 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
     let rows = sorted(&finder, &ranked, &formulas, rows, args.score, dest.top);
-    let frame = TableFrame::from_table(phrase_table(&corpus, &finder, &chains, &formulas, &rows))?;
+    let dated = Periods::of(&corpus.docs, index).map(|periods| {
+        let spreads = spread(index, &chains, &corpus.docs, &periods, &rows);
+        (periods, spreads)
+    });
+    drop(chains);
+    let table = phrase_table(&corpus, &finder, &formulas, &rows, dated.as_ref());
+    let frame = TableFrame::from_table(table)?;
     table::write(&frame, dest.format, &dest.output)?;
     Ok(())
 }
@@ -115,12 +121,13 @@ fn sorted(
 }
 
 /// The phrases table (columns in `table::schema::PHRASES` order) for `rows`, in their order.
+/// With `dated`, the time columns come from the periods and spreads of `rows`.
 fn phrase_table(
     corpus: &AnalyzedCorpus,
     finder: &NgramFinder,
-    chains: &Chains,
     formulas: &Formulas,
     rows: &[Gram],
+    dated: Option<&(Periods, Vec<Spread>)>,
 ) -> Table {
     let counts = finder.counts();
     let vocab = &corpus.vocab;
@@ -166,8 +173,7 @@ fn phrase_table(
         .with("t", column(|g| g.t))
         .with("logdice", column(|g| g.log_dice))
         .with("scp", column(|g| g.scp));
-    if let Some(periods) = Periods::of(&corpus.docs, &corpus.index) {
-        let spreads = spread(&corpus.index, chains, &corpus.docs, &periods, rows);
+    if let Some((periods, spreads)) = dated {
         let date = |d: Option<u32>| d.and_then(|d| date_label(&corpus.docs[d as usize]));
         t = t
             .with("first", Values::OptStr(spreads.iter().map(|s| date(s.first)).collect()))

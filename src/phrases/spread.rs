@@ -146,28 +146,58 @@ pub fn spread(
         }
     });
     let mut out = vec![Spread { first: None, last: None, peak: None }; rows.len()];
-    let mut per_period: HashMap<(u32, u32), u32> = new_map();
+    // Each block's counts as (period, row, count), sorted; merged period by period below, so
+    // that no map of every (row, period) pair of the corpus is ever held.
+    let mut blocks: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(tallies.len());
     for t in tallies {
-        for (k, c) in t.per_period {
-            *per_period.entry(k).or_default() += c;
-        }
+        let mut v: Vec<(u32, u32, u32)> =
+            t.per_period.into_iter().map(|((r, p), c)| (p, r, c)).collect();
+        v.sort_unstable();
+        blocks.push(v);
         for (r, (a, b)) in t.bounds {
             let s = &mut out[r as usize];
             s.first = Some(s.first.map_or(a, |f| if earlier(a, f) { a } else { f }));
             s.last = Some(s.last.map_or(b, |l| if earlier(l, b) { b } else { l }));
         }
     }
-    let mut peak: Vec<Option<(u32, u32)>> = vec![None; rows.len()];
-    for ((r, p), c) in per_period {
-        let best = &mut peak[r as usize];
-        if best.is_none_or(|b| higher(periods, (p, c), b)) {
-            *best = Some((p, c));
-        }
-    }
+    let peak = peaks(periods, &blocks, rows.len());
     for (s, p) in out.iter_mut().zip(peak) {
         s.peak = p.map(|(p, _)| p);
     }
     out
+}
+
+/// The peak (period, count) of each row, from per-block (period, row, count) lists sorted by
+/// period: the counts of one period are summed over blocks in a dense array, then compared.
+fn peaks(
+    periods: &Periods,
+    blocks: &[Vec<(u32, u32, u32)>],
+    rows: usize,
+) -> Vec<Option<(u32, u32)>> {
+    let mut peak: Vec<Option<(u32, u32)>> = vec![None; rows];
+    let mut sum = vec![0u32; rows];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut at = vec![0usize; blocks.len()];
+    for p in 0..periods.words.len() as u32 {
+        for (b, list) in blocks.iter().enumerate() {
+            while let Some(&(q, r, c)) = list.get(at[b]).filter(|e| e.0 == p) {
+                debug_assert_eq!(q, p);
+                if sum[r as usize] == 0 {
+                    touched.push(r);
+                }
+                sum[r as usize] += c;
+                at[b] += 1;
+            }
+        }
+        for r in touched.drain(..) {
+            let c = std::mem::take(&mut sum[r as usize]);
+            let best = &mut peak[r as usize];
+            if best.is_none_or(|b| higher(periods, (p, c), b)) {
+                *best = Some((p, c));
+            }
+        }
+    }
+    peak
 }
 
 /// Is (period `a.0`, count `a.1`) a higher rate than `b`, or equal and earlier? Compared as
