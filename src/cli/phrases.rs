@@ -39,48 +39,68 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         started.elapsed().as_secs_f64(),
     ));
     let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
-    let started = Instant::now();
-    let rule = rule(args.overlap);
     count_options.min_n = count_options.min_n.max(2);
+    let (chains, formulas) =
+        decide(&corpus, &ranked, &finder, &count_options, rule(args.overlap), ctx);
+    if args.per_doc {
+        let cov = coverage(index, &chains, &formulas);
+        let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
+        return Ok(table::write(&frame, dest.format, &dest.output)?);
+    }
+    // `--by` (grouped rows) would slot in here: `rows` are final, and `spread` shows how to
+    // tally them per period in one walk.
+    let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
+    let periods = Periods::of(&corpus.docs, index);
+    let spreads = match &periods {
+        Some(p) => spread(index, &chains, &corpus.docs, p, &rows),
+        None => vec![Spread { first: None, last: None, peak: None }; rows.len()],
+    };
+    drop(chains);
+    let items: Vec<(Gram, Spread)> = rows.into_iter().zip(spreads).collect();
+    // Rows are built in parallel chunks, as in `freq`: looking phrases up is memory-bound.
+    // An empty result still gets its header.
+    let make = |chunk: &[(Gram, Spread)]| {
+        phrase_table(&corpus, &finder, &formulas, chunk, periods.as_ref())
+    };
+    let frame = if items.is_empty() {
+        TableFrame::from_table(make(&[]))?
+    } else {
+        TableFrame::from_tables_par(&items, 1 << 14, make)?
+    };
+    table::write(&frame, dest.format, &dest.output)?;
+    Ok(())
+}
+
+/// Decide which candidates are formulas, and say how many on stderr. The chains that the
+/// decision walked serve the later walks.
+fn decide<'a>(
+    corpus: &AnalyzedCorpus,
+    ranked: &RankedCounts,
+    finder: &'a NgramFinder<'a>,
+    count_options: &CountOptions,
+    rule: Overlap,
+    ctx: &Context,
+) -> (Chains<'a>, Formulas) {
+    let started = Instant::now();
+    let chains = Chains::new(&corpus.index, finder);
     let vocab = &corpus.vocab;
     let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
-    let overlap_options = OverlapOptions {
+    let options = OverlapOptions {
         overlap: rule,
         min_n: count_options.min_n,
         max_n: count_options.max_n,
         key_rank: &ranked.key_rank,
         key_stop: (count_options.edges == EdgePolicy::Drop).then_some(&key_stop[..]),
     };
-    let chains = Chains::new(index, &finder);
-    let formulas = overlap::resolve(index, &chains, &overlap_options);
-    let rows = formulas.rows();
+    let formulas = overlap::resolve(&corpus.index, &chains, &options);
+    let candidates = overlap::candidates(&ranked.counts, count_options.min_n);
     ctx.note(&format!(
         "reported {} phrases of {} candidates ({:.2} s)",
-        summary::thousands(rows.len() as u64),
-        summary::thousands(
-            overlap::candidates(&ranked.counts, count_options.min_n)
-                .iter()
-                .flatten()
-                .filter(|c| **c)
-                .count() as u64
-        ),
+        summary::thousands(formulas.rows().len() as u64),
+        summary::thousands(candidates.iter().flatten().filter(|c| **c).count() as u64),
         started.elapsed().as_secs_f64()
     ));
-    if args.per_doc {
-        let cov = coverage(index, &chains, &formulas);
-        let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
-        return Ok(table::write(&frame, dest.format, &dest.output)?);
-    }
-    let rows = sorted(&finder, &ranked, &formulas, rows, args.score, dest.top);
-    let dated = Periods::of(&corpus.docs, index).map(|periods| {
-        let spreads = spread(index, &chains, &corpus.docs, &periods, &rows);
-        (periods, spreads)
-    });
-    drop(chains);
-    let table = phrase_table(&corpus, &finder, &formulas, &rows, dated.as_ref());
-    let frame = TableFrame::from_table(table)?;
-    table::write(&frame, dest.format, &dest.output)?;
-    Ok(())
+    (chains, formulas)
 }
 
 fn rule(arg: OverlapArg) -> Overlap {
@@ -120,15 +140,16 @@ fn sorted(
     order_rows(counts, &ranked.key_rank, valued, score == ScoreArg::Dp, limit)
 }
 
-/// The phrases table (columns in `table::schema::PHRASES` order) for `rows`, in their order.
-/// With `dated`, the time columns come from the periods and spreads of `rows`.
+/// The phrases table (columns in `table::schema::PHRASES` order) for `items` (phrase and its
+/// spread), in their order; the time columns only with `periods` (a dated corpus).
 fn phrase_table(
     corpus: &AnalyzedCorpus,
     finder: &NgramFinder,
     formulas: &Formulas,
-    rows: &[Gram],
-    dated: Option<&(Periods, Vec<Spread>)>,
+    items: &[(Gram, Spread)],
+    periods: Option<&Periods>,
 ) -> Table {
+    let rows: Vec<Gram> = items.iter().map(|x| x.0).collect();
     let counts = finder.counts();
     let vocab = &corpus.vocab;
     let words = counts.words.max(1) as f64;
@@ -141,7 +162,7 @@ fn phrase_table(
     let display = |g: Gram| -> Vec<&str> {
         counts.display_words(g.0, g.1).into_iter().map(|s| vocab.surface(s)).collect()
     };
-    for &g in rows {
+    for &g in &rows {
         let (len, j) = (g.0, g.1 as usize);
         let level = &counts.levels[len - 1];
         phrase.push_joined(display(g), " ");
@@ -155,7 +176,7 @@ fn phrase_table(
         share.push(level.docs[j] as f64 / documents);
         dp.push(level.dp[j]);
     }
-    let glues: Vec<Glue> = rows.par_iter().map(|&g| glue(finder, g)).collect();
+    let glues: Vec<Glue> = rows.iter().map(|&g| glue(finder, g)).collect();
     let column = |f: fn(&Glue) -> f64| Values::Float(glues.iter().map(f).collect());
     let mut t = Table::new()
         .with("phrase", Values::Text(phrase))
@@ -173,15 +194,15 @@ fn phrase_table(
         .with("t", column(|g| g.t))
         .with("logdice", column(|g| g.log_dice))
         .with("scp", column(|g| g.scp));
-    if let Some((periods, spreads)) = dated {
+    if let Some(periods) = periods {
         let date = |d: Option<u32>| d.and_then(|d| date_label(&corpus.docs[d as usize]));
+        let column = |f: &dyn Fn(&Spread) -> Option<String>| {
+            Values::OptStr(items.iter().map(|(_, s)| f(s)).collect())
+        };
         t = t
-            .with("first", Values::OptStr(spreads.iter().map(|s| date(s.first)).collect()))
-            .with("last", Values::OptStr(spreads.iter().map(|s| date(s.last)).collect()))
-            .with(
-                "peak_period",
-                Values::OptStr(spreads.iter().map(|s| s.peak.map(|p| periods.label(p))).collect()),
-            );
+            .with("first", column(&|s| date(s.first)))
+            .with("last", column(&|s| date(s.last)))
+            .with("peak_period", column(&|s| s.peak.map(|p| periods.label(p))));
     }
     t
 }
