@@ -9,6 +9,7 @@ pub mod collections;
 pub mod corpus;
 pub mod count;
 pub mod fsutil;
+pub mod phrases;
 pub mod pipeline;
 pub mod progress;
 pub mod stats;

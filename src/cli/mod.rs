@@ -5,6 +5,7 @@
 pub mod args;
 pub mod docs;
 pub mod freq;
+pub mod phrases;
 pub mod settings;
 pub mod summary;
 
@@ -51,5 +52,6 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         args::Command::Freq(a) => freq::run(a, &ctx),
         args::Command::Docs(a) => docs::run(a, &ctx),
+        args::Command::Phrases(a) => phrases::run(a, &ctx),
     }
 }

@@ -1,1 +1,3 @@
 //! stats (under construction).
+
+pub mod association;

@@ -5,4 +5,5 @@
 
 mod bad_input;
 mod freq;
+mod phrases;
 mod util;
