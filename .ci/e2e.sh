@@ -49,4 +49,51 @@ check "threads do not change the output"
 "$bin" -j 2 freq -n 1..3 --min-count 2 --format csv "$corpora/inaugural" > "$work/j2.csv" 2>/dev/null
 cmp -s "$work/j1.csv" "$work/j2.csv" || fail "-j 1 and -j 2 differ"
 
+check "KCNA 2017 phrases: formulas, not fragments; independent counts, parents, dates"
+"$bin" phrases --only-lang en --min-count 10 --min-docs 5 --format csv -o "$work/phrases2017.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null
+"$bin" -j 1 phrases --only-lang en --min-count 10 --min-docs 5 --format csv -o "$work/phrases2017j1.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null
+cmp -s "$work/phrases2017.csv" "$work/phrases2017j1.csv" || fail "phrases: -j 1 and default threads differ"
+csvq "$work/phrases2017.csv" <<'PY'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+cols = "phrase,key,n,count,independent,parent,per_million,docs,doc_share,dp,g2,mi,t,logdice,scp,first,last,peak_period"
+assert ",".join(rows[0].keys()) == cols, list(rows[0].keys())
+by = {r["phrase"]: r for r in rows}
+for formula in ["respected supreme leader kim jong un", "workers party of korea", "sanctions and pressure"]:
+    assert formula in by, f"formula {formula!r} missing"
+for fragment in ["kim jong", "supreme leader kim jong un", "leader kim jong un"]:
+    assert fragment not in by, f"fragment {fragment!r} reported"
+for r in rows:
+    c, i = int(r["count"]), int(r["independent"])
+    assert 5 * (c - i) < 4 * c or r["n"] == "8", f"{r['phrase']}: {c - i} of {c} absorbed"
+    assert 10 <= c and 5 <= int(r["docs"]) and 0 < i <= c, r
+    if r["parent"]:
+        # The parent holds the phrase, unless it is the first 8-word window of a longer formula.
+        p = by[r["parent"]]
+        assert int(p["n"]) > int(r["n"]), (r["phrase"], r["parent"])
+        assert f" {r['key']} " in f" {p['key']} " or p["n"] == "8", (r["phrase"], r["parent"])
+    assert re.fullmatch(r"2017-\d\d", r["peak_period"]) and r["first"] <= r["last"], r
+print(f"   {len(rows)} formulas; 'respected supreme leader kim jong un' x{by['respected supreme leader kim jong un']['count']}")
+PY
+
+check "KCNA 2017 phrases --frames: open slots with their fillers"
+"$bin" phrases --frames --only-lang en --format csv -o "$work/frames2017.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null
+csvq "$work/frames2017.csv" <<'PY'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+assert ",".join(rows[0].keys()) == "frame,key,n,count,docs,fillers,top_fillers,entropy,fixedness"
+by = {r["frame"]: r for r in rows}
+says = by["rodong sinmun * says"]
+days = {f.rsplit(" ", 1)[0] for f in says["top_fillers"].split("; ")}
+assert days <= {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}, days
+for r in rows:
+    tops = [int(f.rsplit(" ", 1)[1]) for f in r["top_fillers"].split("; ")]
+    n, k = int(r["count"]), int(r["fillers"])
+    assert 3 <= int(r["n"]) <= 6 and r["frame"].count("*") == 1 and k >= 2, r
+    assert tops == sorted(tops, reverse=True) and sum(tops) <= n, r
+    assert abs(float(r["fixedness"]) - tops[0] / n) < 1e-6 and float(r["fixedness"]) < 0.8, r
+    assert 0 < float(r["entropy"]) <= math.log2(k) + 1e-6, r
+print(f"   {len(rows)} frames; 'rodong sinmun * says' x{says['count']}")
+PY
+
 echo "e2e: all checks passed"

@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod count;
 pub mod fsutil;
 pub mod group;
+pub mod phrases;
 pub mod pipeline;
 pub mod progress;
 pub mod query;

@@ -90,10 +90,11 @@ impl KeyMaker {
     ///
     /// In a hyphenated compound only the last part is stemmed ("socialist-oriented" →
     /// "socialist-orient"), because the Snowball algorithms expect a single word. Words in
-    /// scripts without a stemmer (Hangul, Han, Kana) are their own key.
+    /// scripts without a stemmer (Hangul, Han, Kana) are their own key, and so are words with
+    /// a full stop inside (abbreviations: "u.s" would otherwise lose its "s").
     pub fn key(&self, surface: &str) -> String {
         let Some(stemmer) = &self.stemmer else { return surface.to_string() };
-        if is_unstemmable_script(surface) {
+        if is_unstemmable_script(surface) || surface.contains('.') {
             return surface.to_string();
         }
         match surface.rfind('-') {
@@ -120,6 +121,8 @@ mod tests {
         assert_eq!(k.key("kimilsungist-kimjongilist"), "kimilsungist-kimjongilist");
         assert_eq!(k.key("socialist-oriented"), "socialist-orient");
         assert_eq!(k.key("1,000"), "1,000");
+        assert_eq!(k.key("u.s"), "u.s");
+        assert_eq!(k.key("d.p.r.k"), "d.p.r.k");
         assert_eq!(k.key("김일성-김정일주의"), "김일성-김정일주의");
     }
 

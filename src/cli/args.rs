@@ -55,6 +55,11 @@ pub enum Command {
         override_usage = "refrain kwic [OPTIONS] [PATH]... PHRASE"
     )]
     Kwic(KwicArgs),
+    /// Formulas: recurring phrases that are not just fragments of longer ones, with independent
+    /// counts, parents, association, spread, phrase-frames (--frames) and formulaicity
+    /// (--per-doc).
+    #[command(after_long_help = phrases_columns())]
+    Phrases(PhrasesArgs),
     /// The documents as read: id, source, title, date and size of each.
     #[command(after_long_help = docs_columns())]
     Docs(DocsArgs),
@@ -116,6 +121,17 @@ fn freq_columns() -> String {
     format!(
         "Output columns:\n{}\nRows are sorted by --sort, ties by key. Counts below about 5 are noisy.",
         crate::table::schema::help_list(crate::table::schema::FREQ)
+    )
+}
+
+fn phrases_columns() -> String {
+    use crate::table::schema::{FORMULAICITY, FRAMES, PHRASES, help_list};
+    format!(
+        "Output columns:\n{}\nWith --frames:\n{}\nWith --per-doc:\n{}\n{}",
+        help_list(PHRASES),
+        help_list(FRAMES),
+        help_list(FORMULAICITY),
+        crate::table::schema::PHRASES_NOTES
     )
 }
 
@@ -260,6 +276,59 @@ pub enum KwicSort {
     Right,
 }
 
+/// Options of `refrain phrases`.
+#[derive(Debug, Args)]
+pub struct PhrasesArgs {
+    /// Corpus selection and analysis.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Which n-grams are candidates.
+    #[command(flatten)]
+    pub count: PhraseCountArgs,
+    /// Candidates mostly inside longer formulas: `maximal` drops a candidate when 80% or more
+    /// of its occurrences lie inside longer reported phrases (decided from the longest down);
+    /// `none` reports every candidate.
+    #[arg(long, value_enum, default_value_t = OverlapArg::Maximal, help_heading = "Phrases")]
+    pub overlap: OverlapArg,
+    /// Phrase-frames with one open slot ("implementing the * policies"), 3 to 6 words (within
+    /// -n), with at least two distinct fillers, instead of phrases.
+    #[arg(long, conflicts_with = "per_doc", help_heading = "Phrases")]
+    pub frames: bool,
+    /// One row per document: the share of its words covered by the formulas (formulaicity),
+    /// instead of phrases.
+    #[arg(long, help_heading = "Phrases")]
+    pub per_doc: bool,
+    /// Where and how to write the table.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Sort order of the phrase rows (largest first; `dp` smallest first); ties by count, then
+    /// key. Frames are sorted by count, documents by formulaicity.
+    #[arg(long, value_enum, default_value_t = ScoreArg::Count, help_heading = "Output")]
+    pub score: ScoreArg,
+}
+
+/// The candidates of `refrain phrases` (lexical-bundle cut-offs).
+#[derive(Debug, Args)]
+pub struct PhraseCountArgs {
+    /// Phrase lengths: `A..B` or `N` (2 ≤ A ≤ B ≤ 8).
+    #[arg(short = 'n', long = "ngrams", value_name = "A..B", default_value = "2..8", value_parser = parse_range)]
+    pub ngrams: (usize, usize),
+    /// Keep phrases occurring at least this many times.
+    #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Filters")]
+    pub min_count: u32,
+    /// Keep phrases found in at least this many documents [default: 3, or the number of
+    /// documents when there are fewer].
+    #[arg(long, value_name = "N", help_heading = "Filters")]
+    pub min_docs: Option<u32>,
+    /// Keep phrases occurring at least this often per million words (turned into the smallest
+    /// count that reaches it; the larger of this and --min-count applies).
+    #[arg(long, value_name = "X", help_heading = "Filters")]
+    pub min_per_million: Option<f64>,
+    /// Phrases that start or end with a stop word: `drop` them or `keep` them.
+    #[arg(long, value_enum, default_value_t = EdgesArg::Drop, help_heading = "Filters")]
+    pub stopword_edges: EdgesArg,
+}
+
 /// Reading and analysing the corpus.
 #[derive(Debug, Args)]
 pub struct CorpusArgs {
@@ -391,6 +460,41 @@ pub enum SortBy {
     Dp,
     /// Alphabetical by phrase.
     Phrase,
+}
+
+/// `--overlap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OverlapArg {
+    /// Report only formulas: drop candidates mostly inside longer formulas.
+    Maximal,
+    /// Report every candidate.
+    None,
+}
+
+/// `--score` of `phrases`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreArg {
+    /// Occurrences.
+    Count,
+    /// Occurrences outside longer formulas.
+    Independent,
+    /// independent × n: the words of the corpus the phrase accounts for on its own (favours
+    /// long formulas).
+    Coverage,
+    /// Documents.
+    Docs,
+    /// DP_norm, most evenly spread first.
+    Dp,
+    /// Signed log-likelihood (weakest split).
+    G2,
+    /// Mutual information (weakest split).
+    Mi,
+    /// t-score (weakest split).
+    T,
+    /// logDice (weakest split).
+    Logdice,
+    /// Symmetric conditional probability, fair dispersion point normalisation.
+    Scp,
 }
 
 /// Parse `A..B`, `A..=B` or `N` into an inclusive range of n-gram lengths.

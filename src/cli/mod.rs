@@ -8,6 +8,7 @@ pub mod freq;
 pub mod grouped;
 pub mod keyness;
 pub mod kwic;
+pub mod phrases;
 pub mod settings;
 pub mod summary;
 pub mod trend;
@@ -58,5 +59,6 @@ pub fn run(cli: Cli) -> Result<()> {
         args::Command::Keyness(a) => keyness::run(a, &ctx),
         args::Command::Kwic(a) => kwic::run(a, &ctx),
         args::Command::Docs(a) => docs::run(a, &ctx),
+        args::Command::Phrases(a) => phrases::run(a, &ctx),
     }
 }

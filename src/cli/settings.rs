@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
-use super::args::{CleanArg, CorpusArgs, CountArgs, EdgesArg, OutputArgs};
+use super::args::{CleanArg, CorpusArgs, CountArgs, EdgesArg, OutputArgs, PhraseCountArgs};
 use crate::analysis::{AnalyzerOptions, Language, StopWords};
 use crate::corpus::{CleanMode, ReadOptions};
 use crate::count::{CountOptions, EdgePolicy};
@@ -114,6 +114,44 @@ pub fn count(args: &CountArgs) -> CountOptions {
     }
 }
 
+/// Counting options of `phrases` for a corpus of `words` word tokens in `documents` documents
+/// that hold words. `--min-docs` defaults to 3, or `documents` when fewer; `--min-per-million`
+/// becomes the smallest count whose per-million rate reaches it.
+pub fn phrase_count(args: &PhraseCountArgs, words: u64, documents: usize) -> Result<CountOptions> {
+    let (min_n, max_n) = args.ngrams;
+    if min_n < 2 {
+        bail!("phrases have at least two words: use -n 2..{max_n} (or `refrain freq` for words)");
+    }
+    let mut min_count = args.min_count.max(1);
+    if let Some(pm) = args.min_per_million {
+        if !(pm.is_finite() && pm >= 0.0) {
+            bail!("--min-per-million must be a number ≥ 0, not {pm}");
+        }
+        min_count = min_count.max(count_for_per_million(pm, words));
+    }
+    let min_docs = args.min_docs.unwrap_or_else(|| 3.min(documents.max(1) as u32)).max(1);
+    let edges = match args.stopword_edges {
+        EdgesArg::Drop => EdgePolicy::Drop,
+        EdgesArg::Keep => EdgePolicy::Keep,
+    };
+    Ok(CountOptions { min_n, max_n, min_count, min_docs, edges })
+}
+
+/// The smallest count c with c / words × 10⁶ ≥ `pm`, evaluated as the `per_million` column is,
+/// so that the threshold and the column never disagree at the boundary.
+pub fn count_for_per_million(pm: f64, words: u64) -> u32 {
+    let words = words.max(1);
+    let rate = |c: u64| c as f64 / words as f64 * 1e6;
+    let mut c = (pm * words as f64 / 1e6).ceil().max(1.0) as u64;
+    while c > 1 && rate(c - 1) >= pm {
+        c -= 1;
+    }
+    while rate(c) < pm {
+        c += 1;
+    }
+    c.min(u32::MAX as u64) as u32
+}
+
 /// Where a table goes and in which format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destination {
@@ -168,6 +206,15 @@ mod tests {
         );
         let e = destination(&out(None, Some("t.xlsx"))).unwrap_err().to_string();
         assert!(e.contains("t.xlsx") && e.contains("--format"), "{e}");
+    }
+
+    #[test]
+    fn per_million_becomes_the_smallest_count_reaching_it() {
+        // 10 per million of 1,234,567 words = 12.35 occurrences: 13 is the smallest count.
+        assert_eq!(count_for_per_million(10.0, 1_234_567), 13);
+        // 40 per million of 500,000 words is exactly 20 occurrences.
+        assert_eq!(count_for_per_million(40.0, 500_000), 20);
+        assert_eq!(count_for_per_million(0.0, 1000), 1);
     }
 
     #[test]

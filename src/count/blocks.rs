@@ -59,8 +59,29 @@ pub struct Candidates {
     pub count: Vec<u32>,
     /// Documents containing each candidate.
     pub docs: Vec<u32>,
-    /// DP_norm of each candidate (empty unless asked for).
+    /// DP_norm of each candidate (empty unless asked for; NaN for candidates below the
+    /// thresholds of the [`DpSpec`]).
     pub dp: Vec<f64>,
+    /// Corpus position of each candidate's first occurrence.
+    pub first_pos: Vec<u32>,
+}
+
+/// Dispersion wanted from a count: over these parts, for candidates that reach both thresholds
+/// (the others are dropped by the caller, so their DP would be wasted work).
+#[derive(Debug, Clone, Copy)]
+pub struct DpSpec<'a> {
+    /// The documents as parts.
+    pub parts: &'a Parts,
+    /// Minimum count.
+    pub min_count: u32,
+    /// Minimum number of documents.
+    pub min_docs: u32,
+}
+
+impl DpSpec<'_> {
+    fn wanted(&self, count: u32, docs: u32) -> bool {
+        count >= self.min_count && docs >= self.min_docs
+    }
 }
 
 impl Candidates {
@@ -98,7 +119,7 @@ pub fn count_keys<F>(
     blocks: &[Range<usize>],
     key_at: F,
     slot: &mut [u32],
-    parts: Option<&Parts>,
+    dp: Option<DpSpec>,
 ) -> Candidates
 where
     F: Fn(usize) -> Option<u64> + Sync,
@@ -109,7 +130,7 @@ where
     let mut by_partition = transpose(scattered);
     let out = SlotWriter(slot.as_mut_ptr(), slot.len());
     let counted: Vec<Candidates> =
-        by_partition.par_iter_mut().map(|hits| count_partition(index, hits, &out, parts)).collect();
+        by_partition.par_iter_mut().map(|hits| count_partition(index, hits, &out, dp)).collect();
     let mut base = 0u32;
     let bases: Vec<u32> = counted
         .iter()
@@ -136,7 +157,7 @@ pub fn count_dense<F>(
     ids: usize,
     id_at: F,
     slot: &mut [u32],
-    parts: Option<&Parts>,
+    dp: Option<DpSpec>,
 ) -> Candidates
 where
     F: Fn(usize) -> Option<u32>,
@@ -164,12 +185,22 @@ where
         out.keys.push(k as u64);
         out.count.push(count[k]);
         out.docs.push(docs[k]);
+        out.first_pos.push(NONE);
     }
-    for s in slot.iter_mut().filter(|s| **s != NONE) {
+    for (i, s) in slot.iter_mut().enumerate().filter(|(_, s)| **s != NONE) {
         *s = compact[*s as usize];
+        let first = &mut out.first_pos[*s as usize];
+        if *first == NONE {
+            *first = i as u32;
+        }
     }
-    if let Some(parts) = parts {
-        out.dp = super::dispersion::dp_norm(index, parts, slot, &out.count);
+    if let Some(spec) = dp {
+        out.dp = super::dispersion::dp_norm(index, spec.parts, slot, &out.count);
+        for (j, dp) in out.dp.iter_mut().enumerate() {
+            if !spec.wanted(out.count[j], out.docs[j]) {
+                *dp = f64::NAN;
+            }
+        }
     }
     out
 }
@@ -194,8 +225,10 @@ fn concat(parts: Vec<Candidates>) -> Candidates {
         count: Vec::with_capacity(total),
         docs: Vec::with_capacity(total),
         dp: Vec::with_capacity(if with_dp { total } else { 0 }),
+        first_pos: Vec::with_capacity(total),
     };
     for c in parts {
+        out.first_pos.extend(c.first_pos);
         out.keys.extend(c.keys);
         out.count.extend(c.count);
         out.docs.extend(c.docs);
@@ -247,7 +280,7 @@ fn count_partition(
     index: &TokenIndex,
     hits: &mut [Vec<Hit>],
     slot: &SlotWriter,
-    parts: Option<&Parts>,
+    dp: Option<DpSpec>,
 ) -> Candidates {
     let total: usize = hits.iter().map(Vec::len).sum();
     let mut map: HashMap<u64, u32> = map_with_capacity(total / 4 + 16);
@@ -258,6 +291,7 @@ fn count_partition(
             out.keys.push(hit.key);
             out.count.push(0);
             out.docs.push(0);
+            out.first_pos.push(hit.pos);
             last_doc.push(NONE);
             out.keys.len() as u32 - 1
         });
@@ -273,8 +307,10 @@ fn count_partition(
         hit.key = j as u64;
     }
     drop(map);
-    if let Some(parts) = parts {
-        out.dp = partition_dp(index, parts, hits, &out.count, last_doc);
+    if let Some(spec) = dp {
+        let wanted: Vec<bool> =
+            out.count.iter().zip(&out.docs).map(|(&c, &d)| spec.wanted(c, d)).collect();
+        out.dp = partition_dp(index, spec.parts, hits, &out.count, &wanted, last_doc);
     }
     out
 }
@@ -286,6 +322,7 @@ fn partition_dp(
     parts: &Parts,
     hits: &[Vec<Hit>],
     count: &[u32],
+    wanted: &[bool],
     mut last_doc: Vec<u32>,
 ) -> Vec<f64> {
     last_doc.fill(NONE);
@@ -293,6 +330,9 @@ fn partition_dp(
     let mut acc = vec![0f64; count.len()];
     for hit in hits.iter().flatten() {
         let j = hit.key as usize;
+        if !wanted[j] {
+            continue;
+        }
         if last_doc[j] != hit.doc {
             if last_doc[j] != NONE {
                 acc[j] += parts.term(in_doc[j], count[j], index.doc_len(last_doc[j] as usize));
@@ -303,9 +343,9 @@ fn partition_dp(
         in_doc[j] += 1;
     }
     (0..count.len())
-        .map(|j| {
-            let last = index.doc_len(last_doc[j] as usize);
-            parts.finish(acc[j] + parts.term(in_doc[j], count[j], last))
+        .map(|j| match last_doc[j] {
+            NONE => f64::NAN,
+            d => parts.finish(acc[j] + parts.term(in_doc[j], count[j], index.doc_len(d as usize))),
         })
         .collect()
 }

@@ -14,6 +14,7 @@ pub mod dispersion;
 pub mod index;
 pub mod ngrams;
 pub mod order;
+pub mod radix;
 pub mod scan;
 pub mod trie;
 pub mod words;

@@ -20,7 +20,7 @@ use std::cmp::Ordering;
 use rayon::prelude::*;
 
 use super::TokenIndex;
-use super::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_dense, count_keys};
+use super::blocks::{BLOCK_WORDS, Candidates, DpSpec, NONE, blocks, count_dense, count_keys};
 use super::dispersion::Parts;
 use super::trie::{TrieLevel, preorder};
 
@@ -155,20 +155,24 @@ pub fn count_in_blocks(
     let progress = crate::progress::Progress::new("counting", options.max_n as u64);
     for n in 1..=options.max_n {
         let started = std::time::Instant::now();
-        let dp_parts = parts.as_ref().filter(|_| n >= options.min_n);
+        let dp = parts.as_ref().filter(|_| n >= options.min_n).map(|parts| DpSpec {
+            parts,
+            min_count: options.min_count,
+            min_docs: options.min_docs,
+        });
         let cands = if n == 1 {
             let keys = facts.key_stop.len();
-            count_dense(index, keys, |i| Some(index.keys[i]), &mut next, dp_parts)
+            count_dense(index, keys, |i| Some(index.keys[i]), &mut next, dp)
         } else {
             let key_at = |i: usize| extension(index, &cur, n, i);
-            count_keys(index, &blocks, key_at, &mut next, dp_parts)
+            count_keys(index, &blocks, key_at, &mut next, dp)
         };
         let candidates = cands.len();
         let pending = survivors(n, &cands, options, out.levels.last());
         drop(cands);
         renumber(&mut next, &pending.survivor_of);
         let surfaces = count_surfaces(index, &blocks, n, &next, &scur, &mut snext, facts);
-        let mut level = pending.finish(surfaces, &snext, &next);
+        let mut level = pending.finish(surfaces, &next);
         level.emitted = emitted(&level, n, options, facts.key_stop);
         for (dp, _) in level.dp.iter_mut().zip(&level.emitted).filter(|(_, e)| !**e) {
             *dp = f64::NAN;
@@ -211,14 +215,10 @@ struct Pending {
 }
 
 impl Pending {
-    fn finish(self, surfaces: Candidates, snext: &[u32], next: &[u32]) -> Level {
+    fn finish(self, surfaces: Candidates, next: &[u32]) -> Level {
         let mut level = self.level;
-        let mut owner = vec![NONE; surfaces.len()];
-        for (i, &s) in snext.iter().enumerate() {
-            if s != NONE {
-                owner[s as usize] = next[i];
-            }
-        }
+        // Every occurrence of a surface n-gram belongs to the same key n-gram.
+        let owner = surfaces.first_pos.iter().map(|&p| next[p as usize]).collect();
         let prefix = surfaces.keys.iter().map(|k| (k >> 32) as u32).collect();
         let last = surfaces.keys.iter().map(|&k| k as u32).collect();
         level.surfaces =

@@ -5,8 +5,6 @@
 //! their key (or display) string in byte order, computed once by [`super::trie`]. Strings are
 //! then built only for the rows that are written (`--top`).
 
-use std::cmp::Ordering;
-
 use rayon::prelude::*;
 
 use super::NgramCounts;
@@ -35,60 +33,46 @@ pub fn ranks<'a>(len: usize, text: impl Fn(u32) -> &'a str + Sync) -> Vec<u32> {
     rank
 }
 
-/// A row with everything its comparison needs.
-struct Row {
-    n: u8,
-    id: u32,
-    number: f64,
-    count: u32,
-    phrase: u32,
-    key: u32,
-}
-
 /// The reported rows of `counts` in `order`, at most `limit` of them.
+///
+/// Each row becomes one u128 sort key (primary measure, then count, largest first, then the
+/// key's string position), so the sort compares integers only. Keys are unique, so the order
+/// is total and an unstable sort is deterministic.
 pub fn ordered_rows(
     counts: &NgramCounts,
     order: RowOrder,
     limit: Option<usize>,
 ) -> Vec<(usize, u32)> {
-    let mut rows: Vec<Row> = counts
+    let mut rows: Vec<(u128, u8, u32)> = counts
         .levels
         .par_iter()
         .flat_map_iter(|level| {
-            (0..level.len()).filter(|&j| level.emitted[j]).map(move |j| Row {
-                n: level.n as u8,
-                id: j as u32,
-                number: match order {
-                    RowOrder::Count | RowOrder::Phrase => 0.0,
-                    RowOrder::Docs => -(level.docs[j] as f64),
-                    RowOrder::Dp => level.dp[j],
-                },
-                count: level.count[j],
-                phrase: match order {
-                    RowOrder::Phrase => level.surfaces.order[level.display[j] as usize],
-                    _ => 0,
-                },
-                key: level.order[j],
+            (0..level.len()).filter(|&j| level.emitted[j]).map(move |j| {
+                let primary = match order {
+                    RowOrder::Count => 0,
+                    RowOrder::Phrase => level.surfaces.order[level.display[j] as usize] as u64,
+                    RowOrder::Docs => !(level.docs[j] as u64),
+                    RowOrder::Dp => dp_bits(level.dp[j]),
+                };
+                let secondary = (!level.count[j] as u64) << 32 | level.order[j] as u64;
+                ((primary as u128) << 64 | secondary as u128, level.n as u8, j as u32)
             })
         })
         .collect();
-    let cmp = |a: &Row, b: &Row| -> Ordering {
-        a.phrase
-            .cmp(&b.phrase)
-            .then_with(|| a.number.is_nan().cmp(&b.number.is_nan()))
-            .then_with(|| a.number.partial_cmp(&b.number).unwrap_or(Ordering::Equal))
-            .then_with(|| b.count.cmp(&a.count))
-            .then_with(|| a.key.cmp(&b.key))
-    };
-    // Keys are unique, so the comparison is total and an unstable sort is deterministic.
     if let Some(k) = limit.filter(|&k| k < rows.len()) {
         if k > 0 {
-            rows.select_nth_unstable_by(k - 1, cmp);
+            rows.select_nth_unstable_by_key(k - 1, |r| r.0);
         }
         rows.truncate(k);
     }
-    rows.par_sort_unstable_by(cmp);
-    rows.iter().map(|r| (r.n as usize, r.id)).collect()
+    rows.par_sort_unstable_by_key(|r| r.0);
+    rows.iter().map(|&(_, n, id)| (n as usize, id)).collect()
+}
+
+/// A DP value as an integer in the same order, undefined (NaN) last. DP is never negative,
+/// and the bits of non-negative floats order like the floats.
+fn dp_bits(dp: f64) -> u64 {
+    if dp.is_nan() { u64::MAX } else { dp.to_bits() }
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ fn sorted_siblings(level: &TrieLevel, word_rank: &[u32]) -> Vec<u32> {
             (parent << 32 | word_rank[level.last[id] as usize] as u64, id as u32)
         })
         .collect();
-    keyed.par_sort_unstable();
+    super::radix::sort_by_key(&mut keyed);
     keyed.into_iter().map(|(_, id)| id).collect()
 }
 

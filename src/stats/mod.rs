@@ -1,4 +1,6 @@
 //! stats (under construction).
+
+pub mod association;
 pub mod keyness;
 pub mod rate;
 pub mod special;

@@ -63,6 +63,10 @@ impl Frame {
         F: Fn(&[T]) -> Table + Sync,
     {
         use rayon::prelude::*;
+        if items.is_empty() {
+            // No rows still means a header: the columns come from an empty table.
+            return Frame::from_table(make(&[]));
+        }
         let frames: Vec<Frame> = items
             .par_chunks(chunk.max(1))
             .map(|c| Frame::from_table(make(c)))
@@ -174,6 +178,15 @@ mod tests {
             Frame::from_tables_par(&rows, 3, |c| Table::new().with("x", Values::Int(c.to_vec())))
                 .unwrap();
         assert_eq!(f.floats("x").unwrap(), (0..10).map(|x| x as f64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn no_rows_keep_their_columns() {
+        let rows: Vec<i64> = Vec::new();
+        let f =
+            Frame::from_tables_par(&rows, 3, |c| Table::new().with("x", Values::Int(c.to_vec())))
+                .unwrap();
+        assert_eq!((f.height(), f.column_names()), (0, vec!["x".to_string()]));
     }
 
     #[test]

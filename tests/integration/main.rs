@@ -7,5 +7,6 @@ mod bad_input;
 mod freq;
 mod keyness;
 mod kwic;
+mod phrases;
 mod trend;
 mod util;

@@ -1,0 +1,331 @@
+//! `refrain phrases`: formulas, phrase-frames (`--frames`) and formulaicity (`--per-doc`).
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+
+use super::args::{OverlapArg, PhrasesArgs, ScoreArg};
+use super::freq::RankedCounts;
+use super::settings::{self, Destination};
+use super::{Context, summary};
+use crate::count::{CountOptions, EdgePolicy, NgramFinder, VocabFacts};
+use crate::phrases::chains::Chains;
+use crate::phrases::coverage::coverage;
+use crate::phrases::frames::{Frame, FrameOptions, frames};
+use crate::phrases::glue::{Glue, glue};
+use crate::phrases::overlap::OverlapOptions;
+use crate::phrases::spread::{Periods, Spread, date_label, spread};
+use crate::phrases::{Formulas, Gram, Overlap, order_rows, overlap};
+use crate::pipeline::AnalyzedCorpus;
+use crate::table::{self, Frame as TableFrame, Table, TextColumn, Values};
+
+/// Run `phrases`.
+pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
+    let dest = settings::destination(&args.output)?;
+    let options = settings::pipeline(&args.corpus)?;
+    let corpus = ctx.read(&args.corpus.paths, &options)?;
+    let index = &corpus.index;
+    let filled = (0..index.doc_count()).filter(|&d| index.doc_len(d) > 0).count();
+    let mut count_options = settings::phrase_count(&args.count, index.len() as u64, filled)?;
+    if args.frames {
+        return run_frames(&corpus, count_options, rule(args.overlap), &dest, ctx);
+    }
+    let started = Instant::now();
+    let ranked = RankedCounts::new(&corpus, &count_options);
+    ctx.note(&summary::counting(
+        &ranked.counts,
+        count_options.min_n,
+        started.elapsed().as_secs_f64(),
+    ));
+    let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
+    count_options.min_n = count_options.min_n.max(2);
+    let (chains, formulas) =
+        decide(&corpus, &ranked, &finder, &count_options, rule(args.overlap), ctx);
+    if args.per_doc {
+        let cov = coverage(index, &chains, &formulas);
+        let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
+        return Ok(table::write(&frame, dest.format, &dest.output)?);
+    }
+    // `--by` (grouped rows) would slot in here: `rows` are final, and `spread` shows how to
+    // tally them per period in one walk.
+    let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
+    let periods = Periods::of(&corpus.docs, index);
+    let spreads = match &periods {
+        Some(p) => spread(index, &chains, &corpus.docs, p, &rows),
+        None => vec![Spread { first: None, last: None, peak: None }; rows.len()],
+    };
+    drop(chains);
+    let items: Vec<(Gram, Spread)> = rows.into_iter().zip(spreads).collect();
+    // Rows are built in parallel chunks, as in `freq`: looking phrases up is memory-bound.
+    // An empty result still gets its header.
+    let make = |chunk: &[(Gram, Spread)]| {
+        phrase_table(&corpus, &finder, &formulas, chunk, periods.as_ref())
+    };
+    let frame = if items.is_empty() {
+        TableFrame::from_table(make(&[]))?
+    } else {
+        TableFrame::from_tables_par(&items, 1 << 14, make)?
+    };
+    table::write(&frame, dest.format, &dest.output)?;
+    Ok(())
+}
+
+/// Decide which candidates are formulas, and say how many on stderr. The chains that the
+/// decision walked serve the later walks.
+fn decide<'a>(
+    corpus: &AnalyzedCorpus,
+    ranked: &RankedCounts,
+    finder: &'a NgramFinder<'a>,
+    count_options: &CountOptions,
+    rule: Overlap,
+    ctx: &Context,
+) -> (Chains<'a>, Formulas) {
+    let started = Instant::now();
+    let chains = Chains::new(&corpus.index, finder);
+    let vocab = &corpus.vocab;
+    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
+    let options = OverlapOptions {
+        overlap: rule,
+        min_n: count_options.min_n,
+        max_n: count_options.max_n,
+        key_rank: &ranked.key_rank,
+        key_stop: (count_options.edges == EdgePolicy::Drop).then_some(&key_stop[..]),
+    };
+    let formulas = overlap::resolve(&corpus.index, &chains, &options);
+    let candidates = overlap::candidates(&ranked.counts, count_options.min_n);
+    ctx.note(&format!(
+        "reported {} phrases of {} candidates ({:.2} s)",
+        summary::thousands(formulas.rows().len() as u64),
+        summary::thousands(candidates.iter().flatten().filter(|c| **c).count() as u64),
+        started.elapsed().as_secs_f64()
+    ));
+    (chains, formulas)
+}
+
+fn rule(arg: OverlapArg) -> Overlap {
+    match arg {
+        OverlapArg::Maximal => Overlap::Maximal,
+        OverlapArg::None => Overlap::None,
+    }
+}
+
+/// The reported rows in `--score` order, at most `limit`.
+fn sorted(
+    finder: &NgramFinder,
+    ranked: &RankedCounts,
+    formulas: &Formulas,
+    rows: Vec<Gram>,
+    score: ScoreArg,
+    limit: Option<usize>,
+) -> Vec<Gram> {
+    let counts = &ranked.counts;
+    let level = |g: Gram| &counts.levels[g.0 - 1];
+    let value = |g: Gram| -> f64 {
+        let j = g.1 as usize;
+        match score {
+            ScoreArg::Count => level(g).count[j] as f64,
+            ScoreArg::Independent => formulas.independent(g) as f64,
+            ScoreArg::Coverage => formulas.independent(g) as f64 * g.0 as f64,
+            ScoreArg::Docs => level(g).docs[j] as f64,
+            ScoreArg::Dp => level(g).dp[j],
+            ScoreArg::G2 => glue(finder, g).g2,
+            ScoreArg::Mi => glue(finder, g).mi,
+            ScoreArg::T => glue(finder, g).t,
+            ScoreArg::Logdice => glue(finder, g).log_dice,
+            ScoreArg::Scp => glue(finder, g).scp,
+        }
+    };
+    let valued: Vec<(Gram, f64)> = rows.into_par_iter().map(|g| (g, value(g))).collect();
+    order_rows(counts, &ranked.key_rank, valued, score == ScoreArg::Dp, limit)
+}
+
+/// The phrases table (columns in `table::schema::PHRASES` order) for `items` (phrase and its
+/// spread), in their order; the time columns only with `periods` (a dated corpus).
+fn phrase_table(
+    corpus: &AnalyzedCorpus,
+    finder: &NgramFinder,
+    formulas: &Formulas,
+    items: &[(Gram, Spread)],
+    periods: Option<&Periods>,
+) -> Table {
+    let rows: Vec<Gram> = items.iter().map(|x| x.0).collect();
+    let counts = finder.counts();
+    let vocab = &corpus.vocab;
+    let words = counts.words.max(1) as f64;
+    let documents = counts.documents.max(1) as f64;
+    let mut phrase = TextColumn::with_capacity(rows.len());
+    let mut key = TextColumn::with_capacity(rows.len());
+    let mut parent = Vec::with_capacity(rows.len());
+    let (mut n, mut count, mut independent, mut pm, mut docs, mut share, mut dp) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let display = |g: Gram| -> Vec<&str> {
+        counts.display_words(g.0, g.1).into_iter().map(|s| vocab.surface(s)).collect()
+    };
+    for &g in &rows {
+        let (len, j) = (g.0, g.1 as usize);
+        let level = &counts.levels[len - 1];
+        phrase.push_joined(display(g), " ");
+        key.push_joined(counts.key_words(len, g.1).into_iter().map(|k| vocab.key(k)), " ");
+        n.push(len as i64);
+        count.push(level.count[j] as i64);
+        independent.push(formulas.independent(g) as i64);
+        parent.push(formulas.parent(g).map(|p| display(p).join(" ")));
+        pm.push(level.count[j] as f64 / words * 1e6);
+        docs.push(level.docs[j] as i64);
+        share.push(level.docs[j] as f64 / documents);
+        dp.push(level.dp[j]);
+    }
+    let glues: Vec<Glue> = rows.iter().map(|&g| glue(finder, g)).collect();
+    let column = |f: fn(&Glue) -> f64| Values::Float(glues.iter().map(f).collect());
+    let mut t = Table::new()
+        .with("phrase", Values::Text(phrase))
+        .with("key", Values::Text(key))
+        .with("n", Values::Int(n))
+        .with("count", Values::Int(count))
+        .with("independent", Values::Int(independent))
+        .with("parent", Values::OptStr(parent))
+        .with("per_million", Values::Float(pm))
+        .with("docs", Values::Int(docs))
+        .with("doc_share", Values::Float(share))
+        .with("dp", Values::Float(dp))
+        .with("g2", column(|g| g.g2))
+        .with("mi", column(|g| g.mi))
+        .with("t", column(|g| g.t))
+        .with("logdice", column(|g| g.log_dice))
+        .with("scp", column(|g| g.scp));
+    if let Some(periods) = periods {
+        let date = |d: Option<u32>| d.and_then(|d| date_label(&corpus.docs[d as usize]));
+        let column = |f: &dyn Fn(&Spread) -> Option<String>| {
+            Values::OptStr(items.iter().map(|(_, s)| f(s)).collect())
+        };
+        t = t
+            .with("first", column(&|s| date(s.first)))
+            .with("last", column(&|s| date(s.last)))
+            .with("peak_period", column(&|s| s.peak.map(|p| periods.label(p))));
+    }
+    t
+}
+
+/// The formulaicity table: one row per document, most formulaic first (ties in corpus
+/// order), at most `limit`.
+fn formulaicity_table(
+    corpus: &AnalyzedCorpus,
+    cov: &[crate::phrases::coverage::DocCoverage],
+    limit: Option<usize>,
+) -> Table {
+    let index = &corpus.index;
+    let share = |d: usize| {
+        let len = index.doc_len(d);
+        if len == 0 { f64::NAN } else { cov[d].covered as f64 / len as f64 }
+    };
+    let mut order: Vec<usize> = (0..index.doc_count()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (share(a), share(b));
+        x.is_nan()
+            .cmp(&y.is_nan())
+            .then(y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal))
+            .then(a.cmp(&b))
+    });
+    order.truncate(limit.unwrap_or(usize::MAX));
+    let docs = &corpus.docs;
+    Table::new()
+        .with("id", Values::Str(order.iter().map(|&d| docs[d].id.clone()).collect()))
+        .with("title", Values::OptStr(order.iter().map(|&d| docs[d].title.clone()).collect()))
+        .with("date", Values::OptStr(order.iter().map(|&d| date_label(&docs[d])).collect()))
+        .with("tokens", Values::Int(order.iter().map(|&d| index.doc_len(d) as i64).collect()))
+        .with("covered", Values::Int(order.iter().map(|&d| cov[d].covered as i64).collect()))
+        .with("formulas", Values::Int(order.iter().map(|&d| cov[d].placed as i64).collect()))
+        .with("formulaicity", Values::Float(order.iter().map(|&d| share(d)).collect()))
+}
+
+/// `phrases --frames`: count the parts, find the frames, write them by count.
+fn run_frames(
+    corpus: &AnalyzedCorpus,
+    mut count_options: CountOptions,
+    overlap: Overlap,
+    dest: &Destination,
+    ctx: &Context,
+) -> Result<()> {
+    let lengths = count_options.min_n.max(3)..=count_options.max_n.min(6);
+    if lengths.is_empty() {
+        bail!("--frames finds frames of 3 to 6 words: -n must overlap 3..6");
+    }
+    // Frames are made of counted parts of up to n − 2 words.
+    count_options.min_n = 1;
+    count_options.max_n = lengths.end() - 2;
+    let started = Instant::now();
+    let ranked = RankedCounts::new(corpus, &count_options);
+    let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
+    let vocab = &corpus.vocab;
+    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
+    let facts = VocabFacts {
+        key_stop: &key_stop,
+        key_rank: &ranked.key_rank,
+        surface_rank: &ranked.surface_rank,
+    };
+    let options = FrameOptions {
+        lengths,
+        min_count: count_options.min_count,
+        min_docs: count_options.min_docs,
+        edges: count_options.edges,
+        overlap,
+    };
+    let mut found = frames(&corpus.index, &finder, &facts, &options);
+    ctx.note(&format!(
+        "found {} phrase-frames ({:.2} s)",
+        summary::thousands(found.len() as u64),
+        started.elapsed().as_secs_f64()
+    ));
+    let counts = &ranked.counts;
+    let ranks = |g: Gram| -> Vec<u32> {
+        counts.key_words(g.0, g.1).iter().map(|&k| ranked.key_rank[k as usize]).collect()
+    };
+    let sort_key: Vec<(u32, Vec<u32>, Vec<u32>)> =
+        found.iter().map(|f| (f.count, ranks(f.left), ranks(f.right))).collect();
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&sort_key[a], &sort_key[b]);
+        y.0.cmp(&x.0).then_with(|| (&x.1, &x.2).cmp(&(&y.1, &y.2)))
+    });
+    order.truncate(dest.top.unwrap_or(usize::MAX));
+    let mut kept: Vec<Option<Frame>> = found.drain(..).map(Some).collect();
+    let rows: Vec<Frame> = order.iter().map(|&i| kept[i].take().expect("each once")).collect();
+    let frame = TableFrame::from_table(frame_table(corpus, counts, &rows))?;
+    Ok(table::write(&frame, dest.format, &dest.output)?)
+}
+
+/// The frames table (columns in `table::schema::FRAMES` order).
+fn frame_table(
+    corpus: &AnalyzedCorpus,
+    counts: &crate::count::NgramCounts,
+    rows: &[Frame],
+) -> Table {
+    let vocab = &corpus.vocab;
+    let mut frame = TextColumn::with_capacity(rows.len());
+    let mut key = TextColumn::with_capacity(rows.len());
+    let mut top = TextColumn::with_capacity(rows.len());
+    for f in rows {
+        let shown = |g: Gram| counts.display_words(g.0, g.1).into_iter().map(|s| vocab.surface(s));
+        let keys = |g: Gram| counts.key_words(g.0, g.1).into_iter().map(|k| vocab.key(k));
+        frame.push_joined(shown(f.left).chain(["*"]).chain(shown(f.right)), " ");
+        key.push_joined(keys(f.left).chain(["*"]).chain(keys(f.right)), " ");
+        let listed: Vec<String> = f
+            .fillers
+            .iter()
+            .take(5)
+            .map(|x| format!("{} {}", vocab.surface(x.surface), x.count))
+            .collect();
+        top.push(&listed.join("; "));
+    }
+    Table::new()
+        .with("frame", Values::Text(frame))
+        .with("key", Values::Text(key))
+        .with("n", Values::Int(rows.iter().map(|f| f.n() as i64).collect()))
+        .with("count", Values::Int(rows.iter().map(|f| f.count as i64).collect()))
+        .with("docs", Values::Int(rows.iter().map(|f| f.docs as i64).collect()))
+        .with("fillers", Values::Int(rows.iter().map(|f| f.fillers.len() as i64).collect()))
+        .with("top_fillers", Values::Text(top))
+        .with("entropy", Values::Float(rows.iter().map(Frame::entropy).collect()))
+        .with("fixedness", Values::Float(rows.iter().map(Frame::fixedness).collect()))
+}

@@ -1,0 +1,696 @@
+//! Overlap between candidates: which ones are formulas of their own, their independent counts
+//! and their parents.
+//!
+//! # The rule (`--overlap maximal`)
+//!
+//! Candidates are decided from the longest down. When length n is decided, every longer
+//! candidate already is, and an occurrence of a length-n candidate is *absorbed* when it lies
+//! inside an occurrence of a longer reported phrase (same sentence, positions i..i+n within
+//! j..j+m, m > n). A candidate is dropped when at least 80% of its occurrences are absorbed,
+//! i.e. when fewer than a fifth of them stand outside every longer formula. Otherwise it is
+//! reported with:
+//!
+//! - `independent` = occurrences not absorbed (O'Donnell's adjusted frequency);
+//! - `parent` = the longer reported phrase that contains most of its occurrences (an
+//!   occurrence inside several counts for each), ties to the shorter, then by key; none when no
+//!   occurrence is absorbed.
+//!
+//! The longest counted length (the cap, `-n`'s upper end) has nothing longer to be absorbed
+//! into, yet a formula longer than the cap shows there as a chain of windows one word apart
+//! ("president kim il sung and leader kim jong" + "kim il sung and leader kim jong il"). A
+//! candidate of the cap length is dropped as a *continuation* when 80% or more of its
+//! occurrences start one word after an occurrence of one and the same counted window that does
+//! not start with a stop word (the two together are that (cap + 1)-gram, counted exactly).
+//! The first window of the chain stands for the longer formula; a continuation still absorbs
+//! the shorter candidates inside it, crediting that first window. Reported phrases of the cap
+//! length have independent = count and no parent.
+//!
+//! Whether an occurrence is absorbed depends only on longer phrases, which are final when it is
+//! examined, so no result depends on the order in which candidates are visited. Counts are
+//! exact: one walk of the corpus per length ([`super::chains`]), and integer sums merged over
+//! blocks.
+//!
+//! With `--overlap none` every candidate is reported, and `independent` and `parent` are
+//! measured against all longer candidates in a single walk.
+
+use std::cmp::Ordering;
+
+use super::Gram;
+use super::chains::Chains;
+use crate::collections::{HashMap, new_map};
+use crate::count::{NgramCounts, Occurrence, TokenIndex};
+
+/// How overlapping candidates are treated (`--overlap`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overlap {
+    /// Drop candidates mostly inside longer formulas (the rule above).
+    #[default]
+    Maximal,
+    /// Report every candidate.
+    None,
+}
+
+/// A candidate is dropped when `ABSORBED.0 / ABSORBED.1` (80%) or more of its occurrences lie
+/// inside longer reported phrases.
+pub const ABSORBED: (u64, u64) = (4, 5);
+
+/// The decision for every candidate, per level (`[n - 1][id]`).
+#[derive(Debug, Clone, Default)]
+pub struct Formulas {
+    /// Smallest length considered.
+    pub min_n: usize,
+    /// Reported as a formula.
+    pub reported: Vec<Vec<bool>>,
+    /// Occurrences outside every longer reported phrase (0 for non-candidates).
+    pub independent: Vec<Vec<u32>>,
+    /// The parent formula of each reported phrase.
+    pub parent: Vec<Vec<Option<Gram>>>,
+}
+
+impl Formulas {
+    /// Is `g` reported?
+    pub fn is_reported(&self, (n, id): Gram) -> bool {
+        self.reported.get(n - 1).is_some_and(|l| l[id as usize])
+    }
+
+    /// Every reported phrase, level by level, in id order.
+    pub fn rows(&self) -> Vec<Gram> {
+        let mut out = Vec::new();
+        for (i, level) in self.reported.iter().enumerate() {
+            out.extend(
+                level.iter().enumerate().filter(|(_, r)| **r).map(|(j, _)| (i + 1, j as u32)),
+            );
+        }
+        out
+    }
+
+    /// Independent count of `g`.
+    pub fn independent(&self, (n, id): Gram) -> u32 {
+        self.independent[n - 1][id as usize]
+    }
+
+    /// Parent of `g`.
+    pub fn parent(&self, (n, id): Gram) -> Option<Gram> {
+        self.parent[n - 1][id as usize]
+    }
+}
+
+/// The candidates of `counts`: reported n-grams (n in range, stop-word edges allowed) with
+/// n ≥ `min_n` (`[n - 1][id]`).
+pub fn candidates(counts: &NgramCounts, min_n: usize) -> Vec<Vec<bool>> {
+    counts.levels.iter().map(|l| l.emitted.iter().map(|&e| e && l.n >= min_n).collect()).collect()
+}
+
+/// What an occurrence of a decided phrase does to the shorter candidates inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Absorber {
+    /// Nothing: not a candidate, or dropped below the cap.
+    No,
+    /// Absorbs, and credits this reported phrase as the parent.
+    Credit(Gram),
+    /// Absorbs, but no reported phrase can be credited (the tail of a longer phrase whose
+    /// first window is not reported).
+    Anonymous,
+}
+
+/// How to decide.
+#[derive(Debug, Clone, Copy)]
+pub struct OverlapOptions<'a> {
+    /// The rule.
+    pub overlap: Overlap,
+    /// Shortest candidate length (at least 2).
+    pub min_n: usize,
+    /// Longest length counted (`-n`'s upper end): the cap.
+    pub max_n: usize,
+    /// Rank of each key id in byte order (ties between parents are broken by key).
+    pub key_rank: &'a [u32],
+    /// Stop-word flag of each key id when phrases may not start with one (`None` with
+    /// `--stopword-edges keep`).
+    pub key_stop: Option<&'a [bool]>,
+}
+
+/// Decide every candidate under `options`.
+pub fn resolve(index: &TokenIndex, chains: &Chains, options: &OverlapOptions) -> Formulas {
+    let counts = chains.counts();
+    let min_n = options.min_n.max(2);
+    let candidate = candidates(counts, min_n);
+    let top = counts.levels.iter().rposition(|l| !l.is_empty()).map_or(0, |i| i + 1);
+    let mut f = Formulas {
+        min_n,
+        reported: candidate.iter().map(|l| vec![false; l.len()]).collect(),
+        independent: candidate.iter().map(|l| vec![0; l.len()]).collect(),
+        parent: candidate.iter().map(|l| vec![None; l.len()]).collect(),
+    };
+    if top < min_n {
+        return f;
+    }
+    let mut absorber: Vec<Vec<Absorber>> =
+        candidate.iter().map(|l| vec![Absorber::No; l.len()]).collect();
+    let scan = Scan { index, chains, candidate: &candidate };
+    let mut d =
+        Decider { f: &mut f, absorber: &mut absorber, candidate: &candidate, counts, options };
+    match options.overlap {
+        Overlap::None => {
+            for (n, level) in candidate.iter().enumerate() {
+                for (id, _) in level.iter().enumerate().filter(|(_, c)| **c) {
+                    d.absorber[n][id] = Absorber::Credit((n + 1, id as u32));
+                }
+            }
+            let tally = scan.pass(d.absorber, min_n, top);
+            for n in min_n..=top {
+                d.decide(&tally, n);
+            }
+        }
+        Overlap::Maximal => {
+            for n in (min_n..=top).rev() {
+                if n == top && top == options.max_n {
+                    let starts = |id: u32| {
+                        let first = counts.levels[n - 1].first[id as usize] as usize;
+                        options.key_stop.is_none_or(|stop| !stop[first])
+                    };
+                    let preds = scan.predecessors(n, &starts);
+                    d.decide_cap(&preds, n);
+                } else {
+                    let tally =
+                        if n == top { Tally::default() } else { scan.pass(d.absorber, n, n) };
+                    d.decide(&tally, n);
+                }
+            }
+        }
+    }
+    f
+}
+
+/// Absorbed occurrences and parent credits of the candidates of some lengths.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Packed candidate → absorbed occurrences.
+    covered: HashMap<u64, u32>,
+    /// (packed candidate, packed parent) → occurrences of the candidate inside the parent.
+    credits: HashMap<(u64, u64), u32>,
+}
+
+impl Tally {
+    fn absorb(&mut self, other: Tally) {
+        for (k, v) in other.covered {
+            *self.covered.entry(k).or_default() += v;
+        }
+        for (k, v) in other.credits {
+            *self.credits.entry(k).or_default() += v;
+        }
+    }
+}
+
+fn pack((n, id): Gram) -> u64 {
+    (n as u64) << 32 | id as u64
+}
+
+fn unpack(k: u64) -> Gram {
+    ((k >> 32) as usize, k as u32)
+}
+
+/// What every pass shares.
+struct Scan<'a> {
+    index: &'a TokenIndex,
+    chains: &'a Chains<'a>,
+    candidate: &'a [Vec<bool>],
+}
+
+impl Scan<'_> {
+    /// Count absorbed occurrences of the candidates of lengths `lo..=hi`, against the absorbing
+    /// phrases longer than each.
+    fn pass(&self, absorber: &[Vec<Absorber>], lo: usize, hi: usize) -> Tally {
+        let top = self.candidate.len();
+        let init = || Walk {
+            candidate: self.candidate,
+            absorber,
+            lo,
+            hi,
+            pos: 0,
+            pending: Vec::new(),
+            active: Vec::new(),
+            tally: Tally { covered: new_map(), credits: new_map() },
+        };
+        let walks = self.chains.scan(self.index, lo..=top, init, |w: &mut Walk, o| w.visit(o));
+        let mut tally = Tally { covered: new_map(), credits: new_map() };
+        for mut w in walks {
+            w.flush();
+            tally.absorb(w.tally);
+        }
+        tally
+    }
+
+    /// For the counted n-grams of length `n`: (id, id of the n-gram one word earlier) → how
+    /// often, counting only predecessors for which `starts` holds. Each such pair is an
+    /// (n + 1)-gram, so these are exact (n + 1)-gram counts.
+    fn predecessors(
+        &self,
+        n: usize,
+        starts: &(impl Fn(u32) -> bool + Sync),
+    ) -> HashMap<(u32, u32), u32> {
+        type State = (Option<(u32, u32)>, HashMap<(u32, u32), u32>);
+        let init = || -> State { (None, new_map()) };
+        let states = self.chains.scan(self.index, n..=n, init, |s: &mut State, o| {
+            if let Some((pos, id)) = s.0
+                && pos + 1 == o.pos
+            {
+                *s.1.entry((o.id, id)).or_default() += 1;
+            }
+            s.0 = starts(o.id).then_some((o.pos, o.id));
+        });
+        let mut out: HashMap<(u32, u32), u32> = new_map();
+        for (_, m) in states {
+            for (k, v) in m {
+                *out.entry(k).or_default() += v;
+            }
+        }
+        out
+    }
+}
+
+/// One block's walk through the occurrences, in corpus order.
+struct Walk<'a> {
+    candidate: &'a [Vec<bool>],
+    absorber: &'a [Vec<Absorber>],
+    lo: usize,
+    hi: usize,
+    pos: u32,
+    /// Candidates (of lengths lo..=hi) starting at `pos`.
+    pending: Vec<Gram>,
+    /// Occurrences of absorbing phrases longer than `lo` that may still contain a later
+    /// candidate: (start, n, what it does).
+    active: Vec<(u32, usize, Absorber)>,
+    tally: Tally,
+}
+
+impl Walk<'_> {
+    fn visit(&mut self, o: Occurrence) {
+        if o.pos != self.pos {
+            self.flush();
+            self.pos = o.pos;
+        }
+        let n = o.n as usize;
+        if (self.lo..=self.hi).contains(&n) && self.candidate[n - 1][o.id as usize] {
+            self.pending.push((n, o.id));
+        }
+        if n > self.lo {
+            let a = self.absorber[n - 1][o.id as usize];
+            if a != Absorber::No {
+                self.active.push((o.pos, n, a));
+            }
+        }
+    }
+
+    /// Settle the candidates at `pos`: every occurrence that can contain them has been seen
+    /// (they start at or before `pos`, and occurrences come position by position).
+    fn flush(&mut self) {
+        let i = self.pos as usize;
+        let mut parents: Vec<u64> = Vec::new();
+        for &(n, id) in &self.pending {
+            parents.clear();
+            let mut absorbed = false;
+            for &(start, m, a) in &self.active {
+                if m > n && start as usize + m >= i + n {
+                    absorbed = true;
+                    if let Absorber::Credit(g) = a
+                        && !parents.contains(&pack(g))
+                    {
+                        parents.push(pack(g));
+                    }
+                }
+            }
+            if !absorbed {
+                continue;
+            }
+            let c = pack((n, id));
+            *self.tally.covered.entry(c).or_default() += 1;
+            for &g in &parents {
+                *self.tally.credits.entry((c, g)).or_default() += 1;
+            }
+        }
+        self.pending.clear();
+        // Later candidates start after `i` and have at least two words.
+        self.active.retain(|&(start, m, _)| start as usize + m >= i + 3);
+    }
+}
+
+/// Applies the rule level by level.
+struct Decider<'a> {
+    f: &'a mut Formulas,
+    absorber: &'a mut Vec<Vec<Absorber>>,
+    candidate: &'a [Vec<bool>],
+    counts: &'a NgramCounts,
+    options: &'a OverlapOptions<'a>,
+}
+
+impl Decider<'_> {
+    /// Apply the rule to the candidates of length `n`, given their tally, and set what their
+    /// occurrences absorb in the passes below.
+    fn decide(&mut self, tally: &Tally, n: usize) {
+        let level = &self.counts.levels[n - 1];
+        for id in (0..level.len()).filter(|&j| self.candidate[n - 1][j]) {
+            let count = level.count[id] as u64;
+            let covered = tally.covered.get(&pack((n, id as u32))).copied().unwrap_or(0) as u64;
+            let keep =
+                self.options.overlap == Overlap::None || covered * ABSORBED.1 < count * ABSORBED.0;
+            self.f.reported[n - 1][id] = keep;
+            self.f.independent[n - 1][id] = (count - covered) as u32;
+            self.absorber[n - 1][id] =
+                if keep { Absorber::Credit((n, id as u32)) } else { Absorber::No };
+        }
+        let mut best: HashMap<u32, (u32, Gram)> = new_map();
+        for (&(c, p), &credit) in &tally.credits {
+            let (cn, cid) = unpack(c);
+            if cn == n && self.f.reported[n - 1][cid as usize] {
+                self.offer(&mut best, cid, (credit, unpack(p)));
+            }
+        }
+        for (cid, (_, p)) in best {
+            self.f.parent[n - 1][cid as usize] = Some(p);
+        }
+    }
+
+    /// Keep in `best[id]` the preferred of the offers: more credit, then shorter, then by key.
+    fn offer(&self, best: &mut HashMap<u32, (u32, Gram)>, id: u32, offer: (u32, Gram)) {
+        let rank = |g: Gram| {
+            let words = self.counts.key_words(g.0, g.1);
+            words.into_iter().map(|k| self.options.key_rank[k as usize]).collect::<Vec<_>>()
+        };
+        let better = match best.get(&id) {
+            None => true,
+            Some(&(c, g)) => {
+                let (oc, og) = offer;
+                oc.cmp(&c).reverse().then(og.0.cmp(&g.0)).then_with(|| rank(og).cmp(&rank(g)))
+                    == Ordering::Less
+            }
+        };
+        if better {
+            best.insert(id, offer);
+        }
+    }
+
+    /// The cap: the longest length counted, where no longer phrase can absorb. A formula
+    /// longer than the cap shows there as a chain of windows, each one word to the right of
+    /// the last. A candidate is dropped as such a continuation when 80% or more of its
+    /// occurrences come one word after the same counted window (which must not start with a
+    /// stop word): that (n + 1)-gram is then the phrase, and its first window stands for it.
+    /// Reported candidates here have nothing longer around them: independent = count, no
+    /// parent. Dropped ones still absorb the shorter candidates inside them, crediting the
+    /// reported window their chain of predecessors starts from, if any.
+    fn decide_cap(&mut self, preds: &HashMap<(u32, u32), u32>, n: usize) {
+        let level = &self.counts.levels[n - 1];
+        let mut best: HashMap<u32, (u32, Gram)> = new_map();
+        for (&(w, v), &c) in preds {
+            self.offer(&mut best, w, (c, (n, v)));
+        }
+        // The predecessor that makes `w` a continuation, if any.
+        let continues = |w: u32| {
+            best.get(&w)
+                .filter(|(c, _)| {
+                    *c as u64 * ABSORBED.1 >= level.count[w as usize] as u64 * ABSORBED.0
+                })
+                .map(|&(_, (_, v))| v)
+        };
+        for id in (0..level.len()).filter(|&j| self.candidate[n - 1][j]) {
+            let keep = continues(id as u32).is_none();
+            self.f.reported[n - 1][id] = keep;
+            self.f.independent[n - 1][id] = level.count[id];
+            self.absorber[n - 1][id] =
+                if keep { Absorber::Credit((n, id as u32)) } else { Absorber::No };
+        }
+        for id in
+            (0..level.len()).filter(|&j| self.candidate[n - 1][j] && !self.f.reported[n - 1][j])
+        {
+            let mut cur = id as u32;
+            let mut head = Absorber::Anonymous;
+            // Text that repeats itself can make chains cycle: follow at most 4n links.
+            for _ in 0..4 * n {
+                let Some(v) = continues(cur) else { break };
+                if self.f.reported[n - 1][v as usize] {
+                    head = Absorber::Credit((n, v));
+                    break;
+                }
+                cur = v;
+            }
+            self.absorber[n - 1][id] = head;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::NgramFinder;
+    use crate::phrases::testkit::Kit;
+
+    const A: u32 = 1;
+    const B: u32 = 2;
+    const C: u32 = 3;
+    const D: u32 = 4;
+    const E: u32 = 5;
+
+    /// A reported phrase: words, count, independent, parent words.
+    type Decided = (Vec<u32>, u32, u32, Option<Vec<u32>>);
+
+    /// Each reported phrase.
+    fn decided(kit: &Kit, overlap: Overlap, max_n: usize) -> Vec<Decided> {
+        let finder = NgramFinder::new(&kit.counts, 32);
+        let options = OverlapOptions {
+            overlap,
+            min_n: 2,
+            max_n,
+            key_rank: &kit.rank,
+            key_stop: Some(&kit.stop),
+        };
+        let f = resolve(&kit.index, &Chains::new(&kit.index, &finder), &options);
+        let c = &kit.counts;
+        let mut out: Vec<_> = f
+            .rows()
+            .into_iter()
+            .map(|g| {
+                let parent = f.parent(g).map(|p| c.key_words(p.0, p.1));
+                (
+                    c.key_words(g.0, g.1),
+                    c.levels[g.0 - 1].count[g.1 as usize],
+                    f.independent(g),
+                    parent,
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// "A B C D" five times and "B C" three more times alone, one sentence each.
+    fn abcd() -> Kit {
+        let s: &[&[u32]] = &[
+            &[A, B, C, D],
+            &[A, B, C, D],
+            &[A, B, C, D],
+            &[B, C],
+            &[A, B, C, D],
+            &[B, C],
+            &[A, B, C, D],
+            &[B, C],
+        ];
+        Kit::new(&[s], &[], 2, 4)
+    }
+
+    #[test]
+    fn maximal_keeps_the_formula_and_the_fragment_that_stands_alone() {
+        // Candidates: A B 5, B C 8, C D 5, A B C 5, B C D 5, A B C D 5.
+        // n = 4: A B C D is the cap; no occurrence follows another window: kept, 5 of its own.
+        // n = 3: all 5 occurrences of A B C and of B C D lie inside A B C D: 100% ≥ 80%, dropped.
+        // n = 2: A B and C D likewise (5/5). B C: 5 of 8 inside A B C D = 62.5% < 80%: kept,
+        // independent 8 − 5 = 3, parent A B C D.
+        let got = decided(&abcd(), Overlap::Maximal, 4);
+        assert_eq!(
+            got,
+            [(vec![A, B, C, D], 5, 5, None), (vec![B, C], 8, 3, Some(vec![A, B, C, D])),]
+        );
+    }
+
+    #[test]
+    fn none_reports_everything_against_all_longer_candidates() {
+        // Every candidate is reported. A B: inside A B C (5) and A B C D (5): tie, the shorter
+        // wins. B C: inside A B C, B C D and A B C D, 5 each: shorter, then key A B C < B C D.
+        let got = decided(&abcd(), Overlap::None, 4);
+        assert_eq!(
+            got,
+            [
+                (vec![A, B], 5, 0, Some(vec![A, B, C])),
+                (vec![A, B, C], 5, 0, Some(vec![A, B, C, D])),
+                (vec![A, B, C, D], 5, 5, None),
+                (vec![B, C], 8, 3, Some(vec![A, B, C])),
+                (vec![B, C, D], 5, 0, Some(vec![A, B, C, D])),
+                (vec![C, D], 5, 0, Some(vec![B, C, D])),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_formula_longer_than_the_cap_is_reported_once_as_its_first_window() {
+        // "A B C D E" five times with -n 2..4: the windows A B C D and B C D E. Every B C D E
+        // starts one word after an A B C D: a continuation, dropped. It still absorbs C D E
+        // and D E (credited to A B C D), so only A B C D is reported.
+        let s: &[&[u32]] = &[&[A, B, C, D, E] as &[u32]; 5];
+        let got = decided(&Kit::new(&[s], &[], 2, 4), Overlap::Maximal, 4);
+        assert_eq!(got, [(vec![A, B, C, D], 5, 5, None)]);
+        // Without the cap (-n 2..5) the whole phrase is counted and is the one formula.
+        let got = decided(&Kit::new(&[s], &[], 2, 5), Overlap::Maximal, 5);
+        assert_eq!(got, [(vec![A, B, C, D, E], 5, 5, None)]);
+    }
+
+    #[test]
+    fn a_window_after_a_stop_word_is_not_a_continuation() {
+        // "E A B C D" five times, E a stop word, -n 2..4: E A B C cannot be reported (stop
+        // word at its edge) and does not count as a predecessor, so A B C D stays.
+        let s: &[&[u32]] = &[&[E, A, B, C, D] as &[u32]; 5];
+        let got = decided(&Kit::new(&[s], &[E], 2, 4), Overlap::Maximal, 4);
+        assert_eq!(got, [(vec![A, B, C, D], 5, 5, None)]);
+    }
+
+    /// The rule applied straight from its definition, on lists of occurrences.
+    mod naive {
+        use std::collections::{BTreeMap, BTreeSet};
+
+        type Words = Vec<u32>;
+        /// (words, count, independent, parent)
+        pub type Row = (Words, u32, u32, Option<Words>);
+
+        /// `sentences`: the corpus; `counted`: the n-grams counted (any edge), by length.
+        pub fn decide(
+            sentences: &[Vec<u32>],
+            counted: &BTreeMap<Words, u32>,
+            stop: &[bool],
+            max_n: usize,
+        ) -> Vec<Row> {
+            let cand =
+                |w: &Words| w.len() >= 2 && !stop[w[0] as usize] && !stop[w[w.len() - 1] as usize];
+            // Occurrences: (sentence, start, words).
+            let mut occ: Vec<(usize, usize, Words)> = Vec::new();
+            for (s, sent) in sentences.iter().enumerate() {
+                for n in 1..=max_n {
+                    for i in 0..sent.len().saturating_sub(n - 1) {
+                        let w = sent[i..i + n].to_vec();
+                        if counted.contains_key(&w) {
+                            occ.push((s, i, w));
+                        }
+                    }
+                }
+            }
+            let top = counted.keys().map(Vec::len).max().unwrap_or(0);
+            // Absorbers: words → Some(credited parent) or None (anonymous).
+            let mut absorbers: BTreeMap<Words, Option<Words>> = BTreeMap::new();
+            let mut rows = Vec::new();
+            for n in (2..=top).rev() {
+                let level: Vec<&Words> =
+                    counted.keys().filter(|w| w.len() == n && cand(w)).collect();
+                if n == top && top == max_n {
+                    // Continuations: predecessor one word earlier, counted, not stop-initial.
+                    let mut preds: BTreeMap<(Words, Words), u32> = BTreeMap::new();
+                    for (s, i, w) in occ.iter().filter(|o| o.2.len() == n && o.1 > 0) {
+                        let v = sentences[*s][i - 1..i - 1 + n].to_vec();
+                        if counted.contains_key(&v) && !stop[v[0] as usize] {
+                            *preds.entry((w.clone(), v)).or_default() += 1;
+                        }
+                    }
+                    let best = |w: &Words| -> Option<Words> {
+                        let mut b: Option<(u32, Words)> = None;
+                        for ((x, v), &c) in &preds {
+                            if x == w
+                                && b.as_ref().is_none_or(|(bc, bv)| c > *bc || (c == *bc && v < bv))
+                            {
+                                b = Some((c, v.clone()));
+                            }
+                        }
+                        b.filter(|(c, _)| *c as u64 * 5 >= counted[w] as u64 * 4).map(|(_, v)| v)
+                    };
+                    let reported: BTreeSet<Words> =
+                        level.iter().filter(|w| best(w).is_none()).map(|w| (*w).clone()).collect();
+                    for w in &level {
+                        if reported.contains(*w) {
+                            rows.push(((*w).clone(), counted[*w], counted[*w], None));
+                            absorbers.insert((*w).clone(), Some((*w).clone()));
+                        } else {
+                            let mut cur = (*w).clone();
+                            let mut head = None;
+                            for _ in 0..4 * n {
+                                let Some(v) = best(&cur) else { break };
+                                if reported.contains(&v) {
+                                    head = Some(v);
+                                    break;
+                                }
+                                cur = v;
+                            }
+                            absorbers.insert((*w).clone(), head);
+                        }
+                    }
+                    continue;
+                }
+                for w in level {
+                    let mut covered = 0;
+                    let mut credit: BTreeMap<Words, u32> = BTreeMap::new();
+                    for (s, i, _) in occ.iter().filter(|o| &o.2 == w) {
+                        let mut parents = BTreeSet::new();
+                        let mut absorbed = false;
+                        for (s2, j, v) in &occ {
+                            if s2 == s
+                                && v.len() > n
+                                && j <= i
+                                && j + v.len() >= i + n
+                                && let Some(a) = absorbers.get(v)
+                            {
+                                absorbed = true;
+                                if let Some(p) = a {
+                                    parents.insert(p.clone());
+                                }
+                            }
+                        }
+                        covered += u32::from(absorbed);
+                        for p in parents {
+                            *credit.entry(p).or_default() += 1;
+                        }
+                    }
+                    let count = counted[w];
+                    if covered as u64 * 5 >= count as u64 * 4 {
+                        continue;
+                    }
+                    // More credit, then shorter, then smaller words.
+                    let parent = credit
+                        .into_iter()
+                        .min_by(|a, b| {
+                            b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0))
+                        })
+                        .map(|p| p.0);
+                    rows.push((w.clone(), count, count - covered, parent));
+                    absorbers.insert(w.clone(), Some(w.clone()));
+                }
+            }
+            rows.sort();
+            rows
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn maximal_equals_the_rule_applied_naively(
+            docs in proptest::collection::vec(
+                proptest::collection::vec(proptest::collection::vec(1u32..5, 0..9), 0..4), 1..5),
+            max_n in 2usize..6,
+        ) {
+            let doc_refs: Vec<Vec<&[u32]>> = docs.iter().map(|d| d.iter().map(Vec::as_slice).collect()).collect();
+            let doc_refs: Vec<&[&[u32]]> = doc_refs.iter().map(Vec::as_slice).collect();
+            let kit = Kit::new(&doc_refs, &[1], 2, max_n);
+            let mut counted = std::collections::BTreeMap::new();
+            for level in &kit.counts.levels {
+                for id in 0..level.len() as u32 {
+                    counted.insert(kit.counts.key_words(level.n, id), level.count[id as usize]);
+                }
+            }
+            let sentences: Vec<Vec<u32>> = docs.iter().flatten().cloned().collect();
+            let want = naive::decide(&sentences, &counted, &kit.stop, max_n);
+            proptest::prop_assert_eq!(decided(&kit, Overlap::Maximal, max_n), want);
+        }
+    }
+}

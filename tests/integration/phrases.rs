@@ -1,0 +1,121 @@
+//! `refrain phrases` end to end, on small corpora the tests write (answers worked by hand).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn refrain() -> Command {
+    Command::cargo_bin("refrain").expect("the refrain binary")
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write a test file");
+}
+
+/// Two dated documents: "alpha beta gamma delta" 5 times in all, "beta gamma" 3 more times.
+/// a: 7 words in January 2017, b: 22 words in March 2017.
+fn two_documents() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "2017-01-05_a.txt", "Alpha beta gamma delta. Beta gamma. Omega.\n");
+    write(
+        dir.path(),
+        "2017-03-02_b.txt",
+        "Alpha beta gamma delta. Beta gamma. Alpha beta gamma delta. Alpha beta gamma delta. \
+         Beta gamma. Alpha beta gamma delta. Omega zeta.\n",
+    );
+    dir
+}
+
+fn csv_rows(out: &[u8]) -> Vec<Vec<String>> {
+    let text = String::from_utf8(out.to_vec()).expect("UTF-8 output");
+    text.lines().map(|l| l.split(',').map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn formulas_independent_counts_parents_and_spread() {
+    let dir = two_documents();
+    let out =
+        refrain().args(["phrases", "-q", "--format", "csv"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(
+        rows[0].join(","),
+        "phrase,key,n,count,independent,parent,per_million,docs,doc_share,dp,g2,mi,t,logdice,scp,\
+         first,last,peak_period"
+    );
+    // By count: "beta gamma" 8 (5 inside the 4-gram: 62.5% < 80%, kept with 3 of its own),
+    // then the 4-gram 5; its 3-gram and 2-gram parts are wholly inside it and dropped.
+    // Peaks: the 4-gram is 1 of 7 words in January and 4 of 22 in March (higher); "beta
+    // gamma" 2 of 7 in January (higher) and 6 of 22 in March.
+    let pick = |r: &Vec<String>| [0, 2, 3, 4, 5, 7, 15, 16, 17].map(|i| r[i].clone()).join("|");
+    assert_eq!(
+        pick(&rows[1]),
+        "beta gamma|2|8|3|alpha beta gamma delta|2|2017-01-05|2017-03-02|2017-01"
+    );
+    assert_eq!(pick(&rows[2]), "alpha beta gamma delta|4|5|5||2|2017-01-05|2017-03-02|2017-03");
+    assert_eq!(rows.len(), 3);
+
+    // --overlap none reports all six candidates; the same rows in every output format.
+    let none = refrain()
+        .args(["phrases", "-q", "--overlap", "none", "--format", "tsv"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(none.stdout).unwrap().lines().count(), 7);
+    for ext in ["json", "parquet", "csv"] {
+        let file = dir.path().join(format!("out.{ext}"));
+        refrain().args(["phrases", "-q", "-o"]).arg(&file).arg(dir.path()).assert().success();
+        assert!(std::fs::metadata(&file).unwrap().len() > 100, "{ext}");
+    }
+}
+
+#[test]
+fn formulaicity_of_two_documents() {
+    // a: "alpha beta gamma delta" (4) + "beta gamma" (2) of 7 words = 6/7; b: 4 × 4 + 2 × 2 =
+    // 20 of 22 words. The "beta gamma" inside each 4-gram is not placed again. b first.
+    let dir = two_documents();
+    let out = refrain()
+        .args(["phrases", "-q", "--per-doc", "--format", "csv"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(rows[0].join(","), "id,title,date,tokens,covered,formulas,formulaicity");
+    assert_eq!(rows[1].join(","), "2017-03-02_b,,2017-03-02,22,20,6,0.909091");
+    assert_eq!(rows[2].join(","), "2017-01-05_a,,2017-01-05,7,6,2,0.857143");
+}
+
+#[test]
+fn frames_with_fillers_3_1_1() {
+    // "implementing * policies" 5 times: great 3, new 1, old 1. Entropy −(.6 log2 .6 +
+    // 2 · .2 log2 .2) = 1.370951 bits, fixedness 0.6.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "speech.txt",
+        "Implementing great policies. Implementing new policies. Implementing great policies. \
+         Implementing old policies. Implementing great policies.\n",
+    );
+    let out = refrain()
+        .args(["phrases", "-q", "--frames", "--format", "tsv"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "frame\tkey\tn\tcount\tdocs\tfillers\ttop_fillers\tentropy\tfixedness");
+    assert_eq!(
+        lines[1],
+        "implementing * policies\timplement * polici\t3\t5\t1\t3\tgreat 3; new 1; old 1\t1.370951\t0.6"
+    );
+    assert_eq!(lines.len(), 2);
+}
+
+#[test]
+fn phrases_need_two_words() {
+    let out = refrain().args(["phrases", "-q", "-n", "1..3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least two words"));
+}
