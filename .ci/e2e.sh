@@ -96,4 +96,63 @@ for r in rows:
 print(f"   {len(rows)} frames; 'rodong sinmun * says' x{says['count']}")
 PY
 
+check "trend: 'Kimilsungist-Kimjongilist' by year is 0 in 1997 and 2012, 3, 1, 0, then 81, 82, 13 (SOURCE.md)"
+"$bin" trend --only-lang en --by year --format csv -o "$work/trend.csv" "$corpora/kcna_cojp" "Kimilsungist-Kimjongilist" 2>/dev/null
+csvq "$work/trend.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+assert [r["period"] for r in rows] == [str(y) for y in range(1997, 2019)], "years not zero-filled 1997..2018"
+got = {r["period"]: int(r["count"]) for r in rows}
+want = {"1997": 0, "2012": 0, "2013": 3, "2014": 1, "2015": 0, "2016": 81, "2017": 82, "2018": 13}
+assert {y: got[y] for y in want} == want, got
+empty = [r for r in rows if r["tokens"] == "0"]
+assert len(empty) == 14 and all(r["per_million"] == "" for r in empty), "1998-2011 should be empty periods"
+y16 = next(r for r in rows if r["period"] == "2016")
+assert y16["spike"] == "true" and float(y16["z"]) > 10, y16
+assert float(y16["ci_low"]) < float(y16["per_million"]) < float(y16["ci_high"])
+print("   " + ", ".join(f"{y}: {got[y]}" for y in want))
+PY
+
+check "keyness --split 2016-01-01 on KCNA: 20 keywords after, 20 before"
+"$bin" keyness --only-lang en --split 2016-01-01 -n 2..4 --top 20 --format csv -o "$work/keyness.csv" "$corpora/kcna_cojp" 2>"$work/keyness.err"
+grep -Eq "target \(on or after --split\): 1[67],[0-9]{3} documents" "$work/keyness.err" || fail "keyness sides: $(grep target "$work/keyness.err")"
+csvq "$work/keyness.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+assert len(rows) == 40, len(rows)
+assert all(float(r["g2"]) > 0 for r in rows[:20]) and all(float(r["g2"]) < 0 for r in rows[20:])
+assert len({(r["c"], r["d"]) for r in rows}) == 1, "c and d are the sides' sizes"
+by = {r["phrase"]: r for r in rows}
+sac = by["state affairs commission"]  # created in June 2016
+assert int(sac["a"]) > 800 and sac["b"] == "0" and sac["pct_diff"] == "", sac
+assert "respected supreme leader" == rows[0]["phrase"], rows[0]["phrase"]
+print(f"   top after: {rows[0]['phrase']!r}; top before: {rows[-1]['phrase']!r}")
+PY
+
+check "kwic: 'implementing the party policies' (stemmed) in context"
+"$bin" kwic --window 10 --limit 50 --format csv -o "$work/kwic.csv" "$corpora/kcna_cojp" "implementing the party policies" 2>"$work/kwic.err"
+grep -q "found \`implementing the party policies\` (keys: implement the parti polici) 112 times in 92 documents" "$work/kwic.err" || fail "kwic: $(grep found "$work/kwic.err")"
+csvq "$work/kwic.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+words = lambda s: [t for t in s.split() if any(c.isalnum() for c in t)]
+assert len(rows) == 50, len(rows)
+assert all(m.lower().startswith("implement") for m in (r["match"] for r in rows))
+assert all(len(words(r["right"])) <= 10 and (len(words(r["left"])) == 10 or int(r["word"]) <= 10) for r in rows)
+assert any("implement the Party's" in r["match"] for r in rows), "stemmed variants are found"
+PY
+
+check "--name-pattern on UNGDC: North Korea against every other speaker"
+"$bin" keyness --name-pattern '(?P<iso>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})' --where iso=PRK -n 1..3 --top 20 --format csv -o "$work/un.csv" "$corpora/ungdc" 2>"$work/un.err"
+grep -q "target (--where): 11 documents" "$work/un.err" || fail "UN target: $(grep target "$work/un.err")"
+"$bin" freq --name-pattern '(?P<iso>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})' --where iso=PRK --by session --top 1 --format csv -o "$work/un_by.csv" "$corpora/ungdc" 2>/dev/null
+csvq "$work/un.csv" "$work/un_by.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+assert rows[0]["phrase"] == "democratic people's republic" and int(rows[0]["a"]) > 150, rows[0]
+assert all(r["c"] == rows[0]["c"] for r in rows)
+by = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+assert [r["session"] for r in by] == [str(s) for s in range(69, 80)], [r["session"] for r in by]
+PY
+
 echo "e2e: all checks passed"
