@@ -305,6 +305,11 @@ pub struct PhrasesArgs {
     /// key. Frames are sorted by count, documents by formulaicity.
     #[arg(long, value_enum, default_value_t = ScoreArg::Count, help_heading = "Output")]
     pub score: ScoreArg,
+    /// Count the formulas per group: `year`, `quarter`, `month`, `week`, `day` (calendar
+    /// periods, empty ones included), `doc`, or a metadata column. Rows are formula × group
+    /// (the columns of `freq --by`); the formulas are the top ones overall (--top, default 100).
+    #[arg(long, value_name = "PERIOD|COLUMN", conflicts_with_all = ["frames", "per_doc"], help_heading = "Grouping")]
+    pub by: Option<String>,
 }
 
 /// The candidates of `refrain phrases` (lexical-bundle cut-offs).

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::args::{OverlapArg, PhrasesArgs, ScoreArg};
 use super::freq::RankedCounts;
 use super::settings::{self, Destination};
-use super::{Context, summary};
+use super::{Context, grouped, summary};
 use crate::count::{CountOptions, EdgePolicy, NgramFinder, VocabFacts};
 use crate::phrases::chains::Chains;
 use crate::phrases::coverage::coverage;
@@ -25,6 +25,8 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
     let options = settings::pipeline(&args.corpus)?;
     let corpus = ctx.read(&args.corpus.paths, &options)?;
+    // Group first: a grouping that cannot be made should fail before the counting.
+    let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;
     let index = &corpus.index;
     let filled = (0..index.doc_count()).filter(|&d| index.doc_len(d) > 0).count();
     let mut count_options = settings::phrase_count(&args.count, index.len() as u64, filled)?;
@@ -47,8 +49,19 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
         return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
-    // `--by` (grouped rows) would slot in here: `rows` are final, and `spread` shows how to
-    // tally them per period in one walk.
+    if let Some(groups) = &groups {
+        let top = dest.top.unwrap_or(grouped::DEFAULT_TOP);
+        if dest.top.is_none() {
+            ctx.note(&format!(
+                "--by: writing the top {top} formulas, one row per group (--top N for more)"
+            ));
+        }
+        drop(chains);
+        let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, Some(top));
+        let tally = grouped::count_rows(&corpus, &ranked.counts, &rows, groups, false)?;
+        let frame = grouped::freq_frame(&corpus, &ranked.counts, &rows, groups, &tally)?;
+        return Ok(table::write(&frame, dest.format, &dest.output)?);
+    }
     let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
     let periods = Periods::of(&corpus.docs, index);
     let spreads = match &periods {

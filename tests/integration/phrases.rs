@@ -119,3 +119,25 @@ fn phrases_need_two_words() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least two words"));
 }
+
+#[test]
+fn formulas_by_month_with_empty_months() {
+    // January: "alpha beta gamma delta" once (7 words); February: no document; March: 4 times
+    // (22 words). "beta gamma" (1 + 2 alone) stays a formula too, parent the 4-gram.
+    let dir = two_documents();
+    let out = refrain()
+        .args(["phrases", "--by", "month", "--min-count", "2", "--min-docs", "1", "--format", "csv"])
+        .arg(dir.path())
+        .output()
+        .expect("run refrain");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(rows[0].join(","), "phrase,key,n,period,count,per_million,docs,doc_share,tokens");
+    let formula: Vec<String> = rows[1..]
+        .iter()
+        .filter(|r| r[0] == "alpha beta gamma delta")
+        .map(|r| format!("{} {} {} {}", r[3], r[4], r[5], r[8]))
+        .collect();
+    // 1 / 7 × 10⁶ = 142857.142857; 4 / 22 × 10⁶ = 181818.181818.
+    assert_eq!(formula, ["2017-01 1 142857.142857 7", "2017-02 0  0", "2017-03 4 181818.181818 22"]);
+}
