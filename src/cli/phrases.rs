@@ -102,7 +102,6 @@ fn decide<'a>(
         overlap: rule,
         min_n: count_options.min_n,
         max_n: count_options.max_n,
-        key_rank: &ranked.key_rank,
         key_stop: (count_options.edges == EdgePolicy::Drop).then_some(&key_stop[..]),
     };
     let formulas = overlap::resolve(&corpus.index, &chains, &options);
@@ -150,7 +149,7 @@ fn sorted(
         }
     };
     let valued: Vec<(Gram, f64)> = rows.into_par_iter().map(|g| (g, value(g))).collect();
-    order_rows(counts, &ranked.key_rank, valued, score == ScoreArg::Dp, limit)
+    order_rows(counts, valued, score == ScoreArg::Dp, limit)
 }
 
 /// The phrases table (columns in `table::schema::PHRASES` order) for `items` (phrase and its
@@ -291,10 +290,9 @@ fn run_frames(
         started.elapsed().as_secs_f64()
     ));
     let counts = &ranked.counts;
-    let ranks = |g: Gram| -> Vec<u32> {
-        counts.key_words(g.0, g.1).iter().map(|&k| ranked.key_rank[k as usize]).collect()
-    };
-    let sort_key: Vec<(u32, Vec<u32>, Vec<u32>)> =
+    // Ties by the byte order of the parts' keys (see `count::trie`).
+    let ranks = |g: Gram| counts.levels[g.0 - 1].order[g.1 as usize];
+    let sort_key: Vec<(u32, u32, u32)> =
         found.iter().map(|f| (f.count, ranks(f.left), ranks(f.right))).collect();
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by(|&a, &b| {

@@ -111,7 +111,6 @@ mod tests {
             overlap: Overlap::Maximal,
             min_n: 2,
             max_n: 4,
-            key_rank: &kit.rank,
             key_stop: Some(&kit.stop),
         };
         let chains = Chains::new(&kit.index, &finder);
@@ -138,7 +137,6 @@ mod tests {
             overlap: Overlap::None,
             min_n: 2,
             max_n: 3,
-            key_rank: &kit.rank,
             key_stop: Some(&kit.stop),
         };
         let chains = Chains::new(&kit.index, &finder);

@@ -41,16 +41,14 @@ pub type Gram = (usize, u32);
 /// last), then by count (largest first), then by key; keep at most `limit`.
 pub fn order_rows(
     counts: &NgramCounts,
-    key_rank: &[u32],
     mut rows: Vec<(Gram, f64)>,
     ascending: bool,
     limit: Option<usize>,
 ) -> Vec<Gram> {
     let count = |g: Gram| counts.levels[g.0 - 1].count[g.1 as usize];
-    let keys: Vec<Vec<u32>> = rows
-        .par_iter()
-        .map(|&(g, _)| counts.key_words(g.0, g.1).iter().map(|&k| key_rank[k as usize]).collect())
-        .collect();
+    // The position of each row's key in the byte order of all keys (see `count::trie`).
+    let keys: Vec<u32> =
+        rows.par_iter().map(|&(g, _)| counts.levels[g.0 - 1].order[g.1 as usize]).collect();
     let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
     let cmp = |&a: &u32, &b: &u32| -> Ordering {
         let ((ga, va), (gb, vb)) = (rows[a as usize], rows[b as usize]);

@@ -122,8 +122,6 @@ pub struct OverlapOptions<'a> {
     pub min_n: usize,
     /// Longest length counted (`-n`'s upper end): the cap.
     pub max_n: usize,
-    /// Rank of each key id in byte order (ties between parents are broken by key).
-    pub key_rank: &'a [u32],
     /// Stop-word flag of each key id when phrases may not start with one (`None` with
     /// `--stopword-edges keep`).
     pub key_stop: Option<&'a [bool]>,
@@ -372,10 +370,7 @@ impl Decider<'_> {
 
     /// Keep in `best[id]` the preferred of the offers: more credit, then shorter, then by key.
     fn offer(&self, best: &mut HashMap<u32, (u32, Gram)>, id: u32, offer: (u32, Gram)) {
-        let rank = |g: Gram| {
-            let words = self.counts.key_words(g.0, g.1);
-            words.into_iter().map(|k| self.options.key_rank[k as usize]).collect::<Vec<_>>()
-        };
+        let rank = |g: Gram| self.counts.levels[g.0 - 1].order[g.1 as usize];
         let better = match best.get(&id) {
             None => true,
             Some(&(c, g)) => {
@@ -455,13 +450,7 @@ mod tests {
     /// Each reported phrase.
     fn decided(kit: &Kit, overlap: Overlap, max_n: usize) -> Vec<Decided> {
         let finder = NgramFinder::new(&kit.counts, 32);
-        let options = OverlapOptions {
-            overlap,
-            min_n: 2,
-            max_n,
-            key_rank: &kit.rank,
-            key_stop: Some(&kit.stop),
-        };
+        let options = OverlapOptions { overlap, min_n: 2, max_n, key_stop: Some(&kit.stop) };
         let f = resolve(&kit.index, &Chains::new(&kit.index, &finder), &options);
         let c = &kit.counts;
         let mut out: Vec<_> = f

@@ -126,7 +126,17 @@ fn formulas_by_month_with_empty_months() {
     // (22 words). "beta gamma" (1 + 2 alone) stays a formula too, parent the 4-gram.
     let dir = two_documents();
     let out = refrain()
-        .args(["phrases", "--by", "month", "--min-count", "2", "--min-docs", "1", "--format", "csv"])
+        .args([
+            "phrases",
+            "--by",
+            "month",
+            "--min-count",
+            "2",
+            "--min-docs",
+            "1",
+            "--format",
+            "csv",
+        ])
         .arg(dir.path())
         .output()
         .expect("run refrain");
@@ -139,5 +149,8 @@ fn formulas_by_month_with_empty_months() {
         .map(|r| format!("{} {} {} {}", r[3], r[4], r[5], r[8]))
         .collect();
     // 1 / 7 × 10⁶ = 142857.142857; 4 / 22 × 10⁶ = 181818.181818.
-    assert_eq!(formula, ["2017-01 1 142857.142857 7", "2017-02 0  0", "2017-03 4 181818.181818 22"]);
+    assert_eq!(
+        formula,
+        ["2017-01 1 142857.142857 7", "2017-02 0  0", "2017-03 4 181818.181818 22"]
+    );
 }
