@@ -67,6 +67,31 @@ impl LocalVocab {
     }
 }
 
+/// Strings stored end to end in one buffer: writing a million rows looks words up at random,
+/// and words packed together share cache lines, where separately allocated strings do not.
+#[derive(Debug, Default)]
+struct Strings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(u32::try_from(self.text.len()).expect("vocabulary under 4 GB"));
+    }
+
+    fn get(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
 /// The corpus-wide vocabulary: surface forms, their keys, and which keys are stop words.
 ///
 /// Ids: a *surface id* names a lower-cased word as written ("policies"); a *key id* names its
@@ -74,10 +99,10 @@ impl LocalVocab {
 #[derive(Debug)]
 pub struct Vocabulary {
     surface_map: HashMap<Box<str>, u32>,
-    surfaces: Vec<Box<str>>,
+    surfaces: Strings,
     surface_key: Vec<u32>,
     key_map: HashMap<Box<str>, u32>,
-    keys: Vec<Box<str>>,
+    keys: Strings,
     key_stop: Vec<bool>,
     stop_keys: HashSet<String>,
 }
@@ -87,10 +112,10 @@ impl Vocabulary {
     pub fn new(analyzer: &Analyzer) -> Self {
         Vocabulary {
             surface_map: new_map(),
-            surfaces: Vec::new(),
+            surfaces: Strings::default(),
             surface_key: Vec::new(),
             key_map: new_map(),
-            keys: Vec::new(),
+            keys: Strings::default(),
             key_stop: Vec::new(),
             stop_keys: analyzer.stop_keys(),
         }
@@ -109,7 +134,7 @@ impl Vocabulary {
         let key_id = self.key_id(key);
         let id = self.surfaces.len() as u32;
         let boxed: Box<str> = word.into();
-        self.surfaces.push(boxed.clone());
+        self.surfaces.push(word);
         self.surface_map.insert(boxed, id);
         self.surface_key.push(key_id);
         id
@@ -122,14 +147,14 @@ impl Vocabulary {
         let id = self.keys.len() as u32;
         self.key_stop.push(self.stop_keys.contains(&key));
         let boxed: Box<str> = key.into();
-        self.keys.push(boxed.clone());
+        self.keys.push(&boxed);
         self.key_map.insert(boxed, id);
         id
     }
 
     /// The surface form with this id.
     pub fn surface(&self, id: u32) -> &str {
-        &self.surfaces[id as usize]
+        self.surfaces.get(id)
     }
 
     /// The key id of a surface id.
@@ -139,7 +164,7 @@ impl Vocabulary {
 
     /// The key string with this id.
     pub fn key(&self, id: u32) -> &str {
-        &self.keys[id as usize]
+        self.keys.get(id)
     }
 
     /// Is this key a stop word (the key of a word in the stop list)?

@@ -50,9 +50,10 @@ pub struct TextColumn {
 }
 
 impl TextColumn {
-    /// An empty column with room for `rows` values.
+    /// An empty column with room for `rows` values of about 32 bytes (a phrase of a few words;
+    /// growing the buffer later copies it).
     pub fn with_capacity(rows: usize) -> Self {
-        TextColumn { buf: String::with_capacity(rows * 16), ends: Vec::with_capacity(rows) }
+        TextColumn { buf: String::with_capacity(rows * 32), ends: Vec::with_capacity(rows) }
     }
 
     /// Append one value made of `parts` joined by `sep`.
