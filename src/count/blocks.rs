@@ -100,6 +100,8 @@ impl Candidates {
 #[derive(Clone, Copy)]
 struct Hit {
     key: u64,
+    /// The occurrence's surface key, counted within the key's partition when asked for.
+    skey: u64,
     pos: u32,
     doc: u32,
 }
@@ -109,10 +111,21 @@ fn partition(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PARTITIONS.trailing_zeros())) as usize
 }
 
+/// The surface keys counted beside the keys by [`count_keys_and_surfaces`].
+#[derive(Debug, Default)]
+pub struct SurfaceCandidates {
+    /// The surface key of each surface candidate.
+    pub keys: Vec<u64>,
+    /// Occurrences.
+    pub count: Vec<u32>,
+    /// The key candidate every occurrence of it belongs to.
+    pub owner: Vec<u32>,
+}
+
 /// Count the keys that `key_at(position)` yields.
 ///
 /// On return `slot[i]` holds the candidate index of position `i`, or [`NONE`] where `key_at`
-/// gave nothing. `slot` must be as long as the index. With `parts`, each candidate's DP_norm
+/// gave nothing. `slot` must be as long as the index. With `dp`, each candidate's DP_norm
 /// over documents is computed as well (see [`super::dispersion`]).
 pub fn count_keys<F>(
     index: &TokenIndex,
@@ -124,29 +137,64 @@ pub fn count_keys<F>(
 where
     F: Fn(usize) -> Option<u64> + Sync,
 {
+    let pair_at = |i: usize| key_at(i).map(|k| (k, 0));
+    count_keys_and_surfaces(index, blocks, pair_at, slot, None, dp).0
+}
+
+/// [`count_keys`] where `key_at` also yields each occurrence's surface key, counted in the
+/// same pass: a key's surface forms land in the key's partition, so they are counted there
+/// with no second scatter. `sslot[i]` gets the surface candidate of position `i`.
+pub fn count_keys_and_surfaces<F>(
+    index: &TokenIndex,
+    blocks: &[Range<usize>],
+    key_at: F,
+    slot: &mut [u32],
+    sslot: Option<&mut [u32]>,
+    dp: Option<DpSpec>,
+) -> (Candidates, SurfaceCandidates)
+where
+    F: Fn(usize) -> Option<(u64, u64)> + Sync,
+{
     slot.par_iter_mut().for_each(|s| *s = NONE);
+    let surfaces = sslot.is_some();
+    let sslot = sslot.unwrap_or_default();
+    sslot.par_iter_mut().for_each(|s| *s = NONE);
     let scattered: Vec<Vec<Vec<Hit>>> =
         blocks.par_iter().map(|docs| scatter(index, docs.clone(), &key_at)).collect();
     let mut by_partition = transpose(scattered);
     let out = SlotWriter(slot.as_mut_ptr(), slot.len());
-    let counted: Vec<Candidates> =
-        by_partition.par_iter_mut().map(|hits| count_partition(index, hits, &out, dp)).collect();
-    let mut base = 0u32;
-    let bases: Vec<u32> = counted
-        .iter()
-        .map(|c| {
-            let b = base;
-            base += c.keys.len() as u32;
-            b
-        })
+    let sout = SlotWriter(sslot.as_mut_ptr(), sslot.len());
+    let writers = Writers { keys: &out, surfaces: surfaces.then_some(&sout) };
+    let counted: Vec<(Candidates, SurfaceCandidates)> = by_partition
+        .par_iter_mut()
+        .map(|hits| count_partition(index, hits, &writers, dp))
         .collect();
-    by_partition.par_iter().zip(&bases).filter(|(_, b)| **b > 0).for_each(|(hits, &b)| {
+    let bases = prefix_sums(counted.iter().map(|(c, _)| c.keys.len()));
+    let sbases = prefix_sums(counted.iter().map(|(_, s)| s.keys.len()));
+    by_partition.par_iter().zip(bases.par_iter().zip(&sbases)).for_each(|(hits, (&b, &sb))| {
         for hit in hits.iter().flatten() {
             // SAFETY: as in `count_partition`: this task alone owns these positions.
-            unsafe { out.add(hit.pos as usize, b) };
+            unsafe {
+                out.add(hit.pos as usize, b);
+                if surfaces {
+                    sout.add(hit.pos as usize, sb);
+                }
+            }
         }
     });
-    concat(counted)
+    concat(counted, &bases)
+}
+
+/// Start of each part when parts of these lengths are laid end to end.
+fn prefix_sums(lengths: impl Iterator<Item = usize>) -> Vec<u32> {
+    let mut at = 0u32;
+    lengths
+        .map(|len| {
+            let start = at;
+            at += len as u32;
+            start
+        })
+        .collect()
 }
 
 /// Count ids below `ids` that `id_at(position)` yields, with plain arrays instead of hashing
@@ -216,10 +264,13 @@ fn transpose(scattered: Vec<Vec<Vec<Hit>>>) -> Vec<Vec<Vec<Hit>>> {
     out
 }
 
-/// Stack partition results in partition order.
-fn concat(parts: Vec<Candidates>) -> Candidates {
-    let total = parts.iter().map(Candidates::len).sum();
-    let with_dp = parts.iter().any(|c| !c.dp.is_empty());
+/// Stack partition results in partition order (surface owners become global candidate ids).
+fn concat(
+    parts: Vec<(Candidates, SurfaceCandidates)>,
+    bases: &[u32],
+) -> (Candidates, SurfaceCandidates) {
+    let total = parts.iter().map(|(c, _)| c.len()).sum();
+    let with_dp = parts.iter().any(|(c, _)| !c.dp.is_empty());
     let mut out = Candidates {
         keys: Vec::with_capacity(total),
         count: Vec::with_capacity(total),
@@ -227,14 +278,18 @@ fn concat(parts: Vec<Candidates>) -> Candidates {
         dp: Vec::with_capacity(if with_dp { total } else { 0 }),
         first_pos: Vec::with_capacity(total),
     };
-    for c in parts {
+    let mut surfaces = SurfaceCandidates::default();
+    for ((c, s), &base) in parts.into_iter().zip(bases) {
         out.first_pos.extend(c.first_pos);
         out.keys.extend(c.keys);
         out.count.extend(c.count);
         out.docs.extend(c.docs);
         out.dp.extend(c.dp);
+        surfaces.keys.extend(s.keys);
+        surfaces.count.extend(s.count);
+        surfaces.owner.extend(s.owner.into_iter().map(|o| o + base));
     }
-    out
+    (out, surfaces)
 }
 
 /// Raw access to `slot` for the parallel write-back, where tasks write disjoint positions.
@@ -261,17 +316,27 @@ impl SlotWriter {
 
 fn scatter<F>(index: &TokenIndex, docs: Range<usize>, key_at: &F) -> Vec<Vec<Hit>>
 where
-    F: Fn(usize) -> Option<u64>,
+    F: Fn(usize) -> Option<(u64, u64)>,
 {
-    let mut parts: Vec<Vec<Hit>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
+    // Room for an even spread over the partitions, so buffers rarely grow (and copy).
+    let words = index.doc_start[docs.end] as usize - index.doc_start[docs.start] as usize;
+    let room = words / PARTITIONS + words / (4 * PARTITIONS) + 16;
+    let mut parts: Vec<Vec<Hit>> = (0..PARTITIONS).map(|_| Vec::with_capacity(room)).collect();
     for d in docs {
         for i in index.doc_range(d) {
-            if let Some(key) = key_at(i) {
-                parts[partition(key)].push(Hit { key, pos: i as u32, doc: d as u32 });
+            if let Some((key, skey)) = key_at(i) {
+                parts[partition(key)].push(Hit { key, skey, pos: i as u32, doc: d as u32 });
             }
         }
     }
     parts
+}
+
+/// Where partitions write the candidate of each position: always the key's, and the surface
+/// key's when surfaces are counted.
+struct Writers<'a> {
+    keys: &'a SlotWriter,
+    surfaces: Option<&'a SlotWriter>,
 }
 
 /// Count one partition's hits (in corpus order), writing the partition-local candidate index
@@ -279,12 +344,15 @@ where
 fn count_partition(
     index: &TokenIndex,
     hits: &mut [Vec<Hit>],
-    slot: &SlotWriter,
+    slots: &Writers,
     dp: Option<DpSpec>,
-) -> Candidates {
+) -> (Candidates, SurfaceCandidates) {
     let total: usize = hits.iter().map(Vec::len).sum();
     let mut map: HashMap<u64, u32> = map_with_capacity(total / 4 + 16);
     let mut out = Candidates::default();
+    let mut surfaces = SurfaceCandidates::default();
+    let mut smap: HashMap<u64, u32> =
+        map_with_capacity(slots.surfaces.map_or(0, |_| total / 4 + 16));
     let mut last_doc: Vec<u32> = Vec::new();
     for hit in hits.iter_mut().flatten() {
         let j = *map.entry(hit.key).or_insert_with(|| {
@@ -302,17 +370,29 @@ fn count_partition(
         }
         // SAFETY: each position appears in exactly one partition's buffers, so every element
         // of `slot` is touched by at most one task; positions are below `slot.len()`.
-        unsafe { slot.write(hit.pos as usize, j) };
+        unsafe { slots.keys.write(hit.pos as usize, j) };
+        if let Some(sslot) = slots.surfaces {
+            let s = *smap.entry(hit.skey).or_insert_with(|| {
+                surfaces.keys.push(hit.skey);
+                surfaces.count.push(0);
+                surfaces.owner.push(j);
+                surfaces.keys.len() as u32 - 1
+            });
+            surfaces.count[s as usize] += 1;
+            // SAFETY: as for `slots.keys`.
+            unsafe { sslot.write(hit.pos as usize, s) };
+        }
         // The key is no longer needed: keep the candidate index for the dispersion pass.
         hit.key = j as u64;
     }
     drop(map);
+    drop(smap);
     if let Some(spec) = dp {
         let wanted: Vec<bool> =
             out.count.iter().zip(&out.docs).map(|(&c, &d)| spec.wanted(c, d)).collect();
         out.dp = partition_dp(index, spec.parts, hits, &out.count, &wanted, last_doc);
     }
-    out
+    (out, surfaces)
 }
 
 /// DP_norm of every candidate of a partition, from its hits (keys replaced by candidate

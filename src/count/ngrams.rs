@@ -20,7 +20,10 @@ use std::cmp::Ordering;
 use rayon::prelude::*;
 
 use super::TokenIndex;
-use super::blocks::{BLOCK_WORDS, Candidates, DpSpec, NONE, blocks, count_dense, count_keys};
+use super::blocks::{
+    BLOCK_WORDS, Candidates, DpSpec, NONE, SurfaceCandidates, blocks, count_dense,
+    count_keys_and_surfaces,
+};
 use super::dispersion::Parts;
 use super::trie::{TrieLevel, preorder};
 
@@ -160,19 +163,27 @@ pub fn count_in_blocks(
             min_count: options.min_count,
             min_docs: options.min_docs,
         });
-        let cands = if n == 1 {
+        let (candidates, mut level) = if n == 1 {
             let keys = facts.key_stop.len();
-            count_dense(index, keys, |i| Some(index.keys[i]), &mut next, dp)
+            let cands = count_dense(index, keys, |i| Some(index.keys[i]), &mut next, dp);
+            let pending = survivors(n, &cands, options, None);
+            renumber(&mut next, &pending.survivor_of);
+            let surfaces = words_as_surfaces(index, &next, &mut snext, facts);
+            (cands.len(), pending.finish(surfaces, &next))
         } else {
-            let key_at = |i: usize| extension(index, &cur, n, i);
-            count_keys(index, &blocks, key_at, &mut next, dp)
+            // Key and surface n-grams in one pass: (key of the first n − 1 words, last word)
+            // and (surface n-gram of the first n − 1 words, last word's surface).
+            let key_at = |i: usize| {
+                let key = extension(index, &cur, n, i)?;
+                Some((key, (scur[i] as u64) << 32 | index.surfaces[i + n - 1] as u64))
+            };
+            let (cands, surfaces) =
+                count_keys_and_surfaces(index, &blocks, key_at, &mut next, Some(&mut snext), dp);
+            let pending = survivors(n, &cands, options, out.levels.last());
+            renumber(&mut next, &pending.survivor_of);
+            let surfaces = surviving_surfaces(surfaces, &pending.survivor_of, &mut snext);
+            (cands.len(), pending.level_with(surfaces))
         };
-        let candidates = cands.len();
-        let pending = survivors(n, &cands, options, out.levels.last());
-        drop(cands);
-        renumber(&mut next, &pending.survivor_of);
-        let surfaces = count_surfaces(index, &blocks, n, &next, &scur, &mut snext, facts);
-        let mut level = pending.finish(surfaces, &next);
         level.emitted = emitted(&level, n, options, facts.key_stop);
         for (dp, _) in level.dp.iter_mut().zip(&level.emitted).filter(|(_, e)| !**e) {
             *dp = f64::NAN;
@@ -215,6 +226,10 @@ struct Pending {
 }
 
 impl Pending {
+    fn level_with(self, surfaces: SurfaceLevel) -> Level {
+        Level { surfaces, ..self.level }
+    }
+
     fn finish(self, surfaces: Candidates, next: &[u32]) -> Level {
         let mut level = self.level;
         // Every occurrence of a surface n-gram belongs to the same key n-gram.
@@ -260,29 +275,38 @@ fn renumber(slots: &mut [u32], survivor_of: &[u32]) {
 }
 
 /// Intern the surface n-grams at positions where a key n-gram survived.
-fn count_surfaces(
+fn words_as_surfaces(
     index: &TokenIndex,
-    blocks: &[std::ops::Range<usize>],
-    n: usize,
     next: &[u32],
-    scur: &[u32],
     snext: &mut [u32],
     facts: &VocabFacts,
 ) -> Candidates {
-    if n == 1 {
-        let ids = facts.surface_rank.len();
-        return count_dense(
-            index,
-            ids,
-            |i| (next[i] != NONE).then(|| index.surfaces[i]),
-            snext,
-            None,
-        );
+    let ids = facts.surface_rank.len();
+    count_dense(index, ids, |i| (next[i] != NONE).then(|| index.surfaces[i]), snext, None)
+}
+
+/// The surface n-grams whose key n-gram survived, renumbered densely (in `snext` too), with
+/// their owners as survivor ids.
+fn surviving_surfaces(
+    surfaces: SurfaceCandidates,
+    survivor_of: &[u32],
+    snext: &mut [u32],
+) -> SurfaceLevel {
+    let mut level = SurfaceLevel::default();
+    let mut kept_as = vec![NONE; surfaces.keys.len()];
+    for (s, (&key, &owner)) in surfaces.keys.iter().zip(&surfaces.owner).enumerate() {
+        let survivor = survivor_of[owner as usize];
+        if survivor == NONE {
+            continue;
+        }
+        kept_as[s] = level.count.len() as u32;
+        level.prefix.push((key >> 32) as u32);
+        level.last.push(key as u32);
+        level.count.push(surfaces.count[s]);
+        level.owner.push(survivor);
     }
-    let key_at = |i: usize| {
-        (next[i] != NONE).then(|| (scur[i] as u64) << 32 | index.surfaces[i + n - 1] as u64)
-    };
-    count_keys(index, blocks, key_at, snext, None)
+    renumber(snext, &kept_as);
+    level
 }
 
 fn emitted(level: &Level, n: usize, o: &CountOptions, key_stop: &[bool]) -> Vec<bool> {
