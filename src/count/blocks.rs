@@ -138,7 +138,16 @@ where
     F: Fn(usize) -> Option<u64> + Sync,
 {
     let pair_at = |i: usize| key_at(i).map(|k| (k, 0));
-    count_keys_and_surfaces(index, blocks, pair_at, slot, None, dp).0
+    count_keys_and_surfaces(index, blocks, pair_at, slot, None, dp, &mut HitPool::default()).0
+}
+
+/// Scatter buffers kept from one count to the next: each level of the n-gram counter scatters
+/// about as many occurrences as the one before, and fresh buffers would cost page faults and
+/// zeroing for every level (a tenth of the counting time).
+#[derive(Default)]
+pub struct HitPool {
+    /// `[block][partition]`.
+    buffers: Vec<Vec<Vec<Hit>>>,
 }
 
 /// [`count_keys`] where `key_at` also yields each occurrence's surface key, counted in the
@@ -151,6 +160,7 @@ pub fn count_keys_and_surfaces<F>(
     slot: &mut [u32],
     sslot: Option<&mut [u32]>,
     dp: Option<DpSpec>,
+    pool: &mut HitPool,
 ) -> (Candidates, SurfaceCandidates)
 where
     F: Fn(usize) -> Option<(u64, u64)> + Sync,
@@ -159,9 +169,13 @@ where
     let surfaces = sslot.is_some();
     let sslot = sslot.unwrap_or_default();
     sslot.par_iter_mut().for_each(|s| *s = NONE);
-    let scattered: Vec<Vec<Vec<Hit>>> =
-        blocks.par_iter().map(|docs| scatter(index, docs.clone(), &key_at)).collect();
-    let mut by_partition = transpose(scattered);
+    pool.buffers.resize_with(blocks.len(), Vec::new);
+    pool.buffers.truncate(blocks.len());
+    pool.buffers
+        .par_iter_mut()
+        .zip(blocks.par_iter())
+        .for_each(|(buffers, docs)| scatter(index, docs.clone(), &key_at, buffers));
+    let mut by_partition = transpose(std::mem::take(&mut pool.buffers), PARTITIONS);
     let out = SlotWriter(slot.as_mut_ptr(), slot.len());
     let sout = SlotWriter(sslot.as_mut_ptr(), sslot.len());
     let writers = Writers { keys: &out, surfaces: surfaces.then_some(&sout) };
@@ -182,6 +196,7 @@ where
             }
         }
     });
+    pool.buffers = transpose(by_partition, blocks.len());
     concat(counted, &bases)
 }
 
@@ -254,11 +269,11 @@ where
 }
 
 /// Turn per-block partition buffers into per-partition block buffers (moves, no copies).
-fn transpose(scattered: Vec<Vec<Vec<Hit>>>) -> Vec<Vec<Vec<Hit>>> {
-    let mut out: Vec<Vec<Vec<Hit>>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
-    for block in scattered {
-        for (p, hits) in block.into_iter().enumerate() {
-            out[p].push(hits);
+fn transpose(rows: Vec<Vec<Vec<Hit>>>, columns: usize) -> Vec<Vec<Vec<Hit>>> {
+    let mut out: Vec<Vec<Vec<Hit>>> = (0..columns).map(|_| Vec::new()).collect();
+    for row in rows {
+        for (c, hits) in row.into_iter().enumerate() {
+            out[c].push(hits);
         }
     }
     out
@@ -314,14 +329,18 @@ impl SlotWriter {
     }
 }
 
-fn scatter<F>(index: &TokenIndex, docs: Range<usize>, key_at: &F) -> Vec<Vec<Hit>>
+fn scatter<F>(index: &TokenIndex, docs: Range<usize>, key_at: &F, parts: &mut Vec<Vec<Hit>>)
 where
     F: Fn(usize) -> Option<(u64, u64)>,
 {
     // Room for an even spread over the partitions, so buffers rarely grow (and copy).
     let words = index.doc_start[docs.end] as usize - index.doc_start[docs.start] as usize;
     let room = words / PARTITIONS + words / (4 * PARTITIONS) + 16;
-    let mut parts: Vec<Vec<Hit>> = (0..PARTITIONS).map(|_| Vec::with_capacity(room)).collect();
+    parts.resize_with(PARTITIONS, Vec::new);
+    for part in parts.iter_mut() {
+        part.clear();
+        part.reserve(room);
+    }
     for d in docs {
         for i in index.doc_range(d) {
             if let Some((key, skey)) = key_at(i) {
@@ -329,7 +348,6 @@ where
             }
         }
     }
-    parts
 }
 
 /// Where partitions write the candidate of each position: always the key's, and the surface

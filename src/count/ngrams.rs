@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::TokenIndex;
 use super::blocks::{
-    BLOCK_WORDS, Candidates, DpSpec, NONE, SurfaceCandidates, blocks, count_dense,
+    BLOCK_WORDS, Candidates, DpSpec, HitPool, NONE, SurfaceCandidates, blocks, count_dense,
     count_keys_and_surfaces,
 };
 use super::dispersion::Parts;
@@ -155,6 +155,7 @@ pub fn count_in_blocks(
     let (mut cur, mut scur) = (vec![NONE; len], vec![NONE; len]);
     let (mut next, mut snext) = (vec![NONE; len], vec![NONE; len]);
     let parts = Parts::of(index);
+    let mut pool = HitPool::default();
     let progress = crate::progress::Progress::new("counting", options.max_n as u64);
     for n in 1..=options.max_n {
         let started = std::time::Instant::now();
@@ -177,8 +178,15 @@ pub fn count_in_blocks(
                 let key = extension(index, &cur, n, i)?;
                 Some((key, (scur[i] as u64) << 32 | index.surfaces[i + n - 1] as u64))
             };
-            let (cands, surfaces) =
-                count_keys_and_surfaces(index, &blocks, key_at, &mut next, Some(&mut snext), dp);
+            let (cands, surfaces) = count_keys_and_surfaces(
+                index,
+                &blocks,
+                key_at,
+                &mut next,
+                Some(&mut snext),
+                dp,
+                &mut pool,
+            );
             let pending = survivors(n, &cands, options, out.levels.last());
             renumber(&mut next, &pending.survivor_of);
             let surfaces = surviving_surfaces(surfaces, &pending.survivor_of, &mut snext);

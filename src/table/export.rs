@@ -93,6 +93,7 @@ pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), 
             let mut df = round_floats(&df)?;
             CsvWriter::new(w)
                 .include_header(true)
+                .with_batch_size(std::num::NonZeroUsize::new(1 << 14).expect("non-zero"))
                 .with_separator(sep)
                 .with_float_scientific(Some(false))
                 .finish(&mut df)?;
