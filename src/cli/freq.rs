@@ -7,7 +7,7 @@ use anyhow::Result;
 use super::args::{FreqArgs, SortBy};
 use super::{Context, grouped, settings, summary};
 use crate::analysis::Vocabulary;
-use crate::count::{self, NgramCounts, RowOrder, VocabFacts, WordLists};
+use crate::count::{self, NgramCounts, RowData, RowOrder, VocabFacts, WordLists};
 use crate::pipeline::AnalyzedCorpus;
 use crate::progress::trace;
 use crate::table::{self, Frame, Table, TextColumn, Values};
@@ -43,7 +43,7 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
         trace(started, || "wrote the table".into());
         return Ok(());
     }
-    let rows = ranked.rows(row_order(args.sort), dest.top);
+    let rows = count::ordered_row_data(&ranked.counts, row_order(args.sort), dest.top);
     trace(started, || format!("ordered {} rows", rows.len()));
     let frame = freq_frame(&corpus, &ranked.counts, &rows)?;
     trace(started, || "built the frame".into());
@@ -98,7 +98,7 @@ pub fn row_order(by: SortBy) -> RowOrder {
 pub fn freq_frame(
     corpus: &AnalyzedCorpus,
     counts: &NgramCounts,
-    rows: &[(usize, u32)],
+    rows: &[RowData],
 ) -> Result<Frame, table::TableError> {
     let words = WordLists::new(counts);
     Frame::from_tables_par(rows, 1 << 14, |chunk| freq_table(&corpus.vocab, counts, &words, chunk))
@@ -109,27 +109,38 @@ pub fn freq_table(
     vocab: &Vocabulary,
     counts: &NgramCounts,
     words: &WordLists,
-    rows: &[(usize, u32)],
+    rows: &[RowData],
 ) -> Table {
     let total = counts.words.max(1) as f64;
     let documents = counts.documents.max(1) as f64;
     let mut phrase = TextColumn::with_capacity(rows.len());
     let mut key = TextColumn::with_capacity(rows.len());
-    let (mut n, mut count, mut pm, mut docs, mut share, mut dp, mut variants) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for &(len, id) in rows {
-        let level = &counts.levels[len - 1];
-        let j = id as usize;
-        let display = words.surfaces(len, level.display[j]);
+    let len = rows.len();
+    let (mut n, mut count, mut pm, mut docs, mut share, mut dp, mut variants) = (
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+    );
+    const AHEAD: usize = 8;
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(next) = rows.get(i + AHEAD) {
+            words.prefetch(next.n as usize, next.id, next.display);
+        }
+        let size = row.n as usize;
+        let display = words.surfaces(size, row.display);
         phrase.push_joined(display.iter().map(|&s| vocab.surface(s)), " ");
-        key.push_joined(words.keys(len, id).iter().map(|&k| vocab.key(k)), " ");
-        n.push(len as i64);
-        count.push(level.count[j] as i64);
-        pm.push(level.count[j] as f64 / total * 1e6);
-        docs.push(level.docs[j] as i64);
-        share.push(level.docs[j] as f64 / documents);
-        dp.push(level.dp[j]);
-        variants.push(level.variants[j] as i64);
+        key.push_joined(words.keys(size, row.id).iter().map(|&k| vocab.key(k)), " ");
+        n.push(size as i64);
+        count.push(row.count as i64);
+        pm.push(row.count as f64 / total * 1e6);
+        docs.push(row.docs as i64);
+        share.push(row.docs as f64 / documents);
+        dp.push(row.dp);
+        variants.push(row.variants as i64);
     }
     Table::new()
         .with("phrase", Values::Text(phrase))

@@ -21,6 +21,6 @@ pub mod words;
 
 pub use index::TokenIndex;
 pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
-pub use order::{RowOrder, ordered_rows, ranks};
+pub use order::{RowData, RowOrder, ordered_row_data, ordered_rows, ranks};
 pub use scan::{NgramFinder, Occurrence};
 pub use words::WordLists;

@@ -33,17 +33,47 @@ pub fn ranks<'a>(len: usize, text: impl Fn(u32) -> &'a str + Sync) -> Vec<u32> {
     rank
 }
 
+/// A reported row with the numbers a table needs, copied out of its level while the levels are
+/// walked in id order: after sorting, reading them from the levels again would be a cache miss
+/// per number per row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowData {
+    /// Length.
+    pub n: u8,
+    /// Id at its level.
+    pub id: u32,
+    /// Occurrences.
+    pub count: u32,
+    /// Documents.
+    pub docs: u32,
+    /// Distinct surface forms.
+    pub variants: u32,
+    /// Surface id (at its level) of the display form.
+    pub display: u32,
+    /// DP_norm.
+    pub dp: f64,
+}
+
 /// The reported rows of `counts` in `order`, at most `limit` of them.
-///
-/// Each row becomes one u128 sort key (primary measure, then count, largest first, then the
-/// key's string position), so the sort compares integers only. Keys are unique, so the order
-/// is total and an unstable sort is deterministic.
 pub fn ordered_rows(
     counts: &NgramCounts,
     order: RowOrder,
     limit: Option<usize>,
 ) -> Vec<(usize, u32)> {
-    let mut rows: Vec<(u128, u8, u32)> = counts
+    ordered_row_data(counts, order, limit).iter().map(|r| (r.n as usize, r.id)).collect()
+}
+
+/// [`ordered_rows`] with each row's numbers.
+///
+/// Each row gets one u128 sort key (primary measure, then count, largest first, then the key's
+/// string position), so the sort compares integers only. Keys are unique, so the order is
+/// total and an unstable sort is deterministic.
+pub fn ordered_row_data(
+    counts: &NgramCounts,
+    order: RowOrder,
+    limit: Option<usize>,
+) -> Vec<RowData> {
+    let mut rows: Vec<(u128, RowData)> = counts
         .levels
         .par_iter()
         .flat_map_iter(|level| {
@@ -55,7 +85,16 @@ pub fn ordered_rows(
                     RowOrder::Dp => dp_bits(level.dp[j]),
                 };
                 let secondary = (!level.count[j] as u64) << 32 | level.order[j] as u64;
-                ((primary as u128) << 64 | secondary as u128, level.n as u8, j as u32)
+                let row = RowData {
+                    n: level.n as u8,
+                    id: j as u32,
+                    count: level.count[j],
+                    docs: level.docs[j],
+                    variants: level.variants[j],
+                    display: level.display[j],
+                    dp: level.dp[j],
+                };
+                ((primary as u128) << 64 | secondary as u128, row)
             })
         })
         .collect();
@@ -66,7 +105,7 @@ pub fn ordered_rows(
         rows.truncate(k);
     }
     rows.par_sort_unstable_by_key(|r| r.0);
-    rows.iter().map(|&(_, n, id)| (n as usize, id)).collect()
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 /// A DP value as an integer in the same order, undefined (NaN) last. DP is never negative,

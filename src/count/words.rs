@@ -35,6 +35,25 @@ impl WordLists {
         &self.keys[n - 1][at..at + n]
     }
 
+    /// Ask the processor to start loading the word lists of n-gram `id` and surface n-gram
+    /// `sid` at level `n`: rows are written in count order, so their lists are scattered over
+    /// memory, and loading a few rows ahead hides the wait.
+    pub fn prefetch(&self, n: usize, id: u32, sid: u32) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let keys = self.keys[n - 1].as_ptr().wrapping_add(id as usize * n);
+            let surfaces = self.surfaces[n - 1].as_ptr().wrapping_add(sid as usize * n);
+            // SAFETY: prefetching is a hint; it never faults, whatever the address.
+            unsafe {
+                _mm_prefetch(keys.cast::<i8>(), _MM_HINT_T0);
+                _mm_prefetch(surfaces.cast::<i8>(), _MM_HINT_T0);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (n, id, sid);
+    }
+
     /// Surface ids of surface n-gram `sid` at level `n`.
     pub fn surfaces(&self, n: usize, sid: u32) -> &[u32] {
         let at = sid as usize * n;
