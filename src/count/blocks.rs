@@ -148,7 +148,13 @@ where
 pub struct HitPool {
     /// `[block][partition]`.
     buffers: Vec<Vec<Vec<Hit>>>,
+    /// `[block]`: the partition of each position of the block, [`NO_PARTITION`] where there
+    /// is no key.
+    routes: Vec<Vec<u8>>,
 }
+
+/// Route of a position without a key.
+const NO_PARTITION: u8 = u8::MAX;
 
 /// [`count_keys`] where `key_at` also yields each occurrence's surface key, counted in the
 /// same pass: a key's surface forms land in the key's partition, so they are counted there
@@ -165,39 +171,82 @@ pub fn count_keys_and_surfaces<F>(
 where
     F: Fn(usize) -> Option<(u64, u64)> + Sync,
 {
-    slot.par_iter_mut().for_each(|s| *s = NONE);
     let surfaces = sslot.is_some();
-    let sslot = sslot.unwrap_or_default();
-    sslot.par_iter_mut().for_each(|s| *s = NONE);
     pool.buffers.resize_with(blocks.len(), Vec::new);
     pool.buffers.truncate(blocks.len());
+    pool.routes.resize_with(blocks.len(), Vec::new);
+    pool.routes.truncate(blocks.len());
     pool.buffers
         .par_iter_mut()
+        .zip(pool.routes.par_iter_mut())
         .zip(blocks.par_iter())
-        .for_each(|(buffers, docs)| scatter(index, docs.clone(), &key_at, buffers));
+        .for_each(|((buffers, route), docs)| scatter(index, docs.clone(), &key_at, buffers, route));
     let mut by_partition = transpose(std::mem::take(&mut pool.buffers), PARTITIONS);
-    let out = SlotWriter(slot.as_mut_ptr(), slot.len());
-    let sout = SlotWriter(sslot.as_mut_ptr(), sslot.len());
-    let writers = Writers { keys: &out, surfaces: surfaces.then_some(&sout) };
     let counted: Vec<(Candidates, SurfaceCandidates)> = by_partition
         .par_iter_mut()
-        .map(|hits| count_partition(index, hits, &writers, dp))
+        .map(|hits| count_partition(index, hits, surfaces, dp))
         .collect();
     let bases = prefix_sums(counted.iter().map(|(c, _)| c.keys.len()));
     let sbases = prefix_sums(counted.iter().map(|(_, s)| s.keys.len()));
-    by_partition.par_iter().zip(bases.par_iter().zip(&sbases)).for_each(|(hits, (&b, &sb))| {
-        for hit in hits.iter().flatten() {
-            // SAFETY: as in `count_partition`: this task alone owns these positions.
-            unsafe {
-                out.add(hit.pos as usize, b);
-                if surfaces {
-                    sout.add(hit.pos as usize, sb);
+    write_back(index, blocks, &by_partition, &pool.routes, (&bases, &sbases), slot, sslot);
+    pool.buffers = transpose(by_partition, blocks.len());
+    concat(counted, &bases)
+}
+
+/// Give every position its candidate (and surface candidate): block by block in parallel,
+/// walking the block's positions in order and taking each one's next hit from the partition
+/// its route names. Both the positions and every partition's hits are read in order, so the
+/// writes are sequential, with no random access into the position arrays.
+fn write_back(
+    index: &TokenIndex,
+    blocks: &[Range<usize>],
+    by_partition: &[Vec<Vec<Hit>>],
+    routes: &[Vec<u8>],
+    (bases, sbases): (&[u32], &[u32]),
+    slot: &mut [u32],
+    sslot: Option<&mut [u32]>,
+) {
+    let mut slots = split_by_block(index, blocks, slot);
+    let mut sslots = match sslot {
+        Some(s) => split_by_block(index, blocks, s).into_iter().map(Some).collect(),
+        None => (0..blocks.len()).map(|_| None).collect::<Vec<_>>(),
+    };
+    slots.par_iter_mut().zip(sslots.par_iter_mut()).enumerate().for_each(|(b, (out, sout))| {
+        let mut cursor = [0usize; PARTITIONS];
+        for (i, &p) in routes[b].iter().enumerate() {
+            if p == NO_PARTITION {
+                out[i] = NONE;
+                if let Some(s) = sout.as_deref_mut() {
+                    s[i] = NONE;
                 }
+                continue;
+            }
+            let p = p as usize;
+            let hit = &by_partition[p][b][cursor[p]];
+            cursor[p] += 1;
+            out[i] = bases[p] + hit.key as u32;
+            if let Some(s) = sout.as_deref_mut() {
+                s[i] = sbases[p] + hit.skey as u32;
             }
         }
     });
-    pool.buffers = transpose(by_partition, blocks.len());
-    concat(counted, &bases)
+}
+
+/// Split `slot` into the position ranges of `blocks`.
+fn split_by_block<'a>(
+    index: &TokenIndex,
+    blocks: &[Range<usize>],
+    slot: &'a mut [u32],
+) -> Vec<&'a mut [u32]> {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut rest = slot;
+    for b in blocks {
+        let len = index.doc_start[b.end] as usize - index.doc_start[b.start] as usize;
+        let (mine, tail) = std::mem::take(&mut rest).split_at_mut(len);
+        out.push(mine);
+        rest = tail;
+    }
+    out
 }
 
 /// Start of each part when parts of these lengths are laid end to end.
@@ -307,32 +356,16 @@ fn concat(
     (out, surfaces)
 }
 
-/// Raw access to `slot` for the parallel write-back, where tasks write disjoint positions.
-struct SlotWriter(*mut u32, usize);
-
-// SAFETY: used only for writes to disjoint indices from different tasks (see `count_keys`).
-unsafe impl Sync for SlotWriter {}
-
-impl SlotWriter {
-    /// # Safety
-    /// `i < len`, and no other task touches index `i` concurrently.
-    unsafe fn write(&self, i: usize, v: u32) {
-        debug_assert!(i < self.1);
-        unsafe { *self.0.add(i) = v };
-    }
-
-    /// # Safety
-    /// As for [`SlotWriter::write`].
-    unsafe fn add(&self, i: usize, v: u32) {
-        debug_assert!(i < self.1);
-        unsafe { *self.0.add(i) += v };
-    }
-}
-
-fn scatter<F>(index: &TokenIndex, docs: Range<usize>, key_at: &F, parts: &mut Vec<Vec<Hit>>)
-where
+fn scatter<F>(
+    index: &TokenIndex,
+    docs: Range<usize>,
+    key_at: &F,
+    parts: &mut Vec<Vec<Hit>>,
+    route: &mut Vec<u8>,
+) where
     F: Fn(usize) -> Option<(u64, u64)>,
 {
+    route.clear();
     // Room for an even spread over the partitions, so buffers rarely grow (and copy).
     let words = index.doc_start[docs.end] as usize - index.doc_start[docs.start] as usize;
     let room = words / PARTITIONS + words / (4 * PARTITIONS) + 16;
@@ -343,18 +376,16 @@ where
     }
     for d in docs {
         for i in index.doc_range(d) {
-            if let Some((key, skey)) = key_at(i) {
-                parts[partition(key)].push(Hit { key, skey, pos: i as u32, doc: d as u32 });
+            match key_at(i) {
+                Some((key, skey)) => {
+                    let p = partition(key);
+                    parts[p].push(Hit { key, skey, pos: i as u32, doc: d as u32 });
+                    route.push(p as u8);
+                }
+                None => route.push(NO_PARTITION),
             }
         }
     }
-}
-
-/// Where partitions write the candidate of each position: always the key's, and the surface
-/// key's when surfaces are counted.
-struct Writers<'a> {
-    keys: &'a SlotWriter,
-    surfaces: Option<&'a SlotWriter>,
 }
 
 /// Count one partition's hits (in corpus order), writing the partition-local candidate index
@@ -362,7 +393,7 @@ struct Writers<'a> {
 fn count_partition(
     index: &TokenIndex,
     hits: &mut [Vec<Hit>],
-    slots: &Writers,
+    surfaces_wanted: bool,
     dp: Option<DpSpec>,
 ) -> (Candidates, SurfaceCandidates) {
     let total: usize = hits.iter().map(Vec::len).sum();
@@ -370,7 +401,7 @@ fn count_partition(
     let mut out = Candidates::default();
     let mut surfaces = SurfaceCandidates::default();
     let mut smap: HashMap<u64, u32> =
-        map_with_capacity(slots.surfaces.map_or(0, |_| total / 4 + 16));
+        map_with_capacity(if surfaces_wanted { total / 4 + 16 } else { 0 });
     let mut last_doc: Vec<u32> = Vec::new();
     for hit in hits.iter_mut().flatten() {
         let j = *map.entry(hit.key).or_insert_with(|| {
@@ -386,10 +417,7 @@ fn count_partition(
             last_doc[j as usize] = hit.doc;
             out.docs[j as usize] += 1;
         }
-        // SAFETY: each position appears in exactly one partition's buffers, so every element
-        // of `slot` is touched by at most one task; positions are below `slot.len()`.
-        unsafe { slots.keys.write(hit.pos as usize, j) };
-        if let Some(sslot) = slots.surfaces {
+        if surfaces_wanted {
             let s = *smap.entry(hit.skey).or_insert_with(|| {
                 surfaces.keys.push(hit.skey);
                 surfaces.count.push(0);
@@ -397,10 +425,10 @@ fn count_partition(
                 surfaces.keys.len() as u32 - 1
             });
             surfaces.count[s as usize] += 1;
-            // SAFETY: as for `slots.keys`.
-            unsafe { sslot.write(hit.pos as usize, s) };
+            hit.skey = s as u64;
         }
-        // The key is no longer needed: keep the candidate index for the dispersion pass.
+        // The keys are no longer needed: keep the candidate indices for the dispersion pass
+        // and the write-back.
         hit.key = j as u64;
     }
     drop(map);
