@@ -96,26 +96,46 @@ pub struct AnalyzedCorpus {
 }
 
 /// Read, filter, analyse and index the corpus at `paths` (no paths: the bundled sample).
+///
+/// Absorbing a batch into the vocabulary and the index is sequential (ids must follow corpus
+/// order), so it runs beside the reading and analysis of the next batch.
 pub fn run(
     paths: &[PathBuf],
     options: &PipelineOptions,
 ) -> Result<AnalyzedCorpus, corpus::CorpusError> {
     let started = Instant::now();
     let (inputs, problems) = corpus::list_inputs(paths, &options.exclude)?;
-    let mut builder = Builder::new(options);
+    let analyzer = Analyzer::new(&options.analyzer);
+    let mut builder = Builder::new(options, &analyzer);
     builder.summary.problems = problems;
     builder.summary.inputs = inputs.len();
+    let mut selection = SelectionReport::default();
     let progress = Progress::new("reading", inputs.len() as u64);
-    for batch in inputs.chunks(BATCH_FILES) {
-        let docs = read_batch(batch, options, &mut builder.summary);
-        let docs = options.select.prepare(docs, &mut builder.summary.selection);
-        builder.add_documents(docs);
-        progress.inc(batch.len() as u64);
+    let mut pending: Option<Batch> = None;
+    for files in inputs.chunks(BATCH_FILES) {
+        let (batch, ()) = rayon::join(
+            || {
+                let batch = read_batch(files, options, &analyzer, &mut selection);
+                progress.inc(files.len() as u64);
+                batch
+            },
+            || {
+                if let Some(done) = pending.take() {
+                    builder.add_batch(done);
+                }
+            },
+        );
+        pending = Some(batch);
+    }
+    if let Some(done) = pending {
+        builder.add_batch(done);
     }
     progress.finish();
-    options.select.finish(&mut builder.summary.selection);
+    options.select.finish(&mut selection);
+    builder.summary.selection = selection;
     crate::progress::trace(started, || "read and analysed the corpus".into());
-    let mut out = builder.finish();
+    let parts = builder.into_parts();
+    let mut out = assemble(parts, analyzer);
     out.summary.elapsed = started.elapsed();
     Ok(out)
 }
@@ -123,25 +143,53 @@ pub fn run(
 /// Analyse documents that are already in memory (for tests, benches and library users).
 pub fn analyze_documents(docs: Vec<Document>, options: &PipelineOptions) -> AnalyzedCorpus {
     let started = Instant::now();
-    let mut builder = Builder::new(options);
-    builder.summary.documents_read = docs.len();
+    let analyzer = Analyzer::new(&options.analyzer);
+    let mut builder = Builder::new(options, &analyzer);
+    let read = docs.len();
     let docs = options.select.prepare(docs, &mut builder.summary.selection);
     options.select.finish(&mut builder.summary.selection);
-    builder.add_documents(docs);
-    let mut out = builder.finish();
+    let chunks = analyze(docs, &analyzer, options.only_lang.as_deref());
+    builder.add_batch(Batch { chunks, problems: Vec::new(), documents_read: read });
+    let parts = builder.into_parts();
+    let mut out = assemble(parts, analyzer);
     out.summary.elapsed = started.elapsed();
     out
 }
 
-fn read_batch(batch: &[Input], options: &PipelineOptions, summary: &mut Summary) -> Vec<Document> {
-    let results: Vec<_> = batch.par_iter().map(|i| corpus::read_input(i, &options.read)).collect();
+/// A batch of files, read and analysed, waiting to be absorbed.
+struct Batch {
+    chunks: Vec<Chunk>,
+    problems: Vec<Problem>,
+    documents_read: usize,
+}
+
+/// Read a batch of files in parallel, select documents, and analyse them in parallel chunks.
+fn read_batch(
+    files: &[Input],
+    options: &PipelineOptions,
+    analyzer: &Analyzer,
+    selection: &mut SelectionReport,
+) -> Batch {
+    let results: Vec<_> = files.par_iter().map(|i| corpus::read_input(i, &options.read)).collect();
     let mut docs = Vec::new();
+    let mut problems = Vec::new();
+    let mut documents_read = 0;
     for r in results {
-        summary.documents_read += r.docs.len();
-        summary.problems.extend(r.problems);
+        documents_read += r.docs.len();
+        problems.extend(r.problems);
         docs.extend(r.docs);
     }
-    docs
+    let docs = options.select.prepare(docs, selection);
+    let chunks = analyze(docs, analyzer, options.only_lang.as_deref());
+    Batch { chunks, problems, documents_read }
+}
+
+/// Analyse documents in parallel chunks, keeping their order.
+fn analyze(docs: Vec<Document>, analyzer: &Analyzer, only_lang: Option<&str>) -> Vec<Chunk> {
+    cut_into_chunks(docs)
+        .into_par_iter()
+        .map(|docs| analyze_chunk(docs, analyzer, only_lang))
+        .collect()
 }
 
 /// One chunk of documents after analysis.
@@ -155,9 +203,10 @@ struct Chunk {
     doc_words: Vec<u32>,
 }
 
+/// The corpus being assembled, batch after batch, in corpus order.
 struct Builder<'a> {
     options: &'a PipelineOptions,
-    analyzer: Analyzer,
+    analyzer: &'a Analyzer,
     vocab: Vocabulary,
     index: TokenIndex,
     docs: Vec<Document>,
@@ -166,13 +215,11 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(options: &'a PipelineOptions) -> Self {
-        let analyzer = Analyzer::new(&options.analyzer);
-        let vocab = Vocabulary::new(&analyzer);
+    fn new(options: &'a PipelineOptions, analyzer: &'a Analyzer) -> Self {
         Builder {
             options,
             analyzer,
-            vocab,
+            vocab: Vocabulary::new(analyzer),
             index: TokenIndex::new(),
             docs: Vec::new(),
             spans: Vec::new(),
@@ -180,20 +227,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Analyse a batch of documents in parallel chunks and absorb them in order.
-    fn add_documents(&mut self, docs: Vec<Document>) {
-        let chunks = cut_into_chunks(docs);
-        let analyzer = &self.analyzer;
-        let only = self.options.only_lang.as_deref();
-        let done: Vec<Chunk> =
-            chunks.into_par_iter().map(|docs| analyze_chunk(docs, analyzer, only)).collect();
-        for chunk in done {
+    /// Absorb an analysed batch, chunk after chunk.
+    fn add_batch(&mut self, batch: Batch) {
+        self.summary.documents_read += batch.documents_read;
+        self.summary.problems.extend(batch.problems);
+        for chunk in batch.chunks {
             self.absorb(chunk);
         }
     }
 
     fn absorb(&mut self, chunk: Chunk) {
-        let ids = self.vocab.absorb(&chunk.vocab, &self.analyzer);
+        let ids = self.vocab.absorb(&chunk.vocab, self.analyzer);
         let keys = self.vocab.surface_keys();
         let mut skipped = chunk.skipped.into_iter().peekable();
         let mut words = chunk.doc_words.iter();
@@ -226,17 +270,26 @@ impl<'a> Builder<'a> {
         self.summary.overlong_words += chunk.buf.stats.overlong;
     }
 
-    fn finish(self) -> AnalyzedCorpus {
-        AnalyzedCorpus {
-            docs: self.docs,
-            index: self.index,
-            vocab: self.vocab,
-            spans: self.spans,
-            analyzer: self.analyzer,
-            summary: self.summary,
-        }
+    /// The corpus, once the builder's borrow of the analyser has ended.
+    fn into_parts(self) -> (Vec<Document>, TokenIndex, Vocabulary, Vec<(u32, u32)>, Summary) {
+        (self.docs, self.index, self.vocab, self.spans, self.summary)
     }
 }
+
+fn assemble(
+    (docs, index, vocab, spans, summary): (
+        Vec<Document>,
+        TokenIndex,
+        Vocabulary,
+        Vec<(u32, u32)>,
+        Summary,
+    ),
+    analyzer: Analyzer,
+) -> AnalyzedCorpus {
+    AnalyzedCorpus { docs, index, vocab, spans, analyzer, summary }
+}
+
+impl Builder<'_> {}
 
 fn count_document(summary: &mut Summary, doc: &Document, words: usize) {
     summary.documents += 1;
