@@ -289,7 +289,6 @@ fn assemble(
     AnalyzedCorpus { docs, index, vocab, spans, analyzer, summary }
 }
 
-impl Builder<'_> {}
 
 fn count_document(summary: &mut Summary, doc: &Document, words: usize) {
     summary.documents += 1;
