@@ -6,6 +6,8 @@ use super::text::{self, HAlign, Style, VAlign, label_width, line_height, shorten
 use super::theme::{AXIS, GRID, INK, Rgb, TEXT, sequential};
 use super::{ChartError, HeatmapChart, check_finite};
 
+/// Cells without data (NaN): a neutral grey that is not on the yellow-to-blue scale.
+const NO_DATA: Rgb = [0xD9, 0xD9, 0xD9];
 /// Row labels may take at most this share of the image width.
 const MAX_LABEL_SHARE: f32 = 0.35;
 /// Upright column labels may take at most this share of the image height.
@@ -73,8 +75,10 @@ fn validate(chart: &HeatmapChart) -> Result<(f64, f64), ChartError> {
             )));
         }
         for (col, &v) in chart.cols.iter().zip(row) {
-            check_finite(&format!("the value of `{label}` in {col}"), v)?;
-            (lo, hi) = (lo.min(v), hi.max(v));
+            if !v.is_nan() {
+                check_finite(&format!("the value of `{label}` in {col}"), v)?;
+                (lo, hi) = (lo.min(v), hi.max(v));
+            }
         }
     }
     Ok((lo, hi.max(lo)))
@@ -160,7 +164,8 @@ fn cells(
             let y0 = (plot.y0 + ch * r as f32).round();
             let x1 = (plot.x0 + cw * (c + 1) as f32).round() - seam;
             let y1 = (plot.y0 + ch * (r + 1) as f32).round() - seam;
-            canvas.fill_rect(Rect { x0, y0, x1, y1 }, color(v), 1.0)?;
+            let fill = if v.is_nan() { NO_DATA } else { color(v) };
+            canvas.fill_rect(Rect { x0, y0, x1, y1 }, fill, 1.0)?;
         }
     }
     Ok(())
