@@ -8,6 +8,7 @@ pub mod cli;
 pub mod collections;
 pub mod corpus;
 pub mod count;
+pub mod figure;
 pub mod fsutil;
 pub mod group;
 pub mod phrases;
