@@ -15,6 +15,7 @@ pub mod phrases;
 pub mod pipeline;
 pub mod progress;
 pub mod query;
+pub mod report;
 pub mod select;
 pub mod stats;
 pub mod table;

@@ -24,11 +24,18 @@ struct Columns {
 }
 
 pub(crate) fn draw(canvas: &mut Canvas, chart: &HeatmapChart) -> Result<(), ChartError> {
-    let (lo, hi) = validate(chart)?;
+    let (lo, max) = validate(chart)?;
+    let hi = scale_top(chart, lo, max);
     let top = axis::title(canvas, &chart.title);
     let t = canvas.theme;
     // Sized for half the image: a colour scale needs only a few reference values.
-    let (scale_ticks, scale_labels) = scale_ticks(canvas, lo, hi, t.height / 2.0);
+    let (scale_ticks, mut scale_labels) = scale_ticks(canvas, lo, hi, t.height / 2.0);
+    if hi < max {
+        // Cells above the scale's top take its darkest colour; the label says so.
+        if let Some(last) = scale_labels.last_mut() {
+            last.insert_str(0, "≥ ");
+        }
+    }
     let scale_w = scale_width(canvas, &scale_labels);
     let x_title =
         if chart.x_label.trim().is_empty() { 0.0 } else { t.gap + line_height(t.label_px) };
@@ -50,6 +57,20 @@ pub(crate) fn draw(canvas: &mut Canvas, chart: &HeatmapChart) -> Result<(), Char
     column_labels(canvas, plot, chart, &cols)?;
     axis::x_axis_title(canvas, plot, plot.y1 + cols.height, &chart.x_label);
     color_scale(canvas, plot, (lo, hi), &scale_ticks, &scale_labels, &chart.value_label)
+}
+
+/// The top of the colour scale: the largest value, unless a few outliers (typically a short
+/// period, where one occurrence is a high rate) would wash every other cell out: then the 98th
+/// percentile of the values, when the largest is more than twice that.
+pub(super) fn scale_top(chart: &HeatmapChart, lo: f64, max: f64) -> f64 {
+    let mut values: Vec<f64> =
+        chart.values.iter().flatten().copied().filter(|v| !v.is_nan()).collect();
+    if values.len() < 20 {
+        return max;
+    }
+    values.sort_by(f64::total_cmp);
+    let p98 = values[(values.len() - 1) * 98 / 100];
+    if p98 > lo && max > 2.0 * p98 { p98 } else { max }
 }
 
 /// Check the shape and values; returns the colour scale's range (from 0 or the minimum if it is

@@ -516,3 +516,26 @@ fn periods_without_data_are_gaps() {
     });
     assert!(matches!(render_png(&inf, Size::new(400, 300)), Err(ChartError::Data(_))));
 }
+
+#[test]
+fn heatmap_scale_leaves_out_outliers() {
+    let heat = |extra: f64| HeatmapChart {
+        title: "t".into(),
+        value_label: "v".into(),
+        x_label: String::new(),
+        rows: (0..10).map(|r| r.to_string()).collect(),
+        cols: (0..10).map(|c| c.to_string()).collect(),
+        values: (0..10)
+            .map(|r| {
+                (0..10)
+                    .map(|c| if r == 9 && c == 9 { extra } else { (r * 10 + c) as f64 })
+                    .collect()
+            })
+            .collect(),
+    };
+    // Values 0..98 and one 10,000: the scale stops at the 98th percentile (97).
+    assert_eq!(heatmap::scale_top(&heat(10_000.0), 0.0, 10_000.0), 97.0);
+    // Without an outlier the scale runs to the maximum.
+    assert_eq!(heatmap::scale_top(&heat(99.0), 0.0, 99.0), 99.0);
+    render_png(&Chart::Heatmap(heat(10_000.0)), Size::new(500, 400)).unwrap();
+}

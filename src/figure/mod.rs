@@ -10,7 +10,8 @@
 //! - [`bar`]: the first rows of a table (20, or all of a table of up to 50 rows), one bar each,
 //!   with the number of documents as the bar's note.
 //! - [`trend`]: one line per phrase (the first 8, or all of up to 10), a point per period, with
-//!   the 95% interval as a band when there are at most [`MAX_BANDS`] lines.
+//!   the 95% interval as a band when there are at most [`MAX_BANDS`] lines and
+//!   [`MAX_BAND_PERIODS`] periods.
 //! - [`heatmap`]: phrases × periods (the first 25 phrases, or all of up to 40).
 //! - [`zipf`]: rank–frequency per n from the `n` and `count` columns.
 //! - [`keyness`]: the strongest target rows (at the table's top) and reference rows (at its
@@ -35,6 +36,9 @@ pub const MAX_SERIES_ALL: usize = 10;
 /// Confidence bands are drawn only when there are at most this many lines (more overlap into
 /// a grey wash).
 pub const MAX_BANDS: usize = 4;
+/// Confidence bands are drawn only over at most this many periods: over more, the bands of
+/// short periods (wide intervals) swamp the lines.
+pub const MAX_BAND_PERIODS: usize = 40;
 /// Heatmap rows when a table holds more than [`MAX_HEATMAP_ALL`] phrases.
 pub const DEFAULT_HEATMAP_ROWS: usize = 25;
 /// A heatmap table of up to this many phrases is drawn whole.
@@ -162,6 +166,8 @@ pub fn bar(frame: &Frame, spec: &BarSpec) -> Result<BarChart, FigureError> {
     let labels = top.strings(&label)?;
     let values = top.floats(&value)?;
     let docs = if has(&top, "docs") && value != "docs" { Some(top.floats("docs")?) } else { None };
+    // In a corpus of one document every note would say "1 doc": say nothing.
+    let docs = docs.filter(|d| d.iter().any(|&x| x != 1.0));
     let mut bars = Vec::with_capacity(rows);
     for (i, (l, v)) in labels.into_iter().zip(values).enumerate() {
         if v.is_nan() {
@@ -330,10 +336,10 @@ pub fn trend(frame: &Frame, spec: &TrendSpec) -> Result<TrendChart, FigureError>
     }
     let k = how_many(grid.phrases.len(), spec.series, MAX_SERIES_ALL, DEFAULT_SERIES);
     grid.truncate(k);
-    if k > MAX_BANDS {
+    let dropped = grid.drop_sparse_periods();
+    if k > MAX_BANDS || grid.periods.len() > MAX_BAND_PERIODS {
         grid.bands = None;
     }
-    let dropped = grid.drop_sparse_periods();
     let mut x_label = period_name(&grid.periods, &period);
     if dropped {
         x_label.push_str(&format!(" ({x_label}s without documents left out)"));

@@ -114,6 +114,14 @@ fn frames_and_one_doc_notes() {
     let c = bar(&f, &spec).unwrap();
     assert_eq!(c.bars[0], Bar::new("the * of", 9.0).with_note("1 doc"));
     assert_eq!(c.bars[1].note.as_deref(), Some("3 docs"));
+    // All in one document: no notes.
+    let one = frame(
+        Table::new()
+            .with("phrase", strs(&["a b", "c d"]))
+            .with("count", Values::Int(vec![9, 4]))
+            .with("docs", Values::Int(vec![1, 1])),
+    );
+    assert!(bar(&one, &spec).unwrap().bars.iter().all(|b| b.note.is_none()));
 }
 
 #[test]
@@ -186,6 +194,13 @@ fn trend_leaves_out_mostly_empty_periods_and_bands_of_many_lines() {
     assert_eq!(c.series.len(), DEFAULT_SERIES);
     assert!(c.series.iter().all(|s| s.band.is_none() && s.values.iter().all(|v| v.is_finite())));
     draws(Chart::Trend(c));
+    // Two lines over 41 periods: no bands either.
+    let years: Vec<String> = (1900..1941).map(|y| y.to_string()).collect();
+    let refs: Vec<&str> = years.iter().map(String::as_str).collect();
+    let f = trend_table(&["a", "b"], &refs, &[]);
+    assert!(trend(&f, &spec).unwrap().series.iter().all(|s| s.band.is_none()));
+    let f = trend_table(&["a", "b"], &refs[..40], &[]);
+    assert!(trend(&f, &spec).unwrap().series.iter().all(|s| s.band.is_some()));
 }
 
 #[test]
