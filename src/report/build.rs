@@ -21,8 +21,8 @@ use crate::cli::{keyness as key_cmd, phrases as phr_cmd, trend as trend_cmd};
 use crate::count::{CountOptions, EdgePolicy, NgramFinder};
 use crate::figure::{self, BarSpec, HeatmapSpec, KeynessSpec, TrendSpec};
 use crate::group::{self, GroupBy, Groups, PeriodKind};
-use crate::phrases::Overlap;
 use crate::phrases::frames::FrameOptions;
+use crate::phrases::{Gram, Overlap};
 use crate::pipeline::{self, AnalyzedCorpus, PipelineOptions};
 use crate::stats::rate::SpikeRule;
 use crate::table::{self, Format, Frame, Output};
@@ -154,9 +154,19 @@ pub struct Report {
     pub in_context: Vec<InContext>,
     /// The charts in page order.
     pub charts: Vec<ChartFile>,
-    /// The keyness comparison, when there is one: (target, reference, how they were told
-    /// apart).
-    pub comparison: Option<(String, String, String)>,
+    /// The keyness comparison, when there is one.
+    pub comparison: Option<Sides>,
+}
+
+/// The two sides of a keyness comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sides {
+    /// The target's name.
+    pub target: String,
+    /// The reference's name.
+    pub reference: String,
+    /// How they were told apart, with their sizes.
+    pub how: String,
 }
 
 /// The top formulas per period.
@@ -332,7 +342,7 @@ fn read(
     options: &ReportOptions,
     timings: &mut Timings,
     note: &(dyn Fn(&str) + Sync),
-) -> Result<(AnalyzedCorpus, Option<(Frame, (String, String, String))>)> {
+) -> Result<(AnalyzedCorpus, Option<(Frame, Sides)>)> {
     let mut pipeline = options.pipeline.clone();
     pipeline.keep_text = true;
     pipeline.keep_spans = true;
@@ -380,7 +390,7 @@ fn keyness_of(
     count_options: &CountOptions,
     comparison: &key_cmd::Comparison,
     options: &ReportOptions,
-) -> Result<(Frame, (String, String, String))> {
+) -> Result<(Frame, Sides)> {
     for (side, name) in [(0, "target"), (1, "reference")] {
         if groups.tokens[side] == 0 {
             anyhow::bail!("keyness: the {name} holds no words: nothing to compare");
@@ -398,7 +408,7 @@ fn keyness_of(
     )?;
     let (target, reference) = key_cmd::side_names(&options.paths, &options.reference, comparison);
     let how = key_cmd::describe(groups, comparison).lines().next().unwrap_or_default().to_string();
-    Ok((frame, (target, reference, how)))
+    Ok((frame, Sides { target, reference, how }))
 }
 
 /// A summary line without its time (" (0.05 s)"), so that the page is the same on every run.
@@ -508,7 +518,7 @@ fn trends(
 fn freq_tables(corpus: &AnalyzedCorpus, ranked: &RankedCounts) -> Result<(Frame, Frame)> {
     let order = crate::count::RowOrder::Count;
     let all = ranked.rows(order, None);
-    let (words, ngrams): (Vec<(usize, u32)>, Vec<(usize, u32)>) =
+    let (words, ngrams): (Vec<Gram>, Vec<Gram>) =
         all.into_iter().filter(|r| r.0 <= NGRAMS_MAX).partition(|r| r.0 == 1);
     Ok((freq_frame(corpus, &ranked.counts, &words)?, freq_frame(corpus, &ranked.counts, &ngrams)?))
 }
@@ -582,7 +592,7 @@ fn charts(
     options: &ReportOptions,
     name: &str,
     t: &Tables,
-    comparison: Option<&(String, String, String)>,
+    comparison: Option<&Sides>,
     staging: &Staging,
     timings: &mut Timings,
     note: &(dyn Fn(&str) + Sync),
@@ -617,7 +627,7 @@ fn charts(
         let spec = HeatmapSpec { title, period: None, value: None, rows: Some(TREND_ROWS) };
         planned.push(("heatmap.png", Chart::Heatmap(figure::heatmap(table, &spec)?)));
     }
-    if let (Some(k), Some((target, reference, _))) = (&t.keyness, comparison) {
+    if let (Some(k), Some(Sides { target, reference, .. })) = (&t.keyness, comparison) {
         let spec = KeynessSpec {
             title: format!("Keywords: {target} against {reference}"),
             measure: None,

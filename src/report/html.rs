@@ -109,10 +109,10 @@ pub fn render(r: &Report) -> String {
     corpus(&mut h, r);
     let chart = |h: &mut String, file: &str| {
         if let Some(c) = r.charts.iter().find(|c| c.file == file) {
-            let _ = write!(
+            let _ = writeln!(
                 h,
                 "<figure><img src=\"data:image/png;base64,{}\" alt=\"{}\">\
-                 <figcaption>{} (<code>charts/{}</code>)</figcaption></figure>\n",
+                 <figcaption>{} (<code>charts/{}</code>)</figcaption></figure>",
                 base64(&c.png),
                 escape(&c.title),
                 escape(&c.title),
@@ -121,8 +121,8 @@ pub fn render(r: &Report) -> String {
         }
     };
     for t in &r.tables {
-        let _ = write!(h, "<h2 id=\"{}\">{}</h2>\n", anchor(t.file), escape(t.title));
-        let _ = write!(h, "<p>{}</p>\n", inline_code(&escape(&t.about)));
+        let _ = writeln!(h, "<h2 id=\"{}\">{}</h2>", anchor(t.file), escape(t.title));
+        let _ = writeln!(h, "<p>{}</p>", inline_code(&escape(&t.about)));
         match t.file {
             "phrases.csv" => {
                 chart(&mut h, "top-phrases.png");
@@ -143,10 +143,10 @@ pub fn render(r: &Report) -> String {
                 table(&mut h, t);
             }
             "keyness.csv" => {
-                if let Some((target, reference, how)) = &r.comparison {
-                    let _ = write!(
+                if let Some(super::build::Sides { target, reference, how }) = &r.comparison {
+                    let _ = writeln!(
                         h,
-                        "<p>Target: <b>{}</b>; reference: <b>{}</b>. {}</p>\n",
+                        "<p>Target: <b>{}</b>; reference: <b>{}</b>. {}</p>",
                         escape(target),
                         escape(reference),
                         escape(how)
@@ -198,7 +198,7 @@ fn corpus(h: &mut String, r: &Report) {
     let f = &r.facts;
     h.push_str("<h2 id=\"corpus\">Corpus</h2>\n<dl class=\"facts\">\n");
     let mut row = |k: &str, v: String| {
-        let _ = write!(h, "<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(&v));
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
     };
     row("Inputs", thousands(f.inputs as u64));
     row("Documents", thousands(f.documents as u64));
@@ -225,10 +225,10 @@ fn corpus(h: &mut String, r: &Report) {
     );
     h.push_str("</dl>\n<h3>Reading</h3>\n<ul class=\"plain\">\n");
     for line in &r.reading {
-        let _ = write!(h, "<li>{}</li>\n", escape(line));
+        let _ = writeln!(h, "<li>{}</li>", escape(line));
     }
     for n in &r.notes {
-        let _ = write!(h, "<li>{}</li>\n", escape(n));
+        let _ = writeln!(h, "<li>{}</li>", escape(n));
     }
     h.push_str("</ul>\n");
 }
@@ -256,9 +256,9 @@ fn table(h: &mut String, t: &TableFile) {
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table></div>\n");
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p class=\"more\">{} of {} rows; all of them in <code>{}</code>.</p>\n",
+        "<p class=\"more\">{} of {} rows; all of them in <code>{}</code>.</p>",
         thousands(v.rows.len() as u64),
         thousands(v.total as u64),
         escape(t.file)
@@ -279,10 +279,10 @@ fn in_context(h: &mut String, items: &[InContext]) {
         if let Some(d) = &i.date {
             let _ = write!(source, ", {}", escape(d));
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<li><span class=\"phrase\">{}</span> ({} times in {})\
-             <blockquote>{}<mark>{}</mark>{}</blockquote><span class=\"source\">{}</span></li>\n",
+             <blockquote>{}<mark>{}</mark>{}</blockquote><span class=\"source\">{}</span></li>",
             escape(&i.phrase),
             escape(&i.count),
             escape(&super::markdown::docs(&i.docs)),
@@ -298,16 +298,16 @@ fn in_context(h: &mut String, items: &[InContext]) {
 fn files(h: &mut String, r: &Report) {
     h.push_str("<h2 id=\"files\">Files</h2>\n<ul class=\"plain\">\n");
     for t in &r.tables {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<li><code>{}</code>: {} rows</li>\n",
+            "<li><code>{}</code>: {} rows</li>",
             escape(t.file),
             thousands(t.view.total as u64)
         );
     }
     for c in &r.charts {
         let _ =
-            write!(h, "<li><code>charts/{}</code>: {}</li>\n", escape(&c.file), escape(&c.title));
+            writeln!(h, "<li><code>charts/{}</code>: {}</li>", escape(&c.file), escape(&c.title));
     }
     h.push_str(
         "<li><code>summary.md</code>: this report in brief</li>\n\

@@ -74,7 +74,7 @@ pub fn render(r: &Report) -> String {
     for line in r.reading.iter().chain(&r.notes) {
         let _ = writeln!(m, "- {}", escape(line));
     }
-    if let Some((target, reference, how)) = &r.comparison {
+    if let Some(super::build::Sides { target, reference, how }) = &r.comparison {
         let _ = writeln!(
             m,
             "- keyness: {} against {} ({})",
