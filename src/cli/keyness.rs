@@ -151,7 +151,7 @@ pub fn side_names(
         Comparison::Reference(_) => {
             (crate::report::corpus_name(target), crate::report::corpus_name(reference))
         }
-        Comparison::Split(date) => (format!("from {date}"), format!("before {date}")),
+        Comparison::Split(date) => (format!("≥ {date}"), format!("< {date}")),
         Comparison::Where(w) => (w.describe(), "the rest".to_string()),
     }
 }

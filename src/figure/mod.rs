@@ -502,9 +502,13 @@ pub fn keyness(frame: &Frame, spec: &KeynessSpec) -> Result<KeynessChart, Figure
     if bars.is_empty() {
         return Err(FigureError::Empty(format!("no row has a `{measure}` value and a side")));
     }
+    let mut label = value_label(&measure);
+    if counts.is_some() {
+        label.push_str("; notes: occurrences in target : reference");
+    }
     Ok(KeynessChart {
         title: spec.title.clone(),
-        value_label: value_label(&measure),
+        value_label: label,
         target: spec.target.clone().unwrap_or_else(|| "target".into()),
         reference: spec.reference.clone().unwrap_or_else(|| "reference".into()),
         bars,

@@ -268,7 +268,9 @@ fn keyness_takes_both_ends_of_the_table() {
     assert_eq!(got, [("t1", 6.5), ("t2", 4.6), ("r2", -5.6), ("r1", -7.5)]);
     assert_eq!(c.bars[0].note.as_deref(), Some("90 : 1"));
     assert_eq!((c.target.as_str(), c.reference.as_str()), ("2017", "reference"));
-    assert!(c.value_label.starts_with("Log Ratio"));
+    assert!(
+        c.value_label.starts_with("Log Ratio") && c.value_label.ends_with("target : reference")
+    );
     // BIC is unsigned in the table and signed by G² in the chart.
     let spec = KeynessSpec { measure: Some("bic".into()), per_side: Some(1), ..spec };
     let c = keyness(&f, &spec).unwrap();

@@ -239,6 +239,7 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
     );
     let top_formulas: Vec<(usize, u32)> =
         rows.iter().copied().take(TREND_ROWS.max(options.top)).collect();
+    let key_rows = keyness_rows(&ranked, &formulas);
     let phrases = phr_cmd::phrases_frame(&corpus, &finder, &formulas, chains, rows)?;
     stage.done(&format!("{} formulas", thousands(phrases.height() as u64)));
 
@@ -278,7 +279,7 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
             let stage = Stage::start("keyness", &mut timings, note);
             let comparison = key_cmd::Comparison::Split(date);
             let groups = key_cmd::sides(&corpus, &comparison);
-            let k = keyness_of(&corpus, &ranked, &groups, &count_options, &comparison, options);
+            let k = keyness_of(&corpus, &ranked, &key_rows, &groups, &comparison, options);
             stage.done(&key_cmd::describe(&groups, &comparison).replace('\n', "; "));
             Some(k?)
         }
@@ -371,23 +372,40 @@ fn read(
     let stage = Stage::start("keyness", timings, note);
     let comparison = key_cmd::Comparison::Reference(sources);
     let groups = key_cmd::sides(&corpus, &comparison);
+    // Target and reference counted together, with their formulas, as `keyness` does.
     let (min_count, min_docs) = thresholds(options, &corpus);
     let count_options =
-        CountOptions { min_n: 1, max_n: NGRAMS_MAX, min_count, min_docs, edges: EdgePolicy::Drop };
-    let ranked = RankedCounts::new(&corpus, &count_options);
-    let k = keyness_of(&corpus, &ranked, &groups, &count_options, &comparison, options)?;
+        CountOptions { min_n: 2, max_n: PHRASES_MAX, min_count, min_docs, edges: EdgePolicy::Drop };
+    let ranked = RankedCounts::new(&corpus, &CountOptions { min_n: 1, ..count_options.clone() });
+    let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
+    let (chains, formulas) =
+        phr_cmd::resolve(&corpus, &ranked, &finder, &count_options, Overlap::Maximal);
+    drop(chains);
+    let rows = keyness_rows(&ranked, &formulas);
+    let k = keyness_of(&corpus, &ranked, &rows, &groups, &comparison, options)?;
     stage.done(&key_cmd::describe(&groups, &comparison).replace('\n', "; "));
+    drop(finder);
     drop(ranked);
     let key_cmd::Comparison::Reference(sources) = comparison else { unreachable!() };
     Ok((corpus.retain_docs(|d| !sources.contains(&d.source)), Some(k)))
 }
 
-/// The keyness table of the n-grams of up to [`NGRAMS_MAX`] words between the two sides.
+/// The rows compared by keyness: the words and the formulas (fragments of formulas would
+/// repeat them: "respected supreme leader kim", "… kim jong", "… kim jong un").
+fn keyness_rows(ranked: &RankedCounts, formulas: &crate::phrases::Formulas) -> Vec<Gram> {
+    let words = &ranked.counts.levels[0];
+    let mut rows: Vec<Gram> =
+        (0..words.len() as u32).filter(|&i| words.emitted[i as usize]).map(|i| (1, i)).collect();
+    rows.extend(formulas.rows());
+    rows
+}
+
+/// The keyness table of `rows` between the two sides.
 fn keyness_of(
     corpus: &AnalyzedCorpus,
     ranked: &RankedCounts,
+    rows: &[Gram],
     groups: &Groups,
-    count_options: &CountOptions,
     comparison: &key_cmd::Comparison,
     options: &ReportOptions,
 ) -> Result<(Frame, Sides)> {
@@ -396,13 +414,14 @@ fn keyness_of(
             anyhow::bail!("keyness: the {name} holds no words: nothing to compare");
         }
     }
-    let rows: Vec<(usize, u32)> = ranked.counts.reported().filter(|r| r.0 <= NGRAMS_MAX).collect();
+    let (min_count, min_docs) = thresholds(options, corpus);
+    let count_options = CountOptions { min_count, min_docs, ..CountOptions::default() };
     let frame = key_cmd::keyness_frame(
         corpus,
         &ranked.counts,
-        &rows,
+        rows,
         groups,
-        count_options,
+        &count_options,
         Measure::G2,
         None,
     )?;
@@ -629,7 +648,7 @@ fn charts(
     }
     if let (Some(k), Some(Sides { target, reference, .. })) = (&t.keyness, comparison) {
         let spec = KeynessSpec {
-            title: format!("Keywords: {target} against {reference}"),
+            title: format!("Key words and formulas: {target} against {reference} — {name}"),
             measure: None,
             per_side: None,
             target: Some(target.clone()),
@@ -772,8 +791,8 @@ fn table_files(t: &Tables, top: usize) -> Result<Vec<TableFile>> {
         out.push(TableFile {
             file: "keyness.csv",
             title: "Keyness",
-            about: "N-grams relatively more frequent in the target (G² > 0, first) or in the \
-                    reference (last), by log-likelihood; Log Ratio is the effect size."
+            about: "Words and formulas relatively more frequent in the target (G² > 0, first) \
+                    or in the reference (last), by log-likelihood; Log Ratio is the effect size."
                 .into(),
             view: both_ends(
                 k,
