@@ -96,7 +96,8 @@ const REPORT_HELP: &str = "The folder (reports/<name of the input> unless -o) ho
     index.html          one self-contained page with the tables and charts\n  \
     manifest.json       version, options, corpus fingerprint, counts, timings\n\n\
     The folder is written beside its destination and renamed into place when complete, so a \
-    failed run never leaves half a report; an existing report of the same name is replaced.";
+    failed run never leaves half a report; an existing report of the same name is replaced (a \
+    folder that is not a report is never replaced).";
 
 fn trend_columns() -> String {
     use crate::table::schema::{TREND, TREND_SUMMARY, help_list};

@@ -220,7 +220,8 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
     let (min_count, min_docs) = thresholds(options, &corpus);
     let count_options =
         CountOptions { min_n: 1, max_n: PHRASES_MAX, min_count, min_docs, edges: EdgePolicy::Drop };
-    let stage = Stage::start("count", &mut timings, note);
+    // The counter draws its own bar (one step per n).
+    let stage = Stage::bare("count", &mut timings, note);
     let ranked = RankedCounts::new(&corpus, &count_options);
     stage.done(&count_line(&ranked.counts));
     let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
@@ -673,7 +674,12 @@ fn charts(
         })
         .collect();
     let drawn: Vec<ChartFile> = drawn.into_iter().collect::<Result<_>>()?;
-    stage.done(&drawn.iter().map(|c| c.file.as_str()).collect::<Vec<_>>().join(", "));
+    let files: Vec<&str> = drawn.iter().map(|c| c.file.as_str()).collect();
+    stage.done(&if files.is_empty() {
+        "none: nothing to draw".to_string()
+    } else {
+        files.join(", ")
+    });
     Ok(drawn)
 }
 
@@ -731,7 +737,11 @@ fn table_files(t: &Tables, top: usize) -> Result<Vec<TableFile>> {
             about: "Words (stop words left out), counted on their stems and shown in their most \
                     frequent form."
                 .into(),
-            view: View::of(&t.terms, &freq_cols, top)?,
+            view: View::of(
+                &t.terms,
+                &freq_cols[..1].iter().chain(&freq_cols[2..]).copied().collect::<Vec<_>>(),
+                top,
+            )?,
         },
         TableFile {
             file: "ngrams.csv",
