@@ -5,21 +5,23 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
-use super::context::{Context, contexts};
+use super::charts::charts;
+use super::context::contexts;
 use super::fingerprint::fingerprint;
 use super::folder::Staging;
+use super::model::{Facts, InContext, Report, Sides, Tables, Trends};
+use super::sections::table_files;
 use super::stage::{Stage, Timings};
 use super::view::{Shown, View};
 use super::{html, manifest, markdown};
-use crate::chart::{self, Chart, Size};
+use crate::chart::Size;
 use crate::cli::args::Measure;
 use crate::cli::freq::{RankedCounts, freq_frame};
 use crate::cli::summary::{self, count as counted, thousands};
 use crate::cli::{keyness as key_cmd, phrases as phr_cmd, trend as trend_cmd};
 use crate::count::{CountOptions, EdgePolicy, NgramFinder};
-use crate::figure::{self, BarSpec, HeatmapSpec, KeynessSpec, TrendSpec};
+use crate::figure;
 use crate::group::{self, GroupBy, Groups, PeriodKind};
 use crate::phrases::frames::FrameOptions;
 use crate::phrases::{Gram, Overlap};
@@ -71,126 +73,6 @@ pub struct ReportOptions {
     pub given: serde_json::Value,
 }
 
-/// Facts about the analysed corpus.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Facts {
-    /// Inputs read (files, stdin, the sample).
-    pub inputs: usize,
-    /// Documents analysed.
-    pub documents: usize,
-    /// Word tokens.
-    pub words: u64,
-    /// Sentences.
-    pub sentences: u64,
-    /// Documents with a date.
-    pub dated: usize,
-    /// The earliest date, at its document's precision.
-    pub first_date: Option<String>,
-    /// The latest date.
-    pub last_date: Option<String>,
-}
-
-/// A formula shown in context.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InContext {
-    /// The formula.
-    pub phrase: String,
-    /// Its occurrences.
-    pub count: String,
-    /// Documents containing it.
-    pub docs: String,
-    /// The document's id, title and date, and the sentence.
-    pub doc_id: String,
-    /// Title of the document.
-    pub title: Option<String>,
-    /// Date of the document.
-    pub date: Option<String>,
-    /// The sentence around the formula.
-    pub context: Context,
-}
-
-/// A chart of the report.
-#[derive(Debug, Clone)]
-pub struct ChartFile {
-    /// File name inside `charts/`.
-    pub file: String,
-    /// What it shows (the chart's title; the image's alternative text).
-    pub title: String,
-    /// The PNG.
-    pub png: Vec<u8>,
-}
-
-/// A table of the report: its file, what it holds, and its first rows.
-#[derive(Debug, Clone)]
-pub struct TableFile {
-    /// File name.
-    pub file: &'static str,
-    /// Section title.
-    pub title: &'static str,
-    /// One sentence on what it holds.
-    pub about: String,
-    /// The first rows.
-    pub view: View,
-}
-
-/// Everything a report shows.
-#[derive(Debug, Clone)]
-pub struct Report {
-    /// The corpus' name.
-    pub name: String,
-    /// refrain's version.
-    pub version: &'static str,
-    /// The corpus.
-    pub facts: Facts,
-    /// The reading summary: what was read, skipped or repaired, one line each.
-    pub reading: Vec<String>,
-    /// Minimum occurrences and documents of every table.
-    pub thresholds: (u32, u32),
-    /// Notes on what the report could not do (e.g. no trends for an undated corpus).
-    pub notes: Vec<String>,
-    /// The tables in page order.
-    pub tables: Vec<TableFile>,
-    /// The top formulas with a sentence each.
-    pub in_context: Vec<InContext>,
-    /// The charts in page order.
-    pub charts: Vec<ChartFile>,
-    /// The keyness comparison, when there is one.
-    pub comparison: Option<Sides>,
-}
-
-/// The two sides of a keyness comparison.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sides {
-    /// The target's name.
-    pub target: String,
-    /// The reference's name.
-    pub reference: String,
-    /// How they were told apart, with their sizes.
-    pub how: String,
-}
-
-/// The top formulas per period.
-struct Trends {
-    /// One row per formula and period.
-    table: Frame,
-    /// One row per formula.
-    summary: Frame,
-    /// The period's name ("month").
-    period: String,
-    /// Number of periods.
-    periods: usize,
-}
-
-/// Frames computed by the stages, waiting to be written.
-struct Tables {
-    terms: Frame,
-    ngrams: Frame,
-    phrases: Frame,
-    frames: Frame,
-    trends: Option<Trends>,
-    keyness: Option<Frame>,
-}
-
 /// Build the report `options` describe; `note` prints a line on stderr. Returns what the
 /// report shows (for tests).
 pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Report> {
@@ -204,16 +86,7 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| super::corpus_name(&options.paths));
 
-    let stage = Stage::start("fingerprint", &mut timings, note);
-    let fp = fingerprint(&options.paths, &options.pipeline.exclude);
-    stage.done(&match &fp {
-        Some(f) => format!(
-            "blake3 of {} ({} bytes)",
-            counted(f.files as u64, "file", "files"),
-            thousands(f.bytes)
-        ),
-        None => "none (stdin cannot be read twice)".into(),
-    });
+    let fp = fingerprint_stage(options, &mut timings, note);
 
     let (corpus, keyness_ref) = read(options, &mut timings, note)?;
     let facts = facts(&corpus);
@@ -227,41 +100,17 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
     let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
 
     let stage = Stage::start("phrases", &mut timings, note);
-    let phrase_options = CountOptions { min_n: 2, ..count_options.clone() };
-    let (chains, formulas) =
-        phr_cmd::resolve(&corpus, &ranked, &finder, &phrase_options, Overlap::Maximal);
-    let rows = phr_cmd::sorted(
-        &finder,
-        &ranked,
-        &formulas,
-        formulas.rows(),
-        crate::cli::args::ScoreArg::Count,
-        None,
-    );
-    let top_formulas: Vec<(usize, u32)> =
-        rows.iter().copied().take(TREND_ROWS.max(options.top)).collect();
-    let key_rows = keyness_rows(&ranked, &formulas);
-    let phrases = phr_cmd::phrases_frame(&corpus, &finder, &formulas, chains, rows)?;
-    stage.done(&format!("{} formulas", thousands(phrases.height() as u64)));
+    let found = formulas(&corpus, &ranked, &finder, &count_options, options.top)?;
+    stage.done(&format!("{} formulas", thousands(found.table.height() as u64)));
+    let Found { table: phrases, top: top_formulas, key_rows } = found;
 
     let stage = Stage::start("frames", &mut timings, note);
-    let frame_options = FrameOptions {
-        lengths: 3..=6,
-        min_count,
-        min_docs,
-        edges: EdgePolicy::Drop,
-        overlap: Overlap::Maximal,
-    };
-    let found = phr_cmd::find_frames(&corpus, &ranked, &finder, &frame_options, None);
-    let frames = Frame::from_table(phr_cmd::frame_table(&corpus, &ranked.counts, &found))?;
-    drop(found);
+    let frames = frames(&corpus, &ranked, &finder, &count_options)?;
     stage.done(&format!("{} phrase-frames", thousands(frames.height() as u64)));
 
     let mut notes = Vec::new();
     let stage = Stage::start("trends", &mut timings, note);
-    let trends =
-        trends(options, &corpus, &ranked, &top_formulas[..TREND_ROWS.min(top_formulas.len())]);
-    let trends = match trends {
+    let trends = match trends(options, &corpus, &ranked, &top_formulas) {
         Ok(t) => {
             let rows = TREND_ROWS.min(top_formulas.len());
             stage.done(&format!("the top {rows} formulas in {} {}s", t.periods, t.period));
@@ -336,6 +185,70 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
         .commit()
         .with_context(|| format!("moving the report into `{}`", options.output.display()))?;
     Ok(report)
+}
+
+/// The corpus fingerprint, as a stage.
+fn fingerprint_stage(
+    options: &ReportOptions,
+    timings: &mut Timings,
+    note: &(dyn Fn(&str) + Sync),
+) -> Option<super::fingerprint::Fingerprint> {
+    let stage = Stage::start("fingerprint", timings, note);
+    let fp = fingerprint(&options.paths, &options.pipeline.exclude);
+    stage.done(&match &fp {
+        Some(f) => format!(
+            "blake3 of {} ({} bytes)",
+            counted(f.files as u64, "file", "files"),
+            thousands(f.bytes)
+        ),
+        None => "none (stdin cannot be read twice)".into(),
+    });
+    fp
+}
+
+/// The formulas: their table (every formula, by count), the first ones, and the rows keyness
+/// compares.
+struct Found {
+    table: Frame,
+    top: Vec<Gram>,
+    key_rows: Vec<Gram>,
+}
+
+/// Decide the formulas among the counted n-grams of 2 or more words, as `phrases` does.
+fn formulas(
+    corpus: &AnalyzedCorpus,
+    ranked: &RankedCounts,
+    finder: &NgramFinder,
+    count_options: &CountOptions,
+    top: usize,
+) -> Result<Found> {
+    let phrase_options = CountOptions { min_n: 2, ..count_options.clone() };
+    let (chains, formulas) =
+        phr_cmd::resolve(corpus, ranked, finder, &phrase_options, Overlap::Maximal);
+    let by_count = crate::cli::args::ScoreArg::Count;
+    let rows = phr_cmd::sorted(finder, ranked, &formulas, formulas.rows(), by_count, None);
+    let top = rows.iter().copied().take(TREND_ROWS.max(top)).collect();
+    let key_rows = keyness_rows(ranked, &formulas);
+    let table = phr_cmd::phrases_frame(corpus, finder, &formulas, chains, rows)?;
+    Ok(Found { table, top, key_rows })
+}
+
+/// The phrase-frames of 3 to 6 words made of the counted n-grams, as `phrases --frames` does.
+fn frames(
+    corpus: &AnalyzedCorpus,
+    ranked: &RankedCounts,
+    finder: &NgramFinder,
+    count_options: &CountOptions,
+) -> Result<Frame> {
+    let frame_options = FrameOptions {
+        lengths: 3..=6,
+        min_count: count_options.min_count,
+        min_docs: count_options.min_docs,
+        edges: count_options.edges,
+        overlap: Overlap::Maximal,
+    };
+    let found = phr_cmd::find_frames(corpus, ranked, finder, &frame_options, None);
+    Ok(Frame::from_table(phr_cmd::frame_table(corpus, &ranked.counts, &found))?)
 }
 
 /// Read the corpus (with the reference, when there is one: then keyness is computed on both,
@@ -513,6 +426,7 @@ fn trends(
     ranked: &RankedCounts,
     rows: &[(usize, u32)],
 ) -> Result<Trends, String> {
+    let rows = &rows[..TREND_ROWS.min(rows.len())];
     if rows.is_empty() {
         return Err("no formula reaches the thresholds".into());
     }
@@ -605,233 +519,6 @@ fn write_tables(
     }
     stage.done(&files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "));
     Ok(())
-}
-
-/// Draw the charts (in parallel) into `charts/`.
-fn charts(
-    options: &ReportOptions,
-    name: &str,
-    t: &Tables,
-    comparison: Option<&Sides>,
-    staging: &Staging,
-    timings: &mut Timings,
-    note: &(dyn Fn(&str) + Sync),
-) -> Result<Vec<ChartFile>> {
-    let mut planned: Vec<(&str, Chart)> = Vec::new();
-    let bar = |frame: &Frame, title: String| -> Result<Chart, figure::FigureError> {
-        let spec = BarSpec { title, label: None, value: None, rows: Some(BARS) };
-        Ok(Chart::Bar(figure::bar(frame, &spec)?))
-    };
-    if t.phrases.height() > 0 {
-        planned.push((
-            "top-phrases.png",
-            bar(&t.phrases, format!("Most frequent formulas — {name}"))?,
-        ));
-    }
-    if t.terms.height() > 0 {
-        planned.push(("top-terms.png", bar(&t.terms, format!("Most frequent words — {name}"))?));
-    }
-    let mut zipf = figure::zipf(&t.terms, "").ok().map(|z| z.series).unwrap_or_default();
-    zipf.extend(figure::zipf(&t.ngrams, "").ok().map(|z| z.series).unwrap_or_default());
-    if !zipf.is_empty() {
-        let title = format!("Rank–frequency of words and n-grams — {name}");
-        planned.push(("zipf.png", Chart::Zipf(chart::ZipfChart { title, series: zipf })));
-    }
-    if let Some(Trends { table, period, periods, .. }) = &t.trends {
-        let title = format!("Top formulas per million words by {period} — {name}");
-        // Over many periods, lines cross so often that more than a few become a tangle.
-        let lines = if *periods > 40 { TREND_LINES_MANY } else { TREND_LINES };
-        let spec = TrendSpec { title, period: None, value: None, series: Some(lines) };
-        planned.push(("trend.png", Chart::Trend(figure::trend(table, &spec)?)));
-        let title = format!("Top {} formulas by {period} — {name}", TREND_ROWS);
-        let spec = HeatmapSpec { title, period: None, value: None, rows: Some(TREND_ROWS) };
-        planned.push(("heatmap.png", Chart::Heatmap(figure::heatmap(table, &spec)?)));
-    }
-    if let (Some(k), Some(Sides { target, reference, .. })) = (&t.keyness, comparison) {
-        let spec = KeynessSpec {
-            title: format!("Key words and formulas: {target} against {reference} — {name}"),
-            measure: None,
-            per_side: None,
-            target: Some(target.clone()),
-            reference: Some(reference.clone()),
-        };
-        if let Ok(c) = figure::keyness(k, &spec) {
-            planned.push(("keyness.png", Chart::Keyness(c)));
-        }
-    }
-    let stage = Stage::counted("charts", planned.len() as u64, timings, note);
-    let dir = staging.path().join("charts");
-    std::fs::create_dir(&dir)?;
-    let drawn: Vec<Result<ChartFile>> = planned
-        .into_par_iter()
-        .map(|(file, c)| {
-            let png =
-                chart::render_png(&c, options.size).with_context(|| format!("drawing {file}"))?;
-            crate::fsutil::write_bytes_atomic(&dir.join(file), &png)?;
-            stage.step();
-            let title = chart_title(&c);
-            Ok(ChartFile { file: file.to_string(), title, png })
-        })
-        .collect();
-    let drawn: Vec<ChartFile> = drawn.into_iter().collect::<Result<_>>()?;
-    let files: Vec<&str> = drawn.iter().map(|c| c.file.as_str()).collect();
-    stage.done(&if files.is_empty() {
-        "none: nothing to draw".to_string()
-    } else {
-        files.join(", ")
-    });
-    Ok(drawn)
-}
-
-fn chart_title(c: &Chart) -> String {
-    match c {
-        Chart::Bar(b) => b.title.clone(),
-        Chart::Trend(t) => t.title.clone(),
-        Chart::Zipf(z) => z.title.clone(),
-        Chart::Heatmap(h) => h.title.clone(),
-        Chart::Keyness(k) => k.title.clone(),
-    }
-}
-
-/// The tables of the page, with their first `top` rows.
-fn table_files(t: &Tables, top: usize) -> Result<Vec<TableFile>> {
-    use Shown::*;
-    let freq_cols = [
-        ("phrase", Text),
-        ("n", Int),
-        ("count", Int),
-        ("per_million", Real(1)),
-        ("docs", Int),
-        ("dp", Real(2)),
-        ("variants", Int),
-    ];
-    let mut out = vec![
-        TableFile {
-            file: "phrases.csv",
-            title: "Formulas",
-            about: "Recurring phrases of 2 to 8 words that are not just fragments of longer ones, \
-                    with their independent counts (occurrences outside longer formulas), parent \
-                    formula, association and dates (see `refrain phrases --help`)."
-                .into(),
-            view: View::of(
-                &t.phrases,
-                &[
-                    ("phrase", Text),
-                    ("n", Int),
-                    ("count", Int),
-                    ("independent", Int),
-                    ("per_million", Real(1)),
-                    ("docs", Int),
-                    ("dp", Real(2)),
-                    ("logdice", Real(2)),
-                    ("first", Text),
-                    ("last", Text),
-                    ("peak_period", Text),
-                ],
-                top,
-            )?,
-        },
-        TableFile {
-            file: "terms.csv",
-            title: "Words",
-            about: "Words (stop words left out), counted on their stems and shown in their most \
-                    frequent form."
-                .into(),
-            view: View::of(
-                &t.terms,
-                &freq_cols[..1].iter().chain(&freq_cols[2..]).copied().collect::<Vec<_>>(),
-                top,
-            )?,
-        },
-        TableFile {
-            file: "ngrams.csv",
-            title: "N-grams",
-            about: format!(
-                "Every n-gram of 2 to {NGRAMS_MAX} words that reaches the thresholds, fragments \
-                 included (the formulas above are the ones that stand on their own)."
-            ),
-            view: View::of(&t.ngrams, &freq_cols, top)?,
-        },
-        TableFile {
-            file: "frames.csv",
-            title: "Phrase-frames",
-            about: "Phrases of 3 to 6 words with one open slot (*), the words that fill it, and \
-                    how fixed the slot is."
-                .into(),
-            view: View::of(
-                &t.frames,
-                &[
-                    ("frame", Text),
-                    ("count", Int),
-                    ("docs", Int),
-                    ("fillers", Int),
-                    ("top_fillers", Text),
-                    ("entropy", Real(2)),
-                    ("fixedness", Real(2)),
-                ],
-                top,
-            )?,
-        },
-    ];
-    if let Some(Trends { summary, period, .. }) = &t.trends {
-        out.push(TableFile {
-            file: "trends.csv",
-            title: "Trends",
-            about: format!(
-                "The top {TREND_ROWS} formulas by {period}: when each first and last occurs, its \
-                 peak and how many {period}s it spiked in (trends.csv has every {period})."
-            ),
-            view: View::of(
-                summary,
-                &[
-                    ("phrase", Text),
-                    ("count", Int),
-                    ("first_period", Text),
-                    ("last_period", Text),
-                    ("active", Int),
-                    ("peak_period", Text),
-                    ("peak_per_million", Real(1)),
-                    ("spikes", Int),
-                ],
-                top,
-            )?,
-        });
-    }
-    if let Some(k) = &t.keyness {
-        out.push(TableFile {
-            file: "keyness.csv",
-            title: "Keyness",
-            about: "Words and formulas relatively more frequent in the target (G² > 0, first) \
-                    or in the reference (last), by log-likelihood; Log Ratio is the effect size."
-                .into(),
-            view: both_ends(
-                k,
-                &[
-                    ("phrase", Text),
-                    ("a", Int),
-                    ("b", Int),
-                    ("pm_target", Real(1)),
-                    ("pm_reference", Real(1)),
-                    ("g2", Real(1)),
-                    ("log_ratio", Real(2)),
-                ],
-                top,
-            )?,
-        });
-    }
-    Ok(out)
-}
-
-/// The first and the last `top` rows of a keyness table (the strongest keywords of each
-/// side), or all of it when it is short.
-fn both_ends(frame: &Frame, columns: &[(&str, Shown)], top: usize) -> Result<View> {
-    if frame.height() <= 2 * top {
-        return Ok(View::of(frame, columns, 2 * top)?);
-    }
-    let mut view = View::of(frame, columns, top)?;
-    let tail = View::of(&frame.clone().tail(top), columns, top)?;
-    view.rows.extend(tail.rows);
-    Ok(view)
 }
 
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use super::build::{Facts, InContext, Report, TableFile};
+use super::model::{Facts, InContext, Report, TableFile};
 use crate::cli::summary::{count, thousands};
 
 /// Escape text for HTML element content and quoted attribute values.
@@ -143,7 +143,7 @@ pub fn render(r: &Report) -> String {
                 table(&mut h, t);
             }
             "keyness.csv" => {
-                if let Some(super::build::Sides { target, reference, how }) = &r.comparison {
+                if let Some(super::model::Sides { target, reference, how }) = &r.comparison {
                     let _ = writeln!(
                         h,
                         "<p>Target: <b>{}</b>; reference: <b>{}</b>. {}</p>",

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::build::{Report, ReportOptions};
+use super::build::ReportOptions;
 use super::fingerprint::Fingerprint;
+use super::model::Report;
 use super::stage::Timings;
 use crate::pipeline::Summary;
 

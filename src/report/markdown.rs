@@ -8,8 +8,8 @@
 
 use std::fmt::Write as _;
 
-use super::build::{Report, TableFile};
 use super::html::lede;
+use super::model::{Report, TableFile};
 use crate::cli::summary::{count, thousands};
 
 /// "1 document" or "12 documents" from a formatted count.
@@ -74,7 +74,7 @@ pub fn render(r: &Report) -> String {
     for line in r.reading.iter().chain(&r.notes) {
         let _ = writeln!(m, "- {}", escape(line));
     }
-    if let Some(super::build::Sides { target, reference, how }) = &r.comparison {
+    if let Some(super::model::Sides { target, reference, how }) = &r.comparison {
         let _ = writeln!(
             m,
             "- keyness: {} against {} ({})",

@@ -19,18 +19,22 @@
 //! same input and options, whatever the number of threads.
 
 pub mod build;
+mod charts;
 pub mod context;
 pub mod fingerprint;
 pub mod folder;
 pub mod html;
 pub mod manifest;
 pub mod markdown;
+pub mod model;
+mod sections;
 pub mod stage;
 pub mod view;
 
 use std::path::{Path, PathBuf};
 
-pub use build::{Report, ReportOptions, build};
+pub use build::{ReportOptions, build};
+pub use model::Report;
 
 /// A short name for the corpus at `paths`, for report folders and chart titles: `sample` for
 /// no path, `stdin` for `-`, the file stem or folder name of one path, and for many paths the
