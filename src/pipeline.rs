@@ -95,6 +95,44 @@ pub struct AnalyzedCorpus {
     pub summary: Summary,
 }
 
+impl AnalyzedCorpus {
+    /// The same corpus with only the documents for which `keep` holds (e.g. a target after a
+    /// comparison with its reference): the index, spans and document counts of the summary
+    /// are rebuilt; the vocabulary (ids) and the reading part of the summary stay.
+    pub fn retain_docs(self, keep: impl Fn(&Document) -> bool) -> AnalyzedCorpus {
+        let AnalyzedCorpus { docs, index, vocab, spans, analyzer, mut summary } = self;
+        let mut kept_index = TokenIndex::new();
+        let mut kept_spans = Vec::new();
+        let mut kept_docs = Vec::new();
+        (summary.documents, summary.words, summary.sentences) = (0, 0, 0);
+        (summary.documents_without_words, summary.undated) = (0, 0);
+        for (d, doc) in docs.into_iter().enumerate() {
+            if !keep(&doc) {
+                continue;
+            }
+            let range = index.doc_range(d);
+            kept_index.push_doc(
+                range.clone().map(|i| (index.keys[i], index.surfaces[i], index.sentence_start[i])),
+            );
+            if !spans.is_empty() {
+                kept_spans.extend_from_slice(&spans[range.clone()]);
+            }
+            summary.sentences +=
+                index.sentence_start[range.clone()].iter().filter(|&&s| s).count() as u64;
+            count_document(&mut summary, &doc, range.len());
+            kept_docs.push(doc);
+        }
+        AnalyzedCorpus {
+            docs: kept_docs,
+            index: kept_index,
+            vocab,
+            spans: kept_spans,
+            analyzer,
+            summary,
+        }
+    }
+}
+
 /// Read, filter, analyse and index the corpus at `paths` (no paths: the bundled sample).
 ///
 /// Absorbing a batch into the vocabulary and the index is sequential (ids must follow corpus
@@ -288,7 +326,6 @@ fn assemble(
 ) -> AnalyzedCorpus {
     AnalyzedCorpus { docs, index, vocab, spans, analyzer, summary }
 }
-
 
 fn count_document(summary: &mut Summary, doc: &Document, words: usize) {
     summary.documents += 1;

@@ -35,6 +35,24 @@ impl Progress {
         Progress { bar }
     }
 
+    /// A spinner for `stage`, a step of unknown length: it shows the stage's name and the time
+    /// spent (hidden when stderr is not a terminal or when progress is switched off).
+    pub fn spinner(stage: &str) -> Self {
+        let target = if ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        let style = ProgressStyle::with_template("{prefix:>9} {spinner} {elapsed}")
+            .expect("valid template")
+            .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ ");
+        bar.set_style(style);
+        bar.set_prefix(stage.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar }
+    }
+
     /// Advance by `n` steps.
     pub fn inc(&self, n: u64) {
         self.bar.inc(n);

@@ -6,6 +6,8 @@ use super::text::{self, HAlign, Style, VAlign, label_width, line_height, shorten
 use super::theme::{AXIS, GRID, INK, Rgb, TEXT, sequential};
 use super::{ChartError, HeatmapChart, check_finite};
 
+/// Cells without data (NaN): a neutral grey that is not on the yellow-to-blue scale.
+const NO_DATA: Rgb = [0xD9, 0xD9, 0xD9];
 /// Row labels may take at most this share of the image width.
 const MAX_LABEL_SHARE: f32 = 0.35;
 /// Upright column labels may take at most this share of the image height.
@@ -22,11 +24,18 @@ struct Columns {
 }
 
 pub(crate) fn draw(canvas: &mut Canvas, chart: &HeatmapChart) -> Result<(), ChartError> {
-    let (lo, hi) = validate(chart)?;
+    let (lo, max) = validate(chart)?;
+    let hi = scale_top(chart, lo, max);
     let top = axis::title(canvas, &chart.title);
     let t = canvas.theme;
     // Sized for half the image: a colour scale needs only a few reference values.
-    let (scale_ticks, scale_labels) = scale_ticks(canvas, lo, hi, t.height / 2.0);
+    let (scale_ticks, mut scale_labels) = scale_ticks(canvas, lo, hi, t.height / 2.0);
+    if hi < max {
+        // Cells above the scale's top take its darkest colour; the label says so.
+        if let Some(last) = scale_labels.last_mut() {
+            last.insert_str(0, "≥ ");
+        }
+    }
     let scale_w = scale_width(canvas, &scale_labels);
     let x_title =
         if chart.x_label.trim().is_empty() { 0.0 } else { t.gap + line_height(t.label_px) };
@@ -48,6 +57,20 @@ pub(crate) fn draw(canvas: &mut Canvas, chart: &HeatmapChart) -> Result<(), Char
     column_labels(canvas, plot, chart, &cols)?;
     axis::x_axis_title(canvas, plot, plot.y1 + cols.height, &chart.x_label);
     color_scale(canvas, plot, (lo, hi), &scale_ticks, &scale_labels, &chart.value_label)
+}
+
+/// The top of the colour scale: the largest value, unless a few outliers (typically a short
+/// period, where one occurrence is a high rate) would wash every other cell out: then the 98th
+/// percentile of the values, when the largest is more than twice that.
+pub(super) fn scale_top(chart: &HeatmapChart, lo: f64, max: f64) -> f64 {
+    let mut values: Vec<f64> =
+        chart.values.iter().flatten().copied().filter(|v| !v.is_nan()).collect();
+    if values.len() < 20 {
+        return max;
+    }
+    values.sort_by(f64::total_cmp);
+    let p98 = values[(values.len() - 1) * 98 / 100];
+    if p98 > lo && max > 2.0 * p98 { p98 } else { max }
 }
 
 /// Check the shape and values; returns the colour scale's range (from 0 or the minimum if it is
@@ -73,8 +96,10 @@ fn validate(chart: &HeatmapChart) -> Result<(f64, f64), ChartError> {
             )));
         }
         for (col, &v) in chart.cols.iter().zip(row) {
-            check_finite(&format!("the value of `{label}` in {col}"), v)?;
-            (lo, hi) = (lo.min(v), hi.max(v));
+            if !v.is_nan() {
+                check_finite(&format!("the value of `{label}` in {col}"), v)?;
+                (lo, hi) = (lo.min(v), hi.max(v));
+            }
         }
     }
     Ok((lo, hi.max(lo)))
@@ -160,7 +185,8 @@ fn cells(
             let y0 = (plot.y0 + ch * r as f32).round();
             let x1 = (plot.x0 + cw * (c + 1) as f32).round() - seam;
             let y1 = (plot.y0 + ch * (r + 1) as f32).round() - seam;
-            canvas.fill_rect(Rect { x0, y0, x1, y1 }, color(v), 1.0)?;
+            let fill = if v.is_nan() { NO_DATA } else { color(v) };
+            canvas.fill_rect(Rect { x0, y0, x1, y1 }, fill, 1.0)?;
         }
     }
     Ok(())

@@ -101,10 +101,11 @@ pub struct Series {
     /// The legend entry (usually the phrase).
     pub label: String,
     /// One value per period, in the order of [`TrendChart::periods`]; a period where the phrase
-    /// does not occur is a 0, not a missing value.
+    /// does not occur is a 0, not a missing value. NaN marks a period without data (no
+    /// documents): the line is broken there, not drawn down to 0.
     pub values: Vec<f64>,
     /// An optional confidence band: one `(lower, upper)` pair per period, drawn as a translucent
-    /// area behind the line.
+    /// area behind the line (ignored where the value is NaN).
     pub band: Option<Vec<(f64, f64)>>,
 }
 
@@ -147,7 +148,8 @@ pub struct HeatmapChart {
     pub rows: Vec<String>,
     /// Column labels (periods), drawn left to right.
     pub cols: Vec<String>,
-    /// `values[row][col]`: one vector per row, each as long as `cols`.
+    /// `values[row][col]`: one vector per row, each as long as `cols`. NaN marks a cell without
+    /// data (a period without documents), drawn in light grey outside the colour scale.
     pub values: Vec<Vec<f64>>,
 }
 

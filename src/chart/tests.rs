@@ -463,3 +463,79 @@ fn write_samples() {
         write_png(&chart, Size::new(2400, 1600), &big).unwrap();
     }
 }
+
+#[test]
+fn periods_without_data_are_gaps() {
+    // A series with a gap in the middle and an isolated point at the end, bands included.
+    let values = vec![3.0, 4.0, f64::NAN, f64::NAN, 5.0, 2.0, f64::NAN, 6.0];
+    let band = values.iter().map(|&v| (v - 1.0, v + 1.0)).collect();
+    let chart = Chart::Trend(TrendChart {
+        title: "t".into(),
+        y_label: "v".into(),
+        x_label: String::new(),
+        periods: (2010..2018).map(|y| y.to_string()).collect(),
+        series: vec![Series { label: "a".into(), values, band: Some(band) }],
+    });
+    let img = decode(&render_png(&chart, Size::new(600, 400)).unwrap());
+    assert!(inked_share(&img) > 0.01);
+    assert_eq!(
+        trend::runs(&[f64::NAN, 1.0, 2.0, f64::NAN, 3.0]),
+        [1..3, 4..5],
+        "runs of periods with values"
+    );
+    // Infinity is still an error, and so is a missing band where there is a value.
+    let bad = Chart::Trend(TrendChart {
+        title: "t".into(),
+        y_label: "v".into(),
+        x_label: String::new(),
+        periods: vec!["2010".into(), "2011".into()],
+        series: vec![Series {
+            label: "a".into(),
+            values: vec![1.0, 2.0],
+            band: Some(vec![(0.0, 2.0), (f64::NAN, f64::NAN)]),
+        }],
+    });
+    let e = render_png(&bad, Size::new(400, 300)).unwrap_err().to_string();
+    assert!(e.contains("the band of `a` in 2011"), "{e}");
+    let heat = Chart::Heatmap(HeatmapChart {
+        title: "t".into(),
+        value_label: "v".into(),
+        x_label: String::new(),
+        rows: vec!["a".into(), "b".into()],
+        cols: vec!["2012".into(), "2013".into()],
+        values: vec![vec![1.0, f64::NAN], vec![2.0, f64::NAN]],
+    });
+    render_png(&heat, Size::new(400, 300)).unwrap();
+    let inf = Chart::Heatmap(HeatmapChart {
+        title: "t".into(),
+        value_label: "v".into(),
+        x_label: String::new(),
+        rows: vec!["a".into()],
+        cols: vec!["2012".into()],
+        values: vec![vec![f64::INFINITY]],
+    });
+    assert!(matches!(render_png(&inf, Size::new(400, 300)), Err(ChartError::Data(_))));
+}
+
+#[test]
+fn heatmap_scale_leaves_out_outliers() {
+    let heat = |extra: f64| HeatmapChart {
+        title: "t".into(),
+        value_label: "v".into(),
+        x_label: String::new(),
+        rows: (0..10).map(|r| r.to_string()).collect(),
+        cols: (0..10).map(|c| c.to_string()).collect(),
+        values: (0..10)
+            .map(|r| {
+                (0..10)
+                    .map(|c| if r == 9 && c == 9 { extra } else { (r * 10 + c) as f64 })
+                    .collect()
+            })
+            .collect(),
+    };
+    // Values 0..98 and one 10,000: the scale stops at the 98th percentile (97).
+    assert_eq!(heatmap::scale_top(&heat(10_000.0), 0.0, 10_000.0), 97.0);
+    // Without an outlier the scale runs to the maximum.
+    assert_eq!(heatmap::scale_top(&heat(99.0), 0.0, 99.0), 99.0);
+    render_png(&Chart::Heatmap(heat(10_000.0)), Size::new(500, 400)).unwrap();
+}

@@ -58,31 +58,58 @@ pub(crate) fn draw(canvas: &mut Canvas, chart: &TrendChart) -> Result<(), ChartE
     axis::y_axis(canvas, plot, &y_ticks, &chart.y_label)?;
     period_axis(canvas, plot, &xs, chart)?;
 
-    // Bands first, all of them, so that no band covers another series' line.
+    // Bands first, all of them, so that no band covers another series' line. A period without
+    // data (NaN) breaks both the band and the line.
     for (i, s) in chart.series.iter().enumerate() {
         if let Some(band) = &s.band {
-            let upper = band.iter().enumerate().map(|(p, b)| (xs.map(p as f64), ys.map(b.1)));
-            let lower = band.iter().enumerate().rev().map(|(p, b)| (xs.map(p as f64), ys.map(b.0)));
-            let outline: Vec<Pt> = upper.chain(lower).collect();
-            canvas.polygon(&outline, series_color(i), BAND_ALPHA)?;
+            for run in runs(&s.values) {
+                let upper = run.clone().map(|p| (xs.map(p as f64), ys.map(band[p].1)));
+                let lower = run.rev().map(|p| (xs.map(p as f64), ys.map(band[p].0)));
+                let outline: Vec<Pt> = upper.chain(lower).collect();
+                if outline.len() > 2 {
+                    canvas.polygon(&outline, series_color(i), BAND_ALPHA)?;
+                }
+            }
         }
     }
     for (i, s) in chart.series.iter().enumerate() {
-        let pts: Vec<Pt> =
-            s.values.iter().enumerate().map(|(p, &v)| (xs.map(p as f64), ys.map(v))).collect();
         let color = series_color(i);
-        if key(i, marked).dashed {
-            canvas.dashed_polyline(&pts, color, t.line_width)?;
-        } else {
-            canvas.polyline(&pts, color, t.line_width)?;
-        }
-        if marked {
-            for &p in &pts {
-                canvas.dot(p, axis::marker_radius(canvas), color)?;
+        for run in runs(&s.values) {
+            let pts: Vec<Pt> = run.map(|p| (xs.map(p as f64), ys.map(s.values[p]))).collect();
+            if key(i, marked).dashed {
+                canvas.dashed_polyline(&pts, color, t.line_width)?;
+            } else {
+                canvas.polyline(&pts, color, t.line_width)?;
+            }
+            // A point standing alone between gaps would be invisible without its marker.
+            if marked || pts.len() == 1 {
+                for &p in &pts {
+                    canvas.dot(p, axis::marker_radius(canvas), color)?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// The runs of consecutive periods that have a value (not NaN), as ranges of period indices.
+pub(super) fn runs(values: &[f64]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (p, v) in values.iter().enumerate() {
+        match (v.is_nan(), start) {
+            (false, None) => start = Some(p),
+            (true, Some(s)) => {
+                out.push(s..p);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..values.len());
+    }
+    out
 }
 
 /// Series beyond the palette's length repeat its colours with dashed lines.
@@ -104,16 +131,23 @@ fn validate(chart: &TrendChart) -> Result<(), ChartError> {
             )));
         }
         for (p, &v) in chart.periods.iter().zip(&s.values) {
-            check_finite(&format!("the value of `{}` in {p}", s.label), v)?;
+            if !v.is_nan() {
+                check_finite(&format!("the value of `{}` in {p}", s.label), v)?;
+            }
         }
         if let Some(band) = &s.band {
-            check_band(&s.label, &chart.periods, band)?;
+            check_band(&s.label, &chart.periods, &s.values, band)?;
         }
     }
     Ok(())
 }
 
-fn check_band(label: &str, periods: &[String], band: &[(f64, f64)]) -> Result<(), ChartError> {
+fn check_band(
+    label: &str,
+    periods: &[String],
+    values: &[f64],
+    band: &[(f64, f64)],
+) -> Result<(), ChartError> {
     if band.len() != periods.len() {
         return Err(ChartError::Data(format!(
             "the band of `{label}` has {} values for {} periods",
@@ -121,7 +155,11 @@ fn check_band(label: &str, periods: &[String], band: &[(f64, f64)]) -> Result<()
             periods.len()
         )));
     }
-    for (p, &(lo, hi)) in periods.iter().zip(band) {
+    for ((p, &(lo, hi)), v) in periods.iter().zip(band).zip(values) {
+        // Where the series has no data the band has none either.
+        if v.is_nan() {
+            continue;
+        }
         check_finite(&format!("the band of `{label}` in {p}"), lo)?;
         check_finite(&format!("the band of `{label}` in {p}"), hi)?;
         if lo > hi {
@@ -137,6 +175,7 @@ fn check_band(label: &str, periods: &[String], band: &[(f64, f64)]) -> Result<()
 fn value_range(chart: &TrendChart) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for s in &chart.series {
+        // min and max ignore NaN (periods without data).
         for &v in &s.values {
             (lo, hi) = (lo.min(v), hi.max(v));
         }

@@ -63,7 +63,41 @@ pub enum Command {
     /// The documents as read: id, source, title, date and size of each.
     #[command(after_long_help = docs_columns())]
     Docs(DocsArgs),
+    /// Draw a PNG chart from a table that freq, phrases, trend or keyness wrote (CSV, TSV or
+    /// Parquet), e.g. after filtering it.
+    #[command(after_long_help = CHART_HELP)]
+    Chart(ChartCommandArgs),
+    /// The whole analysis of a corpus as a folder to open: tables, charts, summary.md,
+    /// index.html and manifest.json, from one pass over the corpus.
+    #[command(after_long_help = REPORT_HELP)]
+    Report(ReportArgs),
 }
+
+const CHART_HELP: &str = "Charts and the columns they read:\n  \
+    bar      the first rows (all of a table of up to 50 rows, else 20): `phrase` (or `frame`, \
+    `id`), `count` (or --value), with `docs` as notes\n  \
+    trend    a line per phrase (all of up to 10, else the first 8): `phrase`, `period` (or the \
+    group column), `per_million` (or --value), with `ci_low`/`ci_high` as a band for up to 4 \
+    lines\n  \
+    heatmap  phrases × periods (all of up to 40 phrases, else 25): `phrase`, `period`, \
+    `per_million` (or --value)\n  \
+    zipf     rank–frequency per n: `n`, `count`\n  \
+    keyness  the first target and last reference rows (15 each): `phrase`, `log_ratio` (or \
+    --measure), sides from `g2`, notes from `a` and `b`\n\n\
+    Periods without documents (empty `per_million`) are gaps; when they are more than half of \
+    the periods they are left out.";
+
+const REPORT_HELP: &str = "The folder (reports/<name of the input> unless -o) holds:\n  \
+    terms.csv, ngrams.csv (2..5), phrases.csv, frames.csv   the freq and phrases tables\n  \
+    trends.csv          the top formulas per period (dated corpora)\n  \
+    keyness.csv         with --reference or --split\n  \
+    charts/*.png        top terms, top phrases, Zipf; trend and heatmap when dated; keyness\n  \
+    summary.md          corpus size, dates, what was skipped, the top formulas in context\n  \
+    index.html          one self-contained page with the tables and charts\n  \
+    manifest.json       version, options, corpus fingerprint, counts, timings\n\n\
+    The folder is written beside its destination and renamed into place when complete, so a \
+    failed run never leaves half a report; an existing report of the same name is replaced (a \
+    folder that is not a report is never replaced).";
 
 fn trend_columns() -> String {
     use crate::table::schema::{TREND, TREND_SUMMARY, help_list};
@@ -155,6 +189,110 @@ pub struct FreqArgs {
     /// the top ones overall (--top, default 100).
     #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
     pub by: Option<String>,
+    /// A chart of the table.
+    #[command(flatten)]
+    pub chart: ChartArgs,
+}
+
+/// Drawing the table as a chart too.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Also draw the table as a PNG: bars of the top rows (a heatmap with --by, lines for
+    /// trend, diverging bars for keyness).
+    #[arg(long, value_name = "FILE.png", help_heading = "Chart")]
+    pub chart: Option<PathBuf>,
+    /// Chart width in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 1200, help_heading = "Chart")]
+    pub width: u32,
+    /// Chart height in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 800, help_heading = "Chart")]
+    pub height: u32,
+}
+
+/// `refrain chart` kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartKind {
+    /// Horizontal bars of the first rows.
+    Bar,
+    /// Lines by period.
+    Trend,
+    /// Rank–frequency on log–log axes, per n.
+    Zipf,
+    /// Phrases × periods.
+    Heatmap,
+    /// Diverging bars, target against reference.
+    Keyness,
+}
+
+/// Options of `refrain chart`.
+#[derive(Debug, Args)]
+pub struct ChartCommandArgs {
+    /// What to draw.
+    #[arg(value_enum)]
+    pub kind: ChartKind,
+    /// The table to draw: CSV, TSV or Parquet as refrain wrote it.
+    #[arg(long, short = 'i', value_name = "TABLE")]
+    pub input: PathBuf,
+    /// The PNG file to write (atomically).
+    #[arg(long, short = 'o', value_name = "FILE.png")]
+    pub output: PathBuf,
+    /// Chart width in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 1200)]
+    pub width: u32,
+    /// Chart height in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 800)]
+    pub height: u32,
+    /// The title [default: from the chart kind and the table's file name].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Rows (bar), lines (trend), phrases (heatmap) or bars per side (keyness) to draw.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// The value column (bar: `count`; trend, heatmap: `per_million`), e.g. `per_million`,
+    /// `docs`, `independent`.
+    #[arg(long, value_name = "COLUMN")]
+    pub value: Option<String>,
+    /// The group column of trend and heatmap [default: `period`, else the column after `n`].
+    #[arg(long, value_name = "COLUMN")]
+    pub period: Option<String>,
+    /// The keyness measure to draw.
+    #[arg(long, value_enum, default_value_t = Measure::LogRatio)]
+    pub measure: Measure,
+    /// The names of the two sides of a keyness chart [default: target, reference].
+    #[arg(long, value_names = ["TARGET", "REFERENCE"], num_args = 2)]
+    pub sides: Vec<String>,
+}
+
+/// Options of `refrain report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Corpus selection and analysis.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The report folder [default: reports/<name of the input>, reports/sample for the sample].
+    #[arg(short, long, value_name = "DIR", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Keep phrases occurring at least this many times [default: 3, or once per million words
+    /// when that is more].
+    #[arg(long, value_name = "N", help_heading = "Filters")]
+    pub min_count: Option<u32>,
+    /// Keep phrases found in at least this many documents [default: 3, or the number of
+    /// documents when there are fewer].
+    #[arg(long, value_name = "N", help_heading = "Filters")]
+    pub min_docs: Option<u32>,
+    /// Periods of the trends: `year`, `quarter`, `month`, `week`, `day`, or `auto` (months for a
+    /// corpus spanning up to three years, else years).
+    #[arg(long, value_name = "PERIOD", default_value = "auto", help_heading = "Report")]
+    pub by: String,
+    /// Rows of each table shown in index.html and summary.md (the CSV files hold all rows).
+    #[arg(long, value_name = "N", default_value_t = 25, help_heading = "Report")]
+    pub top: usize,
+    /// Keyness against a reference corpus (files or folders).
+    #[arg(long, value_name = "PATH", num_args = 1.., help_heading = "Comparison")]
+    pub reference: Vec<PathBuf>,
+    /// Keyness of the documents dated on or after DATE against those before.
+    #[arg(long, value_name = "DATE", conflicts_with = "reference", help_heading = "Comparison")]
+    pub split: Option<String>,
 }
 
 /// Options of `refrain trend`.
@@ -192,6 +330,9 @@ pub struct TrendArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
+    /// A chart of the rates by period.
+    #[command(flatten)]
+    pub chart: ChartArgs,
 }
 
 /// Options of `refrain keyness`.
@@ -221,6 +362,9 @@ pub struct KeynessArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
+    /// A chart of the strongest keywords of each side (Log Ratio, or --measure unless G²).
+    #[command(flatten)]
+    pub chart: ChartArgs,
 }
 
 /// Options of `refrain kwic`.
@@ -310,6 +454,9 @@ pub struct PhrasesArgs {
     /// (the columns of `freq --by`); the formulas are the top ones overall (--top, default 100).
     #[arg(long, value_name = "PERIOD|COLUMN", conflicts_with_all = ["frames", "per_doc"], help_heading = "Grouping")]
     pub by: Option<String>,
+    /// A chart of the top rows.
+    #[command(flatten)]
+    pub chart: ChartArgs,
 }
 
 /// The candidates of `refrain phrases` (lexical-bundle cut-offs).

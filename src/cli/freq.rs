@@ -5,9 +5,12 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::args::{FreqArgs, SortBy};
+use super::chart::{self, ChartOut};
 use super::{Context, grouped, settings, summary};
 use crate::analysis::Vocabulary;
+use crate::chart::Chart;
 use crate::count::{self, NgramCounts, RowData, RowOrder, VocabFacts, WordLists};
+use crate::figure::{self, BarSpec, HeatmapSpec};
 use crate::pipeline::AnalyzedCorpus;
 use crate::progress::trace;
 use crate::table::{self, Frame, Table, TextColumn, Values};
@@ -15,6 +18,7 @@ use crate::table::{self, Frame, Table, TextColumn, Values};
 /// Run `freq`.
 pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
+    let chart_out = ChartOut::from_args(&args.chart)?;
     let options = settings::pipeline(&args.corpus)?;
     let count_options = settings::count(&args.count);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
@@ -39,17 +43,55 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
         let tally = grouped::count_rows(&corpus, &ranked.counts, &rows, groups, false)?;
         trace(started, || format!("counted {} rows in {} groups", rows.len(), groups.len()));
         let frame = grouped::freq_frame(&corpus, &ranked.counts, &rows, groups, &tally)?;
+        let png = chart::maybe(&chart_out, || {
+            let title = format!(
+                "Top {} by {} — {}",
+                ngrams_name(&count_options),
+                by_name(groups),
+                name(args)
+            );
+            let spec = HeatmapSpec { title, period: None, value: None, rows: None };
+            Ok(Chart::Heatmap(figure::heatmap(&frame, &spec)?))
+        })?;
         table::write(&frame, dest.format, &dest.output)?;
         trace(started, || "wrote the table".into());
-        return Ok(());
+        return chart::write(png, ctx);
     }
     let rows = count::ordered_row_data(&ranked.counts, row_order(args.sort), dest.top);
     trace(started, || format!("ordered {} rows", rows.len()));
     let frame = freq_frame(&corpus, &ranked.counts, &rows)?;
     trace(started, || "built the frame".into());
+    let png = chart::maybe(&chart_out, || {
+        let title = format!("Most frequent {} — {}", ngrams_name(&count_options), name(args));
+        let spec = BarSpec { title, label: None, value: None, rows: None };
+        Ok(Chart::Bar(figure::bar(&frame, &spec)?))
+    })?;
     table::write(&frame, dest.format, &dest.output)?;
     trace(started, || "wrote the table".into());
-    Ok(())
+    chart::write(png, ctx)
+}
+
+fn name(args: &FreqArgs) -> String {
+    crate::report::corpus_name(&args.corpus.paths)
+}
+
+/// "words", "2-grams" or "2–5-grams", for titles.
+pub fn ngrams_name(options: &count::CountOptions) -> String {
+    match (options.min_n, options.max_n) {
+        (1, 1) => "words".into(),
+        (1, b) => format!("words and n-grams (n ≤ {b})"),
+        (a, b) if a == b => format!("{a}-grams"),
+        (a, b) => format!("{a}–{b}-grams"),
+    }
+}
+
+/// "year", "month", "document" or the column's name, for titles.
+pub fn by_name(groups: &crate::group::Groups) -> String {
+    match &groups.by {
+        crate::group::GroupBy::Period(k) => k.name().to_string(),
+        crate::group::GroupBy::Doc => "document".into(),
+        crate::group::GroupBy::Column(c) => c.clone(),
+    }
 }
 
 /// Counts together with the word ranks that order their rows.

@@ -13,12 +13,15 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use super::args::{KeynessArgs, Measure, OutputArgs};
+use super::chart::{self, ChartOut};
 use super::freq::RankedCounts;
 use super::summary::count;
 use super::{Context, grouped, settings};
+use crate::chart::Chart;
 use crate::collections::{HashSet, new_set};
 use crate::corpus::{Document, Input, Precision};
 use crate::count::NgramCounts;
+use crate::figure::{self, KeynessSpec};
 use crate::group::{GroupBy, Groups, NONE};
 use crate::pipeline::AnalyzedCorpus;
 use crate::select::Where;
@@ -31,7 +34,7 @@ const TARGET: u32 = 0;
 const REFERENCE: u32 = 1;
 
 /// How the target and the reference are told apart.
-enum Comparison {
+pub enum Comparison {
     /// Documents read from `--reference` paths are the reference.
     Reference(HashSet<String>),
     /// Documents dated on or after the date are the target.
@@ -47,6 +50,7 @@ pub fn run(args: &KeynessArgs, ctx: &Context) -> Result<()> {
         output: args.output.clone(),
         top: None,
     })?;
+    let chart_out = ChartOut::from_args(&args.chart)?;
     let mut options = settings::pipeline(&args.corpus)?;
     let mut paths = args.corpus.paths.clone();
     let comparison = if !args.reference.is_empty() {
@@ -79,26 +83,82 @@ pub fn run(args: &KeynessArgs, ctx: &Context) -> Result<()> {
     let count_options = settings::count(&args.count);
     let ranked = RankedCounts::new(&corpus, &count_options);
     let rows: Vec<(usize, u32)> = ranked.counts.reported().collect();
-    let tally = grouped::count_rows(&corpus, &ranked.counts, &rows, &groups, false)?;
+    let frame = keyness_frame(
+        &corpus,
+        &ranked.counts,
+        &rows,
+        &groups,
+        &count_options,
+        args.measure,
+        args.top,
+    )?;
+    let png = chart::maybe(&chart_out, || {
+        let (target, reference) = side_names(&args.corpus.paths, &args.reference, &comparison);
+        let title = format!("Keywords: {target} against {reference}");
+        // G² ranks by evidence; the bars show the effect size (Log Ratio) of those rows.
+        let measure = match args.measure {
+            Measure::G2 => Measure::LogRatio,
+            m => m,
+        };
+        let spec = KeynessSpec {
+            title,
+            measure: Some(chart::measure_column(measure).to_string()),
+            per_side: args.top.map(|k| k.min(figure::DEFAULT_PER_SIDE)),
+            target: Some(target),
+            reference: Some(reference),
+        };
+        Ok(Chart::Keyness(figure::keyness(&frame, &spec)?))
+    })?;
+    table::write(&frame, dest.format, &dest.output)?;
+    chart::write(png, ctx)
+}
+
+/// The keyness table of the counted n-grams `rows` of `counts` between the two sides of
+/// `groups` (target = group 0, reference = group 1): the rows that reach `options.min_count`
+/// and `options.min_docs` on either side, sorted by `measure` (target keywords first), the `top`
+/// strongest of each side when given.
+pub fn keyness_frame(
+    corpus: &AnalyzedCorpus,
+    counts: &NgramCounts,
+    rows: &[(usize, u32)],
+    groups: &Groups,
+    options: &crate::count::CountOptions,
+    measure: Measure,
+    top: Option<usize>,
+) -> Result<Frame> {
+    let tally = grouped::count_rows(corpus, counts, rows, groups, false)?;
     let mut scored: Vec<Scored> = (0..rows.len())
         .filter_map(|r| {
             let (a, b) = (tally.count_of(r)[0], tally.count_of(r)[1]);
             let (da, db) = (tally.docs_of(r)[0], tally.docs_of(r)[1]);
-            let keep = a.max(b) >= count_options.min_count && da.max(db) >= count_options.min_docs;
+            let keep = a.max(b) >= options.min_count && da.max(db) >= options.min_docs;
             let k = keyness(a as u64, b as u64, groups.tokens[0], groups.tokens[1]);
             keep.then_some(Scored { row: rows[r], a, b, da, db, k })
         })
         .collect();
-    sort(&mut scored, args.measure, &ranked.counts);
-    let chosen = top_each_side(scored, args.top);
-    let frame = Frame::from_table(keyness_table(&corpus, &ranked.counts, &chosen, &groups))?;
-    table::write(&frame, dest.format, &dest.output)?;
-    Ok(())
+    sort(&mut scored, measure, counts);
+    let chosen = top_each_side(scored, top);
+    Ok(Frame::from_table(keyness_table(corpus, counts, &chosen, groups))?)
+}
+
+/// Short names of the two sides, for chart titles and legends.
+pub fn side_names(
+    target: &[std::path::PathBuf],
+    reference: &[std::path::PathBuf],
+    comparison: &Comparison,
+) -> (String, String) {
+    match comparison {
+        Comparison::Reference(_) => {
+            (crate::report::corpus_name(target), crate::report::corpus_name(reference))
+        }
+        Comparison::Split(date) => (format!("≥ {date}"), format!("< {date}")),
+        Comparison::Where(w) => (w.describe(), "the rest".to_string()),
+    }
 }
 
 /// The display strings of the reference inputs (documents carry them as `source`); an input
 /// in both the target and the reference is an error.
-fn reference_sources(
+pub fn reference_sources(
     target: &[std::path::PathBuf],
     reference: &[std::path::PathBuf],
     exclude: &[String],
@@ -118,7 +178,8 @@ fn reference_sources(
     Ok(set)
 }
 
-fn parse_split(s: &str) -> Result<NaiveDate> {
+/// Parse `--split DATE` (a day, a month or a year: its first day).
+pub fn parse_split(s: &str) -> Result<NaiveDate> {
     match crate::corpus::dates::parse_date(s) {
         Some((g, crate::corpus::dates::DateKind::Calendar)) => Ok(g.date),
         _ => bail!("--split `{s}` is not a date (e.g. 2016-01-01, 2016-03 or 2016)"),
@@ -126,7 +187,7 @@ fn parse_split(s: &str) -> Result<NaiveDate> {
 }
 
 /// Which side each document is on.
-fn sides(corpus: &AnalyzedCorpus, comparison: &Comparison) -> Groups {
+pub fn sides(corpus: &AnalyzedCorpus, comparison: &Comparison) -> Groups {
     let of_doc: Vec<u32> = corpus
         .docs
         .iter()
@@ -175,7 +236,8 @@ fn end_of_month(d: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).and_then(|n| n.pred_opt()).unwrap_or(d)
 }
 
-fn describe(groups: &Groups, comparison: &Comparison) -> String {
+/// The summary lines of the two sides: documents and words of each, and what was left out.
+pub fn describe(groups: &Groups, comparison: &Comparison) -> String {
     let how = match comparison {
         Comparison::Reference(_) => ("PATH", "--reference"),
         Comparison::Split(_) => ("on or after --split", "before it"),

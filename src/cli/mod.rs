@@ -3,12 +3,14 @@
 //! command. Commands never touch Polars or Plotters; they call `table` and `chart`.
 
 pub mod args;
+pub mod chart;
 pub mod docs;
 pub mod freq;
 pub mod grouped;
 pub mod keyness;
 pub mod kwic;
 pub mod phrases;
+pub mod report;
 pub mod settings;
 pub mod summary;
 pub mod trend;
@@ -60,5 +62,7 @@ pub fn run(cli: Cli) -> Result<()> {
         args::Command::Kwic(a) => kwic::run(a, &ctx),
         args::Command::Docs(a) => docs::run(a, &ctx),
         args::Command::Phrases(a) => phrases::run(a, &ctx),
+        args::Command::Chart(a) => chart::run(a, &ctx),
+        args::Command::Report(a) => report::run(a, &ctx),
     }
 }

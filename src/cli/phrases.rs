@@ -6,10 +6,13 @@ use anyhow::{Result, bail};
 use rayon::prelude::*;
 
 use super::args::{OverlapArg, PhrasesArgs, ScoreArg};
+use super::chart::{self, ChartOut};
 use super::freq::RankedCounts;
 use super::settings::{self, Destination};
 use super::{Context, grouped, summary};
+use crate::chart::Chart;
 use crate::count::{CountOptions, EdgePolicy, NgramFinder, VocabFacts};
+use crate::figure::{self, BarSpec, FigureError};
 use crate::phrases::chains::Chains;
 use crate::phrases::coverage::coverage;
 use crate::phrases::frames::{Frame, FrameOptions, frames};
@@ -23,6 +26,7 @@ use crate::table::{self, Frame as TableFrame, Table, TextColumn, Values};
 /// Run `phrases`.
 pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
+    let chart_out = ChartOut::from_args(&args.chart)?;
     let options = settings::pipeline(&args.corpus)?;
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     // Group first: a grouping that cannot be made should fail before the counting.
@@ -30,8 +34,10 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let index = &corpus.index;
     let filled = (0..index.doc_count()).filter(|&d| index.doc_len(d) > 0).count();
     let mut count_options = settings::phrase_count(&args.count, index.len() as u64, filled)?;
+    let name = crate::report::corpus_name(&args.corpus.paths);
     if args.frames {
-        return run_frames(&corpus, count_options, rule(args.overlap), &dest, ctx);
+        let out = (&dest, &chart_out, name.as_str());
+        return run_frames(&corpus, count_options, rule(args.overlap), out, ctx);
     }
     let started = Instant::now();
     let ranked = RankedCounts::new(&corpus, &count_options);
@@ -47,7 +53,10 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     if args.per_doc {
         let cov = coverage(index, &chains, &formulas);
         let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
-        return Ok(table::write(&frame, dest.format, &dest.output)?);
+        let title = format!("Most formulaic documents — {name}");
+        let png = chart::maybe(&chart_out, || bar_chart(&frame, title))?;
+        table::write(&frame, dest.format, &dest.output)?;
+        return chart::write(png, ctx);
     }
     if let Some(groups) = &groups {
         let top = dest.top.unwrap_or(grouped::DEFAULT_TOP);
@@ -63,6 +72,30 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
     let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
+    let frame = phrases_frame(&corpus, &finder, &formulas, chains, rows)?;
+    let title = format!("Most frequent formulas — {name}");
+    let png = chart::maybe(&chart_out, || bar_chart(&frame, title))?;
+    table::write(&frame, dest.format, &dest.output)?;
+    chart::write(png, ctx)
+}
+
+/// The bar chart of the first rows of a phrases, frames or formulaicity table.
+fn bar_chart(frame: &TableFrame, title: String) -> Result<Chart, FigureError> {
+    let spec = BarSpec { title, label: None, value: None, rows: None };
+    Ok(Chart::Bar(figure::bar(frame, &spec)?))
+}
+
+/// The phrases table (columns in `table::schema::PHRASES` order) of `rows`, in their order,
+/// with first and last attestation and peak period from one more walk of the `chains` when
+/// the corpus is dated.
+pub fn phrases_frame(
+    corpus: &AnalyzedCorpus,
+    finder: &NgramFinder,
+    formulas: &Formulas,
+    chains: Chains,
+    rows: Vec<Gram>,
+) -> Result<TableFrame, table::TableError> {
+    let index = &corpus.index;
     let periods = Periods::of(&corpus.docs, index);
     let spreads = match &periods {
         Some(p) => spread(index, &chains, &corpus.docs, p, &rows),
@@ -72,16 +105,13 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let items: Vec<(Gram, Spread)> = rows.into_iter().zip(spreads).collect();
     // Rows are built in parallel chunks, as in `freq`: looking phrases up is memory-bound.
     // An empty result still gets its header.
-    let make = |chunk: &[(Gram, Spread)]| {
-        phrase_table(&corpus, &finder, &formulas, chunk, periods.as_ref())
-    };
-    let frame = if items.is_empty() {
-        TableFrame::from_table(make(&[]))?
+    let make =
+        |chunk: &[(Gram, Spread)]| phrase_table(corpus, finder, formulas, chunk, periods.as_ref());
+    if items.is_empty() {
+        TableFrame::from_table(make(&[]))
     } else {
-        TableFrame::from_tables_par(&items, 1 << 14, make)?
-    };
-    table::write(&frame, dest.format, &dest.output)?;
-    Ok(())
+        TableFrame::from_tables_par(&items, 1 << 14, make)
+    }
 }
 
 /// Decide which candidates are formulas, and say how many on stderr. The chains that the
@@ -95,6 +125,26 @@ fn decide<'a>(
     ctx: &Context,
 ) -> (Chains<'a>, Formulas) {
     let started = Instant::now();
+    let (chains, formulas) = resolve(corpus, finder, count_options, rule);
+    let candidates = overlap::candidates(&ranked.counts, count_options.min_n);
+    ctx.note(&format!(
+        "reported {} phrases of {} candidates ({:.2} s)",
+        summary::thousands(formulas.rows().len() as u64),
+        summary::thousands(candidates.iter().flatten().filter(|c| **c).count() as u64),
+        started.elapsed().as_secs_f64()
+    ));
+    (chains, formulas)
+}
+
+/// Decide which candidates (the reported n-grams of `ranked` with n ≥ `count_options.min_n`,
+/// at least 2) are formulas under `rule`. The chains that the decision walked serve the later
+/// walks ([`phrases_frame`], coverage).
+pub fn resolve<'a>(
+    corpus: &AnalyzedCorpus,
+    finder: &'a NgramFinder<'a>,
+    count_options: &CountOptions,
+    rule: Overlap,
+) -> (Chains<'a>, Formulas) {
     let chains = Chains::new(&corpus.index, finder);
     let vocab = &corpus.vocab;
     let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
@@ -105,13 +155,6 @@ fn decide<'a>(
         key_stop: (count_options.edges == EdgePolicy::Drop).then_some(&key_stop[..]),
     };
     let formulas = overlap::resolve(&corpus.index, &chains, &options);
-    let candidates = overlap::candidates(&ranked.counts, count_options.min_n);
-    ctx.note(&format!(
-        "reported {} phrases of {} candidates ({:.2} s)",
-        summary::thousands(formulas.rows().len() as u64),
-        summary::thousands(candidates.iter().flatten().filter(|c| **c).count() as u64),
-        started.elapsed().as_secs_f64()
-    ));
     (chains, formulas)
 }
 
@@ -123,7 +166,7 @@ fn rule(arg: OverlapArg) -> Overlap {
 }
 
 /// The reported rows in `--score` order, at most `limit`.
-fn sorted(
+pub fn sorted(
     finder: &NgramFinder,
     ranked: &RankedCounts,
     formulas: &Formulas,
@@ -256,7 +299,7 @@ fn run_frames(
     corpus: &AnalyzedCorpus,
     mut count_options: CountOptions,
     overlap: Overlap,
-    dest: &Destination,
+    (dest, chart_out, name): (&Destination, &Option<ChartOut>, &str),
     ctx: &Context,
 ) -> Result<()> {
     let lengths = count_options.min_n.max(3)..=count_options.max_n.min(6);
@@ -269,13 +312,6 @@ fn run_frames(
     let started = Instant::now();
     let ranked = RankedCounts::new(corpus, &count_options);
     let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
-    let vocab = &corpus.vocab;
-    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
-    let facts = VocabFacts {
-        key_stop: &key_stop,
-        key_rank: &ranked.key_rank,
-        surface_rank: &ranked.surface_rank,
-    };
     let options = FrameOptions {
         lengths,
         min_count: count_options.min_count,
@@ -283,12 +319,37 @@ fn run_frames(
         edges: count_options.edges,
         overlap,
     };
-    let mut found = frames(&corpus.index, &finder, &facts, &options);
+    let rows = find_frames(corpus, &ranked, &finder, &options, dest.top);
     ctx.note(&format!(
         "found {} phrase-frames ({:.2} s)",
-        summary::thousands(found.len() as u64),
+        summary::thousands(rows.len() as u64),
         started.elapsed().as_secs_f64()
     ));
+    let frame = TableFrame::from_table(frame_table(corpus, &ranked.counts, &rows))?;
+    let title = format!("Most frequent phrase-frames — {name}");
+    let png = chart::maybe(chart_out, || bar_chart(&frame, title))?;
+    table::write(&frame, dest.format, &dest.output)?;
+    chart::write(png, ctx)
+}
+
+/// The phrase-frames of `options` made of the n-grams counted in `ranked` (which must hold
+/// the parts: n-grams of up to the longest frame's length − 2, counted with the frames'
+/// thresholds or lower), most frequent first (ties by the parts' keys), at most `limit`.
+pub fn find_frames(
+    corpus: &AnalyzedCorpus,
+    ranked: &RankedCounts,
+    finder: &NgramFinder,
+    options: &FrameOptions,
+    limit: Option<usize>,
+) -> Vec<Frame> {
+    let vocab = &corpus.vocab;
+    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
+    let facts = VocabFacts {
+        key_stop: &key_stop,
+        key_rank: &ranked.key_rank,
+        surface_rank: &ranked.surface_rank,
+    };
+    let mut found = frames(&corpus.index, finder, &facts, options);
     let counts = &ranked.counts;
     // Ties by the byte order of the parts' keys (see `count::trie`).
     let ranks = |g: Gram| counts.levels[g.0 - 1].order[g.1 as usize];
@@ -299,15 +360,13 @@ fn run_frames(
         let (x, y) = (&sort_key[a], &sort_key[b]);
         y.0.cmp(&x.0).then_with(|| (&x.1, &x.2).cmp(&(&y.1, &y.2)))
     });
-    order.truncate(dest.top.unwrap_or(usize::MAX));
+    order.truncate(limit.unwrap_or(usize::MAX));
     let mut kept: Vec<Option<Frame>> = found.drain(..).map(Some).collect();
-    let rows: Vec<Frame> = order.iter().map(|&i| kept[i].take().expect("each once")).collect();
-    let frame = TableFrame::from_table(frame_table(corpus, counts, &rows))?;
-    Ok(table::write(&frame, dest.format, &dest.output)?)
+    order.iter().map(|&i| kept[i].take().expect("each once")).collect()
 }
 
 /// The frames table (columns in `table::schema::FRAMES` order).
-fn frame_table(
+pub fn frame_table(
     corpus: &AnalyzedCorpus,
     counts: &crate::count::NgramCounts,
     rows: &[Frame],

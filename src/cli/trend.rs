@@ -4,9 +4,12 @@
 use anyhow::{Result, bail};
 
 use super::args::{OutputArgs, TrendArgs};
+use super::chart::{self, ChartOut};
 use super::freq::RankedCounts;
 use super::{Context, grouped, settings, summary};
+use crate::chart::Chart;
 use crate::count::RowOrder;
+use crate::figure::{self, TrendSpec};
 use crate::group::{self, GroupCounts, Groups};
 use crate::pipeline::AnalyzedCorpus;
 use crate::query::{self, Query};
@@ -43,6 +46,7 @@ pub fn run(args: &TrendArgs, ctx: &Context) -> Result<()> {
     if args.baseline == 0 {
         bail!("--baseline must be at least 1 period");
     }
+    let chart_out = ChartOut::from_args(&args.chart)?;
     let options = settings::pipeline(&args.corpus)?;
     let corpus = ctx.read(&paths, &options)?;
     let groups = grouped::assign(ctx, &corpus, &args.by)?;
@@ -52,13 +56,20 @@ pub fn run(args: &TrendArgs, ctx: &Context) -> Result<()> {
         phrase_series(ctx, &corpus, &groups, &phrases, args.exact)?
     };
     let rule = SpikeRule { window: args.baseline, threshold: args.spike_z, ..SpikeRule::default() };
+    let periods = period_frame(&series, &groups, &rule)?;
+    let png = chart::maybe(&chart_out, || {
+        let name = crate::report::corpus_name(&paths);
+        let title = format!("Frequency by {} — {name}", super::freq::by_name(&groups));
+        let spec = TrendSpec { title, period: None, value: None, series: None };
+        Ok(Chart::Trend(figure::trend(&periods, &spec)?))
+    })?;
     let frame = if args.summary {
         Frame::from_table(summary_table(&series, &groups, &rule))?
     } else {
-        period_frame(&series, &groups, &rule)?
+        periods
     };
     table::write(&frame, dest.format, &dest.output)?;
-    Ok(())
+    chart::write(png, ctx)
 }
 
 /// Count given phrases (matched through the analyser) per group.
@@ -104,8 +115,18 @@ fn top_series(
     let ranked = RankedCounts::new(corpus, &options);
     ctx.note(&summary::counting(&ranked.counts, options.min_n, started.elapsed().as_secs_f64()));
     let rows = ranked.rows(RowOrder::Count, Some(args.top.unwrap_or(DEFAULT_TOP)));
-    let tally = grouped::count_rows(corpus, &ranked.counts, &rows, groups, true)?;
-    let (phrases, keys) = grouped::row_labels(corpus, &ranked.counts, &rows);
+    row_series(corpus, &ranked.counts, &rows, groups)
+}
+
+/// Count the counted n-grams `rows` of `counts` per group, with their first and last dates.
+pub fn row_series(
+    corpus: &AnalyzedCorpus,
+    counts: &crate::count::NgramCounts,
+    rows: &[(usize, u32)],
+    groups: &Groups,
+) -> Result<Series> {
+    let tally = grouped::count_rows(corpus, counts, rows, groups, true)?;
+    let (phrases, keys) = grouped::row_labels(corpus, counts, rows);
     Ok(Series { phrases, keys, n: rows.iter().map(|r| r.0).collect(), tally })
 }
 

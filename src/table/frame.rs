@@ -96,6 +96,11 @@ impl Frame {
         Ok(Frame { df })
     }
 
+    /// The last `n` rows.
+    pub fn tail(self, n: usize) -> Frame {
+        Frame { df: self.df.tail(Some(n)) }
+    }
+
     /// Number of rows.
     pub fn height(&self) -> usize {
         self.df.height()

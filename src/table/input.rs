@@ -1,4 +1,5 @@
-//! Reading record files (Parquet) for the corpus reader, through Polars.
+//! Reading tables: record files (Parquet) for the corpus reader, and tables that refrain wrote
+//! ([`read_table`], for `refrain chart`), through Polars.
 //!
 //! The corpus module must not depend on Polars, so this module turns a Parquet file into a
 //! plain [`RecordTable`]: column names plus rows of optional string cells. Every scalar column
@@ -11,6 +12,8 @@ use std::path::Path;
 use polars::prelude::*;
 use polars_io::SerReader;
 use polars_io::parquet::read::ParquetReader;
+
+use super::{Frame, TableError};
 
 /// A table of records with every cell rendered as text.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +36,24 @@ pub enum InputError {
     /// The file could not be opened.
     #[error("cannot open: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Read a table that refrain (or a user) wrote, CSV, TSV or Parquet (by extension; any other
+/// extension is read as CSV), into a [`Frame`]. CSV cells are read as text, so that labels
+/// such as `2016` or `007` stay as written; [`Frame::floats`] parses numbers when asked.
+pub fn read_table(path: &Path) -> Result<Frame, TableError> {
+    if !path.is_file() {
+        let e = std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("`{}` is not a file", path.display()),
+        );
+        return Err(TableError::Io(e));
+    }
+    let df = super::join::read_any(path).map_err(|e| match e {
+        TableError::Polars(m) => TableError::Polars(format!("reading `{}`: {m}", path.display())),
+        other => other,
+    })?;
+    Ok(Frame { df })
 }
 
 /// Read a Parquet file from disk.
@@ -77,6 +98,32 @@ fn to_records(df: &DataFrame) -> RecordTable {
 mod tests {
     use super::*;
     use polars_io::parquet::write::ParquetWriter;
+
+    #[test]
+    fn tables_read_back_from_csv_and_parquet() {
+        use crate::table::{Format, Output, Table, Values, write};
+        let table = Table::new()
+            .with("phrase", Values::Str(vec!["party cells".into(), "a, \"b\"".into()]))
+            .with("period", Values::Str(vec!["2016".into(), "007".into()]))
+            .with("count", Values::Int(vec![12, 3]))
+            .with("per_million", Values::Float(vec![0.25, f64::NAN]));
+        let frame = Frame::from_table(table).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["t.csv", "t.parquet", "t.tsv"] {
+            let path = dir.path().join(name);
+            let format = Format::from_path(&path).unwrap();
+            write(&frame, format, &Output::File(path.clone())).unwrap();
+            let back = read_table(&path).unwrap();
+            assert_eq!(back.column_names(), ["phrase", "period", "count", "per_million"]);
+            assert_eq!(back.strings("phrase").unwrap(), ["party cells", "a, \"b\""], "{name}");
+            assert_eq!(back.strings("period").unwrap(), ["2016", "007"], "{name}");
+            assert_eq!(back.floats("count").unwrap(), [12.0, 3.0], "{name}");
+            let pm = back.floats("per_million").unwrap();
+            assert!(pm[0] == 0.25 && pm[1].is_nan(), "{name}: {pm:?}");
+        }
+        let e = read_table(&dir.path().join("missing.csv")).unwrap_err().to_string();
+        assert!(e.contains("missing.csv"), "{e}");
+    }
 
     fn write_sample(path: &Path) {
         let mut df = df!(

@@ -106,7 +106,8 @@ impl MetaTable {
     }
 }
 
-fn read_any(path: &Path) -> Result<DataFrame, TableError> {
+/// Read a CSV, TSV or Parquet file (by extension; anything else as CSV), CSV cells as text.
+pub(super) fn read_any(path: &Path) -> Result<DataFrame, TableError> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if ext == "parquet" || ext == "pq" {
         let file = std::fs::File::open(path)?;

@@ -17,6 +17,7 @@ mod terminal;
 
 pub use export::{Format, Output, write};
 pub use frame::{Frame, SortKey};
+pub use input::read_table;
 
 use chrono::NaiveDate;
 

@@ -8,5 +8,6 @@ mod freq;
 mod keyness;
 mod kwic;
 mod phrases;
+mod report;
 mod trend;
 mod util;

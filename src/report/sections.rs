@@ -1,0 +1,150 @@
+//! The tables of the report's page and summary: what each holds and which of its columns are
+//! shown, formatted for reading.
+
+use anyhow::Result;
+
+use super::build::{NGRAMS_MAX, TREND_ROWS};
+use super::model::{TableFile, Tables, Trends};
+use super::view::{Shown, View};
+use crate::table::Frame;
+
+/// The tables of the page, with their first `top` rows.
+pub(super) fn table_files(t: &Tables, top: usize) -> Result<Vec<TableFile>> {
+    use Shown::*;
+    let freq_cols = [
+        ("phrase", Text),
+        ("n", Int),
+        ("count", Int),
+        ("per_million", Real(1)),
+        ("docs", Int),
+        ("dp", Real(2)),
+        ("variants", Int),
+    ];
+    let mut out = vec![
+        TableFile {
+            file: "phrases.csv",
+            title: "Formulas",
+            about: "Recurring phrases of 2 to 8 words that are not just fragments of longer ones, \
+                    with their independent counts (occurrences outside longer formulas), parent \
+                    formula, association and dates (see `refrain phrases --help`)."
+                .into(),
+            view: View::of(
+                &t.phrases,
+                &[
+                    ("phrase", Text),
+                    ("n", Int),
+                    ("count", Int),
+                    ("independent", Int),
+                    ("per_million", Real(1)),
+                    ("docs", Int),
+                    ("dp", Real(2)),
+                    ("logdice", Real(2)),
+                    ("first", Text),
+                    ("last", Text),
+                    ("peak_period", Text),
+                ],
+                top,
+            )?,
+        },
+        TableFile {
+            file: "terms.csv",
+            title: "Words",
+            about: "Words (stop words left out), counted on their stems and shown in their most \
+                    frequent form."
+                .into(),
+            view: View::of(
+                &t.terms,
+                &freq_cols[..1].iter().chain(&freq_cols[2..]).copied().collect::<Vec<_>>(),
+                top,
+            )?,
+        },
+        TableFile {
+            file: "ngrams.csv",
+            title: "N-grams",
+            about: format!(
+                "Every n-gram of 2 to {NGRAMS_MAX} words that reaches the thresholds, fragments \
+                 included (the formulas above are the ones that stand on their own)."
+            ),
+            view: View::of(&t.ngrams, &freq_cols, top)?,
+        },
+        TableFile {
+            file: "frames.csv",
+            title: "Phrase-frames",
+            about: "Phrases of 3 to 6 words with one open slot (*), the words that fill it, and \
+                    how fixed the slot is."
+                .into(),
+            view: View::of(
+                &t.frames,
+                &[
+                    ("frame", Text),
+                    ("count", Int),
+                    ("docs", Int),
+                    ("fillers", Int),
+                    ("top_fillers", Text),
+                    ("entropy", Real(2)),
+                    ("fixedness", Real(2)),
+                ],
+                top,
+            )?,
+        },
+    ];
+    if let Some(Trends { summary, period, .. }) = &t.trends {
+        out.push(TableFile {
+            file: "trends.csv",
+            title: "Trends",
+            about: format!(
+                "The top {TREND_ROWS} formulas by {period}: when each first and last occurs, its \
+                 peak and how many {period}s it spiked in (trends.csv has every {period})."
+            ),
+            view: View::of(
+                summary,
+                &[
+                    ("phrase", Text),
+                    ("count", Int),
+                    ("first_period", Text),
+                    ("last_period", Text),
+                    ("active", Int),
+                    ("peak_period", Text),
+                    ("peak_per_million", Real(1)),
+                    ("spikes", Int),
+                ],
+                top,
+            )?,
+        });
+    }
+    if let Some(k) = &t.keyness {
+        out.push(TableFile {
+            file: "keyness.csv",
+            title: "Keyness",
+            about: "Words and formulas relatively more frequent in the target (G² > 0, first) \
+                    or in the reference (last), by log-likelihood; Log Ratio is the effect size."
+                .into(),
+            view: both_ends(
+                k,
+                &[
+                    ("phrase", Text),
+                    ("a", Int),
+                    ("b", Int),
+                    ("pm_target", Real(1)),
+                    ("pm_reference", Real(1)),
+                    ("g2", Real(1)),
+                    ("log_ratio", Real(2)),
+                ],
+                top,
+            )?,
+        });
+    }
+    Ok(out)
+}
+
+/// The first and the last `top` rows of a keyness table (the strongest keywords of each
+/// side), or all of it when it is short.
+fn both_ends(frame: &Frame, columns: &[(&str, Shown)], top: usize) -> Result<View> {
+    if frame.height() <= 2 * top {
+        return Ok(View::of(frame, columns, 2 * top)?);
+    }
+    let mut view = View::of(frame, columns, top)?;
+    let tail = View::of(&frame.clone().tail(top), columns, top)?;
+    view.rows.extend(tail.rows);
+    Ok(view)
+}
