@@ -155,4 +155,256 @@ by = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
 assert [r["session"] for r in by] == [str(s) for s in range(69, 80)], [r["session"] for r in by]
 PY
 
+
+# --- refrain report: the main job, opened in a real browser -------------------------------
+# Needs Debian's chromium (.ci/run: apt-get install -y --no-install-recommends chromium).
+# Uses $bin, $corpora, $work, check, fail and csvq from the top of .ci/e2e.sh.
+
+check "report on KCNA 2017: every file, the tables, the manifest"
+"$bin" report --only-lang en --split 2017-07-01 -o "$work/reports/kcna2017" \
+  "$corpora"/kcna_cojp/juche/2017-* 2>"$work/report.err" || fail "report failed: $(tail -5 "$work/report.err")"
+r="$work/reports/kcna2017"
+for f in terms.csv ngrams.csv phrases.csv frames.csv trends.csv keyness.csv summary.md index.html \
+         manifest.json charts/top-phrases.png charts/top-terms.png charts/zipf.png charts/trend.png \
+         charts/heatmap.png charts/keyness.png; do
+  [ -s "$r/$f" ] || fail "report: $f missing or empty"
+done
+ls -a "$work/reports" | grep -q partial && fail "report: a temporary folder was left behind"
+for stage in read count phrases frames trends keyness tables charts page; do
+  grep -q "^refrain: report: $stage: " "$work/report.err" || fail "report: no summary line for stage $stage"
+done
+csvq "$r" <<'PY'
+import csv, json, sys
+r = sys.argv[1]
+rows = lambda f: list(csv.DictReader(open(f"{r}/{f}", encoding="utf-8")))
+phrases = {x["phrase"]: x for x in rows("phrases.csv")}
+for formula in ["respected supreme leader kim jong un", "workers party of korea"]:
+    assert any(formula in p for p in phrases), f"no formula holds {formula!r}"
+assert "kim jong" not in phrases, "a fragment is reported as a formula"
+ngrams = rows("ngrams.csv")
+assert {x["n"] for x in ngrams} == {"2", "3", "4", "5"}, {x["n"] for x in ngrams}
+trends = rows("trends.csv")
+assert sorted({x["period"] for x in trends}) == [f"2017-{m:02}" for m in range(1, 13)]
+m = json.load(open(f"{r}/manifest.json", encoding="utf-8"))
+assert m["corpus"]["documents"] > 5000 and m["corpus"]["fingerprint"]["algorithm"] == "blake3"
+assert m["corpus"]["fingerprint"]["files"] == 364 and len(m["corpus"]["fingerprint"]["hash"]) == 64
+assert m["skipped"]["documents_in_other_languages"]["es"] > 1000
+assert m["tables"]["phrases.csv"] == len(phrases)
+print(f"   {m['corpus']['documents']} documents, {len(phrases)} formulas, "
+      f"{m['timings_seconds']['total']} s")
+PY
+grep -qi "<script" "$r/index.html" && fail "index.html holds a <script"
+
+check "report's index.html in headless Chromium: no console error, every chart decodes, not blank"
+python3 - "$r/index.html" "$work/report.png" <<'PY'
+# A tiny Chrome DevTools Protocol client (standard library only): open the page, collect
+# console messages, exceptions and log entries, check the images, take a screenshot.
+import base64, json, os, shutil, signal, socket, struct, subprocess, sys, tempfile, time
+import urllib.request, zlib
+
+page, shot = os.path.abspath(sys.argv[1]), sys.argv[2]
+profile = tempfile.mkdtemp()
+chrome = subprocess.Popen(
+    ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+     "--disable-extensions", "--remote-allow-origins=*", f"--user-data-dir={profile}",
+     "--remote-debugging-port=0", "about:blank"],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+def stop():
+    try:
+        os.killpg(chrome.pid, signal.SIGKILL)  # the browser and its renderer processes
+    except ProcessLookupError:
+        pass
+    shutil.rmtree(profile, ignore_errors=True)
+
+def fail(msg):
+    print(f"E2E FAILURE: {msg}", file=sys.stderr)
+    stop()
+    sys.exit(1)
+
+signal.signal(signal.SIGALRM, lambda *_: fail("timed out after 240 s"))
+signal.alarm(240)  # never hang CI
+
+port_file = os.path.join(profile, "DevToolsActivePort")
+for _ in range(600):
+    if os.path.exists(port_file) and open(port_file).read().count("\n") >= 1:
+        break
+    if chrome.poll() is not None:
+        fail(f"chromium exited with {chrome.returncode}")
+    time.sleep(0.1)
+else:
+    fail("chromium did not open its DevTools port")
+port = int(open(port_file).read().split()[0])
+targets = []
+for _ in range(100):
+    targets = [t for t in json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
+               if t["type"] == "page"]
+    if targets:
+        break
+    time.sleep(0.1)
+url = targets[0]["webSocketDebuggerUrl"]
+
+# WebSocket (RFC 6455): client frames are masked; server frames may be fragmented.
+host, path = url[len("ws://"):].split("/", 1)
+sock = socket.create_connection(("127.0.0.1", port))
+key = base64.b64encode(os.urandom(16)).decode()
+sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+              f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+buf = b""
+while b"\r\n\r\n" not in buf:
+    buf += sock.recv(4096)
+head, buf = buf.split(b"\r\n\r\n", 1)
+if b" 101 " not in head.split(b"\r\n")[0]:
+    fail(f"websocket handshake: {head[:200]!r}")
+
+def read_exact(n):
+    global buf
+    while len(buf) < n:
+        chunk = sock.recv(1 << 16)
+        if not chunk:
+            fail("devtools connection closed")
+        buf += chunk
+    out, buf = buf[:n], buf[n:]
+    return out
+
+def send(obj):
+    data = json.dumps(obj).encode()
+    mask = os.urandom(4)
+    n = len(data)
+    header = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else
+        bytes([0x80 | 126]) + struct.pack(">H", n) if n < 65536 else
+        bytes([0x80 | 127]) + struct.pack(">Q", n))
+    sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+def receive():
+    message = b""
+    while True:
+        b0, b1 = read_exact(2)
+        n = b1 & 0x7F
+        if n == 126:
+            n = struct.unpack(">H", read_exact(2))[0]
+        elif n == 127:
+            n = struct.unpack(">Q", read_exact(8))[0]
+        payload = read_exact(n)
+        opcode = b0 & 0x0F
+        if opcode == 8:
+            fail("devtools closed the connection")
+        if opcode in (9, 10):  # ping, pong: no pong needed for a short session
+            continue
+        message += payload
+        if b0 & 0x80:
+            return json.loads(message)
+
+events, next_id = [], [0]
+def call(method, **params):
+    next_id[0] += 1
+    send({"id": next_id[0], "method": method, "params": params})
+    while True:
+        m = receive()
+        if m.get("id") == next_id[0]:
+            if "error" in m:
+                fail(f"{method}: {m['error']}")
+            return m.get("result", {})
+        events.append(m)
+
+def wait_for(method, seconds=60):
+    end = time.time() + seconds
+    while time.time() < end:
+        if any(e.get("method") == method for e in events):
+            return
+        events.append(receive())
+    fail(f"no {method} within {seconds} s")
+
+for domain in ("Runtime", "Log", "Page"):
+    call(f"{domain}.enable")
+call("Emulation.setDeviceMetricsOverride", width=1280, height=2000, deviceScaleFactor=1, mobile=False)
+call("Page.navigate", url="file://" + page)
+wait_for("Page.loadEventFired")
+time.sleep(1.0)  # late messages (image decoding, layout) arrive within this
+sock.settimeout(0.5)
+try:
+    while True:
+        events.append(receive())
+except (socket.timeout, TimeoutError):
+    pass
+sock.settimeout(None)
+
+problems = []
+for e in events:
+    m, p = e.get("method"), e.get("params", {})
+    if m == "Runtime.exceptionThrown":
+        problems.append(f"exception: {p['exceptionDetails'].get('text')}")
+    elif m == "Runtime.consoleAPICalled":  # the page has no script: any console call is wrong
+        problems.append(f"console.{p['type']}: {[a.get('value') for a in p.get('args', [])]}")
+    elif m == "Log.entryAdded" and p["entry"]["level"] in ("error", "warning"):
+        problems.append(f"log {p['entry']['level']}: {p['entry']['text']} ({p['entry'].get('url', '')})")
+if problems:
+    fail("the page logged problems:\n  " + "\n  ".join(problems))
+
+probe = ("JSON.stringify({images: Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight]),"
+         " scripts: document.scripts.length, h1: document.querySelector('h1').textContent,"
+         " height: document.documentElement.scrollHeight,"
+         " external: Array.from(document.querySelectorAll('[src],[href]')).map(e => e.getAttribute('src') || e.getAttribute('href'))"
+         ".filter(u => !u.startsWith('data:') && !u.startsWith('#'))})")
+facts = json.loads(call("Runtime.evaluate", expression=probe, returnByValue=True)["result"]["value"])
+if len(facts["images"]) < 6 or not all(c and w >= 240 and h >= 240 for c, w, h in facts["images"]):
+    fail(f"charts not decoded: {facts['images']}")
+if facts["scripts"] or facts["external"]:
+    fail(f"scripts {facts['scripts']}, external resources {facts['external']}")
+if not facts["h1"].startswith("refrain report"):
+    fail(f"unexpected heading {facts['h1']!r}")
+
+full = base64.b64decode(call("Page.captureScreenshot", format="png")["data"])
+open(shot, "wb").write(full)
+small = base64.b64decode(call("Page.captureScreenshot", format="png",
+    clip={"x": 0, "y": 0, "width": 1280, "height": 2000, "scale": 0.25})["data"])
+send({"id": next_id[0] + 1, "method": "Browser.close", "params": {}})  # no reply awaited
+try:
+    chrome.wait(timeout=30)
+except subprocess.TimeoutExpired:
+    pass
+stop()
+signal.alarm(0)
+
+def pixels(png):
+    """Decode an 8-bit RGB or RGBA PNG (no interlace) into rows of bytes."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, ihdr = 8, b"", None
+    while pos < len(png):
+        n, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        data = png[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", data)
+        elif kind == b"IDAT":
+            idat += data
+        pos += 12 + n
+    w, h, depth, colour, _, _, interlace = ihdr
+    assert depth == 8 and colour in (2, 6) and interlace == 0, ihdr
+    bpp = 3 if colour == 2 else 4
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + b) & 255
+            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return w, h, bpp, rows
+
+w, h, bpp, rows = pixels(small)
+colours = {row[i:i + 3] for row in rows for i in range(0, len(row), bpp)}
+ink = sum(row[i:i + 3] != b"\xff\xff\xff" for row in rows for i in range(0, len(row), bpp)) / (w * h)
+if len(colours) < 200 or ink < 0.05:
+    fail(f"screenshot looks blank: {len(colours)} colours, {ink:.1%} not white")
+print(f"   {len(facts['images'])} charts decoded, page {facts['height']} px tall, "
+      f"screenshot {len(colours)} colours, {ink:.0%} ink, no console message")
+PY
+
 echo "e2e: all checks passed"
