@@ -171,7 +171,41 @@ pub fn count_keys_and_surfaces<F>(
 where
     F: Fn(usize) -> Option<(u64, u64)> + Sync,
 {
-    let surfaces = sslot.is_some();
+    let counted = count_partitioned(index, blocks, key_at, sslot.is_some(), dp, pool);
+    let bases = prefix_sums(counted.parts.iter().map(|(c, _)| c.keys.len()));
+    let sbases = prefix_sums(counted.parts.iter().map(|(_, s)| s.keys.len()));
+    let ids = |bases: &[u32], lens: Vec<usize>| -> Vec<Vec<u32>> {
+        lens.iter().zip(bases).map(|(&len, &b)| (b..b + len as u32).collect()).collect()
+    };
+    let key_ids = ids(&bases, counted.parts.iter().map(|(c, _)| c.len()).collect());
+    let surface_ids = ids(&sbases, counted.parts.iter().map(|(_, s)| s.keys.len()).collect());
+    counted.write_ids(index, blocks, &key_ids, &surface_ids, slot, sslot);
+    let parts = counted.release(pool);
+    concat(parts, &bases)
+}
+
+/// Counts kept per partition, with the hits that produced them, before any id is given out:
+/// the caller decides which candidates become which ids ([`Partitioned::write_ids`]).
+pub struct Partitioned {
+    /// Per partition: its key candidates and surface candidates (local indices; a surface's
+    /// owner is a local key index).
+    pub parts: Vec<(Candidates, SurfaceCandidates)>,
+    by_partition: Vec<Vec<Vec<Hit>>>,
+    routes: Vec<Vec<u8>>,
+}
+
+/// Scatter the keys (and surface keys) that `key_at` yields and count every partition.
+pub fn count_partitioned<F>(
+    index: &TokenIndex,
+    blocks: &[Range<usize>],
+    key_at: F,
+    surfaces: bool,
+    dp: Option<DpSpec>,
+    pool: &mut HitPool,
+) -> Partitioned
+where
+    F: Fn(usize) -> Option<(u64, u64)> + Sync,
+{
     pool.buffers.resize_with(blocks.len(), Vec::new);
     pool.buffers.truncate(blocks.len());
     pool.routes.resize_with(blocks.len(), Vec::new);
@@ -182,54 +216,63 @@ where
         .zip(blocks.par_iter())
         .for_each(|((buffers, route), docs)| scatter(index, docs.clone(), &key_at, buffers, route));
     let mut by_partition = transpose(std::mem::take(&mut pool.buffers), PARTITIONS);
-    let counted: Vec<(Candidates, SurfaceCandidates)> = by_partition
+    let parts = by_partition
         .par_iter_mut()
         .map(|hits| count_partition(index, hits, surfaces, dp))
         .collect();
-    let bases = prefix_sums(counted.iter().map(|(c, _)| c.keys.len()));
-    let sbases = prefix_sums(counted.iter().map(|(_, s)| s.keys.len()));
-    write_back(index, blocks, &by_partition, &pool.routes, (&bases, &sbases), slot, sslot);
-    pool.buffers = transpose(by_partition, blocks.len());
-    concat(counted, &bases)
+    Partitioned { parts, by_partition, routes: std::mem::take(&mut pool.routes) }
 }
 
-/// Give every position its candidate (and surface candidate): block by block in parallel,
-/// walking the block's positions in order and taking each one's next hit from the partition
-/// its route names. Both the positions and every partition's hits are read in order, so the
-/// writes are sequential, with no random access into the position arrays.
-fn write_back(
-    index: &TokenIndex,
-    blocks: &[Range<usize>],
-    by_partition: &[Vec<Vec<Hit>>],
-    routes: &[Vec<u8>],
-    (bases, sbases): (&[u32], &[u32]),
-    slot: &mut [u32],
-    sslot: Option<&mut [u32]>,
-) {
-    let mut slots = split_by_block(index, blocks, slot);
-    let mut sslots = match sslot {
-        Some(s) => split_by_block(index, blocks, s).into_iter().map(Some).collect(),
-        None => (0..blocks.len()).map(|_| None).collect::<Vec<_>>(),
-    };
-    slots.par_iter_mut().zip(sslots.par_iter_mut()).enumerate().for_each(|(b, (out, sout))| {
-        let mut cursor = [0usize; PARTITIONS];
-        for (i, &p) in routes[b].iter().enumerate() {
-            if p == NO_PARTITION {
-                out[i] = NONE;
-                if let Some(s) = sout.as_deref_mut() {
-                    s[i] = NONE;
+impl Partitioned {
+    /// Give every position the id its candidate got: `key_ids[p][j]` for local candidate `j`
+    /// of partition `p` (and `surface_ids` likewise), [`NONE`] for positions without one.
+    ///
+    /// Block by block in parallel, walking the block's positions in order and taking each
+    /// one's next hit from the partition its route names: positions and every partition's
+    /// hits are read in order, so the writes are sequential, with no random access.
+    pub fn write_ids(
+        &self,
+        index: &TokenIndex,
+        blocks: &[Range<usize>],
+        key_ids: &[Vec<u32>],
+        surface_ids: &[Vec<u32>],
+        slot: &mut [u32],
+        sslot: Option<&mut [u32]>,
+    ) {
+        let mut slots = split_by_block(index, blocks, slot);
+        let mut sslots = match sslot {
+            Some(s) => split_by_block(index, blocks, s).into_iter().map(Some).collect(),
+            None => (0..blocks.len()).map(|_| None).collect::<Vec<_>>(),
+        };
+        let (hits, routes) = (&self.by_partition, &self.routes);
+        slots.par_iter_mut().zip(sslots.par_iter_mut()).enumerate().for_each(|(b, (out, sout))| {
+            let mut cursor = [0usize; PARTITIONS];
+            for (i, &p) in routes[b].iter().enumerate() {
+                if p == NO_PARTITION {
+                    out[i] = NONE;
+                    if let Some(s) = sout.as_deref_mut() {
+                        s[i] = NONE;
+                    }
+                    continue;
                 }
-                continue;
+                let p = p as usize;
+                let hit = &hits[p][b][cursor[p]];
+                cursor[p] += 1;
+                out[i] = key_ids[p][hit.key as usize];
+                if let Some(s) = sout.as_deref_mut() {
+                    s[i] = surface_ids[p][hit.skey as usize];
+                }
             }
-            let p = p as usize;
-            let hit = &by_partition[p][b][cursor[p]];
-            cursor[p] += 1;
-            out[i] = bases[p] + hit.key as u32;
-            if let Some(s) = sout.as_deref_mut() {
-                s[i] = sbases[p] + hit.skey as u32;
-            }
-        }
-    });
+        });
+    }
+
+    /// Give the scatter buffers back to the pool; returns the counts.
+    pub fn release(self, pool: &mut HitPool) -> Vec<(Candidates, SurfaceCandidates)> {
+        let blocks = self.routes.len();
+        pool.buffers = transpose(self.by_partition, blocks);
+        pool.routes = self.routes;
+        self.parts
+    }
 }
 
 /// Split `slot` into the position ranges of `blocks`.

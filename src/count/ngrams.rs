@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::TokenIndex;
 use super::blocks::{
     BLOCK_WORDS, Candidates, DpSpec, HitPool, NONE, SurfaceCandidates, blocks, count_dense,
-    count_keys_and_surfaces,
+    count_partitioned,
 };
 use super::dispersion::Parts;
 use super::trie::{TrieLevel, preorder};
@@ -178,19 +178,13 @@ pub fn count_in_blocks(
                 let key = extension(index, &cur, n, i)?;
                 Some((key, (scur[i] as u64) << 32 | index.surfaces[i + n - 1] as u64))
             };
-            let (cands, surfaces) = count_keys_and_surfaces(
-                index,
-                &blocks,
-                key_at,
-                &mut next,
-                Some(&mut snext),
-                dp,
-                &mut pool,
-            );
-            let pending = survivors(n, &cands, options, out.levels.last());
-            renumber(&mut next, &pending.survivor_of);
-            let surfaces = surviving_surfaces(surfaces, &pending.survivor_of, &mut snext);
-            (cands.len(), pending.level_with(surfaces))
+            let counted = count_partitioned(index, &blocks, key_at, true, dp, &mut pool);
+            let below = out.levels.last().expect("level n − 1 exists");
+            let (level, key_ids, surface_ids) = build_level(n, &counted.parts, options, below);
+            counted.write_ids(index, &blocks, &key_ids, &surface_ids, &mut next, Some(&mut snext));
+            let candidates = counted.parts.iter().map(|(c, _)| c.len()).sum();
+            counted.release(&mut pool);
+            (candidates, level)
         };
         level.emitted = emitted(&level, n, options, facts.key_stop);
         for (dp, _) in level.dp.iter_mut().zip(&level.emitted).filter(|(_, e)| !**e) {
@@ -208,8 +202,10 @@ pub fn count_in_blocks(
             break;
         }
     }
+    let started = std::time::Instant::now();
     order_all(&mut out, facts);
     out.levels.par_iter_mut().for_each(choose_display);
+    crate::progress::trace(started, || "ordered the n-grams and chose display forms".into());
     out
 }
 
@@ -234,10 +230,6 @@ struct Pending {
 }
 
 impl Pending {
-    fn level_with(self, surfaces: SurfaceLevel) -> Level {
-        Level { surfaces, ..self.level }
-    }
-
     fn finish(self, surfaces: Candidates, next: &[u32]) -> Level {
         let mut level = self.level;
         // Every occurrence of a surface n-gram belongs to the same key n-gram.
@@ -293,28 +285,180 @@ fn words_as_surfaces(
     count_dense(index, ids, |i| (next[i] != NONE).then(|| index.surfaces[i]), snext, None)
 }
 
-/// The surface n-grams whose key n-gram survived, renumbered densely (in `snext` too), with
-/// their owners as survivor ids.
-fn surviving_surfaces(
-    surfaces: SurfaceCandidates,
-    survivor_of: &[u32],
-    snext: &mut [u32],
-) -> SurfaceLevel {
-    let mut level = SurfaceLevel::default();
-    let mut kept_as = vec![NONE; surfaces.keys.len()];
-    for (s, (&key, &owner)) in surfaces.keys.iter().zip(&surfaces.owner).enumerate() {
-        let survivor = survivor_of[owner as usize];
-        if survivor == NONE {
-            continue;
-        }
-        kept_as[s] = level.count.len() as u32;
-        level.prefix.push((key >> 32) as u32);
-        level.last.push(key as u32);
-        level.count.push(surfaces.count[s]);
-        level.owner.push(survivor);
+/// Level `n` from its per-partition counts: the candidates that pass the thresholds become
+/// survivors, numbered partition by partition (each partition's share filled in parallel), with
+/// the surface n-grams they own. Returns the level and, per partition, the id of each key and
+/// surface candidate ([`NONE`] for those dropped).
+fn build_level(
+    n: usize,
+    parts: &[(Candidates, SurfaceCandidates)],
+    o: &CountOptions,
+    below: &Level,
+) -> (Level, Vec<Vec<u32>>, Vec<Vec<u32>>) {
+    // Local numbering first, then global offsets.
+    let mut local: Vec<(Vec<u32>, Vec<u32>)> = parts
+        .par_iter()
+        .map(|(c, s)| {
+            let mut kept = 0u32;
+            let keys: Vec<u32> = (0..c.len())
+                .map(|j| {
+                    let pass = c.count[j] >= o.min_count && c.docs[j] >= o.min_docs;
+                    if pass {
+                        kept += 1;
+                        kept - 1
+                    } else {
+                        NONE
+                    }
+                })
+                .collect();
+            let mut skept = 0u32;
+            let surfaces: Vec<u32> = s
+                .owner
+                .iter()
+                .map(|&owner| {
+                    if keys[owner as usize] == NONE {
+                        NONE
+                    } else {
+                        skept += 1;
+                        skept - 1
+                    }
+                })
+                .collect();
+            (keys, surfaces)
+        })
+        .collect();
+    let kept = |ids: &[u32]| ids.iter().filter(|&&i| i != NONE).count();
+    let key_lens: Vec<usize> = local.iter().map(|(k, _)| kept(k)).collect();
+    let surface_lens: Vec<usize> = local.iter().map(|(_, s)| kept(s)).collect();
+    let mut level = Level { n, ..Default::default() };
+    let total: usize = key_lens.iter().sum();
+    let stotal: usize = surface_lens.iter().sum();
+    level.prefix = vec![0; total];
+    level.last = vec![0; total];
+    level.first = vec![0; total];
+    level.count = vec![0; total];
+    level.docs = vec![0; total];
+    level.dp = vec![f64::NAN; total];
+    let mut surfaces = SurfaceLevel {
+        prefix: vec![0; stotal],
+        last: vec![0; stotal],
+        count: vec![0; stotal],
+        owner: vec![0; stotal],
+        order: Vec::new(),
+    };
+    let bases = starts(&key_lens);
+    let sbases = starts(&surface_lens);
+    let out = LevelSlices::split(&mut level, &key_lens);
+    let sout = SurfaceSlices::split(&mut surfaces, &surface_lens);
+    out.into_par_iter()
+        .zip(sout)
+        .zip(local.par_iter_mut())
+        .zip(parts.par_iter())
+        .enumerate()
+        .for_each(|(p, (((out, sout), (keys, surface_ids)), (c, s)))| {
+            for (j, id) in keys.iter_mut().enumerate().filter(|(_, id)| **id != NONE) {
+                let at = *id as usize;
+                let (prefix, last) = split(c.keys[j]);
+                out.prefix[at] = prefix;
+                out.last[at] = last;
+                out.first[at] = below.first[prefix as usize];
+                out.count[at] = c.count[j];
+                out.docs[at] = c.docs[j];
+                out.dp[at] = c.dp.get(j).copied().unwrap_or(f64::NAN);
+                *id += bases[p];
+            }
+            for (t, id) in surface_ids.iter_mut().enumerate().filter(|(_, id)| **id != NONE) {
+                let at = *id as usize;
+                let (prefix, last) = split(s.keys[t]);
+                sout.prefix[at] = prefix;
+                sout.last[at] = last;
+                sout.count[at] = s.count[t];
+                sout.owner[at] = keys[s.owner[t] as usize];
+                *id += sbases[p];
+            }
+        });
+    level.surfaces = surfaces;
+    let (key_ids, surface_ids) = local.into_iter().unzip();
+    (level, key_ids, surface_ids)
+}
+
+/// Start of each part when parts of these lengths are laid end to end.
+fn starts(lens: &[usize]) -> Vec<u32> {
+    let mut at = 0u32;
+    lens.iter()
+        .map(|&l| {
+            let s = at;
+            at += l as u32;
+            s
+        })
+        .collect()
+}
+
+/// Cut `v` into consecutive mutable parts of the given lengths.
+fn cut<'a, T>(mut v: &'a mut [T], lens: &[usize]) -> Vec<&'a mut [T]> {
+    lens.iter()
+        .map(|&l| {
+            let (head, tail) = std::mem::take(&mut v).split_at_mut(l);
+            v = tail;
+            head
+        })
+        .collect()
+}
+
+/// One partition's share of a level's arrays.
+struct LevelSlices<'a> {
+    prefix: &'a mut [u32],
+    last: &'a mut [u32],
+    first: &'a mut [u32],
+    count: &'a mut [u32],
+    docs: &'a mut [u32],
+    dp: &'a mut [f64],
+}
+
+impl<'a> LevelSlices<'a> {
+    fn split(level: &'a mut Level, lens: &[usize]) -> Vec<LevelSlices<'a>> {
+        let mut prefix = cut(&mut level.prefix, lens).into_iter();
+        let mut last = cut(&mut level.last, lens).into_iter();
+        let mut first = cut(&mut level.first, lens).into_iter();
+        let mut count = cut(&mut level.count, lens).into_iter();
+        let mut docs = cut(&mut level.docs, lens).into_iter();
+        let mut dp = cut(&mut level.dp, lens).into_iter();
+        (0..lens.len())
+            .map(|_| LevelSlices {
+                prefix: prefix.next().expect("one per part"),
+                last: last.next().expect("one per part"),
+                first: first.next().expect("one per part"),
+                count: count.next().expect("one per part"),
+                docs: docs.next().expect("one per part"),
+                dp: dp.next().expect("one per part"),
+            })
+            .collect()
     }
-    renumber(snext, &kept_as);
-    level
+}
+
+/// One partition's share of a surface level's arrays.
+struct SurfaceSlices<'a> {
+    prefix: &'a mut [u32],
+    last: &'a mut [u32],
+    count: &'a mut [u32],
+    owner: &'a mut [u32],
+}
+
+impl<'a> SurfaceSlices<'a> {
+    fn split(level: &'a mut SurfaceLevel, lens: &[usize]) -> Vec<SurfaceSlices<'a>> {
+        let mut prefix = cut(&mut level.prefix, lens).into_iter();
+        let mut last = cut(&mut level.last, lens).into_iter();
+        let mut count = cut(&mut level.count, lens).into_iter();
+        let mut owner = cut(&mut level.owner, lens).into_iter();
+        (0..lens.len())
+            .map(|_| SurfaceSlices {
+                prefix: prefix.next().expect("one per part"),
+                last: last.next().expect("one per part"),
+                count: count.next().expect("one per part"),
+                owner: owner.next().expect("one per part"),
+            })
+            .collect()
+    }
 }
 
 fn emitted(level: &Level, n: usize, o: &CountOptions, key_stop: &[bool]) -> Vec<bool> {
