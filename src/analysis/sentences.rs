@@ -79,6 +79,9 @@ fn is_candidate(c: char) -> bool {
 /// there: the window runs from the start of the preceding word to the first letter or
 /// separator after the candidate.
 fn decide(text: &str, at: usize) -> Option<usize> {
+    if let Some(answer) = common_case(text.as_bytes(), at) {
+        return answer;
+    }
     let start = window_start(text, at);
     let end = window_end(text, at);
     let window = &text[start..end];
@@ -86,6 +89,29 @@ fn decide(text: &str, at: usize) -> Option<usize> {
         .split_sentence_bound_indices()
         .map(|(i, piece)| start + i + piece.len())
         .find(|&b| b > at && b < end)
+}
+
+/// The commonest case, decided by the UAX #29 rules directly (no window): `.` `!` or `?`, then
+/// spaces, then an ASCII letter. None of SB6–SB8a can hold before an uppercase letter once a
+/// space intervenes, so SB11 breaks before it; a lowercase letter continues the sentence after
+/// a full stop (SB8) and starts a new one after `!` or `?` (SB11). `None` for any other case.
+fn common_case(b: &[u8], at: usize) -> Option<Option<usize>> {
+    let t = b[at];
+    if !matches!(t, b'.' | b'!' | b'?') || b.get(at + 1) != Some(&b' ') {
+        return None;
+    }
+    let mut j = at + 1;
+    while b.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    let next = *b.get(j)?;
+    if next.is_ascii_uppercase() {
+        Some(Some(j))
+    } else if next.is_ascii_lowercase() {
+        Some((t != b'.').then_some(j))
+    } else {
+        None
+    }
 }
 
 fn window_start(text: &str, at: usize) -> usize {

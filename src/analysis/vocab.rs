@@ -12,22 +12,22 @@ use super::Analyzer;
 
 /// Surface forms interned by one worker, in order of first appearance.
 ///
-/// Interning runs once per word of the corpus, so it is on the hot path. Most words are at
-/// most 8 bytes long; those are looked up by their bytes packed into a u64 (no string hashing,
-/// no `memcmp`), longer ones by their string.
+/// Interning runs once per word of the corpus, so it is on the hot path. Nearly all words are
+/// at most 16 bytes long; those are looked up by their bytes packed into a u128 (no string
+/// hashing, no `memcmp`), longer ones by their string.
 #[derive(Debug, Default)]
 pub struct LocalVocab {
-    short: HashMap<u64, u32>,
+    short: HashMap<u128, u32>,
     long: HashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
 }
 
-/// The bytes of a word of at most 8 bytes, zero-padded: distinct for distinct words, because
+/// The bytes of a word of at most 16 bytes, zero-padded: distinct for distinct words, because
 /// words never contain a NUL byte (the caller checks).
-fn pack(word: &str) -> u64 {
-    let mut bytes = [0u8; 8];
+fn pack(word: &str) -> u128 {
+    let mut bytes = [0u8; 16];
     bytes[..word.len()].copy_from_slice(word.as_bytes());
-    u64::from_le_bytes(bytes)
+    u128::from_le_bytes(bytes)
 }
 
 impl LocalVocab {
@@ -38,7 +38,7 @@ impl LocalVocab {
 
     /// The id of `word`, adding it if new.
     pub fn intern(&mut self, word: &str) -> u32 {
-        if word.len() <= 8 && !word.as_bytes().contains(&0) {
+        if word.len() <= 16 && !word.as_bytes().contains(&0) {
             let next = self.words.len() as u32;
             let id = *self.short.entry(pack(word)).or_insert(next);
             if id == next {
@@ -205,7 +205,8 @@ mod tests {
     #[test]
     fn short_and_long_words_intern_apart_and_consistently() {
         let mut v = LocalVocab::new();
-        let words = ["a", "ab", "abcdefgh", "abcdefghi", "a\0", "ab", "abcdefghi", "조선"];
+        let words =
+            ["a", "ab", "abcdefgh", "abcdefghijklmnopq", "a\0", "ab", "abcdefghijklmnopq", "조선"];
         let ids: Vec<u32> = words.iter().map(|w| v.intern(w)).collect();
         assert_eq!(ids, [0, 1, 2, 3, 4, 1, 3, 5]);
         assert_eq!(v.len(), 6);

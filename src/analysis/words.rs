@@ -36,55 +36,91 @@ fn fast_path_applies(text: &str) -> bool {
         })
 }
 
-/// Letters, digits and `_`: the characters that run together.
-fn is_run(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-/// MidLetter or MidNumLetQ: joins two letters.
-fn joins_letters(c: char) -> bool {
-    matches!(c, ':' | '.' | '\'' | '\u{2018}' | '\u{2019}')
-}
-
-/// MidNum or MidNumLetQ: joins two digits.
-fn joins_digits(c: char) -> bool {
-    matches!(c, ',' | ';' | '.' | '\'' | '\u{2018}' | '\u{2019}')
-}
-
+/// The fast path, on bytes: runs of letters, digits and `_` (continued across one mid
+/// character between two letters or two digits) are word segments; everything else between
+/// words comes as runs, except that a hyphen is always a segment of its own (the analyser joins
+/// `word-word`). Non-ASCII characters here are the three-byte quotes and dashes of
+/// [`fast_path_applies`].
 fn fast_segments(text: &str, mut f: impl FnMut(usize, &str)) {
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !is_run(c) {
-            f(start, &text[start..start + c.len_utf8()]);
-            continue;
-        }
-        let mut last = c;
-        let mut end = start + c.len_utf8();
-        loop {
-            match chars.peek() {
-                Some(&(i, d)) if is_run(d) => {
-                    chars.next();
-                    last = d;
-                    end = i + d.len_utf8();
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let start = i;
+        if is_run_byte(b[i]) {
+            i += 1;
+            loop {
+                while i < n && is_run_byte(b[i]) {
+                    i += 1;
                 }
-                Some(&(i, m)) => {
-                    let after = text[i + m.len_utf8()..].chars().next();
-                    let joined = match after {
-                        Some(a) if last.is_ascii_alphabetic() && a.is_ascii_alphabetic() => {
-                            joins_letters(m)
-                        }
-                        Some(a) if last.is_ascii_digit() && a.is_ascii_digit() => joins_digits(m),
-                        _ => false,
-                    };
-                    if !joined {
-                        break;
-                    }
-                    chars.next();
+                let (joins, len) = mid_at(b, i);
+                let after = i + len;
+                if joins == Mid::No || after >= n {
+                    break;
                 }
-                None => break,
+                let (last, next) = (b[i - 1], b[after]);
+                let letters = last.is_ascii_alphabetic() && next.is_ascii_alphabetic();
+                let digits = last.is_ascii_digit() && next.is_ascii_digit();
+                let joined = match joins {
+                    Mid::Letters => letters,
+                    Mid::Digits => digits,
+                    Mid::Both => letters || digits,
+                    Mid::No => false,
+                };
+                if !joined {
+                    break;
+                }
+                i = after;
+            }
+        } else if b[i] == b'-' {
+            i += 1;
+        } else {
+            while i < n && !is_run_byte(b[i]) && b[i] != b'-' {
+                i += utf8_len(b[i]);
             }
         }
-        f(start, &text[start..end]);
+        f(start, &text[start..i]);
+    }
+}
+
+/// Letters, digits and `_`: the bytes that run together.
+fn is_run_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// What a character joins when it stands between two letters or two digits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mid {
+    /// MidLetter: `:`.
+    Letters,
+    /// MidNum: `,` `;`.
+    Digits,
+    /// MidNumLetQ: `.` `'` `‘` `’`.
+    Both,
+    /// Nothing.
+    No,
+}
+
+/// The mid character at byte `i` (if any) and its length in bytes.
+fn mid_at(b: &[u8], i: usize) -> (Mid, usize) {
+    match b.get(i) {
+        Some(b':') => (Mid::Letters, 1),
+        Some(b',' | b';') => (Mid::Digits, 1),
+        Some(b'.' | b'\'') => (Mid::Both, 1),
+        // U+2018 and U+2019 are E2 80 98 and E2 80 99.
+        Some(0xE2) if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x98 | 0x99)) => {
+            (Mid::Both, 3)
+        }
+        _ => (Mid::No, 1),
     }
 }
 

@@ -52,6 +52,10 @@ fn is_invisible(c: char) -> bool {
 /// Append `line` to `out` with every run of whitespace collapsed to one space and the ends
 /// trimmed.
 pub fn push_collapsed(out: &mut String, line: &str) {
+    if is_collapsed(line) {
+        out.push_str(line);
+        return;
+    }
     // Copies whole runs between whitespace rather than going word by word through
     // `split_whitespace`; ASCII bytes are classified without decoding.
     let bytes = line.as_bytes();
@@ -89,6 +93,17 @@ pub fn push_collapsed(out: &mut String, line: &str) {
             first = false;
         }
     }
+}
+
+/// Whether `line` is already collapsed: no whitespace at either end, and no whitespace but
+/// single ASCII spaces inside (most lines of clean text; copied whole).
+fn is_collapsed(line: &str) -> bool {
+    let b = line.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let ascii_ok = !b.iter().any(|&c| matches!(c, 9..=13)) && !b.windows(2).any(|w| w == b"  ");
+    ascii_ok && (line.is_ascii() || !line.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
 }
 
 /// `line` with whitespace collapsed (see [`push_collapsed`]).
