@@ -500,13 +500,15 @@ fn choose_display(level: &mut Level) {
 fn order_all(counts: &mut NgramCounts, facts: &VocabFacts) {
     let keys: Vec<TrieLevel> =
         counts.levels.iter().map(|l| TrieLevel { parent: &l.prefix, last: &l.last }).collect();
-    let key_order = preorder(&keys, facts.key_rank);
     let surfaces: Vec<TrieLevel> = counts
         .levels
         .iter()
         .map(|l| TrieLevel { parent: &l.surfaces.prefix, last: &l.surfaces.last })
         .collect();
-    let surface_order = preorder(&surfaces, facts.surface_rank);
+    let (key_order, surface_order) = rayon::join(
+        || preorder(&keys, facts.key_rank),
+        || preorder(&surfaces, facts.surface_rank),
+    );
     for ((level, k), s) in counts.levels.iter_mut().zip(key_order).zip(surface_order) {
         level.order = k;
         level.surfaces.order = s;
