@@ -307,32 +307,31 @@ fn prefix_sums(lengths: impl Iterator<Item = usize>) -> Vec<u32> {
 /// Count ids below `ids` that `id_at(position)` yields, with plain arrays instead of hashing
 /// (for words, whose ids are dense). Candidates come in id order; the rest is as
 /// [`count_keys`].
+///
+/// The blocks are gathered into at most [`DENSE_GROUPS`] groups (fixed by the corpus, not by
+/// the thread count), counted in parallel into arrays of their own and summed; dispersion
+/// terms are summed per group and the group sums added in group order, so every result is
+/// the same whatever the number of threads.
 pub fn count_dense<F>(
     index: &TokenIndex,
+    blocks: &[Range<usize>],
     ids: usize,
     id_at: F,
     slot: &mut [u32],
     dp: Option<DpSpec>,
 ) -> Candidates
 where
-    F: Fn(usize) -> Option<u32>,
+    F: Fn(usize) -> Option<u32> + Sync,
 {
-    let mut count = vec![0u32; ids];
-    let mut docs = vec![0u32; ids];
-    let mut last_doc = vec![NONE; ids];
-    for d in 0..index.doc_count() {
-        for i in index.doc_range(d) {
-            slot[i] = NONE;
-            let Some(id) = id_at(i) else { continue };
-            let k = id as usize;
-            count[k] += 1;
-            if last_doc[k] != d as u32 {
-                last_doc[k] = d as u32;
-                docs[k] += 1;
-            }
-            slot[i] = id;
-        }
-    }
+    let groups = dense_groups(blocks, ids);
+    let mut slots = split_by_block(index, &groups, slot);
+    let tallies: Vec<Tally> = slots
+        .par_iter_mut()
+        .zip(groups.par_iter())
+        .map(|(out, docs)| tally(index, docs.clone(), ids, &id_at, out))
+        .collect();
+    let (count, docs, first_pos) = merge_tallies(&tallies, ids);
+    drop(tallies);
     let mut compact = vec![NONE; ids];
     let mut out = Candidates::default();
     for k in (0..ids).filter(|&k| count[k] > 0) {
@@ -340,24 +339,124 @@ where
         out.keys.push(k as u64);
         out.count.push(count[k]);
         out.docs.push(docs[k]);
-        out.first_pos.push(NONE);
+        out.first_pos.push(first_pos[k]);
     }
-    for (i, s) in slot.iter_mut().enumerate().filter(|(_, s)| **s != NONE) {
-        *s = compact[*s as usize];
-        let first = &mut out.first_pos[*s as usize];
-        if *first == NONE {
-            *first = i as u32;
+    slots.par_iter_mut().for_each(|out| {
+        for s in out.iter_mut().filter(|s| **s != NONE) {
+            *s = compact[*s as usize];
+        }
+    });
+    if let Some(spec) = dp {
+        let partial: Vec<Vec<f64>> = slots
+            .par_iter()
+            .zip(groups.par_iter())
+            .map(|(ids, docs)| dense_dp_terms(index, spec.parts, docs.clone(), ids, &out.count))
+            .collect();
+        out.dp = (0..out.len())
+            .map(|j| {
+                if !spec.wanted(out.count[j], out.docs[j]) {
+                    return f64::NAN;
+                }
+                spec.parts.finish(partial.iter().map(|p| p[j]).sum())
+            })
+            .collect();
+    }
+    out
+}
+
+/// At most this many groups of blocks count words in parallel, each with its own arrays.
+pub const DENSE_GROUPS: usize = 16;
+
+/// Blocks gathered into at most [`DENSE_GROUPS`] document ranges (one, when per-group arrays
+/// for `ids` ids would grow past 256 MB).
+fn dense_groups(blocks: &[Range<usize>], ids: usize) -> Vec<Range<usize>> {
+    let wanted = if ids.saturating_mul(DENSE_GROUPS * 12) > 256 << 20 { 1 } else { DENSE_GROUPS };
+    let per = blocks.len().div_ceil(wanted).max(1);
+    blocks.chunks(per).map(|c| c[0].start..c[c.len() - 1].end).collect()
+}
+
+/// One group's counts, documents and first positions per id.
+struct Tally {
+    count: Vec<u32>,
+    docs: Vec<u32>,
+    first_pos: Vec<u32>,
+}
+
+fn tally<F>(index: &TokenIndex, docs: Range<usize>, ids: usize, id_at: &F, out: &mut [u32]) -> Tally
+where
+    F: Fn(usize) -> Option<u32>,
+{
+    let mut t = Tally { count: vec![0; ids], docs: vec![0; ids], first_pos: vec![NONE; ids] };
+    let mut last_doc = vec![NONE; ids];
+    let offset = index.doc_start[docs.start] as usize;
+    for d in docs {
+        for i in index.doc_range(d) {
+            let Some(id) = id_at(i) else {
+                out[i - offset] = NONE;
+                continue;
+            };
+            let k = id as usize;
+            if t.count[k] == 0 {
+                t.first_pos[k] = i as u32;
+            }
+            t.count[k] += 1;
+            if last_doc[k] != d as u32 {
+                last_doc[k] = d as u32;
+                t.docs[k] += 1;
+            }
+            out[i - offset] = id;
         }
     }
-    if let Some(spec) = dp {
-        out.dp = super::dispersion::dp_norm(index, spec.parts, slot, &out.count);
-        for (j, dp) in out.dp.iter_mut().enumerate() {
-            if !spec.wanted(out.count[j], out.docs[j]) {
-                *dp = f64::NAN;
+    t
+}
+
+/// Sum the groups' tallies (the first position is the earliest group's).
+fn merge_tallies(tallies: &[Tally], ids: usize) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let mut count = vec![0u32; ids];
+    let mut docs = vec![0u32; ids];
+    let mut first = vec![NONE; ids];
+    for t in tallies {
+        for k in 0..ids {
+            count[k] += t.count[k];
+            docs[k] += t.docs[k];
+            if first[k] == NONE {
+                first[k] = t.first_pos[k];
             }
         }
     }
-    out
+    (count, docs, first)
+}
+
+/// One group's dispersion terms per candidate (see [`super::dispersion`]), from the candidate
+/// of each of its positions, documents in order.
+fn dense_dp_terms(
+    index: &TokenIndex,
+    parts: &Parts,
+    docs: Range<usize>,
+    ids: &[u32],
+    count: &[u32],
+) -> Vec<f64> {
+    let mut acc = vec![0f64; count.len()];
+    let mut in_doc = vec![0u32; count.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let offset = index.doc_start[docs.start] as usize;
+    for d in docs {
+        for i in index.doc_range(d) {
+            let j = ids[i - offset];
+            if j != NONE {
+                if in_doc[j as usize] == 0 {
+                    touched.push(j);
+                }
+                in_doc[j as usize] += 1;
+            }
+        }
+        for j in touched.drain(..) {
+            let j = j as usize;
+            acc[j] += parts.term(in_doc[j], count[j], index.doc_len(d));
+            in_doc[j] = 0;
+        }
+    }
+    acc
 }
 
 /// Turn per-block partition buffers into per-partition block buffers (moves, no copies).

@@ -166,10 +166,10 @@ pub fn count_in_blocks(
         });
         let (candidates, mut level) = if n == 1 {
             let keys = facts.key_stop.len();
-            let cands = count_dense(index, keys, |i| Some(index.keys[i]), &mut next, dp);
+            let cands = count_dense(index, &blocks, keys, |i| Some(index.keys[i]), &mut next, dp);
             let pending = survivors(n, &cands, options, None);
             renumber(&mut next, &pending.survivor_of);
-            let surfaces = words_as_surfaces(index, &next, &mut snext, facts);
+            let surfaces = words_as_surfaces(index, &blocks, &next, &mut snext, facts);
             (cands.len(), pending.finish(surfaces, &next))
         } else {
             // Key and surface n-grams in one pass: (key of the first n − 1 words, last word)
@@ -277,12 +277,13 @@ fn renumber(slots: &mut [u32], survivor_of: &[u32]) {
 /// Intern the surface n-grams at positions where a key n-gram survived.
 fn words_as_surfaces(
     index: &TokenIndex,
+    blocks: &[std::ops::Range<usize>],
     next: &[u32],
     snext: &mut [u32],
     facts: &VocabFacts,
 ) -> Candidates {
     let ids = facts.surface_rank.len();
-    count_dense(index, ids, |i| (next[i] != NONE).then(|| index.surfaces[i]), snext, None)
+    count_dense(index, blocks, ids, |i| (next[i] != NONE).then(|| index.surfaces[i]), snext, None)
 }
 
 /// Level `n` from its per-partition counts: the candidates that pass the thresholds become
@@ -505,10 +506,8 @@ fn order_all(counts: &mut NgramCounts, facts: &VocabFacts) {
         .iter()
         .map(|l| TrieLevel { parent: &l.surfaces.prefix, last: &l.surfaces.last })
         .collect();
-    let (key_order, surface_order) = rayon::join(
-        || preorder(&keys, facts.key_rank),
-        || preorder(&surfaces, facts.surface_rank),
-    );
+    let (key_order, surface_order) =
+        rayon::join(|| preorder(&keys, facts.key_rank), || preorder(&surfaces, facts.surface_rank));
     for ((level, k), s) in counts.levels.iter_mut().zip(key_order).zip(surface_order) {
         level.order = k;
         level.surfaces.order = s;
