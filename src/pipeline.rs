@@ -194,6 +194,19 @@ pub fn analyze_documents(docs: Vec<Document>, options: &PipelineOptions) -> Anal
     out
 }
 
+/// A corpus of documents `d0`, `d1`, … with these texts, texts and word offsets kept (for the
+/// tests of modules that need contexts).
+#[cfg(test)]
+pub(crate) fn test_corpus(texts: &[&str]) -> AnalyzedCorpus {
+    let docs = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Document { id: format!("d{i}"), text: t.to_string(), ..Default::default() })
+        .collect();
+    let options = PipelineOptions { keep_text: true, keep_spans: true, ..Default::default() };
+    analyze_documents(docs, &options)
+}
+
 /// A batch of files, read and analysed, waiting to be absorbed.
 struct Batch {
     chunks: Vec<Chunk>,

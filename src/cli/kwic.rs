@@ -163,21 +163,9 @@ pub fn flatten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Document;
-    use crate::pipeline::{PipelineOptions, analyze_documents};
 
     fn corpus(texts: &[&str]) -> AnalyzedCorpus {
-        let docs = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Document {
-                id: format!("d{i}"),
-                text: t.to_string(),
-                ..Default::default()
-            })
-            .collect();
-        let options = PipelineOptions { keep_text: true, keep_spans: true, ..Default::default() };
-        analyze_documents(docs, &options)
+        crate::pipeline::test_corpus(texts)
     }
 
     fn kwic(c: &AnalyzedCorpus, q: &str, window: usize) -> Vec<(String, String, String)> {

@@ -20,7 +20,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::TokenIndex;
-use super::dispersion::Parts;
+use super::dispersion::{DpAccumulator, Parts};
 use crate::collections::{HashMap, map_with_capacity};
 
 /// "No id here": the position holds no candidate, or the candidate did not survive.
@@ -578,7 +578,7 @@ fn count_partition(
     if let Some(spec) = dp {
         let wanted: Vec<bool> =
             out.count.iter().zip(&out.docs).map(|(&c, &d)| spec.wanted(c, d)).collect();
-        out.dp = partition_dp(index, spec.parts, hits, &out.count, &wanted, last_doc);
+        out.dp = partition_dp(index, spec.parts, hits, &out.count, &wanted);
     }
     (out, surfaces)
 }
@@ -591,31 +591,12 @@ fn partition_dp(
     hits: &[Vec<Hit>],
     count: &[u32],
     wanted: &[bool],
-    mut last_doc: Vec<u32>,
 ) -> Vec<f64> {
-    last_doc.fill(NONE);
-    let mut in_doc = vec![0u32; count.len()];
-    let mut acc = vec![0f64; count.len()];
-    for hit in hits.iter().flatten() {
-        let j = hit.key as usize;
-        if !wanted[j] {
-            continue;
-        }
-        if last_doc[j] != hit.doc {
-            if last_doc[j] != NONE {
-                acc[j] += parts.term(in_doc[j], count[j], index.doc_len(last_doc[j] as usize));
-            }
-            last_doc[j] = hit.doc;
-            in_doc[j] = 0;
-        }
-        in_doc[j] += 1;
+    let mut dp = DpAccumulator::new(count.len());
+    for hit in hits.iter().flatten().filter(|h| wanted[h.key as usize]) {
+        dp.add(index, parts, count, hit.key as usize, hit.doc);
     }
-    (0..count.len())
-        .map(|j| match last_doc[j] {
-            NONE => f64::NAN,
-            d => parts.finish(acc[j] + parts.term(in_doc[j], count[j], index.doc_len(d as usize))),
-        })
-        .collect()
+    dp.finish(index, parts, count)
 }
 
 #[cfg(test)]

@@ -42,35 +42,60 @@ impl Parts {
     }
 }
 
+/// Occurrences visited in corpus order, turned into DP_norm per item: each item keeps its
+/// current document and the count in it, and adds that document's term when it moves on.
+pub struct DpAccumulator {
+    acc: Vec<f64>,
+    in_doc: Vec<u32>,
+    last_doc: Vec<u32>,
+}
+
+impl DpAccumulator {
+    /// Room for `items` items.
+    pub fn new(items: usize) -> Self {
+        DpAccumulator { acc: vec![0.0; items], in_doc: vec![0; items], last_doc: vec![NONE; items] }
+    }
+
+    /// One occurrence of item `j` (of `count[j]` in all) in document `doc`; documents must
+    /// come in increasing order for each item.
+    pub fn add(&mut self, index: &TokenIndex, parts: &Parts, count: &[u32], j: usize, doc: u32) {
+        if self.last_doc[j] != doc {
+            if self.last_doc[j] != NONE {
+                let len = index.doc_len(self.last_doc[j] as usize);
+                self.acc[j] += parts.term(self.in_doc[j], count[j], len);
+            }
+            self.last_doc[j] = doc;
+            self.in_doc[j] = 0;
+        }
+        self.in_doc[j] += 1;
+    }
+
+    /// DP_norm of every item (NaN for items never seen).
+    pub fn finish(self, index: &TokenIndex, parts: &Parts, count: &[u32]) -> Vec<f64> {
+        (0..count.len())
+            .map(|j| match self.last_doc[j] {
+                NONE => f64::NAN,
+                d => {
+                    let last = parts.term(self.in_doc[j], count[j], index.doc_len(d as usize));
+                    parts.finish(self.acc[j] + last)
+                }
+            })
+            .collect()
+    }
+}
+
 /// DP_norm of every id that `ids` (one entry per corpus position, [`NONE`] elsewhere) names,
 /// given each id's total `count`, visiting positions in corpus order.
 pub fn dp_norm(index: &TokenIndex, parts: &Parts, ids: &[u32], count: &[u32]) -> Vec<f64> {
-    let mut acc = vec![0f64; count.len()];
-    let mut in_doc = vec![0u32; count.len()];
-    let mut last_doc = vec![NONE; count.len()];
+    let mut dp = DpAccumulator::new(count.len());
     for d in 0..index.doc_count() {
         for i in index.doc_range(d) {
-            let j = ids[i];
-            if j == NONE {
-                continue;
+            if ids[i] != NONE {
+                dp.add(index, parts, count, ids[i] as usize, d as u32);
             }
-            let j = j as usize;
-            if last_doc[j] != d as u32 {
-                if last_doc[j] != NONE {
-                    acc[j] += parts.term(in_doc[j], count[j], index.doc_len(last_doc[j] as usize));
-                }
-                last_doc[j] = d as u32;
-                in_doc[j] = 0;
-            }
-            in_doc[j] += 1;
         }
     }
-    (0..count.len())
-        .map(|j| match last_doc[j] {
-            NONE => f64::NAN,
-            d => parts.finish(acc[j] + parts.term(in_doc[j], count[j], index.doc_len(d as usize))),
-        })
-        .collect()
+    dp.finish(index, parts, count)
 }
 
 #[cfg(test)]
