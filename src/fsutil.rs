@@ -1,18 +1,34 @@
 //! Writing output files safely: every file is written to a temporary name in the destination
 //! folder and renamed into place, so a reader never sees half a file and a failed run leaves
-//! nothing behind.
+//! nothing behind. Destinations that are not regular files (`/dev/null`, `/dev/stdout`, a FIFO)
+//! are written in place, and a symbolic link keeps pointing where it did.
 
+use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Write a file atomically: `fill` writes the content into a temporary file beside `path`,
 /// which is then renamed to `path`. If `fill` fails, the temporary file is removed.
 ///
 /// The destination folder must exist; a missing folder is reported as an error that names it.
+/// A destination that exists and is not a regular file or folder (a device such as `/dev/null`,
+/// a FIFO) is written in place: renaming over it would replace the device with a plain file
+/// (a `-o /dev/null` once turned a machine's `/dev/null` into a file that later programs read
+/// back as input). A symbolic link is followed, so the file it names is replaced, not the link.
 pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
+    if let Ok(meta) = fs::metadata(path) {
+        let special = !meta.is_file() && !meta.is_dir();
+        // `/dev/stdout` and `/proc/self/fd/N` may name a regular file the shell opened (`> out`);
+        // renaming over it would detach the shell's descriptor from the name.
+        let stream = path.starts_with("/dev") || path.starts_with("/proc");
+        if special || (stream && meta.is_file()) {
+            return write_in_place(path, fill);
+        }
+    }
+    let path = &resolve_link(path);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -32,6 +48,29 @@ where
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Write straight into an existing special file; there is nothing to rename over.
+fn write_in_place<F>(path: &Path, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let file = fs::OpenOptions::new().write(true).truncate(true).open(path)?;
+    let mut buf = io::BufWriter::new(file);
+    fill(&mut buf)?;
+    buf.flush()
+}
+
+/// The file a symbolic link names (the path itself when it is not a link, or when the link is
+/// dangling and there is nothing better to write to).
+fn resolve_link(path: &Path) -> PathBuf {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        if let Ok(real) = fs::canonicalize(path) {
+            return real;
+        }
+    }
+    path.to_path_buf()
 }
 
 /// tempfile creates files readable only by their owner (0600); outputs are ordinary files that
@@ -87,6 +126,43 @@ mod tests {
         });
         assert!(r.is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_stays_a_link_and_its_target_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&real, b"old\n").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_bytes_atomic(&link, b"new\n").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new\n");
+    }
+
+    /// A FIFO stands for every special file (devices such as /dev/null are not made in tests):
+    /// it must still be a FIFO afterwards, and a reader on it gets the bytes.
+    #[cfg(unix)]
+    #[test]
+    fn a_special_file_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo unavailable; skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_bytes_atomic(&fifo, b"through the pipe\n").unwrap();
+        // Checked before joining: had the FIFO been renamed over, the reader would wait forever.
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), b"through the pipe\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary left");
     }
 
     #[test]

@@ -134,3 +134,14 @@ fn summary_goes_to_stderr_and_data_to_stdout() {
     let (_, err) = run_ok(&["-q", "freq", "--top", "3"]);
     assert!(err.is_empty(), "{err}");
 }
+
+/// `-o /dev/stdout` writes into the stream (a pipe here) instead of renaming a file over it.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_dev_stdout_goes_to_the_stream() {
+    let (out, _) =
+        run_ok(&["freq", "-n", "2", "--top", "2", "-o", "/dev/stdout", "--format", "csv"]);
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 2, "{out}");
+    assert_eq!(rows[0]["phrase"], "party cells");
+}
