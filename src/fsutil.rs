@@ -65,12 +65,10 @@ where
 /// dangling and there is nothing better to write to).
 fn resolve_link(path: &Path) -> PathBuf {
     let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if is_link {
-        if let Ok(real) = fs::canonicalize(path) {
-            return real;
-        }
+    match fs::canonicalize(path) {
+        Ok(real) if is_link => real,
+        _ => path.to_path_buf(),
     }
-    path.to_path_buf()
 }
 
 /// tempfile creates files readable only by their owner (0600); outputs are ordinary files that
