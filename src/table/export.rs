@@ -88,14 +88,15 @@ pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), 
         Format::Table => terminal::write_table(&df, w)?,
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Csv { b',' } else { b'\t' };
-            // Rounding first and then printing the shortest exact form is several times faster
-            // than formatting with a fixed precision, and drops trailing zeros ("0.5").
+            // Rounding first and then printing the shortest exact form (Polars' zmij path) is
+            // several times faster than formatting with a fixed precision, and drops trailing
+            // zeros ("0.5"). That path writes whole numbers as "1.0" and magnitudes below 1e-5
+            // in exponent notation ("1e-6"); every CSV reader takes both.
             let mut df = round_floats(&df)?;
             CsvWriter::new(w)
                 .include_header(true)
                 .with_batch_size(std::num::NonZeroUsize::new(1 << 14).expect("non-zero"))
                 .with_separator(sep)
-                .with_float_scientific(Some(false))
                 .finish(&mut df)?;
         }
         Format::Json => terminal::write_json(&df, w)?,
@@ -161,7 +162,11 @@ mod tests {
     fn csv_floats_are_rounded_and_shortest() {
         let t = Table::new().with("x", Values::Float(vec![0.5, 250000.0, 1.0 / 3.0, 2.0e-7, 1e-6]));
         let out = to_bytes(&Frame::from_table(t).unwrap(), Format::Csv).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "x\n0.5\n250000\n0.333333\n0\n0.000001\n");
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "x\n0.5\n250000.0\n0.333333\n0.0\n1e-6\n");
+        // Exactly the rounded values, read back.
+        let back: Vec<f64> = text.lines().skip(1).map(|l| l.parse().unwrap()).collect();
+        assert_eq!(back, [0.5, 250000.0, 0.333333, 0.0, 0.000001]);
     }
 
     #[test]

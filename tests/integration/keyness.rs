@@ -47,7 +47,7 @@ fn where_selection_against_the_rest() {
         .iter()
         .map(|k| imp[*k].as_str())
         .collect();
-    assert_eq!(got, ["2", "1", "3", "9", "2.301457", "0.129253", "-0.18345", "2.584963", "500"]);
+    assert_eq!(got, ["2", "1", "3", "9", "2.301457", "0.129253", "-0.18345", "2.584963", "500.0"]);
     assert_eq!(
         (imp["pm_target"].as_str(), imp["pm_reference"].as_str()),
         ("666666.666667", "111111.111111")
@@ -59,14 +59,14 @@ fn where_selection_against_the_rest() {
     let peace = row(&rows, "phrase", "peace");
     assert_eq!(
         (peace["g2"].as_str(), peace["log_ratio"].as_str(), peace["pct_diff"].as_str()),
-        ("-0.242675", "-0.736966", "-40")
+        ("-0.242675", "-0.736966", "-40.0")
     );
     // development: a = 0, b = 3: G² = 2 · 3 ln(3/2.25) = 1.726092, negative; Log Ratio with
     // the zero taken as 0.5: log₂((0.5/3)/(3/9)) = −1; %DIFF = −100.
     let dev = row(&rows, "phrase", "development");
     assert_eq!(
         (dev["g2"].as_str(), dev["log_ratio"].as_str(), dev["pct_diff"].as_str()),
-        ("-1.726092", "-1", "-100")
+        ("-1.726092", "-1.0", "-100.0")
     );
 
     // --measure log-ratio, --top 1: one keyword of each side.
@@ -151,7 +151,7 @@ fn reference_corpus_and_split_date() {
     let new = row(&rows, "phrase", "new");
     assert_eq!((new["a"].as_str(), new["b"].as_str()), ("1", "0"));
     // Absent from the reference: %DIFF is missing, Log Ratio uses 0.5: log₂((1/2)/(0.5/4)) = 2.
-    assert_eq!((new["pct_diff"].as_str(), new["log_ratio"].as_str()), ("", "2"));
+    assert_eq!((new["pct_diff"].as_str(), new["log_ratio"].as_str()), ("", "2.0"));
     assert!(rows.iter().all(|r| r["phrase"] != "entirely"), "the left-out document counts nowhere");
 
     // Nothing to compare with is an error.

@@ -48,7 +48,7 @@ fn trend_by_month_counts_rates_intervals_and_zero_filled_months() {
     );
     let mar = row(&rows, "period", "2016-03");
     // 1 in 4 words; Garwood interval of 1: 0.025318 and 5.571643 × 10⁶ / 4.
-    assert_eq!((mar["count"].as_str(), mar["per_million"].as_str()), ("1", "250000"));
+    assert_eq!((mar["count"].as_str(), mar["per_million"].as_str()), ("1", "250000.0"));
     assert_eq!(
         (mar["ci_low"].as_str(), mar["ci_high"].as_str()),
         ("6329.451996", "1392910.847735")
@@ -156,7 +156,7 @@ fn freq_by_month_and_by_metadata_column() {
         [
             ("2016-01", "2", "222222.222222", "0.5", "9"),
             ("2016-02", "0", "", "", "0"),
-            ("2016-03", "1", "250000", "1", "4"),
+            ("2016-03", "1", "250000.0", "1.0", "4"),
         ]
     );
     assert!(rows.iter().all(|r| r["phrase"] == "party cells"));
