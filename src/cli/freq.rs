@@ -24,13 +24,7 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     // Group first: a grouping that cannot be made should fail before the counting.
     let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;
-    let started = Instant::now();
-    let ranked = RankedCounts::new(&corpus, &count_options);
-    ctx.note(&summary::counting(
-        &ranked.counts,
-        count_options.min_n,
-        started.elapsed().as_secs_f64(),
-    ));
+    let ranked = RankedCounts::noted(&corpus, &count_options, ctx);
     let started = Instant::now();
     if let Some(groups) = &groups {
         let top = dest.top.unwrap_or(grouped::DEFAULT_TOP);
@@ -120,6 +114,16 @@ impl RankedCounts {
             VocabFacts { key_stop: &key_stop, key_rank: &key_rank, surface_rank: &surface_rank };
         let counts = count::count(&corpus.index, &facts, options);
         RankedCounts { counts, key_rank, surface_rank }
+    }
+
+    /// Count as [`RankedCounts::new`] does and say so in the run summary (distinct keys per
+    /// n and the time taken).
+    pub fn noted(corpus: &AnalyzedCorpus, options: &count::CountOptions, ctx: &Context) -> Self {
+        let started = Instant::now();
+        let ranked = RankedCounts::new(corpus, options);
+        let seconds = started.elapsed().as_secs_f64();
+        ctx.note(&summary::counting(&ranked.counts, options.min_n, seconds));
+        ranked
     }
 
     /// Reported rows in `order`, at most `limit`.

@@ -39,13 +39,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         let out = (&dest, &chart_out, name.as_str());
         return run_frames(&corpus, count_options, rule(args.overlap), out, ctx);
     }
-    let started = Instant::now();
-    let ranked = RankedCounts::new(&corpus, &count_options);
-    ctx.note(&summary::counting(
-        &ranked.counts,
-        count_options.min_n,
-        started.elapsed().as_secs_f64(),
-    ));
+    let ranked = RankedCounts::noted(&corpus, &count_options, ctx);
     let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
     count_options.min_n = count_options.min_n.max(2);
     let (chains, formulas) =

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use super::args::{OutputArgs, TrendArgs};
 use super::chart::{self, ChartOut};
 use super::freq::RankedCounts;
-use super::{Context, grouped, settings, summary};
+use super::{Context, grouped, settings};
 use crate::chart::Chart;
 use crate::count::RowOrder;
 use crate::figure::{self, TrendSpec};
@@ -111,9 +111,7 @@ fn top_series(
     args: &TrendArgs,
 ) -> Result<Series> {
     let options = settings::count(&args.count);
-    let started = std::time::Instant::now();
-    let ranked = RankedCounts::new(corpus, &options);
-    ctx.note(&summary::counting(&ranked.counts, options.min_n, started.elapsed().as_secs_f64()));
+    let ranked = RankedCounts::noted(corpus, &options, ctx);
     let rows = ranked.rows(RowOrder::Count, Some(args.top.unwrap_or(DEFAULT_TOP)));
     row_series(corpus, &ranked.counts, &rows, groups)
 }
