@@ -21,10 +21,7 @@ where
 {
     if let Ok(meta) = fs::metadata(path) {
         let special = !meta.is_file() && !meta.is_dir();
-        // `/dev/stdout` and `/proc/self/fd/N` may name a regular file the shell opened (`> out`);
-        // renaming over it would detach the shell's descriptor from the name.
-        let stream = path.starts_with("/dev") || path.starts_with("/proc");
-        if special || (stream && meta.is_file()) {
+        if special || (names_a_descriptor(path) && meta.is_file()) {
             return write_in_place(path, fill);
         }
     }
@@ -61,14 +58,24 @@ where
     buf.flush()
 }
 
+/// Whether `path` names an open descriptor (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`).
+/// It may lead to a regular file the shell opened (`> out`): renaming over that file would
+/// detach the shell's descriptor from the name, so such paths are written in place. Other
+/// files under `/dev` (a tmpfs such as `/dev/shm`) are still written atomically.
+fn names_a_descriptor(path: &Path) -> bool {
+    ["/dev/stdout", "/dev/stderr"].iter().any(|p| path == Path::new(p))
+        || path.starts_with("/dev/fd")
+        || path.starts_with("/proc")
+}
+
 /// The file a symbolic link names (the path itself when it is not a link, or when the link is
 /// dangling and there is nothing better to write to).
 fn resolve_link(path: &Path) -> PathBuf {
     let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    match fs::canonicalize(path) {
-        Ok(real) if is_link => real,
-        _ => path.to_path_buf(),
+    if is_link && let Ok(real) = fs::canonicalize(path) {
+        return real;
     }
+    path.to_path_buf()
 }
 
 /// tempfile creates files readable only by their owner (0600); outputs are ordinary files that
@@ -161,6 +168,16 @@ mod tests {
         assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
         assert_eq!(reader.join().unwrap(), b"through the pipe\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary left");
+    }
+
+    #[test]
+    fn descriptor_paths() {
+        for p in ["/dev/stdout", "/dev/stderr", "/dev/fd/1", "/proc/self/fd/3"] {
+            assert!(names_a_descriptor(Path::new(p)), "{p}");
+        }
+        for p in ["/dev/shm/out.csv", "/tmp/out.csv", "out.csv", "/devices/out.csv"] {
+            assert!(!names_a_descriptor(Path::new(p)), "{p}");
+        }
     }
 
     #[test]
