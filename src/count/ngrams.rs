@@ -560,18 +560,6 @@ impl NgramCounts {
             .iter()
             .flat_map(|l| (0..l.len()).filter(|&j| l.emitted[j]).map(move |j| (l.n, j as u32)))
     }
-
-    /// The surface variants of n-gram `id` at level `n`: (surface n-gram id, count), most
-    /// frequent first.
-    pub fn variants_of(&self, n: usize, id: u32) -> Vec<(u32, u32)> {
-        let s = &self.levels[n - 1].surfaces;
-        let mut v: Vec<_> = (0..s.count.len() as u32)
-            .filter(|&v| s.owner[v as usize] == id)
-            .map(|v| (v, s.count[v as usize]))
-            .collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        v
-    }
 }
 
 #[cfg(test)]
