@@ -96,13 +96,17 @@ impl Candidates {
     }
 }
 
-/// One occurrence of a key, on its way to its partition.
+/// One occurrence of a key, on its way to its partition: 20 bytes (packed, because the
+/// scatter writes one per position of the corpus and every later pass reads them back).
+///
+/// While a partition is counted, `key` and `skey` are replaced by the occurrence's candidate
+/// indices, and at the end by the ids the candidates got ([`NONE`] for dropped ones).
 #[derive(Clone, Copy)]
+#[repr(C, packed(4))]
 struct Hit {
     key: u64,
     /// The occurrence's surface key, counted within the key's partition when asked for.
     skey: u64,
-    pos: u32,
     doc: u32,
 }
 
@@ -111,7 +115,7 @@ fn partition(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PARTITIONS.trailing_zeros())) as usize
 }
 
-/// The surface keys counted beside the keys by [`count_keys_and_surfaces`].
+/// The surface keys counted beside the keys by [`count_partitioned`].
 #[derive(Debug, Default)]
 pub struct SurfaceCandidates {
     /// The surface key of each surface candidate.
@@ -122,23 +126,44 @@ pub struct SurfaceCandidates {
     pub owner: Vec<u32>,
 }
 
+/// Which candidates of a partitioned count get ids: those with at least `min_count`
+/// occurrences in at least `min_docs` documents.
+#[derive(Debug, Clone, Copy)]
+pub struct Keep {
+    /// Minimum count.
+    pub min_count: u32,
+    /// Minimum number of documents.
+    pub min_docs: u32,
+}
+
+impl Keep {
+    /// Every candidate.
+    pub const ALL: Keep = Keep { min_count: 0, min_docs: 0 };
+
+    fn keeps(&self, count: u32, docs: u32) -> bool {
+        count >= self.min_count && docs >= self.min_docs
+    }
+}
+
 /// Count the keys that `key_at(position)` yields.
 ///
 /// On return `slot[i]` holds the candidate index of position `i`, or [`NONE`] where `key_at`
-/// gave nothing. `slot` must be as long as the index. With `dp`, each candidate's DP_norm
-/// over documents is computed as well (see [`super::dispersion`]).
+/// gave nothing. `slot` must be as long as the index. Candidates come partition by partition,
+/// each partition's in order of first appearance; `first_pos` and `dp` are left empty.
 pub fn count_keys<F>(
     index: &TokenIndex,
     blocks: &[Range<usize>],
     key_at: F,
     slot: &mut [u32],
-    dp: Option<DpSpec>,
 ) -> Candidates
 where
     F: Fn(usize) -> Option<u64> + Sync,
 {
     let pair_at = |i: usize| key_at(i).map(|k| (k, 0));
-    count_keys_and_surfaces(index, blocks, pair_at, slot, None, dp, &mut HitPool::default()).0
+    let mut pool = HitPool::default();
+    let counted = count_partitioned(index, blocks, pair_at, false, Keep::ALL, None, &mut pool);
+    counted.write_ids(index, blocks, slot, None);
+    concat(counted.release(&mut pool))
 }
 
 /// Scatter buffers kept from one count to the next: each level of the n-gram counter scatters
@@ -156,51 +181,44 @@ pub struct HitPool {
 /// Route of a position without a key.
 const NO_PARTITION: u8 = u8::MAX;
 
-/// [`count_keys`] where `key_at` also yields each occurrence's surface key, counted in the
-/// same pass: a key's surface forms land in the key's partition, so they are counted there
-/// with no second scatter. `sslot[i]` gets the surface candidate of position `i`.
-pub fn count_keys_and_surfaces<F>(
-    index: &TokenIndex,
-    blocks: &[Range<usize>],
-    key_at: F,
-    slot: &mut [u32],
-    sslot: Option<&mut [u32]>,
-    dp: Option<DpSpec>,
-    pool: &mut HitPool,
-) -> (Candidates, SurfaceCandidates)
-where
-    F: Fn(usize) -> Option<(u64, u64)> + Sync,
-{
-    let counted = count_partitioned(index, blocks, key_at, sslot.is_some(), dp, pool);
-    let bases = prefix_sums(counted.parts.iter().map(|(c, _)| c.keys.len()));
-    let sbases = prefix_sums(counted.parts.iter().map(|(_, s)| s.keys.len()));
-    let ids = |bases: &[u32], lens: Vec<usize>| -> Vec<Vec<u32>> {
-        lens.iter().zip(bases).map(|(&len, &b)| (b..b + len as u32).collect()).collect()
-    };
-    let key_ids = ids(&bases, counted.parts.iter().map(|(c, _)| c.len()).collect());
-    let surface_ids = ids(&sbases, counted.parts.iter().map(|(_, s)| s.keys.len()).collect());
-    counted.write_ids(index, blocks, &key_ids, &surface_ids, slot, sslot);
-    let parts = counted.release(pool);
-    concat(parts, &bases)
+/// One partition's counts: every candidate, and the partition-local id of those kept.
+#[derive(Debug, Default)]
+pub struct PartCounts {
+    /// Key candidates in order of first appearance (`first_pos` empty; `dp` filled for kept
+    /// candidates when dispersion was asked for, NaN for the others).
+    pub keys: Candidates,
+    /// Surface candidates in order of first appearance (empty unless surfaces were counted);
+    /// `owner` is a local key candidate index.
+    pub surfaces: SurfaceCandidates,
+    /// Local id of each key candidate: 0, 1, … over the kept ones in candidate order, or
+    /// [`NONE`].
+    pub key_ids: Vec<u32>,
+    /// Local id of each surface candidate whose owner is kept, or [`NONE`].
+    pub surface_ids: Vec<u32>,
+    /// Number of kept key candidates.
+    pub kept: usize,
+    /// Number of kept surface candidates.
+    pub surfaces_kept: usize,
 }
 
-/// Counts kept per partition, with the hits that produced them, before any id is given out:
-/// the caller decides which candidates become which ids ([`Partitioned::write_ids`]).
+/// Counts per partition, with the hits that produced them (each now holding its local ids):
+/// kept candidates get ids partition by partition ([`Partitioned::write_ids`]).
 pub struct Partitioned {
-    /// Per partition: its key candidates and surface candidates (local indices; a surface's
-    /// owner is a local key index).
-    pub parts: Vec<(Candidates, SurfaceCandidates)>,
+    /// Per partition: its candidates and their local ids.
+    pub parts: Vec<PartCounts>,
     by_partition: Vec<Vec<Vec<Hit>>>,
     routes: Vec<Vec<u8>>,
 }
 
-/// Scatter the keys (and surface keys) that `key_at` yields and count every partition.
+/// Scatter the keys (and, with `surfaces`, the surface keys) that `key_at` yields, count every
+/// partition, and number the candidates that `keep` keeps; with `dp`, their DP_norm too.
 pub fn count_partitioned<F>(
     index: &TokenIndex,
     blocks: &[Range<usize>],
     key_at: F,
     surfaces: bool,
-    dp: Option<DpSpec>,
+    keep: Keep,
+    dp: Option<&Parts>,
     pool: &mut HitPool,
 ) -> Partitioned
 where
@@ -218,14 +236,16 @@ where
     let mut by_partition = transpose(std::mem::take(&mut pool.buffers), PARTITIONS);
     let parts = by_partition
         .par_iter_mut()
-        .map(|hits| count_partition(index, hits, surfaces, dp))
+        .map(|hits| count_partition(index, hits, surfaces, keep, dp))
         .collect();
     Partitioned { parts, by_partition, routes: std::mem::take(&mut pool.routes) }
 }
 
 impl Partitioned {
-    /// Give every position the id its candidate got: `key_ids[p][j]` for local candidate `j`
-    /// of partition `p` (and `surface_ids` likewise), [`NONE`] for positions without one.
+    /// Give every position the id its candidate got: kept candidates are numbered partition
+    /// by partition (partition `p`'s local id plus the kept candidates of the partitions
+    /// before it); [`NONE`] where there is no candidate or it was not kept. `sslot` likewise
+    /// for surface candidates.
     ///
     /// Block by block in parallel, walking the block's positions in order and taking each
     /// one's next hit from the partition its route names: positions and every partition's
@@ -234,15 +254,19 @@ impl Partitioned {
         &self,
         index: &TokenIndex,
         blocks: &[Range<usize>],
-        key_ids: &[Vec<u32>],
-        surface_ids: &[Vec<u32>],
         slot: &mut [u32],
         sslot: Option<&mut [u32]>,
     ) {
+        let bases = prefix_sums(self.parts.iter().map(|p| p.kept));
+        let sbases = prefix_sums(self.parts.iter().map(|p| p.surfaces_kept));
         let mut slots = split_by_block(index, blocks, slot);
         let mut sslots = match sslot {
             Some(s) => split_by_block(index, blocks, s).into_iter().map(Some).collect(),
             None => (0..blocks.len()).map(|_| None).collect::<Vec<_>>(),
+        };
+        let global = |base: u32, local: u64| match local as u32 {
+            NONE => NONE,
+            id => base + id,
         };
         let (hits, routes) = (&self.by_partition, &self.routes);
         slots.par_iter_mut().zip(sslots.par_iter_mut()).enumerate().for_each(|(b, (out, sout))| {
@@ -256,18 +280,18 @@ impl Partitioned {
                     continue;
                 }
                 let p = p as usize;
-                let hit = &hits[p][b][cursor[p]];
+                let hit = hits[p][b][cursor[p]];
                 cursor[p] += 1;
-                out[i] = key_ids[p][hit.key as usize];
+                out[i] = global(bases[p], hit.key);
                 if let Some(s) = sout.as_deref_mut() {
-                    s[i] = surface_ids[p][hit.skey as usize];
+                    s[i] = global(sbases[p], hit.skey);
                 }
             }
         });
     }
 
     /// Give the scatter buffers back to the pool; returns the counts.
-    pub fn release(self, pool: &mut HitPool) -> Vec<(Candidates, SurfaceCandidates)> {
+    pub fn release(self, pool: &mut HitPool) -> Vec<PartCounts> {
         let blocks = self.routes.len();
         pool.buffers = transpose(self.by_partition, blocks);
         pool.routes = self.routes;
@@ -470,32 +494,21 @@ fn transpose(rows: Vec<Vec<Vec<Hit>>>, columns: usize) -> Vec<Vec<Vec<Hit>>> {
     out
 }
 
-/// Stack partition results in partition order (surface owners become global candidate ids).
-fn concat(
-    parts: Vec<(Candidates, SurfaceCandidates)>,
-    bases: &[u32],
-) -> (Candidates, SurfaceCandidates) {
-    let total = parts.iter().map(|(c, _)| c.len()).sum();
-    let with_dp = parts.iter().any(|(c, _)| !c.dp.is_empty());
+/// Stack the partitions' key candidates in partition order.
+fn concat(parts: Vec<PartCounts>) -> Candidates {
+    let total = parts.iter().map(|p| p.keys.len()).sum();
     let mut out = Candidates {
         keys: Vec::with_capacity(total),
         count: Vec::with_capacity(total),
         docs: Vec::with_capacity(total),
-        dp: Vec::with_capacity(if with_dp { total } else { 0 }),
-        first_pos: Vec::with_capacity(total),
+        ..Default::default()
     };
-    let mut surfaces = SurfaceCandidates::default();
-    for ((c, s), &base) in parts.into_iter().zip(bases) {
-        out.first_pos.extend(c.first_pos);
-        out.keys.extend(c.keys);
-        out.count.extend(c.count);
-        out.docs.extend(c.docs);
-        out.dp.extend(c.dp);
-        surfaces.keys.extend(s.keys);
-        surfaces.count.extend(s.count);
-        surfaces.owner.extend(s.owner.into_iter().map(|o| o + base));
+    for part in parts {
+        out.keys.extend(part.keys.keys);
+        out.count.extend(part.keys.count);
+        out.docs.extend(part.keys.docs);
     }
-    (out, surfaces)
+    out
 }
 
 fn scatter<F>(
@@ -521,7 +534,7 @@ fn scatter<F>(
             match key_at(i) {
                 Some((key, skey)) => {
                     let p = partition(key);
-                    parts[p].push(Hit { key, skey, pos: i as u32, doc: d as u32 });
+                    parts[p].push(Hit { key, skey, doc: d as u32 });
                     route.push(p as u8);
                 }
                 None => route.push(NO_PARTITION),
@@ -530,27 +543,53 @@ fn scatter<F>(
     }
 }
 
-/// Count one partition's hits (in corpus order), writing the partition-local candidate index
-/// of each hit to `slot`, and computing DP_norm when `parts` is given.
+/// Count one partition's hits (in corpus order), number the candidates `keep` keeps, and
+/// compute their DP_norm when `dp` is given. On return every hit holds the local ids of its
+/// key and surface candidates ([`NONE`] for dropped ones).
 fn count_partition(
     index: &TokenIndex,
     hits: &mut [Vec<Hit>],
-    surfaces_wanted: bool,
-    dp: Option<DpSpec>,
-) -> (Candidates, SurfaceCandidates) {
+    with_surfaces: bool,
+    keep: Keep,
+    dp: Option<&Parts>,
+) -> PartCounts {
+    let (mut keys, surfaces) = if with_surfaces {
+        tally_by_surface(hits)
+    } else {
+        (tally_keys(hits), SurfaceCandidates::default())
+    };
+    let (key_ids, kept) = number(keys.count.iter().zip(&keys.docs).map(|(&c, &d)| keep.keeps(c, d)));
+    let (surface_ids, surfaces_kept) = number(surfaces.owner.iter().map(|&j| key_ids[j as usize] != NONE));
+    let mut acc = dp.map(|_| DpAccumulator::new(keys.len()));
+    for hit in hits.iter_mut().flatten() {
+        let j = hit.key as usize;
+        let id = key_ids[j];
+        if let (Some(acc), Some(parts), true) = (&mut acc, dp, id != NONE) {
+            acc.add(index, parts, &keys.count, j, hit.doc);
+        }
+        hit.key = id as u64;
+        if with_surfaces {
+            hit.skey = surface_ids[hit.skey as usize] as u64;
+        }
+    }
+    if let (Some(acc), Some(parts)) = (acc, dp) {
+        keys.dp = acc.finish(index, parts, &keys.count);
+    }
+    PartCounts { keys, surfaces, key_ids, surface_ids, kept, surfaces_kept }
+}
+
+/// Key candidates of a partition's hits, counted in one pass (each hit's key becomes its
+/// candidate index).
+fn tally_keys(hits: &mut [Vec<Hit>]) -> Candidates {
     let total: usize = hits.iter().map(Vec::len).sum();
     let mut map: HashMap<u64, u32> = map_with_capacity(total / 4 + 16);
     let mut out = Candidates::default();
-    let mut surfaces = SurfaceCandidates::default();
-    let mut smap: HashMap<u64, u32> =
-        map_with_capacity(if surfaces_wanted { total / 4 + 16 } else { 0 });
     let mut last_doc: Vec<u32> = Vec::new();
     for hit in hits.iter_mut().flatten() {
         let j = *map.entry(hit.key).or_insert_with(|| {
             out.keys.push(hit.key);
             out.count.push(0);
             out.docs.push(0);
-            out.first_pos.push(hit.pos);
             last_doc.push(NONE);
             out.keys.len() as u32 - 1
         });
@@ -559,44 +598,76 @@ fn count_partition(
             last_doc[j as usize] = hit.doc;
             out.docs[j as usize] += 1;
         }
-        if surfaces_wanted {
-            let s = *smap.entry(hit.skey).or_insert_with(|| {
-                surfaces.keys.push(hit.skey);
-                surfaces.count.push(0);
-                surfaces.owner.push(j);
-                surfaces.keys.len() as u32 - 1
-            });
-            surfaces.count[s as usize] += 1;
-            hit.skey = s as u64;
-        }
-        // The keys are no longer needed: keep the candidate indices for the dispersion pass
-        // and the write-back.
         hit.key = j as u64;
     }
-    drop(map);
-    drop(smap);
-    if let Some(spec) = dp {
-        let wanted: Vec<bool> =
-            out.count.iter().zip(&out.docs).map(|(&c, &d)| spec.wanted(c, d)).collect();
-        out.dp = partition_dp(index, spec.parts, hits, &out.count, &wanted);
-    }
-    (out, surfaces)
+    out
 }
 
-/// DP_norm of every candidate of a partition, from its hits (keys replaced by candidate
-/// indices), which arrive in corpus order.
-fn partition_dp(
-    index: &TokenIndex,
-    parts: &Parts,
-    hits: &[Vec<Hit>],
-    count: &[u32],
-    wanted: &[bool],
-) -> Vec<f64> {
-    let mut dp = DpAccumulator::new(count.len());
-    for hit in hits.iter().flatten().filter(|h| wanted[h.key as usize]) {
-        dp.add(index, parts, count, hit.key as usize, hit.doc);
+/// Key and surface candidates of a partition's hits, with one hash lookup per hit: surfaces
+/// are counted first; each distinct surface then finds its key (every occurrence of a surface
+/// n-gram belongs to the same key n-gram), so keys are hashed once per surface, not per hit;
+/// a last array pass counts documents. Keys come in order of first appearance all the same:
+/// a key's first occurrence is also the first of its surface form. Each hit's key and surface
+/// become their candidate indices.
+fn tally_by_surface(hits: &mut [Vec<Hit>]) -> (Candidates, SurfaceCandidates) {
+    let total: usize = hits.iter().map(Vec::len).sum();
+    let mut smap: HashMap<u64, u32> = map_with_capacity(total / 4 + 16);
+    let mut surfaces = SurfaceCandidates::default();
+    let mut key_of: Vec<u64> = Vec::new();
+    for hit in hits.iter_mut().flatten() {
+        let s = *smap.entry(hit.skey).or_insert_with(|| {
+            surfaces.keys.push(hit.skey);
+            surfaces.count.push(0);
+            key_of.push(hit.key);
+            surfaces.keys.len() as u32 - 1
+        });
+        surfaces.count[s as usize] += 1;
+        hit.skey = s as u64;
     }
-    dp.finish(index, parts, count)
+    drop(smap);
+    let mut map: HashMap<u64, u32> = map_with_capacity(key_of.len() / 2 + 16);
+    let mut keys = Candidates::default();
+    surfaces.owner = key_of
+        .iter()
+        .zip(&surfaces.count)
+        .map(|(&key, &n)| {
+            let j = *map.entry(key).or_insert_with(|| {
+                keys.keys.push(key);
+                keys.count.push(0);
+                keys.len() as u32 - 1
+            });
+            keys.count[j as usize] += n;
+            j
+        })
+        .collect();
+    drop(map);
+    keys.docs = vec![0; keys.len()];
+    let mut last_doc = vec![NONE; keys.len()];
+    for hit in hits.iter_mut().flatten() {
+        let j = surfaces.owner[hit.skey as usize];
+        if last_doc[j as usize] != hit.doc {
+            last_doc[j as usize] = hit.doc;
+            keys.docs[j as usize] += 1;
+        }
+        hit.key = j as u64;
+    }
+    (keys, surfaces)
+}
+
+/// Number the items for which `kept` holds 0, 1, … in order ([`NONE`] for the others);
+/// returns the numbers and how many were kept.
+fn number(kept: impl Iterator<Item = bool>) -> (Vec<u32>, usize) {
+    let mut next = 0u32;
+    let ids = kept
+        .map(|k| {
+            if !k {
+                return NONE;
+            }
+            next += 1;
+            next - 1
+        })
+        .collect();
+    (ids, next as usize)
 }
 
 #[cfg(test)]
@@ -625,7 +696,7 @@ mod tests {
         for target in [1, 2, 3, 100] {
             let bl = blocks(&idx, target);
             let mut slot = vec![0; idx.len()];
-            let c = count_keys(&idx, &bl, |i| Some(idx.keys[i] as u64), &mut slot, None);
+            let c = count_keys(&idx, &bl, |i| Some(idx.keys[i] as u64), &mut slot);
             let mut got: Vec<_> =
                 (0..c.len()).map(|j| (c.keys[j], c.count[j], c.docs[j])).collect();
             got.sort();
@@ -640,7 +711,7 @@ mod tests {
     fn positions_without_keys_get_none() {
         let idx = index_of(&[&[1, 2, 3]]);
         let mut slot = vec![0; 3];
-        let c = count_keys(&idx, &blocks(&idx, 10), |i| (i != 1).then_some(9), &mut slot, None);
+        let c = count_keys(&idx, &blocks(&idx, 10), |i| (i != 1).then_some(9), &mut slot);
         assert_eq!((c.count[0], c.docs[0]), (2, 1));
         assert_eq!(slot, [0, NONE, 0]);
     }

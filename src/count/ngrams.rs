@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::TokenIndex;
 use super::blocks::{
-    BLOCK_WORDS, Candidates, DpSpec, HitPool, NONE, SurfaceCandidates, blocks, count_dense,
+    BLOCK_WORDS, Candidates, DpSpec, HitPool, Keep, NONE, PartCounts, blocks, count_dense,
     count_partitioned,
 };
 use super::dispersion::Parts;
@@ -178,11 +178,13 @@ pub fn count_in_blocks(
                 let key = extension(index, &cur, n, i)?;
                 Some((key, (scur[i] as u64) << 32 | index.surfaces[i + n - 1] as u64))
             };
-            let counted = count_partitioned(index, &blocks, key_at, true, dp, &mut pool);
+            let keep = Keep { min_count: options.min_count, min_docs: options.min_docs };
+            let dp = dp.map(|spec| spec.parts);
+            let counted = count_partitioned(index, &blocks, key_at, true, keep, dp, &mut pool);
             let below = out.levels.last().expect("level n − 1 exists");
-            let (level, key_ids, surface_ids) = build_level(n, &counted.parts, options, below);
-            counted.write_ids(index, &blocks, &key_ids, &surface_ids, &mut next, Some(&mut snext));
-            let candidates = counted.parts.iter().map(|(c, _)| c.len()).sum();
+            let level = build_level(n, &counted.parts, below);
+            counted.write_ids(index, &blocks, &mut next, Some(&mut snext));
+            let candidates = counted.parts.iter().map(|p| p.keys.len()).sum();
             counted.release(&mut pool);
             (candidates, level)
         };
@@ -286,51 +288,12 @@ fn words_as_surfaces(
     count_dense(index, blocks, ids, |i| (next[i] != NONE).then(|| index.surfaces[i]), snext, None)
 }
 
-/// Level `n` from its per-partition counts: the candidates that pass the thresholds become
-/// survivors, numbered partition by partition (each partition's share filled in parallel), with
-/// the surface n-grams they own. Returns the level and, per partition, the id of each key and
-/// surface candidate ([`NONE`] for those dropped).
-fn build_level(
-    n: usize,
-    parts: &[(Candidates, SurfaceCandidates)],
-    o: &CountOptions,
-    below: &Level,
-) -> (Level, Vec<Vec<u32>>, Vec<Vec<u32>>) {
-    // Local numbering first, then global offsets.
-    let mut local: Vec<(Vec<u32>, Vec<u32>)> = parts
-        .par_iter()
-        .map(|(c, s)| {
-            let mut kept = 0u32;
-            let keys: Vec<u32> = (0..c.len())
-                .map(|j| {
-                    let pass = c.count[j] >= o.min_count && c.docs[j] >= o.min_docs;
-                    if pass {
-                        kept += 1;
-                        kept - 1
-                    } else {
-                        NONE
-                    }
-                })
-                .collect();
-            let mut skept = 0u32;
-            let surfaces: Vec<u32> = s
-                .owner
-                .iter()
-                .map(|&owner| {
-                    if keys[owner as usize] == NONE {
-                        NONE
-                    } else {
-                        skept += 1;
-                        skept - 1
-                    }
-                })
-                .collect();
-            (keys, surfaces)
-        })
-        .collect();
-    let kept = |ids: &[u32]| ids.iter().filter(|&&i| i != NONE).count();
-    let key_lens: Vec<usize> = local.iter().map(|(k, _)| kept(k)).collect();
-    let surface_lens: Vec<usize> = local.iter().map(|(_, s)| kept(s)).collect();
+/// Level `n` from its per-partition counts: the kept candidates (numbered by the partitions)
+/// become survivors, partition by partition, each partition's share filled in parallel, with
+/// the surface n-grams they own.
+fn build_level(n: usize, parts: &[PartCounts], below: &Level) -> Level {
+    let key_lens: Vec<usize> = parts.iter().map(|p| p.kept).collect();
+    let surface_lens: Vec<usize> = parts.iter().map(|p| p.surfaces_kept).collect();
     let mut level = Level { n, ..Default::default() };
     let total: usize = key_lens.iter().sum();
     let stotal: usize = surface_lens.iter().sum();
@@ -348,17 +311,13 @@ fn build_level(
         order: Vec::new(),
     };
     let bases = starts(&key_lens);
-    let sbases = starts(&surface_lens);
     let out = LevelSlices::split(&mut level, &key_lens);
     let sout = SurfaceSlices::split(&mut surfaces, &surface_lens);
-    out.into_par_iter()
-        .zip(sout)
-        .zip(local.par_iter_mut())
-        .zip(parts.par_iter())
-        .enumerate()
-        .for_each(|(p, (((out, sout), (keys, surface_ids)), (c, s)))| {
-            for (j, id) in keys.iter_mut().enumerate().filter(|(_, id)| **id != NONE) {
-                let at = *id as usize;
+    out.into_par_iter().zip(sout).zip(parts.par_iter()).enumerate().for_each(
+        |(p, ((out, sout), part))| {
+            let c = &part.keys;
+            for (j, &id) in part.key_ids.iter().enumerate().filter(|(_, id)| **id != NONE) {
+                let at = id as usize;
                 let (prefix, last) = split(c.keys[j]);
                 out.prefix[at] = prefix;
                 out.last[at] = last;
@@ -366,21 +325,20 @@ fn build_level(
                 out.count[at] = c.count[j];
                 out.docs[at] = c.docs[j];
                 out.dp[at] = c.dp.get(j).copied().unwrap_or(f64::NAN);
-                *id += bases[p];
             }
-            for (t, id) in surface_ids.iter_mut().enumerate().filter(|(_, id)| **id != NONE) {
-                let at = *id as usize;
+            let s = &part.surfaces;
+            for (t, &id) in part.surface_ids.iter().enumerate().filter(|(_, id)| **id != NONE) {
+                let at = id as usize;
                 let (prefix, last) = split(s.keys[t]);
                 sout.prefix[at] = prefix;
                 sout.last[at] = last;
                 sout.count[at] = s.count[t];
-                sout.owner[at] = keys[s.owner[t] as usize];
-                *id += sbases[p];
+                sout.owner[at] = part.key_ids[s.owner[t] as usize] + bases[p];
             }
-        });
+        },
+    );
     level.surfaces = surfaces;
-    let (key_ids, surface_ids) = local.into_iter().unzip();
-    (level, key_ids, surface_ids)
+    level
 }
 
 /// Start of each part when parts of these lengths are laid end to end.

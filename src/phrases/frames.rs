@@ -276,7 +276,7 @@ impl Split {
     /// gets the candidate index of the frame at i; the second result maps candidate indices to
     /// kept frames (or `NONE`).
     fn count(&self, cx: &Ctx, slot: &mut [u32]) -> (Vec<Frame>, Vec<u32>) {
-        let found = count_keys(cx.index, cx.blocks, |i| self.key_at(cx, i), slot, None);
+        let found = count_keys(cx.index, cx.blocks, |i| self.key_at(cx, i), slot);
         let mut survivor = vec![NONE; found.len()];
         let mut out: Vec<Frame> = Vec::new();
         for (j, s) in survivor.iter_mut().enumerate() {
@@ -312,7 +312,7 @@ impl Split {
             (frame_at(i) != NONE).then(|| (frame_at(i) as u64) << 32 | index.surfaces[at(i)] as u64)
         };
         let mut fslot = vec![NONE; index.len()];
-        let fills = count_keys(index, cx.blocks, filler_at, &mut fslot, None);
+        let fills = count_keys(index, cx.blocks, filler_at, &mut fslot);
         // A surface id always has the same key: take it from any position holding it.
         let mut key_of: HashMap<u32, u32> = HashMap::default();
         for i in (0..index.len()).filter(|&i| fslot[i] != NONE) {
