@@ -3,9 +3,6 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use polars::prelude::*;
-use polars_io::SerWriter;
-use polars_io::csv::write::CsvWriter;
 use polars_io::parquet::write::ParquetWriter;
 
 use super::{Frame, TableError, terminal};
@@ -87,17 +84,10 @@ pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), 
     match format {
         Format::Table => terminal::write_table(&df, w)?,
         Format::Csv | Format::Tsv => {
+            // Reals are rounded and printed in their shortest exact form ("0.5", "1.0",
+            // "1e-6"): see `delimited`.
             let sep = if format == Format::Csv { b',' } else { b'\t' };
-            // Rounding first and then printing the shortest exact form (Polars' zmij path) is
-            // several times faster than formatting with a fixed precision, and drops trailing
-            // zeros ("0.5"). That path writes whole numbers as "1.0" and magnitudes below 1e-5
-            // in exponent notation ("1e-6"); every CSV reader takes both.
-            let mut df = round_floats(&df)?;
-            CsvWriter::new(w)
-                .include_header(true)
-                .with_batch_size(std::num::NonZeroUsize::new(1 << 14).expect("non-zero"))
-                .with_separator(sep)
-                .finish(&mut df)?;
+            super::delimited::write(&df, sep, w)?;
         }
         Format::Json => terminal::write_json(&df, w)?,
         Format::Parquet => {
@@ -105,24 +95,6 @@ pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), 
         }
     }
     Ok(())
-}
-
-/// A copy of `df` with every float column rounded to [`FLOAT_DECIMALS`] decimal places.
-fn round_floats(df: &DataFrame) -> Result<DataFrame, TableError> {
-    let scale = 10f64.powi(FLOAT_DECIMALS as i32);
-    let columns = df
-        .columns()
-        .iter()
-        .map(|c| match c.dtype() {
-            DataType::Float64 => {
-                let rounded: Float64Chunked =
-                    c.f64()?.apply_values(|x| (x * scale).round() / scale);
-                Ok(rounded.with_name(c.name().clone()).into_column())
-            }
-            _ => Ok(c.clone()),
-        })
-        .collect::<Result<Vec<Column>, TableError>>()?;
-    Ok(DataFrame::new(df.height(), columns)?)
 }
 
 /// Render `frame` in `format` into memory (tests, the report).

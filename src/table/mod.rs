@@ -8,6 +8,7 @@
 //! table, CSV, TSV, JSON or Parquet, to stdout or atomically to a file. [`schema`] documents
 //! every column of every table refrain writes; the `--help` texts are built from it.
 
+mod delimited;
 pub mod export;
 pub mod frame;
 pub mod input;

@@ -1,0 +1,469 @@
+//! Delimited text (CSV, TSV) from a frame, written in parallel.
+//!
+//! The rows are cut into slices that are serialised side by side, a window of slices at a
+//! time, while the bytes of the window before are written, so both cores stay busy and the
+//! output never waits for the pool. Frames whose columns are all text, whole numbers, reals or
+//! flags (every table refrain makes but the ones with dates) are serialised by [`Row`]s here;
+//! any other frame by Polars' own serialiser. The bytes are the same either way, and the same
+//! as Polars' CSV writer writes: a header row; a field quoted only when it holds the separator,
+//! a quote or a line break (quotes doubled); `""` for an empty string; nothing for a missing
+//! value; reals rounded to [`FLOAT_DECIMALS`] places and then printed in their shortest exact
+//! form (`0.5`, `1.0`, `1e-6`). A property test holds this module to Polars' writer.
+
+use std::io::{self, Write};
+
+use polars::prelude::*;
+use polars_io::csv::write::{CsvSerializer, SerializeOptions, csv_header};
+use rayon::prelude::*;
+
+use super::TableError;
+use super::export::FLOAT_DECIMALS;
+
+/// Rows serialised by one task.
+const SLICE_ROWS: usize = 1 << 14;
+
+/// Slices serialised side by side before their bytes are written.
+const WINDOW_SLICES: usize = 8;
+
+/// Write `df` with a header row, fields separated by `sep`.
+pub fn write(df: &DataFrame, sep: u8, w: &mut dyn Write) -> Result<(), TableError> {
+    let options = Arc::new(SerializeOptions { separator: sep, ..Default::default() });
+    let names: Vec<&str> = df.get_column_names().into_iter().map(|n| n.as_str()).collect();
+    w.write_all(&csv_header(&names, &options)?)?;
+    if df.columns().iter().all(|c| Field::supports(c.dtype())) {
+        write_slices(df, w, |slice, out| serialise(slice, sep, out))
+    } else {
+        let rounded = round_floats(df)?;
+        write_slices(&rounded, w, |slice, out| {
+            CsvSerializer::new(slice.schema().clone(), options.clone())?
+                .serialize_to_csv(slice, out)?;
+            Ok(())
+        })
+    }
+}
+
+/// Serialise the slices of `df` with `serialise`, a window at a time, writing each window
+/// while the next one is serialised. The buffers of a written window serve the window after
+/// the next: fresh megabyte buffers for every slice would cost a page fault per 4 KB.
+fn write_slices<F>(df: &DataFrame, w: &mut dyn Write, serialise: F) -> Result<(), TableError>
+where
+    F: Fn(&DataFrame, &mut Vec<u8>) -> Result<(), TableError> + Sync,
+{
+    let starts: Vec<usize> = (0..df.height()).step_by(SLICE_ROWS).collect();
+    let fill = |window: &[usize], buffers: &mut [Vec<u8>]| -> Result<(), TableError> {
+        window.par_iter().zip(buffers.par_iter_mut()).try_for_each(|(&start, buffer)| {
+            let mut slice = df.slice(start as i64, SLICE_ROWS);
+            slice.rechunk_mut();
+            buffer.clear();
+            serialise(&slice, buffer)
+        })
+    };
+    let mut pending: Vec<Vec<u8>> = Vec::new();
+    let mut spare: Vec<Vec<u8>> = Vec::new();
+    for window in starts.chunks(WINDOW_SLICES) {
+        spare.resize_with(window.len(), Vec::new);
+        // The writer stays on this thread (a locked stdout cannot move); the pool serialises.
+        let mut filled = Ok(());
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| filled = fill(window, &mut spare));
+            write_all(w, &pending)
+        })?;
+        filled?;
+        std::mem::swap(&mut pending, &mut spare);
+    }
+    write_all(w, &pending)?;
+    Ok(())
+}
+
+fn write_all(w: &mut dyn Write, chunks: &[Vec<u8>]) -> io::Result<()> {
+    chunks.iter().try_for_each(|c| w.write_all(c))
+}
+
+/// The Arrow array behind one chunk of a column of type `T`.
+type ArrayOf<T> = <T as PolarsDataType>::Array;
+
+/// One column of a slice whose rows are being written (the slice has one chunk per column).
+enum Field<'a> {
+    Text(&'a ArrayOf<StringType>),
+    Int(&'a ArrayOf<Int64Type>),
+    Real(&'a ArrayOf<Float64Type>),
+    Flag(&'a ArrayOf<BooleanType>),
+}
+
+impl<'a> Field<'a> {
+    fn supports(dtype: &DataType) -> bool {
+        matches!(dtype, DataType::String | DataType::Int64 | DataType::Float64 | DataType::Boolean)
+    }
+
+    fn of(column: &'a Column) -> Result<Field<'a>, TableError> {
+        let one = |n: usize| {
+            if n == 1 { Ok(()) } else { Err(TableError::Polars(format!("{n} chunks"))) }
+        };
+        Ok(match column.dtype() {
+            DataType::String => {
+                let ca = column.str()?;
+                one(ca.chunks().len())?;
+                Field::Text(ca.downcast_iter().next().expect("one chunk"))
+            }
+            DataType::Int64 => {
+                let ca = column.i64()?;
+                one(ca.chunks().len())?;
+                Field::Int(ca.downcast_iter().next().expect("one chunk"))
+            }
+            DataType::Float64 => {
+                let ca = column.f64()?;
+                one(ca.chunks().len())?;
+                Field::Real(ca.downcast_iter().next().expect("one chunk"))
+            }
+            DataType::Boolean => {
+                let ca = column.bool()?;
+                one(ca.chunks().len())?;
+                Field::Flag(ca.downcast_iter().next().expect("one chunk"))
+            }
+            other => return Err(TableError::Polars(format!("no fast path for {other}"))),
+        })
+    }
+
+    /// Append the value of row `i`.
+    fn write(&self, i: usize, sep: u8, out: &mut Vec<u8>) {
+        match self {
+            Field::Text(a) => {
+                if let Some(s) = StaticArray::get(*a, i) {
+                    write_text(s.as_bytes(), sep, out);
+                }
+            }
+            Field::Int(a) => {
+                if let Some(v) = a.get(i) {
+                    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+                }
+            }
+            Field::Real(a) => {
+                if let Some(v) = a.get(i) {
+                    write_real(v, out);
+                }
+            }
+            Field::Flag(a) => match a.get(i) {
+                Some(true) => out.extend_from_slice(b"true"),
+                Some(false) => out.extend_from_slice(b"false"),
+                None => {}
+            },
+        }
+    }
+}
+
+/// Append the rows of `slice` as delimited text to `out`.
+fn serialise(slice: &DataFrame, sep: u8, out: &mut Vec<u8>) -> Result<(), TableError> {
+    let fields = slice.columns().iter().map(Field::of).collect::<Result<Vec<_>, _>>()?;
+    for i in 0..slice.height() {
+        for (f, field) in fields.iter().enumerate() {
+            if f > 0 {
+                out.push(sep);
+            }
+            field.write(i, sep, out);
+        }
+        out.push(b'\n');
+    }
+    Ok(())
+}
+
+/// A text field, quoted when it holds the separator, a quote or a line break; `""` when empty.
+fn write_text(s: &[u8], sep: u8, out: &mut Vec<u8>) {
+    if s.is_empty() {
+        out.extend_from_slice(b"\"\"");
+        return;
+    }
+    if !needs_quotes(s, sep) {
+        out.extend_from_slice(s);
+        return;
+    }
+    out.push(b'"');
+    for part in s.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(part);
+        if part.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+}
+
+/// Does `s` hold the separator, a quote, a line feed or a carriage return? Eight bytes at a
+/// time: most fields are a few words long, too short for a vectorised search to pay off.
+fn needs_quotes(s: &[u8], sep: u8) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Some byte of `word` equals `b` (the classic "has a zero byte" test on word ^ b…b).
+    let has = |word: u64, b: u8| {
+        let x = word ^ (ONES * b as u64);
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let special = |b: &u8| matches!(*b, b'"' | b'\n' | b'\r') || *b == sep;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(chunk.try_into().expect("eight bytes"));
+        if has(word, sep) || has(word, b'"') || has(word, b'\n') || has(word, b'\r') {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(special)
+}
+
+/// Reals below this magnitude are printed from their count of millionths; larger ones (where a
+/// millionth is no longer far above the spacing of doubles) by the shortest-form printer.
+const EXACT_MILLIONTHS: f64 = 1e9;
+
+/// A real rounded to [`FLOAT_DECIMALS`] places, in the shortest form that reads back as the
+/// rounded value (Polars' `zmij` style: `-0.0`, `3.0`, `0.25`, `0.00001`, and exponent
+/// notation below 1e-5: `5e-6`).
+///
+/// A rounded value is a whole number k of millionths, and below [`EXACT_MILLIONTHS`] the
+/// decimal k × 10⁻⁶ is the only shortest decimal that reads back as the double nearest to it,
+/// so its digits can be printed straight from k.
+fn write_real(x: f64, out: &mut Vec<u8>) {
+    const SCALE: f64 = 1e6;
+    const _: () = assert!(FLOAT_DECIMALS == 6, "write_real prints millionths");
+    let scaled = x * SCALE;
+    if !(scaled.abs() < EXACT_MILLIONTHS * SCALE) {
+        out.extend_from_slice(zmij::Buffer::new().format(scaled.round() / SCALE).as_bytes());
+        return;
+    }
+    // `scaled.round()`, rounding half away from zero, without the call to libm's `round`
+    // that the baseline x86-64 target makes: below 2⁵² the fraction is exact.
+    let whole_part = scaled.abs() as u64;
+    let k = whole_part + u64::from(scaled.abs() - whole_part as f64 >= 0.5);
+    // A negative value that rounds to zero is −0.0, as `round` makes it.
+    if scaled.is_sign_negative() {
+        out.push(b'-');
+    }
+    let (whole, frac) = (k / 1_000_000, k % 1_000_000);
+    if frac == 0 {
+        out.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+        out.extend_from_slice(b".0");
+    } else if k < 10 {
+        // One to nine millionths: a decimal exponent of −6, printed as "5e-6".
+        out.push(b'0' + k as u8);
+        out.extend_from_slice(b"e-6");
+    } else {
+        out.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+        out.push(b'.');
+        let mut digits = [b'0'; 6];
+        let mut rest = frac;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        let mut len = 6;
+        while digits[len - 1] == b'0' {
+            len -= 1;
+        }
+        out.extend_from_slice(&digits[..len]);
+    }
+}
+
+/// A copy of `df` with every float column rounded to [`FLOAT_DECIMALS`] decimal places (for
+/// Polars' serialiser, which prints the shortest form of what it is given).
+fn round_floats(df: &DataFrame) -> Result<DataFrame, TableError> {
+    let scale = 10f64.powi(FLOAT_DECIMALS as i32);
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| match c.dtype() {
+            DataType::Float64 => {
+                let rounded: Float64Chunked =
+                    c.f64()?.apply_values(|x| (x * scale).round() / scale);
+                Ok(rounded.with_name(c.name().clone()).into_column())
+            }
+            _ => Ok(c.clone()),
+        })
+        .collect::<Result<Vec<Column>, TableError>>()?;
+    Ok(DataFrame::new(df.height(), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use polars_io::SerWriter;
+    use polars_io::csv::write::CsvWriter;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What Polars' own CSV writer makes of `df` (reals rounded first, as refrain asks).
+    fn polars_csv(df: &DataFrame, sep: u8) -> String {
+        let mut rounded = round_floats(df).unwrap();
+        let mut out = Vec::new();
+        CsvWriter::new(&mut out)
+            .include_header(true)
+            .with_separator(sep)
+            .finish(&mut rounded)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn ours(df: &DataFrame, sep: u8) -> String {
+        let mut out = Vec::new();
+        write(df, sep, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn real_text(x: f64) -> String {
+        let mut out = Vec::new();
+        write_real(x, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn reals_print_as_their_rounded_shortest_form() {
+        let cases = [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (-4e-7, "-0.0"),
+            (4e-7, "0.0"),
+            (5e-7, "1e-6"),
+            (3e-6, "3e-6"),
+            (-9e-6, "-9e-6"),
+            (1e-5, "0.00001"),
+            (1.5e-5, "0.000015"),
+            (0.5, "0.5"),
+            (1.0 / 3.0, "0.333333"),
+            (2.0 / 3.0, "0.666667"),
+            (250_000.0, "250000.0"),
+            (-17.25, "-17.25"),
+            (999_999_999.999_999, "999999999.999999"),
+            (0.000_000_5 - 1e-12, "0.0"),
+            (1e9, "1000000000.0"),
+            (12_345_678_901.5, "12345678901.5"),
+            (1e20, "1e+20"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(real_text(x), want, "{x:e}");
+        }
+    }
+
+    #[test]
+    fn reals_agree_with_the_shortest_form_printer() {
+        // Every count of millionths up to two million, and a spread of larger ones, against
+        // zmij (the printer Polars uses) given the value rounded as Polars' path rounds it.
+        let spread = (0..200_000u64).map(|i| i * 7_919 * 1_000_003 % 999_999_999_999_999);
+        for k in (0..2_000_000u64).chain(spread) {
+            for x in [k as f64 / 1e6, -(k as f64) / 1e6, (k as f64 + 0.4999) / 1e6] {
+                let rounded = (x * 1e6).round() / 1e6;
+                assert_eq!(real_text(x), zmij::Buffer::new().format(rounded), "{x:e}");
+            }
+        }
+    }
+
+    #[test]
+    fn quoting_follows_polars() {
+        let texts = ["plain", "", "a,b", "say \"hi\"", "line\nbreak", "cr\rhere", "tab\there"];
+        let df = DataFrame::new(texts.len(), vec![Column::new("t".into(), texts)]).unwrap();
+        for sep in [b',', b'\t'] {
+            assert_eq!(ours(&df, sep), polars_csv(&df, sep));
+        }
+        assert_eq!(
+            ours(&df, b','),
+            "t\nplain\n\"\"\n\"a,b\"\n\"say \"\"hi\"\"\"\n\"line\nbreak\"\n\"cr\rhere\"\ntab\there\n"
+        );
+    }
+
+    /// A frame of `rows` pseudo-random rows of every fast-path type, nulls included.
+    fn big_frame(rows: usize) -> DataFrame {
+        let words = ["party", "cells", "u.s.", "1,000", "\"quoted\"", "", "조선", "a\nb"];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut text = Vec::with_capacity(rows);
+        let mut ints = Vec::with_capacity(rows);
+        let mut reals = Vec::with_capacity(rows);
+        let mut flags = Vec::with_capacity(rows);
+        for _ in 0..rows {
+            let r = next();
+            let w = |i: u64| words[(i % words.len() as u64) as usize];
+            text.push((r % 11 != 0).then(|| format!("{} {}", w(r >> 8), w(r >> 16))));
+            ints.push((r % 13 != 0).then_some((r >> 3) as i64 % 1_000_000 - 500_000));
+            let scale = [1e-9, 1e-6, 1e-3, 1.0, 1e3, 1e9, 1e12][(r >> 24) as usize % 7];
+            let x = ((r >> 32) as f64 / u32::MAX as f64 - 0.3) * scale;
+            reals.push((r % 17 != 0).then_some(x));
+            flags.push((r % 19 != 0).then_some(r & 1 == 1));
+        }
+        let columns = vec![
+            Column::new("text".into(), text),
+            Column::new("int".into(), ints),
+            Column::new("real".into(), reals),
+            Column::new("flag".into(), flags),
+        ];
+        DataFrame::new(rows, columns).unwrap()
+    }
+
+    #[test]
+    fn many_windows_match_polars() {
+        // More rows than one window of slices, and a last slice that is not full.
+        let rows = SLICE_ROWS * WINDOW_SLICES * 2 + 123;
+        let df = big_frame(rows);
+        let got = ours(&df, b',');
+        assert_eq!(got.len(), polars_csv(&df, b',').len());
+        assert_eq!(got, polars_csv(&df, b','));
+    }
+
+    #[test]
+    fn frames_stacked_from_chunks_match_polars() {
+        let mut df = big_frame(5_000);
+        df.vstack_mut_owned(big_frame(SLICE_ROWS + 7)).unwrap();
+        assert!(df.first_col_n_chunks() > 1);
+        assert_eq!(ours(&df, b'\t'), polars_csv(&df, b'\t'));
+    }
+
+    #[test]
+    fn other_column_types_go_through_polars() {
+        let days: Vec<Option<i32>> = vec![Some(17_524), None];
+        let date = Column::new("d".into(), days).cast(&DataType::Date).unwrap();
+        let df = DataFrame::new(2, vec![date, Column::new("x".into(), [0.1234567, 2.0])]).unwrap();
+        assert_eq!(ours(&df, b','), "d,x\n2017-12-24,0.123457\n,2.0\n");
+        assert_eq!(ours(&df, b','), polars_csv(&df, b','));
+    }
+
+    #[test]
+    fn empty_frames_keep_their_header() {
+        let df = DataFrame::new(0, vec![Column::new("a".into(), Vec::<i64>::new())]).unwrap();
+        assert_eq!(ours(&df, b','), "a\n");
+    }
+
+    proptest! {
+        #[test]
+        fn any_frame_matches_polars(
+            rows in prop::collection::vec(
+                (
+                    prop::option::of("[a-z,\"\t\r\n 조]{0,12}"),
+                    prop::option::of(any::<i64>()),
+                    prop::option::of(prop_oneof![
+                        any::<f64>().prop_filter("finite", |x| x.is_finite()),
+                        -2.0f64..2.0,
+                        -1e-5f64..1e-5,
+                    ]),
+                    prop::option::of(any::<bool>()),
+                ),
+                0..40,
+            ),
+            tab in any::<bool>(),
+        ) {
+            let n = rows.len();
+            let (mut t, mut i, mut r, mut f) = (vec![], vec![], vec![], vec![]);
+            for (a, b, c, d) in rows {
+                t.push(a);
+                i.push(b);
+                r.push(c);
+                f.push(d);
+            }
+            let df = DataFrame::new(n, vec![
+                Column::new("t".into(), t),
+                Column::new("i".into(), i),
+                Column::new("r".into(), r),
+                Column::new("f".into(), f),
+            ]).unwrap();
+            let sep = if tab { b'\t' } else { b',' };
+            prop_assert_eq!(ours(&df, sep), polars_csv(&df, sep));
+        }
+    }
+}
