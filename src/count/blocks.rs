@@ -264,28 +264,12 @@ impl Partitioned {
             Some(s) => split_by_block(index, blocks, s).into_iter().map(Some).collect(),
             None => (0..blocks.len()).map(|_| None).collect::<Vec<_>>(),
         };
-        let global = |base: u32, local: u64| match local as u32 {
-            NONE => NONE,
-            id => base + id,
-        };
         let (hits, routes) = (&self.by_partition, &self.routes);
         slots.par_iter_mut().zip(sslots.par_iter_mut()).enumerate().for_each(|(b, (out, sout))| {
-            let mut cursor = [0usize; PARTITIONS];
-            for (i, &p) in routes[b].iter().enumerate() {
-                if p == NO_PARTITION {
-                    out[i] = NONE;
-                    if let Some(s) = sout.as_deref_mut() {
-                        s[i] = NONE;
-                    }
-                    continue;
-                }
-                let p = p as usize;
-                let hit = hits[p][b][cursor[p]];
-                cursor[p] += 1;
-                out[i] = global(bases[p], hit.key);
-                if let Some(s) = sout.as_deref_mut() {
-                    s[i] = global(sbases[p], hit.skey);
-                }
+            let streams: Vec<&[Hit]> = hits.iter().map(|part| part[b].as_slice()).collect();
+            match sout {
+                Some(sout) => gather(&routes[b], &streams, &bases, &sbases, out, Some(sout)),
+                None => gather(&routes[b], &streams, &bases, &sbases, out, None),
             }
         });
     }
@@ -296,6 +280,43 @@ impl Partitioned {
         pool.buffers = transpose(self.by_partition, blocks);
         pool.routes = self.routes;
         self.parts
+    }
+}
+
+/// The ids of one block's positions, in order, each taken from the next hit of the
+/// partition its route names (`bases`, `sbases`: the first id of each partition).
+///
+/// Branch-free in the common case: a position without a key reads a fixed "no id" hit
+/// through an extra partition whose cursor never moves, and a dropped candidate's id is
+/// chosen, not branched to; a mispredicted branch per position cost more than the loads.
+fn gather(
+    route: &[u8],
+    streams: &[&[Hit]],
+    bases: &[u32],
+    sbases: &[u32],
+    out: &mut [u32],
+    mut sout: Option<&mut &mut [u32]>,
+) {
+    const NO_HIT: [Hit; 1] = [Hit { key: NONE as u64, skey: NONE as u64, doc: NONE }];
+    let mut from: [&[Hit]; PARTITIONS + 1] = [&NO_HIT; PARTITIONS + 1];
+    from[..PARTITIONS].copy_from_slice(streams);
+    let mut base = [0u32; PARTITIONS + 1];
+    base[..PARTITIONS].copy_from_slice(bases);
+    let mut sbase = [0u32; PARTITIONS + 1];
+    sbase[..PARTITIONS].copy_from_slice(sbases);
+    let global = |base: u32, local: u64| {
+        let id = local as u32;
+        if id == NONE { NONE } else { base.wrapping_add(id) }
+    };
+    let mut cursor = [0usize; PARTITIONS + 1];
+    for (i, &p) in route.iter().enumerate() {
+        let q = (p as usize).min(PARTITIONS);
+        let hit = from[q][cursor[q]];
+        cursor[q] += usize::from(q < PARTITIONS);
+        out[i] = global(base[q], hit.key);
+        if let Some(s) = sout.as_deref_mut() {
+            s[i] = global(sbase[q], hit.skey);
+        }
     }
 }
 
