@@ -152,8 +152,9 @@ pub fn count_in_blocks(
     let len = index.len();
     let mut out =
         NgramCounts { levels: Vec::new(), words: len as u64, documents: index.doc_count() };
-    let (mut cur, mut scur) = (vec![NONE; len], vec![NONE; len]);
-    let (mut next, mut snext) = (vec![NONE; len], vec![NONE; len]);
+    // The (n−1)-gram id and surface id at every position, replaced by the n-gram ids once level
+    // n is counted: the scatter reads them all before the write-back overwrites them.
+    let (mut ids, mut sids) = (vec![NONE; len], vec![NONE; len]);
     let parts = Parts::of(index);
     let mut pool = HitPool::default();
     let progress = crate::progress::Progress::new("counting", options.max_n as u64);
@@ -166,24 +167,24 @@ pub fn count_in_blocks(
         });
         let (candidates, mut level) = if n == 1 {
             let keys = facts.key_stop.len();
-            let cands = count_dense(index, &blocks, keys, |i| Some(index.keys[i]), &mut next, dp);
+            let cands = count_dense(index, &blocks, keys, |i| Some(index.keys[i]), &mut ids, dp);
             let pending = survivors(n, &cands, options, None);
-            renumber(&mut next, &pending.survivor_of);
-            let surfaces = words_as_surfaces(index, &blocks, &next, &mut snext, facts);
-            (cands.len(), pending.finish(surfaces, &next))
+            renumber(&mut ids, &pending.survivor_of);
+            let surfaces = words_as_surfaces(index, &blocks, &ids, &mut sids, facts);
+            (cands.len(), pending.finish(surfaces, &ids))
         } else {
             // Key and surface n-grams in one pass: (key of the first n − 1 words, last word)
             // and (surface n-gram of the first n − 1 words, last word's surface).
             let key_at = |i: usize| {
-                let key = extension(index, &cur, n, i)?;
-                Some((key, (scur[i] as u64) << 32 | index.surfaces[i + n - 1] as u64))
+                let key = extension(index, &ids, n, i)?;
+                Some((key, (sids[i] as u64) << 32 | index.surfaces[i + n - 1] as u64))
             };
             let keep = Keep { min_count: options.min_count, min_docs: options.min_docs };
             let dp = dp.map(|spec| spec.parts);
             let counted = count_partitioned(index, &blocks, key_at, true, keep, dp, &mut pool);
             let below = out.levels.last().expect("level n − 1 exists");
             let level = build_level(n, &counted.parts, below);
-            counted.write_ids(index, &blocks, &mut next, Some(&mut snext));
+            counted.write_ids(index, &blocks, &mut ids, Some(&mut sids));
             let candidates = counted.parts.iter().map(|p| p.keys.len()).sum();
             counted.release(&mut pool);
             (candidates, level)
@@ -198,8 +199,6 @@ pub fn count_in_blocks(
             format!("{n}-grams: {candidates} candidates, {kept} kept")
         });
         progress.inc(1);
-        std::mem::swap(&mut cur, &mut next);
-        std::mem::swap(&mut scur, &mut snext);
         if out.levels[n - 1].is_empty() {
             break;
         }
