@@ -13,7 +13,7 @@ use crate::count::{self, NgramCounts, RowData, RowOrder, VocabFacts, WordLists};
 use crate::figure::{self, BarSpec, HeatmapSpec};
 use crate::pipeline::AnalyzedCorpus;
 use crate::progress::trace;
-use crate::table::{self, Frame, Table, TextColumn, Values};
+use crate::table::{self, Chunked, Frame, Table, TextColumn, Values};
 
 /// Run `freq`.
 pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
@@ -53,20 +53,29 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     }
     let rows = count::ordered_row_data(&ranked.counts, row_order(args.sort), dest.top);
     trace(started, || format!("ordered {} rows", rows.len()));
-    let frame = freq_frame(&corpus, &ranked.counts, &rows)?;
-    trace(started, || "built the frame".into());
-    let png = chart::maybe(&chart_out, || {
-        let title = format!("Most frequent {} — {}", ngrams_name(&count_options), name(args));
-        let spec = BarSpec { title, label: None, value: None, rows: None };
-        Ok(Chart::Bar(figure::bar(&frame, &spec)?))
-    })?;
-    table::write(&frame, dest.format, &dest.output)?;
-    trace(started, || "wrote the table".into());
-    chart::write(png, ctx)?;
-    drop(rows);
+    let words = WordLists::new(&ranked.counts);
+    let rows_table = freq_rows(&corpus.vocab, &ranked.counts, &words, &rows);
+    if chart_out.is_none() {
+        // Without a chart the table is written as it is made, chunk by chunk.
+        table::write_chunked(&rows_table, dest.format, &dest.output)?;
+        trace(started, || "wrote the table".into());
+    } else {
+        let frame = rows_table.frame()?;
+        trace(started, || "built the frame".into());
+        let png = chart::maybe(&chart_out, || {
+            let title = format!("Most frequent {} — {}", ngrams_name(&count_options), name(args));
+            let spec = BarSpec { title, label: None, value: None, rows: None };
+            Ok(Chart::Bar(figure::bar(&frame, &spec)?))
+        })?;
+        table::write(&frame, dest.format, &dest.output)?;
+        trace(started, || "wrote the table".into());
+        chart::write(png, ctx)?;
+        std::mem::forget(frame);
+    }
+    drop(rows_table);
     // Freeing millions of small allocations takes longer than everything after counting;
     // the process ends here, and the system reclaims the memory at once.
-    std::mem::forget((corpus, ranked, frame));
+    std::mem::forget((corpus, ranked, rows, words));
     Ok(())
 }
 
@@ -143,16 +152,25 @@ pub fn row_order(by: SortBy) -> RowOrder {
 }
 
 /// The freq table (columns in `table::schema::FREQ` order) for `rows`, in their order.
-///
-/// Rows are built in parallel chunks: looking up a million phrases is bound by memory latency,
-/// not by computation.
 pub fn freq_frame(
     corpus: &AnalyzedCorpus,
     counts: &NgramCounts,
     rows: &[RowData],
 ) -> Result<Frame, table::TableError> {
-    let words = WordLists::new(counts);
-    Frame::from_tables_par(rows, 1 << 14, |chunk| freq_table(&corpus.vocab, counts, &words, chunk))
+    freq_rows(&corpus.vocab, counts, &WordLists::new(counts), rows).frame()
+}
+
+/// The freq table for `rows`, made a chunk of rows at a time when it is written.
+///
+/// Chunks are made in parallel: looking up a million phrases is bound by memory latency, not
+/// by computation.
+pub fn freq_rows<'a>(
+    vocab: &'a Vocabulary,
+    counts: &'a NgramCounts,
+    words: &'a WordLists,
+    rows: &'a [RowData],
+) -> Chunked<'a> {
+    Chunked::new(rows.len(), 1 << 14, move |range| freq_table(vocab, counts, words, &rows[range]))
 }
 
 /// The freq table for `rows`, in their order.

@@ -579,8 +579,10 @@ fn count_partition(
     } else {
         (tally_keys(hits), SurfaceCandidates::default())
     };
-    let (key_ids, kept) = number(keys.count.iter().zip(&keys.docs).map(|(&c, &d)| keep.keeps(c, d)));
-    let (surface_ids, surfaces_kept) = number(surfaces.owner.iter().map(|&j| key_ids[j as usize] != NONE));
+    let (key_ids, kept) =
+        number(keys.count.iter().zip(&keys.docs).map(|(&c, &d)| keep.keeps(c, d)));
+    let (surface_ids, surfaces_kept) =
+        number(surfaces.owner.iter().map(|&j| key_ids[j as usize] != NONE));
     let mut acc = dp.map(|_| DpAccumulator::new(keys.len()));
     for hit in hits.iter_mut().flatten() {
         let j = hit.key as usize;

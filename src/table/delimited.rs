@@ -1,14 +1,16 @@
-//! Delimited text (CSV, TSV) from a frame, written in parallel.
+//! Delimited text (CSV, TSV), written in parallel, from a frame or from a [`Chunked`] table.
 //!
-//! The rows are cut into slices that are serialised side by side, a window of slices at a
-//! time, while the bytes of the window before are written, so both cores stay busy and the
-//! output never waits for the pool. Frames whose columns are all text, whole numbers, reals or
-//! flags (every table refrain makes but the ones with dates) are serialised by [`Row`]s here;
-//! any other frame by Polars' own serialiser. The bytes are the same either way, and the same
-//! as Polars' CSV writer writes: a header row; a field quoted only when it holds the separator,
-//! a quote or a line break (quotes doubled); `""` for an empty string; nothing for a missing
-//! value; reals rounded to [`FLOAT_DECIMALS`] places and then printed in their shortest exact
-//! form (`0.5`, `1.0`, `1e-6`). A property test holds this module to Polars' writer.
+//! The rows are cut into slices (a frame's rows, or a chunked table's chunks) that are
+//! serialised side by side, a window of slices at a time, while the bytes of the window before
+//! are written, so both cores stay busy and the output never waits for the pool. A chunked
+//! table is made chunk by chunk as its window comes up, so it is never held whole. Frames
+//! whose columns are all text, whole numbers, reals or flags, and every chunked table, are
+//! serialised here; other frames (dates) by Polars' own serialiser. The bytes are the same
+//! either way, and the same as Polars' CSV writer writes: a header row; a field quoted only
+//! when it holds the separator, a quote or a line break (quotes doubled); `""` for an empty
+//! string; nothing for a missing value; reals rounded to [`FLOAT_DECIMALS`] places and then
+//! printed in their shortest exact form (`0.5`, `1.0`, `1e-6`); dates as `2017-12-24`.
+//! Property tests hold this module to Polars' writer.
 
 use std::io::{self, Write};
 
@@ -16,8 +18,8 @@ use polars::prelude::*;
 use polars_io::csv::write::{CsvSerializer, SerializeOptions, csv_header};
 use rayon::prelude::*;
 
-use super::TableError;
 use super::export::FLOAT_DECIMALS;
+use super::{Chunked, Table, TableError, Values};
 
 /// Rows serialised by one task.
 const SLICE_ROWS: usize = 1 << 14;
@@ -30,42 +32,61 @@ pub fn write(df: &DataFrame, sep: u8, w: &mut dyn Write) -> Result<(), TableErro
     let options = Arc::new(SerializeOptions { separator: sep, ..Default::default() });
     let names: Vec<&str> = df.get_column_names().into_iter().map(|n| n.as_str()).collect();
     w.write_all(&csv_header(&names, &options)?)?;
+    let slices = df.height().div_ceil(SLICE_ROWS);
+    let slice = |df: &DataFrame, k: usize| {
+        let mut slice = df.slice((k * SLICE_ROWS) as i64, SLICE_ROWS);
+        slice.rechunk_mut();
+        slice
+    };
     if df.columns().iter().all(|c| Field::supports(c.dtype())) {
-        write_slices(df, w, |slice, out| serialise(slice, sep, out))
+        write_windows(slices, w, |k, out| serialise(&slice(df, k), sep, out))
     } else {
         let rounded = round_floats(df)?;
-        write_slices(&rounded, w, |slice, out| {
+        write_windows(slices, w, |k, out| {
+            let slice = slice(&rounded, k);
             CsvSerializer::new(slice.schema().clone(), options.clone())?
-                .serialize_to_csv(slice, out)?;
+                .serialize_to_csv(&slice, out)?;
             Ok(())
         })
     }
 }
 
-/// Serialise the slices of `df` with `serialise`, a window at a time, writing each window
-/// while the next one is serialised. The buffers of a written window serve the window after
-/// the next: fresh megabyte buffers for every slice would cost a page fault per 4 KB.
-fn write_slices<F>(df: &DataFrame, w: &mut dyn Write, serialise: F) -> Result<(), TableError>
+/// Write a chunked table with a header row, fields separated by `sep`, making its chunks a
+/// window at a time.
+pub fn write_chunked(table: &Chunked, sep: u8, w: &mut dyn Write) -> Result<(), TableError> {
+    let options = SerializeOptions { separator: sep, ..Default::default() };
+    let header = table.make(0..0);
+    let names: Vec<&str> = header.columns.iter().map(|(name, _)| name.as_str()).collect();
+    w.write_all(&csv_header(&names, &options)?)?;
+    write_windows(table.chunks(), w, |k, out| {
+        serialise_table(&table.make(table.chunk_rows(k)), sep, out);
+        Ok(())
+    })
+}
+
+/// Fill `slices` buffers with `fill(k, buffer)`, a window at a time in parallel, writing each
+/// window in order while the next one is filled. The buffers of a written window serve the
+/// window after the next: fresh megabyte buffers for every slice would cost a page fault per
+/// 4 KB.
+fn write_windows<F>(slices: usize, w: &mut dyn Write, fill: F) -> Result<(), TableError>
 where
-    F: Fn(&DataFrame, &mut Vec<u8>) -> Result<(), TableError> + Sync,
+    F: Fn(usize, &mut Vec<u8>) -> Result<(), TableError> + Sync,
 {
-    let starts: Vec<usize> = (0..df.height()).step_by(SLICE_ROWS).collect();
-    let fill = |window: &[usize], buffers: &mut [Vec<u8>]| -> Result<(), TableError> {
-        window.par_iter().zip(buffers.par_iter_mut()).try_for_each(|(&start, buffer)| {
-            let mut slice = df.slice(start as i64, SLICE_ROWS);
-            slice.rechunk_mut();
+    let ks: Vec<usize> = (0..slices).collect();
+    let fill_window = |window: &[usize], buffers: &mut [Vec<u8>]| -> Result<(), TableError> {
+        window.par_iter().zip(buffers.par_iter_mut()).try_for_each(|(&k, buffer)| {
             buffer.clear();
-            serialise(&slice, buffer)
+            fill(k, buffer)
         })
     };
     let mut pending: Vec<Vec<u8>> = Vec::new();
     let mut spare: Vec<Vec<u8>> = Vec::new();
-    for window in starts.chunks(WINDOW_SLICES) {
+    for window in ks.chunks(WINDOW_SLICES) {
         spare.resize_with(window.len(), Vec::new);
         // The writer stays on this thread (a locked stdout cannot move); the pool serialises.
         let mut filled = Ok(());
         rayon::in_place_scope(|scope| {
-            scope.spawn(|_| filled = fill(window, &mut spare));
+            scope.spawn(|_| filled = fill_window(window, &mut spare));
             write_all(w, &pending)
         })?;
         filled?;
@@ -166,6 +187,42 @@ fn serialise(slice: &DataFrame, sep: u8, out: &mut Vec<u8>) -> Result<(), TableE
     Ok(())
 }
 
+/// Append the rows of `table` as delimited text to `out`, each value written as its frame
+/// column would be (see [`super::frame`]: NaN reals are missing values).
+fn serialise_table(table: &Table, sep: u8, out: &mut Vec<u8>) {
+    let mut itoa = itoa::Buffer::new();
+    for i in 0..table.height() {
+        for (c, (_, values)) in table.columns.iter().enumerate() {
+            if c > 0 {
+                out.push(sep);
+            }
+            match values {
+                Values::Text(v) => write_text(v.get(i).as_bytes(), sep, out),
+                Values::Str(v) => write_text(v[i].as_bytes(), sep, out),
+                Values::OptStr(v) => {
+                    if let Some(s) = &v[i] {
+                        write_text(s.as_bytes(), sep, out);
+                    }
+                }
+                Values::Int(v) => out.extend_from_slice(itoa.format(v[i]).as_bytes()),
+                Values::Float(v) => {
+                    if !v[i].is_nan() {
+                        write_real(v[i], out);
+                    }
+                }
+                Values::Bool(v) => out.extend_from_slice(if v[i] { b"true" } else { b"false" }),
+                Values::Date(v) => {
+                    if let Some(d) = v[i] {
+                        // Polars' default date format is chrono's `Display` (`%Y-%m-%d`).
+                        let _ = write!(out, "{d}");
+                    }
+                }
+            }
+        }
+        out.push(b'\n');
+    }
+}
+
 /// A text field, quoted when it holds the separator, a quote or a line break; `""` when empty.
 fn write_text(s: &[u8], sep: u8, out: &mut Vec<u8>) {
     if s.is_empty() {
@@ -222,41 +279,58 @@ fn write_real(x: f64, out: &mut Vec<u8>) {
     const SCALE: f64 = 1e6;
     const _: () = assert!(FLOAT_DECIMALS == 6, "write_real prints millionths");
     let scaled = x * SCALE;
-    if !(scaled.abs() < EXACT_MILLIONTHS * SCALE) {
+    // Not below the limit: large, infinite or NaN.
+    if scaled.abs().partial_cmp(&(EXACT_MILLIONTHS * SCALE)) != Some(std::cmp::Ordering::Less) {
         out.extend_from_slice(zmij::Buffer::new().format(scaled.round() / SCALE).as_bytes());
         return;
     }
     // `scaled.round()`, rounding half away from zero, without the call to libm's `round`
     // that the baseline x86-64 target makes: below 2⁵² the fraction is exact.
-    let whole_part = scaled.abs() as u64;
-    let k = whole_part + u64::from(scaled.abs() - whole_part as f64 >= 0.5);
+    let magnitude = scaled.abs();
+    let truncated = magnitude as i64;
+    let k = (truncated + i64::from(magnitude - truncated as f64 >= 0.5)) as u64;
     // A negative value that rounds to zero is −0.0, as `round` makes it.
     if scaled.is_sign_negative() {
         out.push(b'-');
     }
-    let (whole, frac) = (k / 1_000_000, k % 1_000_000);
+    let (whole, frac) = (k / 1_000_000, (k % 1_000_000) as u32);
+    let mut itoa = itoa::Buffer::new();
     if frac == 0 {
-        out.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+        out.extend_from_slice(itoa.format(whole).as_bytes());
         out.extend_from_slice(b".0");
     } else if k < 10 {
         // One to nine millionths: a decimal exponent of −6, printed as "5e-6".
         out.push(b'0' + k as u8);
         out.extend_from_slice(b"e-6");
     } else {
-        out.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+        out.extend_from_slice(itoa.format(whole).as_bytes());
         out.push(b'.');
-        let mut digits = [b'0'; 6];
-        let mut rest = frac;
-        for d in digits.iter_mut().rev() {
-            *d = b'0' + (rest % 10) as u8;
-            rest /= 10;
+        let mut digits = [0u8; 6];
+        for (pair, value) in
+            digits.chunks_exact_mut(2).zip([frac / 10_000, frac / 100 % 100, frac % 100])
+        {
+            pair.copy_from_slice(&PAIRS[2 * value as usize..2 * value as usize + 2]);
         }
-        let mut len = 6;
-        while digits[len - 1] == b'0' {
-            len -= 1;
-        }
-        out.extend_from_slice(&digits[..len]);
+        let zeros = decimal_trailing_zeros(frac);
+        out.extend_from_slice(&digits[..6 - zeros]);
     }
+}
+
+/// "00", "01", … "99", end to end.
+const PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        pairs[2 * i] = b'0' + (i / 10) as u8;
+        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    pairs
+};
+
+/// Trailing zeros in the decimal digits of a non-zero number below a million (0 to 5).
+fn decimal_trailing_zeros(n: u32) -> usize {
+    [100_000, 10_000, 1_000, 100, 10].iter().position(|&p| n.is_multiple_of(p)).map_or(0, |i| 5 - i)
 }
 
 /// A copy of `df` with every float column rounded to [`FLOAT_DECIMALS`] decimal places (for
@@ -428,6 +502,62 @@ mod tests {
     fn empty_frames_keep_their_header() {
         let df = DataFrame::new(0, vec![Column::new("a".into(), Vec::<i64>::new())]).unwrap();
         assert_eq!(ours(&df, b','), "a\n");
+    }
+
+    /// A table of every value kind, `rows` rows from `seed`, for the chunked path.
+    fn table_of(range: std::ops::Range<usize>) -> Table {
+        let texts = ["party cells", "", "a,b", "say \"hi\"", "x\ny", "조선"];
+        let mut text = crate::table::TextColumn::default();
+        for i in range.clone() {
+            text.push(texts[i % texts.len()]);
+        }
+        let day = |i: usize| {
+            chrono::NaiveDate::from_ymd_opt(1990 + (i % 40) as i32, 1 + (i % 12) as u32, 1)
+        };
+        Table::new()
+            .with("text", Values::Text(text))
+            .with(
+                "str",
+                Values::Str(
+                    range.clone().map(|i| texts[(i / 3) % texts.len()].to_string()).collect(),
+                ),
+            )
+            .with(
+                "opt",
+                Values::OptStr(
+                    range.clone().map(|i| (i % 4 != 0).then(|| format!("w{i}"))).collect(),
+                ),
+            )
+            .with("int", Values::Int(range.clone().map(|i| i as i64 * 7919 - 40_000).collect()))
+            .with(
+                "real",
+                Values::Float(
+                    range
+                        .clone()
+                        .map(|i| if i % 9 == 0 { f64::NAN } else { (i as f64 - 500.0) / 7.0 })
+                        .collect(),
+                ),
+            )
+            .with("flag", Values::Bool(range.clone().map(|i| i % 3 == 0).collect()))
+            .with(
+                "date",
+                Values::Date(range.map(|i| (i % 5 != 0).then(|| day(i)).flatten()).collect()),
+            )
+    }
+
+    #[test]
+    fn chunked_tables_write_what_their_frame_writes() {
+        for rows in [0, 1, 5, SLICE_ROWS * WINDOW_SLICES + 3] {
+            let chunked = Chunked::new(rows, 1000, table_of);
+            let mut streamed = Vec::new();
+            write_chunked(&chunked, b',', &mut streamed).unwrap();
+            let frame = chunked.frame().unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                polars_csv(&frame.df, b','),
+                "{rows} rows"
+            );
+        }
     }
 
     proptest! {

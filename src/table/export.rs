@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use polars_io::parquet::write::ParquetWriter;
 
-use super::{Frame, TableError, terminal};
+use super::{Chunked, Frame, TableError, terminal};
 
 /// Decimal places of real numbers in text formats (CSV, TSV, JSON).
 pub const FLOAT_DECIMALS: usize = 6;
@@ -52,18 +52,38 @@ pub enum Output {
 
 /// Write `frame` in `format` to `output`.
 pub fn write(frame: &Frame, format: Format, output: &Output) -> Result<(), TableError> {
+    write_with(output, |w| write_to(frame, format, w))
+}
+
+/// Write a chunked table in `format` to `output`: CSV and TSV straight from its chunks, a few
+/// at a time; other formats through the whole frame.
+pub fn write_chunked(table: &Chunked, format: Format, output: &Output) -> Result<(), TableError> {
+    match format {
+        Format::Csv | Format::Tsv => {
+            let sep = if format == Format::Csv { b',' } else { b'\t' };
+            write_with(output, |w| super::delimited::write_chunked(table, sep, w))
+        }
+        _ => write(&table.frame()?, format, output),
+    }
+}
+
+/// Run `fill` on standard output, or on a file written atomically.
+fn write_with(
+    output: &Output,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), TableError>,
+) -> Result<(), TableError> {
     match output {
         Output::Stdout => {
             let stdout = io::stdout();
             let mut lock = stdout.lock();
-            write_to(frame, format, &mut lock)?;
+            fill(&mut lock)?;
             lock.flush()?;
             Ok(())
         }
         Output::File(path) => {
             let mut failure = None;
             let result = crate::fsutil::write_atomic(path, |w| {
-                write_to(frame, format, w).map_err(|e| {
+                fill(w).map_err(|e| {
                     let msg = e.to_string();
                     failure = Some(e);
                     io::Error::other(msg)

@@ -62,16 +62,7 @@ impl Frame {
         T: Sync,
         F: Fn(&[T]) -> Table + Sync,
     {
-        use rayon::prelude::*;
-        if items.is_empty() {
-            // No rows still means a header: the columns come from an empty table.
-            return Frame::from_table(make(&[]));
-        }
-        let frames: Vec<Frame> = items
-            .par_chunks(chunk.max(1))
-            .map(|c| Frame::from_table(make(c)))
-            .collect::<Result<_, _>>()?;
-        Frame::concat(frames)
+        super::Chunked::new(items.len(), chunk, |range| make(&items[range])).frame()
     }
 
     /// Sort by `keys` (stable, nulls last) and keep the first `limit` rows.

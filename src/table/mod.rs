@@ -5,7 +5,10 @@
 //! Commands build a [`Table`]: named, typed columns with no Polars types, so that the rest of
 //! the crate never sees Polars. [`Frame`] turns it into a Polars `DataFrame`, where sorting,
 //! limiting, grouping and joining happen, and [`export`] writes a frame as an aligned terminal
-//! table, CSV, TSV, JSON or Parquet, to stdout or atomically to a file. [`schema`] documents
+//! table, CSV, TSV, JSON or Parquet, to stdout or atomically to a file. A table of a million
+//! rows can also be handed over [`Chunked`], as a way to make it a chunk of rows at a time:
+//! CSV and TSV are then written straight from the chunks, a few at a time, and only the other
+//! formats build the whole frame. [`schema`] documents
 //! every column of every table refrain writes; the `--help` texts are built from it.
 
 mod delimited;
@@ -16,9 +19,11 @@ pub mod join;
 pub mod schema;
 mod terminal;
 
-pub use export::{Format, Output, write};
+pub use export::{Format, Output, write, write_chunked};
 pub use frame::{Frame, SortKey};
 pub use input::read_table;
+
+use std::ops::Range;
 
 use chrono::NaiveDate;
 
@@ -192,5 +197,59 @@ impl Table {
     /// Number of rows.
     pub fn height(&self) -> usize {
         self.columns.first().map_or(0, |(_, v)| v.len())
+    }
+}
+
+/// A table of `rows` rows made on demand, `chunk` rows at a time, by `make(range)` (which must
+/// give the same columns for every range, an empty range included).
+pub struct Chunked<'a> {
+    rows: usize,
+    chunk: usize,
+    make: Box<dyn Fn(Range<usize>) -> Table + Sync + 'a>,
+}
+
+impl<'a> Chunked<'a> {
+    /// The table of `rows` rows whose rows `range` `make` builds.
+    pub fn new(
+        rows: usize,
+        chunk: usize,
+        make: impl Fn(Range<usize>) -> Table + Sync + 'a,
+    ) -> Self {
+        Chunked { rows, chunk: chunk.max(1), make: Box::new(make) }
+    }
+
+    /// Number of rows.
+    pub fn height(&self) -> usize {
+        self.rows
+    }
+
+    /// The table of rows `range`.
+    pub fn make(&self, range: Range<usize>) -> Table {
+        (self.make)(range)
+    }
+
+    /// Number of chunks.
+    pub fn chunks(&self) -> usize {
+        self.rows.div_ceil(self.chunk)
+    }
+
+    /// The rows of chunk `k`.
+    pub fn chunk_rows(&self, k: usize) -> Range<usize> {
+        k * self.chunk..((k + 1) * self.chunk).min(self.rows)
+    }
+
+    /// The whole table as a frame, chunks made in parallel (each converted as soon as it is
+    /// made, so the rows are never held twice).
+    pub fn frame(&self) -> Result<Frame, TableError> {
+        use rayon::prelude::*;
+        if self.rows == 0 {
+            // No rows still means a header: the columns come from an empty table.
+            return Frame::from_table(self.make(0..0));
+        }
+        let frames: Vec<Frame> = (0..self.chunks())
+            .into_par_iter()
+            .map(|k| Frame::from_table(self.make(self.chunk_rows(k))))
+            .collect::<Result<_, _>>()?;
+        Frame::concat(frames)
     }
 }
