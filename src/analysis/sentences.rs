@@ -28,7 +28,8 @@ pub fn boundaries(text: &str, out: &mut Vec<usize>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        i = skip_plain(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         if b < 0x80 {
             match b {
                 // CR LF is one separator (SB3): the boundary follows the LF.
@@ -56,6 +57,33 @@ pub fn boundaries(text: &str, out: &mut Vec<usize>) {
         i += c.len_utf8();
     }
     push(text.len(), out);
+}
+
+/// The first position from `i` on that may matter here: `.` `!` `?`, a line break, or a byte
+/// of a multi-byte character. Eight bytes at a time: in English text nine bytes in ten are
+/// letters, spaces and commas.
+fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Some byte of `word` equals `b` (the classic "has a zero byte" test on word ^ b…b).
+    let has = |word: u64, b: u8| {
+        let x = word ^ (ONES * b as u64);
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_ne_bytes(chunk.try_into().expect("eight bytes"));
+        let special = word & HIGHS != 0
+            || has(word, b'.')
+            || has(word, b'!')
+            || has(word, b'?')
+            || has(word, b'\n')
+            || has(word, b'\r');
+        if special {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// Line and paragraph separators: always followed by a boundary (SB4).
