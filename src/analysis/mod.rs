@@ -77,8 +77,17 @@ impl Analyzer {
         segment::segment(text, 0, &mut out.spans, &mut out.stats);
         let mut norm = std::mem::take(&mut out.norm);
         for span in &out.spans[first..] {
-            normalize::surface_into(&text[span.start as usize..span.end as usize], &mut norm);
-            out.surface.push(vocab.intern(&norm));
+            let word = &text[span.start as usize..span.end as usize];
+            // Short ASCII words (nearly all) are lower-cased and looked up as one integer; the
+            // rest go through the full surface form.
+            let id = match vocab::pack_lower_ascii(word) {
+                Some(packed) => vocab.intern_packed(packed),
+                None => {
+                    normalize::surface_into(word, &mut norm);
+                    vocab.intern(&norm)
+                }
+            };
+            out.surface.push(id);
         }
         out.norm = norm;
     }

@@ -30,6 +30,39 @@ fn pack(word: &str) -> u128 {
     u128::from_le_bytes(bytes)
 }
 
+/// The lower-case surface form of an ASCII word of 1 to 16 bytes, packed as [`pack`] packs
+/// it, straight from the word as written (no string is made); `None` for other words.
+///
+/// Eight bytes at a time: a byte is an upper-case letter when adding 0x80 − `A` sets its top
+/// bit and adding 0x80 − (`Z` + 1) does not; adding 0x20 to it lower-cases it.
+pub fn pack_lower_ascii(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.is_empty() || bytes.len() > 16 {
+        return None;
+    }
+    let mut padded = [0u8; 16];
+    padded[..bytes.len()].copy_from_slice(bytes);
+    let lower = |half: [u8; 8]| -> Option<u64> {
+        const ONES: u64 = u64::from_ne_bytes([1; 8]);
+        const HIGHS: u64 = ONES * 0x80;
+        let x = u64::from_le_bytes(half);
+        // Not ASCII, or a NUL inside the word (padding NULs come after its last byte).
+        if x & HIGHS != 0 {
+            return None;
+        }
+        let upper =
+            (x + ONES * (0x80 - b'A' as u64)) & !(x + ONES * (0x80 - b'Z' as u64 - 1)) & HIGHS;
+        Some(x | upper >> 2)
+    };
+    let (lo, hi) = padded.split_at(8);
+    let lo = lower(lo.try_into().expect("eight bytes"))?;
+    let hi = lower(hi.try_into().expect("eight bytes"))?;
+    if bytes.contains(&0) {
+        return None;
+    }
+    Some((hi as u128) << 64 | lo as u128)
+}
+
 impl LocalVocab {
     /// An empty vocabulary.
     pub fn new() -> Self {
@@ -53,6 +86,19 @@ impl LocalVocab {
         let boxed: Box<str> = word.into();
         self.words.push(boxed.clone());
         self.long.insert(boxed, id);
+        id
+    }
+
+    /// The id of the word [`pack_lower_ascii`] packed, adding it if new.
+    pub fn intern_packed(&mut self, packed: u128) -> u32 {
+        let next = self.words.len() as u32;
+        let id = *self.short.entry(packed).or_insert(next);
+        if id == next {
+            let bytes = packed.to_le_bytes();
+            let len = bytes.iter().position(|&b| b == 0).unwrap_or(16);
+            let word = std::str::from_utf8(&bytes[..len]).expect("ASCII");
+            self.words.push(word.into());
+        }
         id
     }
 
@@ -201,6 +247,23 @@ impl Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn packed_lower_case_equals_packing_the_lower_case(word in "[ -~\0é]{0,18}") {
+            let want = (!word.is_empty() && word.len() <= 16 && word.is_ascii() && !word.contains('\0'))
+                .then(|| pack(&word.to_ascii_lowercase()));
+            proptest::prop_assert_eq!(pack_lower_ascii(&word), want);
+        }
+    }
+
+    #[test]
+    fn packed_and_string_interning_agree() {
+        let mut v = LocalVocab::new();
+        let a = v.intern_packed(pack_lower_ascii("Party").unwrap());
+        assert_eq!((v.intern("party"), &*v.words[a as usize]), (a, "party"));
+        assert_eq!(v.intern_packed(pack_lower_ascii("PARTY").unwrap()), a);
+    }
 
     #[test]
     fn short_and_long_words_intern_apart_and_consistently() {
