@@ -38,6 +38,9 @@ pub fn ranks<'a>(len: usize, text: impl Fn(u32) -> &'a str + Sync) -> Vec<u32> {
 /// per number per row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RowData {
+    /// Where the row sorts: the primary measure, then count (largest first), then the key's
+    /// string position, as one integer.
+    pub sort_key: u128,
     /// Length.
     pub n: u8,
     /// Id at its level.
@@ -73,39 +76,55 @@ pub fn ordered_row_data(
     order: RowOrder,
     limit: Option<usize>,
 ) -> Vec<RowData> {
-    let mut rows: Vec<(u128, RowData)> = counts
-        .levels
-        .par_iter()
-        .flat_map_iter(|level| {
-            (0..level.len()).filter(|&j| level.emitted[j]).map(move |j| {
-                let primary = match order {
-                    RowOrder::Count => 0,
-                    RowOrder::Phrase => level.surfaces.order[level.display[j] as usize] as u64,
-                    RowOrder::Docs => !(level.docs[j] as u64),
-                    RowOrder::Dp => dp_bits(level.dp[j]),
-                };
-                let secondary = (!level.count[j] as u64) << 32 | level.order[j] as u64;
-                let row = RowData {
-                    n: level.n as u8,
-                    id: j as u32,
-                    count: level.count[j],
-                    docs: level.docs[j],
-                    variants: level.variants[j],
-                    display: level.display[j],
-                    dp: level.dp[j],
-                };
-                ((primary as u128) << 64 | secondary as u128, row)
-            })
-        })
-        .collect();
+    // Every reported row is written once, in place: each level fills its own share of one
+    // vector, in parallel (collecting a flat-mapped parallel iterator copies every row twice).
+    let reported: Vec<usize> =
+        counts.levels.iter().map(|l| l.emitted.iter().filter(|&&e| e).count()).collect();
+    let blank =
+        RowData { sort_key: 0, n: 0, id: 0, count: 0, docs: 0, variants: 0, display: 0, dp: 0.0 };
+    let mut rows = vec![blank; reported.iter().sum()];
+    let mut shares = Vec::with_capacity(reported.len());
+    let mut rest = rows.as_mut_slice();
+    for &len in &reported {
+        let (share, tail) = std::mem::take(&mut rest).split_at_mut(len);
+        shares.push(share);
+        rest = tail;
+    }
+    shares.into_par_iter().zip(&counts.levels).for_each(|(share, level)| {
+        let ids = (0..level.len()).filter(|&j| level.emitted[j]);
+        for (slot, j) in share.iter_mut().zip(ids) {
+            *slot = row_of(level, j, order);
+        }
+    });
     if let Some(k) = limit.filter(|&k| k < rows.len()) {
         if k > 0 {
-            rows.select_nth_unstable_by_key(k - 1, |r| r.0);
+            rows.select_nth_unstable_by_key(k - 1, |r| r.sort_key);
         }
         rows.truncate(k);
     }
-    rows.par_sort_unstable_by_key(|r| r.0);
-    rows.into_iter().map(|(_, row)| row).collect()
+    rows.par_sort_unstable_by_key(|r| r.sort_key);
+    rows
+}
+
+/// Row `j` of `level`, with its sort key for `order`.
+fn row_of(level: &super::Level, j: usize, order: RowOrder) -> RowData {
+    let primary = match order {
+        RowOrder::Count => 0,
+        RowOrder::Phrase => level.surfaces.order[level.display[j] as usize] as u64,
+        RowOrder::Docs => !(level.docs[j] as u64),
+        RowOrder::Dp => dp_bits(level.dp[j]),
+    };
+    let secondary = (!level.count[j] as u64) << 32 | level.order[j] as u64;
+    RowData {
+        sort_key: (primary as u128) << 64 | secondary as u128,
+        n: level.n as u8,
+        id: j as u32,
+        count: level.count[j],
+        docs: level.docs[j],
+        variants: level.variants[j],
+        display: level.display[j],
+        dp: level.dp[j],
+    }
 }
 
 /// A DP value as an integer in the same order, undefined (NaN) last. DP is never negative,
