@@ -34,14 +34,40 @@ pub fn normalize_unicode(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
         return Cow::Borrowed(s);
     }
-    let nfkc: Cow<str> = match is_nfkc_quick(s.chars()) {
+    // ASCII characters are NFKC-stable starters, so the quick check is given only the others.
+    // Leaving ASCII out can make a "yes" a "maybe" (a combining mark then seems to follow the
+    // last non-ASCII character rather than an ASCII letter), which costs a full normalisation,
+    // but never a "maybe" a "yes". The invisible characters are not ASCII either.
+    let nfkc: Cow<str> = match is_nfkc_quick(non_ascii_chars(s)) {
         IsNormalized::Yes => Cow::Borrowed(s),
         _ => Cow::Owned(s.nfkc().collect()),
     };
-    if !nfkc.contains(is_invisible) {
+    if !non_ascii_chars(&nfkc).any(is_invisible) {
         return nfkc;
     }
     Cow::Owned(nfkc.chars().filter(|&c| !is_invisible(c)).collect())
+}
+
+/// The characters of `s` that are not ASCII, in order; runs of ASCII are skipped eight bytes
+/// at a time.
+fn non_ascii_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            if u64::from_ne_bytes(chunk.try_into().expect("eight bytes")) & HIGHS != 0 {
+                break;
+            }
+            i += 8;
+        }
+        while bytes.get(i).is_some_and(u8::is_ascii) {
+            i += 1;
+        }
+        let c = s.get(i..)?.chars().next()?;
+        i += c.len_utf8();
+        Some(c)
+    })
 }
 
 /// Characters that have no width and no meaning for counting words.
@@ -102,8 +128,18 @@ fn is_collapsed(line: &str) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let ascii_ok = !b.iter().any(|&c| matches!(c, 9..=13)) && !b.windows(2).any(|w| w == b"  ");
-    ascii_ok && (line.is_ascii() || !line.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
+    // One pass over the bytes: tabs and other ASCII control spaces, two spaces in a row.
+    let mut space_before = false;
+    let mut ascii = true;
+    for &c in b {
+        let space = c == b' ';
+        if matches!(c, 9..=13) || (space && space_before) {
+            return false;
+        }
+        space_before = space;
+        ascii &= c.is_ascii();
+    }
+    ascii || !non_ascii_chars(line).any(char::is_whitespace)
 }
 
 /// `line` with whitespace collapsed (see [`push_collapsed`]).
@@ -152,6 +188,30 @@ mod tests {
         assert_eq!(normalize_unicode("co\u{ad}op\u{200b}x"), "coopx");
         // Already normalised non-ASCII text is borrowed, curly quotes and Hangul untouched.
         assert!(matches!(normalize_unicode("People\u{2019}s 력사"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn non_ascii_characters_in_order() {
+        let text = "plain ascii text, long enough to skip — then é and 조선, and ’ at the end’";
+        let want: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+        assert_eq!(non_ascii_chars(text).collect::<Vec<_>>(), want);
+        assert_eq!(non_ascii_chars("").count(), 0);
+        assert_eq!(non_ascii_chars("only ascii here, more than eight bytes").count(), 0);
+    }
+
+    #[test]
+    fn collapsed_lines_are_recognised() {
+        for (line, collapsed) in [
+            ("a b c", true),
+            ("a  b", false),
+            ("a\tb", false),
+            (" a", false),
+            ("a\u{a0}b", false),
+            ("don’t stop", true),
+            ("", true),
+        ] {
+            assert_eq!(is_collapsed(line), collapsed, "{line:?}");
+        }
     }
 
     #[test]
