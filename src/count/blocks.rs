@@ -596,18 +596,58 @@ fn count_partition(
     keep: Keep,
     dp: Option<&Parts>,
 ) -> PartCounts {
-    let (mut keys, surfaces) = if with_surfaces {
-        tally_by_surface(hits)
-    } else {
-        (tally_keys(hits), SurfaceCandidates::default())
+    if !with_surfaces {
+        let keys = tally_keys(hits);
+        return finish_partition(index, hits, keys, None, keep, dp);
+    }
+    let (mut keys, surfaces) = tally_surfaces(hits);
+    // Every candidate occurs in some document, so with a threshold of at most one document the
+    // counts alone decide, and documents are counted in the last pass instead of one of
+    // their own.
+    if keep.min_docs > 1 {
+        count_docs(hits, &surfaces.owner, &mut keys.docs);
+    }
+    let docs_pending = keep.min_docs <= 1;
+    finish_partition(index, hits, keys, Some((surfaces, docs_pending)), keep, dp)
+}
+
+/// Number a partition's kept candidates and give every hit its ids, computing the DP_norm of
+/// the kept ones on the way. With surfaces, each hit's `skey` is its surface candidate, and
+/// its `key` too unless documents are still to be counted (`docs_pending`: then the key
+/// candidate comes from the surface's owner, and documents are counted here). Without, each
+/// hit's `key` is its key candidate.
+fn finish_partition(
+    index: &TokenIndex,
+    hits: &mut [Vec<Hit>],
+    mut keys: Candidates,
+    surfaces: Option<(SurfaceCandidates, bool)>,
+    keep: Keep,
+    dp: Option<&Parts>,
+) -> PartCounts {
+    let docs_pending = surfaces.as_ref().is_some_and(|(_, pending)| *pending);
+    let keeps = |(&c, &d): (&u32, &u32)| {
+        if docs_pending { c >= keep.min_count } else { keep.keeps(c, d) }
     };
-    let (key_ids, kept) =
-        number(keys.count.iter().zip(&keys.docs).map(|(&c, &d)| keep.keeps(c, d)));
+    let (key_ids, kept) = number(keys.count.iter().zip(&keys.docs).map(keeps));
+    let (surfaces, with_surfaces) = match surfaces {
+        Some((s, _)) => (s, true),
+        None => (SurfaceCandidates::default(), false),
+    };
     let (surface_ids, surfaces_kept) =
         number(surfaces.owner.iter().map(|&j| key_ids[j as usize] != NONE));
     let mut acc = dp.map(|_| DpAccumulator::new(keys.len()));
+    let mut last_doc = if docs_pending { vec![NONE; keys.len()] } else { Vec::new() };
     for hit in hits.iter_mut().flatten() {
-        let j = hit.key as usize;
+        let j = if docs_pending {
+            let j = surfaces.owner[hit.skey as usize] as usize;
+            if last_doc[j] != hit.doc {
+                last_doc[j] = hit.doc;
+                keys.docs[j] += 1;
+            }
+            j
+        } else {
+            hit.key as usize
+        };
         let id = key_ids[j];
         if let (Some(acc), Some(parts), true) = (&mut acc, dp, id != NONE) {
             acc.add(index, parts, &keys.count, j, hit.doc);
@@ -650,11 +690,11 @@ fn tally_keys(hits: &mut [Vec<Hit>]) -> Candidates {
 
 /// Key and surface candidates of a partition's hits, with one hash lookup per hit: surfaces
 /// are counted first; each distinct surface then finds its key (every occurrence of a surface
-/// n-gram belongs to the same key n-gram), so keys are hashed once per surface, not per hit;
-/// a last array pass counts documents. Keys come in order of first appearance all the same:
-/// a key's first occurrence is also the first of its surface form. Each hit's key and surface
-/// become their candidate indices.
-fn tally_by_surface(hits: &mut [Vec<Hit>]) -> (Candidates, SurfaceCandidates) {
+/// n-gram belongs to the same key n-gram), so keys are hashed once per surface, not per hit.
+/// Keys come in order of first appearance all the same: a key's first occurrence is also the
+/// first of its surface form. Each hit's `skey` becomes its surface candidate; documents are
+/// not counted yet (`docs` is all zeros).
+fn tally_surfaces(hits: &mut [Vec<Hit>]) -> (Candidates, SurfaceCandidates) {
     let total: usize = hits.iter().map(Vec::len).sum();
     let mut smap: HashMap<u64, u32> = map_with_capacity(total / 4 + 16);
     let mut surfaces = SurfaceCandidates::default();
@@ -685,18 +725,22 @@ fn tally_by_surface(hits: &mut [Vec<Hit>]) -> (Candidates, SurfaceCandidates) {
             j
         })
         .collect();
-    drop(map);
     keys.docs = vec![0; keys.len()];
-    let mut last_doc = vec![NONE; keys.len()];
+    (keys, surfaces)
+}
+
+/// Count the documents of each key candidate from the hits, whose `skey` is their surface
+/// candidate (`owner` gives its key); each hit's `key` becomes its key candidate.
+fn count_docs(hits: &mut [Vec<Hit>], owner: &[u32], docs: &mut [u32]) {
+    let mut last_doc = vec![NONE; docs.len()];
     for hit in hits.iter_mut().flatten() {
-        let j = surfaces.owner[hit.skey as usize];
+        let j = owner[hit.skey as usize];
         if last_doc[j as usize] != hit.doc {
             last_doc[j as usize] = hit.doc;
-            keys.docs[j as usize] += 1;
+            docs[j as usize] += 1;
         }
         hit.key = j as u64;
     }
-    (keys, surfaces)
 }
 
 /// Number the items for which `kept` holds 0, 1, … in order ([`NONE`] for the others);
