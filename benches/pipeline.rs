@@ -1,5 +1,6 @@
-//! Benchmarks of the analyser and the counter on the bundled seed article. Each benchmark
-//! checks its result inside the timed loop, so a fast wrong answer cannot pass for a speed-up.
+//! Benchmarks of the analyser and the counter on the bundled seed article, and of the CSV
+//! writer on a table shaped like `freq`'s. Each benchmark checks its result inside the timed
+//! loop, so a fast wrong answer cannot pass for a speed-up.
 //!
 //! Run with `cargo bench`; CI only checks that they compile (`cargo bench --no-run`).
 
@@ -10,6 +11,7 @@ use refrain::analysis::{Analyzer, AnalyzerOptions, LocalVocab, TokenBuf};
 use refrain::corpus::{Document, Input, ReadOptions, read_input};
 use refrain::count::{CountOptions, EdgePolicy, NgramFinder, VocabFacts, count, ranks};
 use refrain::pipeline::{PipelineOptions, analyze_documents};
+use refrain::table::{Chunked, Format, Table, TextColumn, Values, export::write_chunked_to};
 
 /// The seed article, cleaned as the corpus reader cleans it.
 fn seed() -> Document {
@@ -61,5 +63,54 @@ fn counter(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyzer, counter);
+/// A `freq`-shaped table of `rows` rows (phrase, key, four integers, three reals), made chunk
+/// by chunk from the words of the seed article.
+fn freq_like(words: &[String], rows: usize) -> Chunked<'_> {
+    Chunked::new(rows, 1 << 14, move |range| {
+        let mut phrase = TextColumn::with_capacity(range.len());
+        let mut key = TextColumn::with_capacity(range.len());
+        let (mut n, mut count, mut real) = (Vec::new(), Vec::new(), Vec::new());
+        for i in range {
+            let len = 1 + i % 5;
+            let at = |k: usize| words[(i * 7 + k * 13) % words.len()].as_str();
+            phrase.push_joined((0..len).map(at), " ");
+            key.push_joined((0..len).map(|k| at(k + 1)), " ");
+            n.push(len as i64);
+            count.push((rows / (i + 1)) as i64 + 2);
+            real.push(1.0 / (i as f64 + 3.0));
+        }
+        Table::new()
+            .with("phrase", Values::Text(phrase))
+            .with("key", Values::Text(key))
+            .with("n", Values::Int(n))
+            .with("count", Values::Int(count.clone()))
+            .with("per_million", Values::Float(real.iter().map(|r| r * 1e6).collect()))
+            .with("docs", Values::Int(count))
+            .with("doc_share", Values::Float(real.clone()))
+            .with("dp", Values::Float(real))
+    })
+}
+
+fn csv(c: &mut Criterion) {
+    const ROWS: usize = 200_000;
+    let words: Vec<String> = seed().text.split_whitespace().map(str::to_lowercase).collect();
+    let table = freq_like(&words, ROWS);
+    let mut out = Vec::new();
+    write_chunked_to(&table, Format::Csv, &mut out).unwrap();
+    let (bytes, lines) = (out.len(), memchr::memchr_iter(b'\n', &out).count());
+    let mut group = c.benchmark_group("table");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("CSV of 200k freq-shaped rows", |b| {
+        b.iter(|| {
+            out.clear();
+            write_chunked_to(black_box(&table), Format::Csv, &mut out).unwrap();
+            assert_eq!((out.len(), memchr::memchr_iter(b'\n', &out).count()), (bytes, lines));
+            assert_eq!(lines, ROWS + 1);
+            out.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, analyzer, counter, csv);
 criterion_main!(benches);

@@ -62,7 +62,8 @@ pub struct Candidates {
     /// DP_norm of each candidate (empty unless asked for; NaN for candidates below the
     /// thresholds of the [`DpSpec`]).
     pub dp: Vec<f64>,
-    /// Corpus position of each candidate's first occurrence.
+    /// Corpus position of each candidate's first occurrence (dense counts only; empty for
+    /// partitioned ones).
     pub first_pos: Vec<u32>,
 }
 
@@ -612,10 +613,10 @@ fn count_partition(
 }
 
 /// Number a partition's kept candidates and give every hit its ids, computing the DP_norm of
-/// the kept ones on the way. With surfaces, each hit's `skey` is its surface candidate, and
-/// its `key` too unless documents are still to be counted (`docs_pending`: then the key
-/// candidate comes from the surface's owner, and documents are counted here). Without, each
-/// hit's `key` is its key candidate.
+/// the kept ones on the way. On entry each hit's `key` is its key candidate and, with
+/// surfaces, its `skey` its surface candidate; but when documents are still to be counted
+/// (`docs_pending`), `key` is not set yet: the key candidate is the surface's owner, and
+/// documents are counted in this pass.
 fn finish_partition(
     index: &TokenIndex,
     hits: &mut [Vec<Hit>],

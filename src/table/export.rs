@@ -59,11 +59,23 @@ pub fn write(frame: &Frame, format: Format, output: &Output) -> Result<(), Table
 /// at a time; other formats through the whole frame.
 pub fn write_chunked(table: &Chunked, format: Format, output: &Output) -> Result<(), TableError> {
     match format {
+        Format::Csv | Format::Tsv => write_with(output, |w| write_chunked_to(table, format, w)),
+        _ => write(&table.frame()?, format, output),
+    }
+}
+
+/// Write a chunked table in `format` to any writer (CSV and TSV from its chunks).
+pub fn write_chunked_to(
+    table: &Chunked,
+    format: Format,
+    w: &mut dyn Write,
+) -> Result<(), TableError> {
+    match format {
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Csv { b',' } else { b'\t' };
-            write_with(output, |w| super::delimited::write_chunked(table, sep, w))
+            super::delimited::write_chunked(table, sep, w)
         }
-        _ => write(&table.frame()?, format, output),
+        _ => write_to(&table.frame()?, format, w),
     }
 }
 
