@@ -19,7 +19,8 @@ use super::Analyzer;
 pub struct LocalVocab {
     short: HashMap<u128, u32>,
     long: HashMap<Box<str>, u32>,
-    words: Vec<Box<str>>,
+    /// The words in id order, end to end in one buffer (no allocation per word).
+    words: Strings,
 }
 
 /// The bytes of a word of at most 16 bytes, zero-padded: distinct for distinct words, because
@@ -66,7 +67,7 @@ pub fn pack_lower_ascii(word: &str) -> Option<u128> {
 impl LocalVocab {
     /// An empty vocabulary.
     pub fn new() -> Self {
-        LocalVocab { short: new_map(), long: new_map(), words: Vec::new() }
+        LocalVocab { short: new_map(), long: new_map(), words: Strings::default() }
     }
 
     /// The id of `word`, adding it if new.
@@ -75,7 +76,7 @@ impl LocalVocab {
             let next = self.words.len() as u32;
             let id = *self.short.entry(pack(word)).or_insert(next);
             if id == next {
-                self.words.push(word.into());
+                self.words.push(word);
             }
             return id;
         }
@@ -83,9 +84,8 @@ impl LocalVocab {
             return id;
         }
         let id = self.words.len() as u32;
-        let boxed: Box<str> = word.into();
-        self.words.push(boxed.clone());
-        self.long.insert(boxed, id);
+        self.words.push(word);
+        self.long.insert(word.into(), id);
         id
     }
 
@@ -97,7 +97,7 @@ impl LocalVocab {
             let bytes = packed.to_le_bytes();
             let len = bytes.iter().position(|&b| b == 0).unwrap_or(16);
             let word = std::str::from_utf8(&bytes[..len]).expect("ASCII");
-            self.words.push(word.into());
+            self.words.push(word);
         }
         id
     }
@@ -109,7 +109,7 @@ impl LocalVocab {
 
     /// True when no word was interned.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.words.len() == 0
     }
 }
 
@@ -169,7 +169,9 @@ impl Vocabulary {
 
     /// Add a worker's words; returns the global surface id of each local id.
     pub fn absorb(&mut self, local: &LocalVocab, analyzer: &Analyzer) -> Vec<u32> {
-        local.words.iter().map(|w| self.surface_id(w, analyzer)).collect()
+        (0..local.words.len() as u32)
+            .map(|i| self.surface_id(local.words.get(i), analyzer))
+            .collect()
     }
 
     fn surface_id(&mut self, word: &str, analyzer: &Analyzer) -> u32 {
@@ -261,7 +263,7 @@ mod tests {
     fn packed_and_string_interning_agree() {
         let mut v = LocalVocab::new();
         let a = v.intern_packed(pack_lower_ascii("Party").unwrap());
-        assert_eq!((v.intern("party"), &*v.words[a as usize]), (a, "party"));
+        assert_eq!((v.intern("party"), v.words.get(a)), (a, "party"));
         assert_eq!(v.intern_packed(pack_lower_ascii("PARTY").unwrap()), a);
     }
 
@@ -273,6 +275,6 @@ mod tests {
         let ids: Vec<u32> = words.iter().map(|w| v.intern(w)).collect();
         assert_eq!(ids, [0, 1, 2, 3, 4, 1, 3, 5]);
         assert_eq!(v.len(), 6);
-        assert_eq!(&*v.words[4], "a\0");
+        assert_eq!(v.words.get(4), "a\0");
     }
 }
