@@ -43,6 +43,7 @@ pub fn list_inputs(
             inputs.push(Input::File(path.clone()));
             continue;
         }
+        let exclude = exclude.iter().map(|p| p.to_lowercase().chars().collect()).collect();
         let mut walker =
             Walker { files: Vec::new(), problems: Vec::new(), seen: new_set(), exclude };
         walker.walk(path);
@@ -60,15 +61,16 @@ pub fn list_inputs(
 pub const DEFAULT_EXCLUDES: &[&str] =
     &["README*", "SOURCE.md", "LICENSE*", "COPYING*", "CHANGELOG*", "NOTICE*"];
 
-struct Walker<'a> {
-    exclude: &'a [String],
+struct Walker {
+    /// The `--exclude` patterns, lower-cased, as characters.
+    exclude: Vec<Vec<char>>,
     files: Vec<PathBuf>,
     problems: Vec<Problem>,
     /// Canonical paths of folders already walked: a symlink loop is walked once.
     seen: HashSet<PathBuf>,
 }
 
-impl Walker<'_> {
+impl Walker {
     fn walk(&mut self, dir: &Path) {
         if let Ok(canonical) = dir.canonicalize()
             && !self.seen.insert(canonical)
@@ -105,8 +107,8 @@ impl Walker<'_> {
     }
 
     fn excluded(&self, name: &std::ffi::OsStr) -> bool {
-        let name = name.to_string_lossy().to_lowercase();
-        self.exclude.iter().any(|p| glob_match(&p.to_lowercase(), &name))
+        let name: Vec<char> = name.to_string_lossy().to_lowercase().chars().collect();
+        self.exclude.iter().any(|p| glob_match(p, &name))
     }
 
     fn problem(&mut self, path: &Path, kind: &'static str, message: String) {
@@ -115,8 +117,7 @@ impl Walker<'_> {
 }
 
 /// Match `name` against a pattern where `*` is any run of characters and `?` one character.
-fn glob_match(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+fn glob_match(p: &[char], n: &[char]) -> bool {
     // Classic two-pointer wildcard match with backtracking to the last `*`.
     let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
     while j < n.len() {
@@ -144,6 +145,11 @@ mod tests {
     use crate::corpus::Action;
     use std::fs;
 
+    fn glob(pattern: &str, name: &str) -> bool {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        glob_match(&chars(pattern), &chars(name))
+    }
+
     fn names(inputs: &[Input], root: &Path) -> Vec<String> {
         inputs
             .iter()
@@ -160,13 +166,13 @@ mod tests {
 
     #[test]
     fn glob_patterns() {
-        assert!(glob_match("readme*", "readme.upstream.txt"));
-        assert!(glob_match("source.md", "source.md"));
-        assert!(glob_match("*_69_*.txt", "prk_69_2014.txt"));
-        assert!(glob_match("a?c", "abc"));
-        assert!(!glob_match("a?c", "abbc"));
-        assert!(!glob_match("source.md", "source.md.bak"));
-        assert!(glob_match("*", ""));
+        assert!(glob("readme*", "readme.upstream.txt"));
+        assert!(glob("source.md", "source.md"));
+        assert!(glob("*_69_*.txt", "prk_69_2014.txt"));
+        assert!(glob("a?c", "abc"));
+        assert!(!glob("a?c", "abbc"));
+        assert!(!glob("source.md", "source.md.bak"));
+        assert!(glob("*", ""));
     }
 
     #[test]

@@ -57,6 +57,13 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Compile the dateline pattern now. Its bounded repetitions of Unicode classes take about 10
+/// ms to compile, and the first document to need it would make every worker wait that long;
+/// the pipeline calls this on a pool thread while the main thread walks the folders.
+pub fn prepare() {
+    LazyLock::force(&DATELINE);
+}
+
 /// Parse a dateline at the start of a paragraph.
 pub fn parse_dateline(paragraph: &str) -> Option<Dateline> {
     // Datelines are short; never let the regex look further than this.
