@@ -38,11 +38,12 @@ pub fn ends_with_abbreviation(piece: &str) -> bool {
     if is_initial(word) {
         return true;
     }
-    if word.len() > 12 {
-        return false;
-    }
-    let lower = word.to_ascii_lowercase();
-    ABBREVIATIONS.contains(lower.as_str())
+    // Lower-cased on the stack: this runs for every sentence of the corpus.
+    let mut lower = [0u8; 12];
+    let Some(lower) = lower.get_mut(..word.len()) else { return false };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).is_ok_and(|w| ABBREVIATIONS.contains(w))
 }
 
 /// The run of letters and inner full stops at the end of `s` ("U.S" in "the U.S").
