@@ -37,8 +37,21 @@ pub struct SegmentStats {
 ///
 /// Offsets are relative to `text` plus `base` (so a caller can segment a part of a larger text).
 pub fn segment(text: &str, base: u32, out: &mut Vec<Span>, stats: &mut SegmentStats) {
-    let mut ends = Vec::new();
-    super::sentences::boundaries(text, &mut ends);
+    thread_local! {
+        // Sentence ends of the text being segmented, kept from one text to the next.
+        static ENDS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    ENDS.with_borrow_mut(|ends| segment_with(text, base, out, stats, ends));
+}
+
+fn segment_with(
+    text: &str,
+    base: u32,
+    out: &mut Vec<Span>,
+    stats: &mut SegmentStats,
+    ends: &mut Vec<usize>,
+) {
+    super::sentences::boundaries(text, ends);
     let (mut sentence_start, mut piece_start) = (0usize, 0usize);
     for (k, &end) in ends.iter().enumerate() {
         let piece = &text[piece_start..end];

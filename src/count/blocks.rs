@@ -697,9 +697,15 @@ fn tally_keys(hits: &mut [Vec<Hit>]) -> Candidates {
 /// not counted yet (`docs` is all zeros).
 fn tally_surfaces(hits: &mut [Vec<Hit>]) -> (Candidates, SurfaceCandidates) {
     let total: usize = hits.iter().map(Vec::len).sum();
-    let mut smap: HashMap<u64, u32> = map_with_capacity(total / 4 + 16);
-    let mut surfaces = SurfaceCandidates::default();
-    let mut key_of: Vec<u64> = Vec::new();
+    // Room for as many surface forms as the map expects, so that these grow rarely.
+    let room = total / 4 + 16;
+    let mut smap: HashMap<u64, u32> = map_with_capacity(room);
+    let mut surfaces = SurfaceCandidates {
+        keys: Vec::with_capacity(room),
+        count: Vec::with_capacity(room),
+        owner: Vec::new(),
+    };
+    let mut key_of: Vec<u64> = Vec::with_capacity(room);
     for hit in hits.iter_mut().flatten() {
         let s = *smap.entry(hit.skey).or_insert_with(|| {
             surfaces.keys.push(hit.skey);
@@ -712,7 +718,11 @@ fn tally_surfaces(hits: &mut [Vec<Hit>]) -> (Candidates, SurfaceCandidates) {
     }
     drop(smap);
     let mut map: HashMap<u64, u32> = map_with_capacity(key_of.len() / 2 + 16);
-    let mut keys = Candidates::default();
+    let mut keys = Candidates {
+        keys: Vec::with_capacity(key_of.len() / 2 + 16),
+        count: Vec::with_capacity(key_of.len() / 2 + 16),
+        ..Default::default()
+    };
     surfaces.owner = key_of
         .iter()
         .zip(&surfaces.count)

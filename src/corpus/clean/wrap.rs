@@ -113,7 +113,10 @@ fn joins_hyphenated(current: &str, next: &str) -> bool {
 
 fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
     if !current.is_empty() {
-        paragraphs.push(std::mem::take(current));
+        // The next paragraph starts with room for one like this one: growing a string line by
+        // line from nothing reallocates it a dozen times.
+        let room = current.len();
+        paragraphs.push(std::mem::replace(current, String::with_capacity(room)));
     }
 }
 
