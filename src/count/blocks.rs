@@ -599,41 +599,38 @@ fn count_partition(
 ) -> PartCounts {
     if !with_surfaces {
         let keys = tally_keys(hits);
-        return finish_partition(index, hits, keys, None, keep, dp);
+        return finish_partition(index, hits, keys, None, false, keep, dp);
     }
     let (mut keys, surfaces) = tally_surfaces(hits);
+    if keep.min_docs > 1 {
+        count_docs(hits, &surfaces.owner, &mut keys.docs);
+        return finish_partition(index, hits, keys, Some(surfaces), false, keep, dp);
+    }
     // Every candidate occurs in some document, so with a threshold of at most one document the
     // counts alone decide, and documents are counted in the last pass instead of one of
     // their own.
-    if keep.min_docs > 1 {
-        count_docs(hits, &surfaces.owner, &mut keys.docs);
-    }
-    let docs_pending = keep.min_docs <= 1;
-    finish_partition(index, hits, keys, Some((surfaces, docs_pending)), keep, dp)
+    let keep = Keep { min_docs: 0, ..keep };
+    finish_partition(index, hits, keys, Some(surfaces), true, keep, dp)
 }
 
 /// Number a partition's kept candidates and give every hit its ids, computing the DP_norm of
 /// the kept ones on the way. On entry each hit's `key` is its key candidate and, with
 /// surfaces, its `skey` its surface candidate; but when documents are still to be counted
-/// (`docs_pending`), `key` is not set yet: the key candidate is the surface's owner, and
-/// documents are counted in this pass.
+/// (`docs_pending`, only with surfaces), `key` is not set yet: the key candidate is the
+/// surface's owner, and documents are counted in this pass.
 fn finish_partition(
     index: &TokenIndex,
     hits: &mut [Vec<Hit>],
     mut keys: Candidates,
-    surfaces: Option<(SurfaceCandidates, bool)>,
+    surfaces: Option<SurfaceCandidates>,
+    docs_pending: bool,
     keep: Keep,
     dp: Option<&Parts>,
 ) -> PartCounts {
-    let docs_pending = surfaces.as_ref().is_some_and(|(_, pending)| *pending);
-    let keeps = |(&c, &d): (&u32, &u32)| {
-        if docs_pending { c >= keep.min_count } else { keep.keeps(c, d) }
-    };
-    let (key_ids, kept) = number(keys.count.iter().zip(&keys.docs).map(keeps));
-    let (surfaces, with_surfaces) = match surfaces {
-        Some((s, _)) => (s, true),
-        None => (SurfaceCandidates::default(), false),
-    };
+    let (key_ids, kept) =
+        number(keys.count.iter().zip(&keys.docs).map(|(&c, &d)| keep.keeps(c, d)));
+    let with_surfaces = surfaces.is_some();
+    let surfaces = surfaces.unwrap_or_default();
     let (surface_ids, surfaces_kept) =
         number(surfaces.owner.iter().map(|&j| key_ids[j as usize] != NONE));
     let mut acc = dp.map(|_| DpAccumulator::new(keys.len()));
@@ -717,10 +714,11 @@ fn tally_surfaces(hits: &mut [Vec<Hit>]) -> (Candidates, SurfaceCandidates) {
         hit.skey = s as u64;
     }
     drop(smap);
-    let mut map: HashMap<u64, u32> = map_with_capacity(key_of.len() / 2 + 16);
+    let room = key_of.len() / 2 + 16;
+    let mut map: HashMap<u64, u32> = map_with_capacity(room);
     let mut keys = Candidates {
-        keys: Vec::with_capacity(key_of.len() / 2 + 16),
-        count: Vec::with_capacity(key_of.len() / 2 + 16),
+        keys: Vec::with_capacity(room),
+        count: Vec::with_capacity(room),
         ..Default::default()
     };
     surfaces.owner = key_of
