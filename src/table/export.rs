@@ -58,10 +58,7 @@ pub fn write(frame: &Frame, format: Format, output: &Output) -> Result<(), Table
 /// Write a chunked table in `format` to `output`: CSV and TSV straight from its chunks, a few
 /// at a time; other formats through the whole frame.
 pub fn write_chunked(table: &Chunked, format: Format, output: &Output) -> Result<(), TableError> {
-    match format {
-        Format::Csv | Format::Tsv => write_with(output, |w| write_chunked_to(table, format, w)),
-        _ => write(&table.frame()?, format, output),
-    }
+    write_with(output, |w| write_chunked_to(table, format, w))
 }
 
 /// Write a chunked table in `format` to any writer (CSV and TSV from its chunks).
