@@ -142,7 +142,9 @@ pub fn run(
     options: &PipelineOptions,
 ) -> Result<AnalyzedCorpus, corpus::CorpusError> {
     let started = Instant::now();
-    rayon::spawn(corpus::clean::kcna::prepare);
+    if options.read.clean != corpus::CleanMode::None {
+        rayon::spawn(corpus::clean::kcna::prepare);
+    }
     let (inputs, problems) = corpus::list_inputs(paths, &options.exclude)?;
     let analyzer = Analyzer::new(&options.analyzer);
     let mut builder = Builder::new(options, &analyzer);

@@ -28,6 +28,8 @@ pub fn list_inputs(
     if paths.is_empty() {
         return Ok((vec![Input::Sample], Vec::new()));
     }
+    let exclude: Vec<Vec<char>> =
+        exclude.iter().map(|p| p.to_lowercase().chars().collect()).collect();
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
@@ -43,9 +45,8 @@ pub fn list_inputs(
             inputs.push(Input::File(path.clone()));
             continue;
         }
-        let exclude = exclude.iter().map(|p| p.to_lowercase().chars().collect()).collect();
         let mut walker =
-            Walker { files: Vec::new(), problems: Vec::new(), seen: new_set(), exclude };
+            Walker { files: Vec::new(), problems: Vec::new(), seen: new_set(), exclude: &exclude };
         walker.walk(path);
         walker
             .files
@@ -61,16 +62,16 @@ pub fn list_inputs(
 pub const DEFAULT_EXCLUDES: &[&str] =
     &["README*", "SOURCE.md", "LICENSE*", "COPYING*", "CHANGELOG*", "NOTICE*"];
 
-struct Walker {
+struct Walker<'a> {
     /// The `--exclude` patterns, lower-cased, as characters.
-    exclude: Vec<Vec<char>>,
+    exclude: &'a [Vec<char>],
     files: Vec<PathBuf>,
     problems: Vec<Problem>,
     /// Canonical paths of folders already walked: a symlink loop is walked once.
     seen: HashSet<PathBuf>,
 }
 
-impl Walker {
+impl Walker<'_> {
     fn walk(&mut self, dir: &Path) {
         if let Ok(canonical) = dir.canonicalize()
             && !self.seen.insert(canonical)

@@ -59,7 +59,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Compile the dateline pattern now. Its bounded repetitions of Unicode classes take about 10
 /// ms to compile, and the first document to need it would make every worker wait that long;
-/// the pipeline calls this on a pool thread while the main thread walks the folders.
+/// the pipeline calls this on a pool thread while the main thread walks the folders (unless
+/// cleaning is off, when the pattern is never used).
 pub fn prepare() {
     LazyLock::force(&DATELINE);
 }
