@@ -109,7 +109,7 @@ impl LocalVocab {
 
     /// True when no word was interned.
     pub fn is_empty(&self) -> bool {
-        self.words.len() == 0
+        self.words.is_empty()
     }
 }
 
@@ -135,6 +135,16 @@ impl Strings {
 
     fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The strings in id order.
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, &end)| &self.text[start as usize..end as usize])
     }
 }
 
@@ -169,9 +179,7 @@ impl Vocabulary {
 
     /// Add a worker's words; returns the global surface id of each local id.
     pub fn absorb(&mut self, local: &LocalVocab, analyzer: &Analyzer) -> Vec<u32> {
-        (0..local.words.len() as u32)
-            .map(|i| self.surface_id(local.words.get(i), analyzer))
-            .collect()
+        local.words.iter().map(|w| self.surface_id(w, analyzer)).collect()
     }
 
     fn surface_id(&mut self, word: &str, analyzer: &Analyzer) -> u32 {
