@@ -2,7 +2,7 @@
 //! writer on a table shaped like `freq`'s. Each benchmark checks its result inside the timed
 //! loop, so a fast wrong answer cannot pass for a speed-up.
 //!
-//! Run with `cargo bench`; CI only checks that they compile (`cargo bench --no-run`).
+//! Run with `cargo bench`; CI only checks that they compile (clippy `--all-targets`).
 
 use std::hint::black_box;
 
