@@ -11,7 +11,7 @@ use super::freq::RankedCounts;
 use super::settings::{self, Destination};
 use super::{Context, grouped, summary};
 use crate::chart::Chart;
-use crate::count::{CountOptions, EdgePolicy, NgramFinder, VocabFacts};
+use crate::count::{CountOptions, NgramFinder, VocabFacts};
 use crate::figure::{self, BarSpec, FigureError};
 use crate::phrases::chains::Chains;
 use crate::phrases::coverage::coverage;
@@ -140,14 +140,8 @@ pub fn resolve<'a>(
     rule: Overlap,
 ) -> (Chains<'a>, Formulas) {
     let chains = Chains::new(&corpus.index, finder);
-    let vocab = &corpus.vocab;
-    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
-    let options = OverlapOptions {
-        overlap: rule,
-        min_n: count_options.min_n,
-        max_n: count_options.max_n,
-        key_stop: (count_options.edges == EdgePolicy::Drop).then_some(&key_stop[..]),
-    };
+    let options =
+        OverlapOptions { overlap: rule, min_n: count_options.min_n, max_n: count_options.max_n };
     let formulas = overlap::resolve(&corpus.index, &chains, &options);
     (chains, formulas)
 }

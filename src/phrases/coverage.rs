@@ -107,12 +107,7 @@ mod tests {
         ];
         let kit = Kit::new(&[doc0, doc1], &[], 2, 4);
         let finder = NgramFinder::new(&kit.counts, 32);
-        let options = OverlapOptions {
-            overlap: Overlap::Maximal,
-            min_n: 2,
-            max_n: 4,
-            key_stop: Some(&kit.stop),
-        };
+        let options = OverlapOptions { overlap: Overlap::Maximal, min_n: 2, max_n: 4 };
         let chains = Chains::new(&kit.index, &finder);
         let formulas = resolve(&kit.index, &chains, &options);
         assert_eq!(formulas.rows().len(), 2);
@@ -133,12 +128,7 @@ mod tests {
         let s: &[&[u32]] = &[&[a, b, c], &[c, d, e], &[a, b, c, d, e]];
         let kit = Kit::new(&[s], &[], 2, 3);
         let finder = NgramFinder::new(&kit.counts, 32);
-        let options = OverlapOptions {
-            overlap: Overlap::None,
-            min_n: 2,
-            max_n: 3,
-            key_stop: Some(&kit.stop),
-        };
+        let options = OverlapOptions { overlap: Overlap::None, min_n: 2, max_n: 3 };
         let chains = Chains::new(&kit.index, &finder);
         let formulas = resolve(&kit.index, &chains, &options);
         // Candidates: A B, B C, A B C, C D, D E, C D E (each twice).

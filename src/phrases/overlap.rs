@@ -15,15 +15,32 @@
 //!   occurrence inside several counts for each), ties to the shorter, then by key; none when no
 //!   occurrence is absorbed.
 //!
+//! # The cap
+//!
 //! The longest counted length (the cap, `-n`'s upper end) has nothing longer to be absorbed
 //! into, yet a formula longer than the cap shows there as a chain of windows one word apart
 //! ("president kim il sung and leader kim jong" + "kim il sung and leader kim jong il"). A
-//! candidate of the cap length is dropped as a *continuation* when 80% or more of its
-//! occurrences start one word after an occurrence of one and the same counted window that does
-//! not start with a stop word (the two together are that (cap + 1)-gram, counted exactly).
-//! The first window of the chain stands for the longer formula; a continuation still absorbs
-//! the shorter candidates inside it, crediting that first window. Reported phrases of the cap
-//! length have independent = count and no parent.
+//! counted window W of the cap length is *linked* to the counted window V one word before it
+//! when 80% or more of W's occurrences start one word after an occurrence of V (V + W is a
+//! (cap + 1)-gram, so the share is an exact count; two windows cannot both hold 80%). Following
+//! the links back from a window gives its chain, and the *head* of a chain is its earliest
+//! window that can be reported on its own (a candidate: no stop word at an edge under
+//! `--stopword-edges drop`, count and range thresholds met). Then:
+//!
+//! - a candidate whose chain holds a head before it is a *continuation*: dropped, because the
+//!   head stands for the longer formula (the phrase from the head's first word to the
+//!   candidate's last word, whose edges are those of two candidates, so it could be reported
+//!   if it were counted); it still absorbs the shorter candidates inside it, crediting the head;
+//! - every other candidate of the cap length is reported, with independent = count and no
+//!   parent.
+//!
+//! A window that cannot be reported is never a head and absorbs nothing, so it can never make
+//! a candidate disappear: it only passes a chain on ("protect and defend the constitution of
+//! the united" follows "preserve protect and defend the constitution of the", which ends on a
+//! stop word; with no reportable window before it, it is the head of its formula and is
+//! reported). Links may cycle when text repeats itself ("a b a b a b …" longer than the cap);
+//! a cycle's head is its candidate with the largest count, then the smallest key, so a cycle
+//! is reported once instead of not at all.
 //!
 //! Whether an occurrence is absorbed depends only on longer phrases, which are final when it is
 //! examined, so no result depends on the order in which candidates are visited. Counts are
@@ -104,27 +121,22 @@ pub fn candidates(counts: &NgramCounts, min_n: usize) -> Vec<Vec<bool>> {
 /// What an occurrence of a decided phrase does to the shorter candidates inside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Absorber {
-    /// Nothing: not a candidate, or dropped below the cap.
+    /// Nothing: not a candidate (a window that cannot be reported), or dropped below the cap.
     No,
-    /// Absorbs, and credits this reported phrase as the parent.
+    /// Absorbs, and credits this reported phrase as the parent (itself, or the head of the
+    /// chain a continuation belongs to).
     Credit(Gram),
-    /// Absorbs, but no reported phrase can be credited (the tail of a longer phrase whose
-    /// first window is not reported).
-    Anonymous,
 }
 
 /// How to decide.
 #[derive(Debug, Clone, Copy)]
-pub struct OverlapOptions<'a> {
+pub struct OverlapOptions {
     /// The rule.
     pub overlap: Overlap,
     /// Shortest candidate length (at least 2).
     pub min_n: usize,
     /// Longest length counted (`-n`'s upper end): the cap.
     pub max_n: usize,
-    /// Stop-word flag of each key id when phrases may not start with one (`None` with
-    /// `--stopword-edges keep`).
-    pub key_stop: Option<&'a [bool]>,
 }
 
 /// Decide every candidate under `options`.
@@ -162,12 +174,7 @@ pub fn resolve(index: &TokenIndex, chains: &Chains, options: &OverlapOptions) ->
         Overlap::Maximal => {
             for n in (min_n..=top).rev() {
                 if n == top && top == options.max_n {
-                    let starts = |id: u32| {
-                        let first = counts.levels[n - 1].first[id as usize] as usize;
-                        options.key_stop.is_none_or(|stop| !stop[first])
-                    };
-                    let preds = scan.predecessors(n, &starts);
-                    d.decide_cap(&preds, n);
+                    d.decide_cap(&scan.links(n), n);
                 } else {
                     let tally =
                         if n == top { Tally::default() } else { scan.pass(d.absorber, n, n) };
@@ -238,14 +245,10 @@ impl Scan<'_> {
         tally
     }
 
-    /// For the counted n-grams of length `n`: (id, id of the n-gram one word earlier) → how
-    /// often, counting only predecessors for which `starts` holds. Each such pair is an
-    /// (n + 1)-gram, so these are exact (n + 1)-gram counts.
-    fn predecessors(
-        &self,
-        n: usize,
-        starts: &(impl Fn(u32) -> bool + Sync),
-    ) -> HashMap<(u32, u32), u32> {
+    /// For every counted n-gram of length `n`, the counted n-gram one word earlier that holds
+    /// 80% or more of its occurrences (`NO_LINK`: none; two cannot both hold 80%). Each such
+    /// pair is an (n + 1)-gram, so the shares are exact (n + 1)-gram counts.
+    fn links(&self, n: usize) -> Vec<u32> {
         type State = (Option<(u32, u32)>, HashMap<(u32, u32), u32>);
         let init = || -> State { (None, new_map()) };
         let states = self.chains.scan(self.index, n..=n, init, |s: &mut State, o| {
@@ -254,15 +257,22 @@ impl Scan<'_> {
             {
                 *s.1.entry((o.id, id)).or_default() += 1;
             }
-            s.0 = starts(o.id).then_some((o.pos, o.id));
+            s.0 = Some((o.pos, o.id));
         });
-        let mut out: HashMap<(u32, u32), u32> = new_map();
+        let mut pairs: HashMap<(u32, u32), u32> = new_map();
         for (_, m) in states {
             for (k, v) in m {
-                *out.entry(k).or_default() += v;
+                *pairs.entry(k).or_default() += v;
             }
         }
-        out
+        let level = &self.chains.counts().levels[n - 1];
+        let mut links = vec![NO_LINK; level.len()];
+        for ((w, v), c) in pairs {
+            if c as u64 * ABSORBED.1 >= level.count[w as usize] as u64 * ABSORBED.0 {
+                links[w as usize] = v;
+            }
+        }
+        links
     }
 }
 
@@ -338,7 +348,7 @@ struct Decider<'a> {
     absorber: &'a mut Vec<Vec<Absorber>>,
     candidate: &'a [Vec<bool>],
     counts: &'a NgramCounts,
-    options: &'a OverlapOptions<'a>,
+    options: &'a OverlapOptions,
 }
 
 impl Decider<'_> {
@@ -384,52 +394,90 @@ impl Decider<'_> {
         }
     }
 
-    /// The cap: the longest length counted, where no longer phrase can absorb. A formula
-    /// longer than the cap shows there as a chain of windows, each one word to the right of
-    /// the last. A candidate is dropped as such a continuation when 80% or more of its
-    /// occurrences come one word after the same counted window (which must not start with a
-    /// stop word): that (n + 1)-gram is then the phrase, and its first window stands for it.
-    /// Reported candidates here have nothing longer around them: independent = count, no
-    /// parent. Dropped ones still absorb the shorter candidates inside them, crediting the
-    /// reported window their chain of predecessors starts from, if any.
-    fn decide_cap(&mut self, preds: &HashMap<(u32, u32), u32>, n: usize) {
+    /// The cap: the longest length counted, where no longer phrase can absorb (see the module
+    /// doc). `links[w]` is the window that one word earlier holds 80% or more of the
+    /// occurrences of window `w` (any counted window of length `n`), if any. A candidate is a
+    /// continuation when its chain of links holds a candidate before it: the earliest such one
+    /// (its *head*) is reported and stands for the longer formula; the continuation is dropped
+    /// and absorbs the shorter candidates inside it, crediting the head. Reported candidates
+    /// here have nothing longer around them: independent = count, no parent.
+    fn decide_cap(&mut self, links: &[u32], n: usize) {
         let level = &self.counts.levels[n - 1];
-        let mut best: HashMap<u32, (u32, Gram)> = new_map();
-        for (&(w, v), &c) in preds {
-            self.offer(&mut best, w, (c, (n, v)));
-        }
-        // The predecessor that makes `w` a continuation, if any.
-        let continues = |w: u32| {
-            best.get(&w)
-                .filter(|(c, _)| {
-                    *c as u64 * ABSORBED.1 >= level.count[w as usize] as u64 * ABSORBED.0
-                })
-                .map(|&(_, (_, v))| v)
+        let candidate = &self.candidate[n - 1];
+        // A cycle of links is broken at its candidate with the largest count, then the
+        // smallest key.
+        let start = |cycle: &[u32]| {
+            cycle.iter().copied().filter(|&w| candidate[w as usize]).min_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                level.count[b].cmp(&level.count[a]).then(level.order[a].cmp(&level.order[b]))
+            })
         };
-        for id in (0..level.len()).filter(|&j| self.candidate[n - 1][j]) {
-            let keep = continues(id as u32).is_none();
-            self.f.reported[n - 1][id] = keep;
+        let heads = chain_heads(links, &|w| candidate[w as usize], &start);
+        for id in (0..level.len()).filter(|&j| candidate[j]) {
+            // The head of the chain before `id` (or `id` itself, the start of a cycle).
+            let head = match links[id] {
+                NO_LINK => NO_LINK,
+                v => heads[v as usize],
+            };
+            let continues = head != NO_LINK && head != id as u32;
+            self.f.reported[n - 1][id] = !continues;
             self.f.independent[n - 1][id] = level.count[id];
-            self.absorber[n - 1][id] =
-                if keep { Absorber::Credit((n, id as u32)) } else { Absorber::No };
-        }
-        for id in
-            (0..level.len()).filter(|&j| self.candidate[n - 1][j] && !self.f.reported[n - 1][j])
-        {
-            let mut cur = id as u32;
-            let mut head = Absorber::Anonymous;
-            // Text that repeats itself can make chains cycle: follow at most 4n links.
-            for _ in 0..4 * n {
-                let Some(v) = continues(cur) else { break };
-                if self.f.reported[n - 1][v as usize] {
-                    head = Absorber::Credit((n, v));
-                    break;
-                }
-                cur = v;
-            }
-            self.absorber[n - 1][id] = head;
+            let credited = if continues { head } else { id as u32 };
+            self.absorber[n - 1][id] = Absorber::Credit((n, credited));
         }
     }
+}
+
+/// No link, or no head.
+const NO_LINK: u32 = u32::MAX;
+
+/// For every window, the earliest candidate of its chain (the window itself, the window `links`
+/// points to, the one that points to, …), or `NO_LINK` when the chain holds no candidate. A
+/// chain that runs into a cycle starts at the candidate `start` picks in the cycle (none: the
+/// cycle holds no candidate and the chain starts after it). Each window is resolved once.
+fn chain_heads(
+    links: &[u32],
+    candidate: &dyn Fn(u32) -> bool,
+    start: &dyn Fn(&[u32]) -> Option<u32>,
+) -> Vec<u32> {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; links.len()];
+    let mut heads = vec![NO_LINK; links.len()];
+    let mut path: Vec<u32> = Vec::new();
+    for first in 0..links.len() as u32 {
+        let mut w = first;
+        // Walk back until a resolved window, the chain's end, or a cycle on this path.
+        while state[w as usize] == NEW {
+            state[w as usize] = ON_PATH;
+            path.push(w);
+            match links[w as usize] {
+                NO_LINK => break,
+                v => w = v,
+            }
+        }
+        if state[w as usize] == ON_PATH && links[w as usize] != NO_LINK {
+            if let Some(at) = path.iter().position(|&x| x == w) {
+                let cycle = path.split_off(at);
+                let head = start(&cycle).unwrap_or(NO_LINK);
+                for &x in &cycle {
+                    heads[x as usize] = head;
+                    state[x as usize] = DONE;
+                }
+            }
+        }
+        // Resolve the rest of the path from its earliest window forward.
+        while let Some(x) = path.pop() {
+            let before = match links[x as usize] {
+                NO_LINK => NO_LINK,
+                v => heads[v as usize],
+            };
+            heads[x as usize] = if before == NO_LINK && candidate(x) { x } else { before };
+            state[x as usize] = DONE;
+        }
+    }
+    heads
 }
 
 #[cfg(test)]
@@ -450,7 +498,7 @@ mod tests {
     /// Each reported phrase.
     fn decided(kit: &Kit, overlap: Overlap, max_n: usize) -> Vec<Decided> {
         let finder = NgramFinder::new(&kit.counts, 32);
-        let options = OverlapOptions { overlap, min_n: 2, max_n, key_stop: Some(&kit.stop) };
+        let options = OverlapOptions { overlap, min_n: 2, max_n };
         let f = resolve(&kit.index, &Chains::new(&kit.index, &finder), &options);
         let c = &kit.counts;
         let mut out: Vec<_> = f
@@ -533,10 +581,53 @@ mod tests {
     #[test]
     fn a_window_after_a_stop_word_is_not_a_continuation() {
         // "E A B C D" five times, E a stop word, -n 2..4: E A B C cannot be reported (stop
-        // word at its edge) and does not count as a predecessor, so A B C D stays.
+        // word at its edge) and has no window before it, so A B C D heads its chain and stays.
         let s: &[&[u32]] = &[&[E, A, B, C, D] as &[u32]; 5];
         let got = decided(&Kit::new(&[s], &[E], 2, 4), Overlap::Maximal, 4);
         assert_eq!(got, [(vec![A, B, C, D], 5, 5, None)]);
+    }
+
+    #[test]
+    fn a_window_that_cannot_be_reported_makes_nothing_a_continuation() {
+        // Issue 11: "A B C S D" three times, S a stop word, -n 2..4. Every B C S D follows
+        // A B C S, which ends on a stop word: it cannot be reported, so B C S D is the first
+        // reportable window of the formula and is reported. A B C is inside no reported
+        // phrase (A B C S absorbs nothing) and is reported too; the shorter ones are inside
+        // these two.
+        const S: u32 = 6;
+        let s: &[&[u32]] = &[&[A, B, C, S, D] as &[u32]; 3];
+        let got = decided(&Kit::new(&[s], &[S], 2, 4), Overlap::Maximal, 4);
+        assert_eq!(got, [(vec![A, B, C], 3, 3, None), (vec![B, C, S, D], 3, 3, None)]);
+    }
+
+    #[test]
+    fn a_chain_passes_through_a_window_that_cannot_be_reported() {
+        // "A B C D S E" four times, -n 2..4: A B C D → B C D S (ends on a stop word) → C D S E.
+        // The head of the chain is A B C D, which stands for the 6-word formula; C D S E is a
+        // continuation, and D S E (inside it, twice more alone) credits A B C D.
+        const S: u32 = 6;
+        let mut s: Vec<&[u32]> = vec![&[A, B, C, D, S, E]; 4];
+        s.extend([&[D, S, E] as &[u32], &[D, S, E]]);
+        let got = decided(&Kit::new(&[&s], &[S], 2, 4), Overlap::Maximal, 4);
+        assert_eq!(
+            got,
+            [(vec![A, B, C, D], 4, 4, None), (vec![D, S, E], 6, 2, Some(vec![A, B, C, D]))]
+        );
+    }
+
+    #[test]
+    fn a_cycle_of_windows_is_reported_once() {
+        // Twelve A, twice, -n 2..3: every A A A but the first of each run follows A A A (9 of
+        // 10): a chain that cycles on itself. It is reported once, not lost.
+        let s: &[&[u32]] = &[&[A; 12] as &[u32]; 2];
+        let got = decided(&Kit::new(&[s], &[], 2, 3), Overlap::Maximal, 3);
+        assert_eq!(got, [(vec![A, A, A], 20, 20, None)]);
+        // "A B" six times in a row, twice: A B A (10) and B A B (10) follow each other (8 and
+        // 10 times). The cycle's head is the first by key, A B A; B A B is its continuation
+        // and absorbs the last A B of each run, credited to A B A.
+        let s: &[&[u32]] = &[&[A, B, A, B, A, B, A, B, A, B, A, B] as &[u32]; 2];
+        let got = decided(&Kit::new(&[s], &[], 2, 3), Overlap::Maximal, 3);
+        assert_eq!(got, [(vec![A, B, A], 10, 10, None)]);
     }
 
     /// The rule applied straight from its definition, on lists of occurrences.
@@ -569,51 +660,55 @@ mod tests {
                 }
             }
             let top = counted.keys().map(Vec::len).max().unwrap_or(0);
-            // Absorbers: words → Some(credited parent) or None (anonymous).
-            let mut absorbers: BTreeMap<Words, Option<Words>> = BTreeMap::new();
+            // Absorbers: words → the credited parent.
+            let mut absorbers: BTreeMap<Words, Words> = BTreeMap::new();
             let mut rows = Vec::new();
             for n in (2..=top).rev() {
                 let level: Vec<&Words> =
                     counted.keys().filter(|w| w.len() == n && cand(w)).collect();
                 if n == top && top == max_n {
-                    // Continuations: predecessor one word earlier, counted, not stop-initial.
+                    // Links: the counted window one word earlier (any edges) that precedes
+                    // 80% or more of a window's occurrences.
                     let mut preds: BTreeMap<(Words, Words), u32> = BTreeMap::new();
                     for (s, i, w) in occ.iter().filter(|o| o.2.len() == n && o.1 > 0) {
                         let v = sentences[*s][i - 1..i - 1 + n].to_vec();
-                        if counted.contains_key(&v) && !stop[v[0] as usize] {
+                        if counted.contains_key(&v) {
                             *preds.entry((w.clone(), v)).or_default() += 1;
                         }
                     }
-                    let best = |w: &Words| -> Option<Words> {
-                        let mut b: Option<(u32, Words)> = None;
-                        for ((x, v), &c) in &preds {
-                            if x == w
-                                && b.as_ref().is_none_or(|(bc, bv)| c > *bc || (c == *bc && v < bv))
-                            {
-                                b = Some((c, v.clone()));
-                            }
-                        }
-                        b.filter(|(c, _)| *c as u64 * 5 >= counted[w] as u64 * 4).map(|(_, v)| v)
+                    let link = |w: &Words| -> Option<Words> {
+                        preds
+                            .iter()
+                            .find(|((x, _), c)| x == w && **c as u64 * 5 >= counted[w] as u64 * 4)
+                            .map(|((_, v), _)| v.clone())
                     };
-                    let reported: BTreeSet<Words> =
-                        level.iter().filter(|w| best(w).is_none()).map(|w| (*w).clone()).collect();
                     for w in &level {
-                        if reported.contains(*w) {
-                            rows.push(((*w).clone(), counted[*w], counted[*w], None));
-                            absorbers.insert((*w).clone(), Some((*w).clone()));
-                        } else {
-                            let mut cur = (*w).clone();
-                            let mut head = None;
-                            for _ in 0..4 * n {
-                                let Some(v) = best(&cur) else { break };
-                                if reported.contains(&v) {
-                                    head = Some(v);
-                                    break;
-                                }
-                                cur = v;
+                        // The chain back from w, up to its end or a repeated window.
+                        let mut path = vec![(*w).clone()];
+                        let mut cycle = None;
+                        while let Some(v) = link(path.last().expect("not empty")) {
+                            if let Some(k) = path.iter().position(|x| *x == v) {
+                                cycle = Some(k);
+                                break;
                             }
-                            absorbers.insert((*w).clone(), head);
+                            path.push(v);
                         }
+                        // A cycle's head: its candidate with the largest count, then words.
+                        let cycle_head = cycle.and_then(|k| {
+                            path[k..]
+                                .iter()
+                                .filter(|x| cand(x))
+                                .min_by(|a, b| counted[*b].cmp(&counted[*a]).then(a.cmp(b)))
+                        });
+                        // Else the earliest candidate before w.
+                        let head = cycle_head
+                            .or_else(|| path[1..].iter().rev().find(|x| cand(x)))
+                            .filter(|h| *h != *w)
+                            .cloned();
+                        if head.is_none() {
+                            rows.push(((*w).clone(), counted[*w], counted[*w], None));
+                        }
+                        absorbers.insert((*w).clone(), head.unwrap_or_else(|| (*w).clone()));
                     }
                     continue;
                 }
@@ -628,12 +723,10 @@ mod tests {
                                 && v.len() > n
                                 && j <= i
                                 && j + v.len() >= i + n
-                                && let Some(a) = absorbers.get(v)
+                                && let Some(p) = absorbers.get(v)
                             {
                                 absorbed = true;
-                                if let Some(p) = a {
-                                    parents.insert(p.clone());
-                                }
+                                parents.insert(p.clone());
                             }
                         }
                         covered += u32::from(absorbed);
@@ -653,7 +746,7 @@ mod tests {
                         })
                         .map(|p| p.0);
                     rows.push((w.clone(), count, count - covered, parent));
-                    absorbers.insert(w.clone(), Some(w.clone()));
+                    absorbers.insert(w.clone(), w.clone());
                 }
             }
             rows.sort();
