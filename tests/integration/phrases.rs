@@ -154,3 +154,38 @@ fn formulas_by_month_with_empty_months() {
         ["2017-01 1 142857.142857 7", "2017-02 0  0", "2017-03 4 181818.181818 22"]
     );
 }
+
+#[test]
+fn a_formula_at_the_length_cap_after_a_window_ending_on_a_stop_word_is_reported() {
+    // Issue 11. The 9-word sentence is longer than the cap (8): its windows are "alpha … golf
+    // the" (ends on a stop word: can never be reported) and "bravo … the hotel". The second
+    // must not be dropped as the continuation of the first: it is the first reportable window
+    // of the formula. "alpha … golf" (7) lies inside no reported phrase and stays too;
+    // "golf the hotel" is inside the 8-gram 3 times of 6.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["a1.txt", "a2.txt", "a3.txt"] {
+        write(dir.path(), name, "Alpha bravo charlie delta echo foxtrot golf the hotel.\n");
+    }
+    write(dir.path(), "b.txt", "We saw golf the hotel today.\nThey like golf the hotel too.\n");
+    write(dir.path(), "c.txt", "Golf the hotel again.\n");
+    let out = refrain()
+        .args(["phrases", "-q", "-n", "2..8", "--min-count", "2", "--format", "csv"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Compared in phrase order, whatever the row order.
+    let mut rows: Vec<String> = csv_rows(&out.stdout)[1..]
+        .iter()
+        .map(|r| [0, 2, 3, 4, 5, 7].map(|i| r[i].clone()).join("|"))
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            "alpha bravo charlie delta echo foxtrot golf|7|3|3||3",
+            "bravo charlie delta echo foxtrot golf the hotel|8|3|3||3",
+            "golf the hotel|3|6|3|bravo charlie delta echo foxtrot golf the hotel|5",
+        ]
+    );
+}
