@@ -457,14 +457,16 @@ fn chain_heads(
                 v => w = v,
             }
         }
-        if state[w as usize] == ON_PATH && links[w as usize] != NO_LINK {
-            if let Some(at) = path.iter().position(|&x| x == w) {
-                let cycle = path.split_off(at);
-                let head = start(&cycle).unwrap_or(NO_LINK);
-                for &x in &cycle {
-                    heads[x as usize] = head;
-                    state[x as usize] = DONE;
-                }
+        // Back on this path: the windows from `w` on form a cycle.
+        if state[w as usize] == ON_PATH
+            && links[w as usize] != NO_LINK
+            && let Some(at) = path.iter().position(|&x| x == w)
+        {
+            let cycle = path.split_off(at);
+            let head = start(&cycle).unwrap_or(NO_LINK);
+            for &x in &cycle {
+                heads[x as usize] = head;
+                state[x as usize] = DONE;
             }
         }
         // Resolve the rest of the path from its earliest window forward.
