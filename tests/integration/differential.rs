@@ -17,7 +17,7 @@
 //! `!` or `?` (or by the end of its paragraph), paragraphs a blank line apart, documents
 //! given as separate [`Document`]s. None of the words is an abbreviation, and each is its own
 //! Snowball stem, so keys are the words whether or not stemming is on (runs alternate). These
-//! choices only keep the *tokenizer* out of the comparison (its own tests and the fuzzing
+//! choices only keep the *tokenizer* out of the comparison (the analysis module's own tests
 //! cover it); everything the comparison is about stays free: which words repeat, where
 //! sentences and documents end, stop words at any position (three of the eight words are
 //! from `data/stopwords/english.txt`), phrases longer than the cap (sentences are glued from a
@@ -41,7 +41,7 @@ use refrain::pipeline::{PipelineOptions, analyze_documents};
 use refrain::table::{Format, export::to_bytes};
 
 /// Random cases per property under `cargo test` (`PROPTEST_CASES` overrides).
-const CASES: u32 = 48;
+const CASES: u32 = 128;
 
 /// The vocabulary: five content words and three stop words, none an abbreviation, each its own
 /// Snowball stem.
