@@ -141,7 +141,11 @@ pub const DOCS: &[ColumnDoc] = &[
     ),
     col("source", "the file it was read from (- for stdin, <sample> for the bundled sample)"),
     col("title", "title or headline, when there is one"),
-    col("date", "date from a record field, the file name, or a KCNA dateline (in that order)"),
+    col(
+        "date",
+        "date from a record field, the file name, or a KCNA dateline (in that order), at its \
+         precision: 1790 (month and day unknown), 1790-03 (day unknown) or 1790-03-04",
+    ),
     col("date_precision", "day, month or year: how much of the date the source gave"),
     col("words", "word tokens counted in the document (title included)"),
     col("place", "place of a KCNA dateline (e.g. Pyongyang)"),
