@@ -86,7 +86,7 @@ fn words(
     stats: &mut SegmentStats,
 ) {
     let mut joiner =
-        Joiner { apostrophe_end: after_apostrophe.then_some((0, false)), ..Joiner::default() };
+        Joiner { apostrophe_end: after_apostrophe.then_some((0, false)), ..Joiner::new(piece) };
     super::words::for_each_segment(piece, |at, seg| {
         if let Some((s, e)) = joiner.push(at, seg) {
             emit(s, e, base, out, stats);
@@ -110,12 +110,11 @@ fn emit(start: usize, end: usize, base: u32, out: &mut Vec<Span>, stats: &mut Se
 /// between two letters, so "1980's" comes as "1980", "'", "s"; and a lone "s" after any other
 /// apostrophe ("the U.S.'s", "’s") is the clitic of something that is not a word: it is dropped,
 /// never counted as a word "s".
-#[derive(Default)]
-struct Joiner {
+struct Joiner<'a> {
+    /// The text being segmented.
+    text: &'a [u8],
     /// The word being built: (start, end).
     pending: Option<(usize, usize)>,
-    /// Whether `pending` ends in a digit.
-    pending_digit: bool,
     /// End of a hyphen that directly follows `pending`.
     hyphen_end: Option<usize>,
     /// End of the last segment if it ended in an apostrophe, and whether that apostrophe
@@ -123,7 +122,11 @@ struct Joiner {
     apostrophe_end: Option<(usize, bool)>,
 }
 
-impl Joiner {
+impl<'a> Joiner<'a> {
+    fn new(text: &'a str) -> Self {
+        Joiner { text: text.as_bytes(), pending: None, hyphen_end: None, apostrophe_end: None }
+    }
+
     /// Feed one segment; returns a finished word, if any.
     fn push(&mut self, at: usize, seg: &str) -> Option<(usize, usize)> {
         let end = at + seg.len();
@@ -133,18 +136,17 @@ impl Joiner {
             if let (Some((s, _)), Some(h)) = (self.pending, hyphen)
                 && h == at
             {
-                return self.extend(s, seg, end);
+                return self.extend(s, end);
             }
             if let Some((a, after_digits)) = apostrophe
                 && a == at
                 && matches!(seg, "s" | "S")
             {
                 return match self.pending {
-                    Some((s, _)) if after_digits => self.extend(s, seg, end),
+                    Some((s, _)) if after_digits => self.extend(s, end),
                     _ => self.pending.take(),
                 };
             }
-            self.pending_digit = ends_in_digit(seg);
             return self.pending.replace((at, end));
         }
         if is_hyphen(seg)
@@ -157,7 +159,9 @@ impl Joiner {
         }
         self.hyphen_end = None;
         if let Some(alone) = apostrophe_segment(seg) {
-            let joins = alone && self.pending_digit && self.pending.is_some_and(|(_, e)| e == at);
+            let joins = alone
+                && self.pending.is_some_and(|(_, e)| e == at)
+                && self.text[at - 1].is_ascii_digit();
             self.apostrophe_end = Some((end, joins));
             if joins {
                 // Held back: an "s" may follow.
@@ -168,9 +172,8 @@ impl Joiner {
     }
 
     /// Make `pending` run from `start` to `end`, `seg` being its new last part.
-    fn extend(&mut self, start: usize, seg: &str, end: usize) -> Option<(usize, usize)> {
+    fn extend(&mut self, start: usize, end: usize) -> Option<(usize, usize)> {
         self.pending = Some((start, end));
-        self.pending_digit = ends_in_digit(seg);
         None
     }
 
@@ -181,13 +184,14 @@ impl Joiner {
     }
 }
 
-fn ends_in_digit(seg: &str) -> bool {
-    seg.as_bytes().last().is_some_and(u8::is_ascii_digit)
-}
-
 /// For a segment that ends in an apostrophe (`'` `’` `‘` `ʼ`): whether it is that apostrophe
-/// alone. `None` for any other segment.
+/// alone. `None` for any other segment, decided from its last byte for nearly all: this runs
+/// between every two words.
 fn apostrophe_segment(seg: &str) -> Option<bool> {
+    // `'`, and the last bytes of U+2018, U+2019 (E2 80 98/99) and U+02BC (CA BC).
+    if !matches!(seg.as_bytes().last(), Some(0x27 | 0x98 | 0x99 | 0xBC)) {
+        return None;
+    }
     let last = seg.chars().next_back()?;
     is_apostrophe(last).then(|| seg.len() == last.len_utf8())
 }
