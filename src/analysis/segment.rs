@@ -171,7 +171,7 @@ impl<'a> Joiner<'a> {
         self.pending.take()
     }
 
-    /// Make `pending` run from `start` to `end`, `seg` being its new last part.
+    /// Make `pending` run from `start` to `end` (a joined part added).
     fn extend(&mut self, start: usize, end: usize) -> Option<(usize, usize)> {
         self.pending = Some((start, end));
         None
