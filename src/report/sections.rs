@@ -183,3 +183,30 @@ fn both_ends(frame: &Frame, columns: &[(&str, Shown)], top: usize) -> Result<Vie
     view.rows.extend(tail.rows);
     Ok(view)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_is_independent_times_words() {
+        let table = Table::new()
+            .with(
+                "phrase",
+                Values::Str(vec!["a b c d e f g h".into(), "x y".into(), "p q r".into()]),
+            )
+            .with("n", Values::Int(vec![8, 2, 3]))
+            .with("count", Values::Int(vec![12, 55, 9]))
+            .with("independent", Values::Int(vec![12, 40, 9]))
+            .with("dp", Values::Float(vec![0.5, f64::NAN, 0.25]));
+        let frame = Frame::from_table(table).unwrap();
+        let head = with_coverage(&frame, 2).unwrap();
+        assert_eq!(head.height(), 2);
+        assert_eq!(head.column_names()[..3], ["phrase", COVERAGE, "n"]);
+        // 12 × 8 = 96 and 40 × 2 = 80 (the count, 55, plays no part).
+        assert_eq!(head.floats(COVERAGE).unwrap(), [96.0, 80.0]);
+        assert_eq!(head.floats("count").unwrap(), [12.0, 55.0]);
+        assert!(head.floats("dp").unwrap()[1].is_nan());
+        assert!(!head.column_names().contains(&"first".to_string()));
+    }
+}

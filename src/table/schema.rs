@@ -70,7 +70,8 @@ pub const TREND: &[ColumnDoc] = &[
     col(
         "z",
         "spike score: conditional binomial z of the period's count against the --baseline \
-         periods before it; empty without a baseline (or for --by COLUMN)",
+         periods before it; empty, not 0, when the period has no words or no baseline (or for \
+         --by COLUMN)",
     ),
     col("spike", "true when z ≥ --spike-z and count ≥ 5"),
 ];
