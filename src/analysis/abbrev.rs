@@ -3,6 +3,9 @@
 //! UAX #29 sentence rules know no abbreviations: "Mr. Kim said" splits after "Mr. ". The list
 //! in `data/abbreviations.txt` (plus single capital letters, i.e. initials) is consulted after
 //! splitting, and a sentence that ends in one of them is merged with the next.
+//!
+//! UAX #29 also never breaks in "families.There" (rule SB7: a letter, a full stop, an upper-case
+//! letter), where a missing space glued two sentences: [`glued_sentence_end`] finds those.
 
 use std::sync::LazyLock;
 
@@ -46,6 +49,42 @@ pub fn ends_with_abbreviation(piece: &str) -> bool {
     std::str::from_utf8(lower).is_ok_and(|w| ABBREVIATIONS.contains(w))
 }
 
+/// Is the full stop at byte `dot` of `text` a sentence end with the space after it missing, as
+/// in "families.There"?
+///
+/// Yes when a letter that is not an initial (it follows a letter, digit or apostrophe) comes
+/// before it and a capitalised word (an upper-case letter, then a
+/// lower-case one) directly after it. Dotted abbreviations and initials ("U.S.", "e.g.",
+/// "p.m.", "D.P.R.K.", "J.R.R.Tolkien") have a single letter before each full stop; decimals
+/// and version numbers have digits; domain and file names ("kcna.kp", "README.md") go on in
+/// lower case; so all of these stay whole. A listed abbreviation before a capitalised word
+/// ("Mr.Kim") is a break too, and the segmenter then joins the sentence again (but not the word).
+///
+/// Called only at a `.`, and it looks at four characters at most: no allocation, no scan.
+pub fn glued_sentence_end(text: &str, dot: usize) -> bool {
+    let b = text.as_bytes();
+    // Most full stops are followed by a space or a line break: decided from one byte.
+    match b.get(dot + 1) {
+        Some(c) if c.is_ascii_uppercase() || *c >= 0x80 => {}
+        _ => return false,
+    }
+    let mut after = text[dot + 1..].chars();
+    let (Some(first), Some(second)) = (after.next(), after.next()) else { return false };
+    if !(first.is_uppercase() && second.is_lowercase()) {
+        return false;
+    }
+    let mut before = text[..dot].chars().rev();
+    // A letter, after a letter, digit or apostrophe ("families", "1980s", "Kim's"): not an
+    // initial.
+    matches!((before.next(), before.next()),
+        (Some(x), Some(y)) if x.is_alphabetic() && (y.is_alphanumeric() || is_apostrophe(y)))
+}
+
+/// `'` and the curly and modifier apostrophes (U+2019, U+2018, U+02BC).
+pub(super) fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
 /// The run of letters and inner full stops at the end of `s` ("U.S" in "the U.S").
 fn last_word(s: &str) -> &str {
     let start = s
@@ -82,6 +121,49 @@ mod tests {
         assert!(!ends_with_abbreviation("They left! "));
         assert!(!ends_with_abbreviation("the party. "));
         assert!(!ends_with_abbreviation("no full stop "));
+    }
+
+    /// Is the (first) full stop of `text` a glued sentence end?
+    fn glued(text: &str) -> bool {
+        glued_sentence_end(text, text.find('.').unwrap())
+    }
+
+    #[test]
+    fn glued_sentence_ends() {
+        assert!(glued("families.There"));
+        assert!(glued("the USA.The"));
+        assert!(glued("Mr.Kim"));
+        assert!(glued("états.Les"));
+        assert!(glued("народ.Партия"));
+        assert!(glued("the 1980's.Families"));
+        assert!(glued("the 1980s.Then"));
+    }
+
+    #[test]
+    fn dotted_words_stay_whole() {
+        for text in [
+            "U.S.",
+            "U.S.Army",
+            "e.g.The",
+            "p.m.Then",
+            "D.P.R.K.",
+            "3.5",
+            "example.com",
+            "kcna.kp",
+            "README.md",
+            "v1.2.3",
+            "Node.JS",
+            "the end.",
+            "end. The",
+            "end.\nThe",
+            "end.I",
+            "a.The",
+            "1.The",
+        ] {
+            for (i, _) in text.match_indices('.') {
+                assert!(!glued_sentence_end(text, i), "{text} at {i}");
+            }
+        }
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //!
 //! The [`Analyzer`] runs a fixed chain, in this order:
 //!
-//! 1. [`segment`]: UAX #29 sentences (joined across abbreviations such as "Mr." and "Dec.")
-//!    and words (joined across hyphens: "Kimilsungist-Kimjongilist"); offsets are byte ranges
-//!    into the cleaned document text and never change afterwards.
+//! 1. [`segment`]: UAX #29 sentences (joined across abbreviations such as "Mr." and "Dec.";
+//!    split where a full stop is glued to a capitalised word, "families.There") and words
+//!    (joined across hyphens: "Kimilsungist-Kimjongilist"; "1980's" is one word); offsets are
+//!    byte ranges into the cleaned document text and never change afterwards.
 //! 2. [`normalize`]: the *surface form*: NFKC, lower case, straight apostrophes.
 //! 3. [`vocab`]: the surface form is interned to an id in a per-worker [`LocalVocab`].
 //!

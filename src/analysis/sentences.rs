@@ -7,7 +7,9 @@
 //! a small window around each: from the start of the word before the candidate to the first
 //! letter after it (the furthest the UAX #29 rules look). Candidates are over-generated on
 //! purpose (any non-ASCII punctuation is one); the decision is always unicode-segmentation's,
-//! and a property test checks the result equals segmenting the whole text.
+//! except at a full stop glued to the next sentence ("families.There", see
+//! [`super::abbrev::glued_sentence_end`]), which is a boundary too. A property test checks the
+//! result equals segmenting the whole text plus those glued ends.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -110,6 +112,10 @@ fn decide(text: &str, at: usize) -> Option<usize> {
     if let Some(answer) = common_case(text.as_bytes(), at) {
         return answer;
     }
+    // "families.There": UAX #29 sees no boundary where a space is missing (see abbrev).
+    if text.as_bytes()[at] == b'.' && super::abbrev::glued_sentence_end(text, at) {
+        return Some(at + 1);
+    }
     let start = window_start(text, at);
     let end = window_end(text, at);
     let window = &text[start..end];
@@ -186,9 +192,18 @@ mod tests {
         out
     }
 
-    /// Boundaries from running UAX #29 over the whole text.
+    /// Boundaries from running UAX #29 over the whole text, plus one after every glued
+    /// sentence end ("families.There").
     fn reference(text: &str) -> Vec<usize> {
-        text.split_sentence_bound_indices().map(|(i, s)| i + s.len()).collect()
+        let mut out: Vec<usize> =
+            text.split_sentence_bound_indices().map(|(i, s)| i + s.len()).collect();
+        let glued = text.match_indices('.').map(|(i, _)| i);
+        out.extend(
+            glued.filter(|&i| super::super::abbrev::glued_sentence_end(text, i)).map(|i| i + 1),
+        );
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     #[test]
@@ -199,6 +214,7 @@ mod tests {
         assert_eq!(fast("He said: \"Stop.\" Then left."), [17, 27]);
         assert_eq!(fast("line one\nline two"), [9, 17]);
         assert_eq!(fast(""), Vec::<usize>::new());
+        assert_eq!(fast("our families.There is"), [13, 21]);
         assert_eq!(fast("우리는 창조와 건설로! 새해"), reference("우리는 창조와 건설로! 새해"));
     }
 

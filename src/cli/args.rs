@@ -107,7 +107,13 @@ fn trend_columns() -> String {
          --summary (one row per phrase):\n{}\nThe interval is Poisson-exact (Garwood): valid \
          for counts of 0 and never below 95% coverage. The spike z is a conditional binomial \
          test of the period against the pooled --baseline periods before it; a spike needs \
-         z ≥ --spike-z and a count of at least 5.",
+         z ≥ --spike-z and a count of at least 5. z is empty, not 0, when the period holds no \
+         words (per_million and the interval are empty too) or has no baseline (the first \
+         period); it is 0 when the phrase occurs neither in the period nor in its baseline.\n\n\
+         Decades and centuries are named by their first year: the 1780s are 1780–1789, the \
+         1700s 1700–1799. first_date and last_date are printed at the precision the source \
+         gives, as in every command: 1790 when only the year is known (the day is unknown, not \
+         the 1st of January), 1790-03 when only the month is.",
         help_list(TREND),
         help_list(TREND_SUMMARY)
     )
@@ -184,8 +190,9 @@ pub struct FreqArgs {
     /// Sort order of the rows.
     #[arg(long, value_enum, default_value_t = SortBy::Count, help_heading = "Output")]
     pub sort: SortBy,
-    /// Count per group: `year`, `quarter`, `month`, `week`, `day` (calendar periods, empty
-    /// ones included), `doc`, or a metadata column. Rows are phrase × group; the phrases are
+    /// Count per group: `century`, `decade`, `year`, `quarter`, `month`, `week`, `day`
+    /// (calendar periods, empty ones included; the 1780s are 1780–1789, the 1700s 1700–1799),
+    /// `doc`, or a metadata column. Rows are phrase × group; the phrases are
     /// the top ones overall (--top, default 100).
     #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
     pub by: Option<String>,
@@ -280,8 +287,9 @@ pub struct ReportArgs {
     /// documents when there are fewer].
     #[arg(long, value_name = "N", help_heading = "Filters")]
     pub min_docs: Option<u32>,
-    /// Periods of the trends: `year`, `quarter`, `month`, `week`, `day`, or `auto` (months for a
-    /// corpus spanning up to three years, else years).
+    /// Periods of the trends: `century`, `decade`, `year`, `quarter`, `month`, `week`, `day`,
+    /// or `auto` (months for a corpus spanning up to three years, decades for one spanning more
+    /// than 60 years, else years; the choice is said on stderr and in summary.md).
     #[arg(long, value_name = "PERIOD", default_value = "auto", help_heading = "Report")]
     pub by: String,
     /// Rows of each table shown in index.html and summary.md (the CSV files hold all rows).
@@ -311,9 +319,11 @@ pub struct TrendArgs {
     /// Match phrases on surface forms (as written, ignoring case) instead of stems.
     #[arg(long, help_heading = "Phrases")]
     pub exact: bool,
-    /// Periods: `year`, `quarter`, `month`, `week`, `day`; or `doc` or a metadata column.
-    #[arg(long, value_name = "PERIOD|COLUMN", default_value = "month", help_heading = "Grouping")]
-    pub by: String,
+    /// Periods: `century`, `decade`, `year`, `quarter`, `month`, `week`, `day` (empty periods
+    /// included, with count 0); or `doc` or a metadata column [default: `decade` when the
+    /// dated documents span more than 60 years (said on stderr), else `month`].
+    #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
+    pub by: Option<String>,
     /// Spike baseline: this many periods before each period.
     #[arg(long, value_name = "N", default_value_t = 12, help_heading = "Grouping")]
     pub baseline: usize,
@@ -446,11 +456,12 @@ pub struct PhrasesArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     /// Sort order of the phrase rows (largest first; `dp` smallest first); ties by count, then
-    /// key. Frames are sorted by count, documents by formulaicity.
-    #[arg(long, value_enum, default_value_t = ScoreArg::Count, help_heading = "Output")]
+    /// key. `coverage` (independent × n, the words a formula covers) is the report's ranking.
+    /// Frames are sorted by count, documents by formulaicity.
+    #[arg(long, visible_alias = "sort", value_enum, default_value_t = ScoreArg::Count, help_heading = "Output")]
     pub score: ScoreArg,
-    /// Count the formulas per group: `year`, `quarter`, `month`, `week`, `day` (calendar
-    /// periods, empty ones included), `doc`, or a metadata column. Rows are formula × group
+    /// Count the formulas per group: `century`, `decade`, `year`, `quarter`, `month`, `week`,
+    /// `day` (calendar periods, empty ones included), `doc`, or a metadata column. Rows are formula × group
     /// (the columns of `freq --by`); the formulas are the top ones overall (--top, default 100).
     #[arg(long, value_name = "PERIOD|COLUMN", conflicts_with_all = ["frames", "per_doc"], help_heading = "Grouping")]
     pub by: Option<String>,
@@ -503,7 +514,9 @@ pub struct CorpusArgs {
     /// Record field holding the title [default: title, headline].
     #[arg(long, value_name = "FIELD", help_heading = "Input")]
     pub title_field: Option<String>,
-    /// Record field holding the date [default: date, date_str, published, …].
+    /// Record field holding the date [default: date, date_str, published, …]. Dates print at
+    /// the precision the source gives, in every command: `1790` when only the year is known
+    /// (the day is unknown, never the 1st of January), `1790-03`, or `1790-03-04`.
     #[arg(long, value_name = "FIELD", help_heading = "Input")]
     pub date_field: Option<String>,
     /// Record field holding the document id [default: id, else file name and record number].
@@ -518,7 +531,10 @@ pub struct CorpusArgs {
     #[arg(long, value_name = "CODE", help_heading = "Input")]
     pub only_lang: Option<String>,
     /// Stemming language (any Snowball language: english, french, german, russian, spanish, …)
-    /// or `none`. Text in scripts without a stemmer (Hangul) is counted unstemmed.
+    /// or `none`. The stemmers are the Snowball 2.x algorithms as the rust-stemmers crate
+    /// implements them; a hyphenated compound is stemmed on its last part only
+    /// (`socialist-oriented` → `socialist-orient`), and words with a full stop inside (`u.s`)
+    /// are kept whole. Text in scripts without a stemmer (Hangul) is counted unstemmed.
     #[arg(long, value_name = "LANG", default_value = "english", help_heading = "Analysis")]
     pub lang: String,
     /// Count surface forms instead of stems.
@@ -630,8 +646,9 @@ pub enum ScoreArg {
     Count,
     /// Occurrences outside longer formulas.
     Independent,
-    /// independent × n: the words of the corpus the phrase accounts for on its own (favours
-    /// long formulas).
+    /// independent × n: the word tokens of the corpus the phrase accounts for outside longer
+    /// formulas (an 8-word formula met 12 times covers 96, a bigram met 40 times 80); the
+    /// report's ranking.
     Coverage,
     /// Documents.
     Docs,

@@ -18,6 +18,10 @@ pub fn run(args: &DocsArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+fn date(d: &crate::corpus::Document) -> Option<String> {
+    d.date.map(|x| crate::select::date_text(x, crate::group::precision(d)))
+}
+
 /// One row per analysed document, in corpus order (columns: `table::schema::DOCS`).
 pub fn docs_table(corpus: &AnalyzedCorpus) -> Table {
     let meta = |key: &str| -> Values {
@@ -28,7 +32,8 @@ pub fn docs_table(corpus: &AnalyzedCorpus) -> Table {
         .with("id", Values::Str(corpus.docs.iter().map(|d| d.id.clone()).collect()))
         .with("source", Values::Str(corpus.docs.iter().map(|d| d.source.clone()).collect()))
         .with("title", Values::OptStr(corpus.docs.iter().map(|d| d.title.clone()).collect()))
-        .with("date", Values::Date(corpus.docs.iter().map(|d| d.date).collect()))
+        // At its precision, as every command prints dates: `1790`, not `1790-01-01`.
+        .with("date", Values::OptStr(corpus.docs.iter().map(date).collect()))
         .with("date_precision", meta("date_precision"))
         .with("words", Values::Int(words))
         .with("place", meta("place"))

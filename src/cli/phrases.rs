@@ -67,7 +67,14 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     }
     let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
     let frame = phrases_frame(&corpus, &finder, &formulas, chains, rows)?;
-    let title = format!("Most frequent formulas — {name}");
+    let title = match args.score {
+        ScoreArg::Count => format!("Most frequent formulas — {name}"),
+        // The bars are occurrences; the title must not claim they are the order's measure.
+        other => {
+            let sort = clap::ValueEnum::to_possible_value(&other).map(|v| v.get_name().to_string());
+            format!("Formulas by {}: occurrences — {name}", sort.unwrap_or_default())
+        }
+    };
     let png = chart::maybe(&chart_out, || bar_chart(&frame, title))?;
     table::write(&frame, dest.format, &dest.output)?;
     chart::write(png, ctx)

@@ -23,7 +23,9 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
         "auto" => None,
         other => match GroupBy::parse(other) {
             GroupBy::Period(k) => Some(k),
-            _ => bail!("report --by takes year, quarter, month, week, day or auto, not `{other}`"),
+            _ => bail!(
+                "report --by takes century, decade, year, quarter, month, week, day or auto, not `{other}`"
+            ),
         },
     };
     if args.top == 0 {

@@ -49,7 +49,8 @@ pub fn run(args: &TrendArgs, ctx: &Context) -> Result<()> {
     let chart_out = ChartOut::from_args(&args.chart)?;
     let options = settings::pipeline(&args.corpus)?;
     let corpus = ctx.read(&paths, &options)?;
-    let groups = grouped::assign(ctx, &corpus, &args.by)?;
+    let by = args.by.clone().unwrap_or_else(|| default_by(ctx, &corpus));
+    let groups = grouped::assign(ctx, &corpus, &by)?;
     let series = if phrases.is_empty() {
         top_series(ctx, &corpus, &groups, args)?
     } else {
@@ -70,6 +71,22 @@ pub fn run(args: &TrendArgs, ctx: &Context) -> Result<()> {
     };
     table::write(&frame, dest.format, &dest.output)?;
     chart::write(png, ctx)
+}
+
+/// The grouping when `--by` is not given: decades for a corpus dated over more than
+/// [`group::DECADE_SPAN`] years (said on stderr), else months.
+fn default_by(ctx: &Context, corpus: &AnalyzedCorpus) -> String {
+    match group::decades_for(&corpus.docs) {
+        Some((first, last)) => {
+            ctx.note(&format!(
+                "--by decade: the documents are dated {first} to {last}, more than {} years \
+                 (--by year or --by month to choose another period)",
+                group::DECADE_SPAN
+            ));
+            "decade".into()
+        }
+        None => "month".into(),
+    }
 }
 
 /// Count given phrases (matched through the analyser) per group.

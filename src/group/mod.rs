@@ -10,7 +10,9 @@
 //! 0 tokens (charts then show a gap, not a fall). A document is placed in a period only when
 //! its date is precise enough: `--by month` needs a month, so a document dated only to the
 //! year is left out (and counted in [`LeftOut`]) rather than piled into January; `--by year`
-//! takes any date. Undated documents are left out of every calendar grouping.
+//! (and `decade`, `century`) takes any date. Undated documents are left out of every calendar
+//! grouping. A corpus dated over more than [`DECADE_SPAN`] years is followed by decade when
+//! the user names no period ([`decades_for`]).
 //!
 //! [`counts`] tallies phrases per group: counted n-grams through [`crate::count::NgramFinder`]
 //! ([`count_ngrams`]), or query matches ([`count_matches`]); both give a dense
@@ -44,9 +46,12 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    /// `year`, `quarter`, `month`, `week`, `day`, `doc`, or any other name as a column.
+    /// `century`, `decade`, `year`, `quarter`, `month`, `week`, `day`, `doc`, or any other
+    /// name as a column.
     pub fn parse(s: &str) -> GroupBy {
         match s.to_ascii_lowercase().as_str() {
+            "century" => GroupBy::Period(PeriodKind::Century),
+            "decade" => GroupBy::Period(PeriodKind::Decade),
             "year" => GroupBy::Period(PeriodKind::Year),
             "quarter" => GroupBy::Period(PeriodKind::Quarter),
             "month" => GroupBy::Period(PeriodKind::Month),
@@ -130,7 +135,7 @@ pub enum GroupError {
     /// No document has a value in the column.
     #[error(
         "--by {column}: no document has a `{column}` value (known columns: {known}; periods: \
-         year, quarter, month, week, day; doc)"
+         century, decade, year, quarter, month, week, day; doc)"
     )]
     NoColumn {
         /// The column asked for.
@@ -199,6 +204,21 @@ fn by_period(
     groups.starts = (first..=last).map(|p| kind.start(p)).collect();
     groups.left_out = left_out;
     Ok(groups)
+}
+
+/// A corpus whose dated documents span more than this many years is followed by decade when
+/// no period is asked for (`trend`, `report`): by year it would make hundreds of thin periods.
+pub const DECADE_SPAN: i32 = 60;
+
+/// The first and last year of the dated documents of `docs` when they lie more than
+/// [`DECADE_SPAN`] years apart (a corpus to follow by decade), else `None`.
+pub fn decades_for(docs: &[Document]) -> Option<(i32, i32)> {
+    use chrono::Datelike;
+    let years = docs.iter().filter_map(|d| d.date).map(|d| d.year());
+    let (first, last) = years.fold(None, |span: Option<(i32, i32)>, y| {
+        Some(span.map_or((y, y), |(a, b)| (a.min(y), b.max(y))))
+    })?;
+    (last - first > DECADE_SPAN).then_some((first, last))
 }
 
 /// A document's date precision (`meta["date_precision"]`; a date without it counts as a day).
@@ -288,7 +308,7 @@ impl Groups {
     pub fn describe(&self) -> String {
         let mut out = String::new();
         let what = match &self.by {
-            GroupBy::Period(k) => format!("{}s", k.name()),
+            GroupBy::Period(k) => k.plural().to_string(),
             GroupBy::Doc => "documents".into(),
             GroupBy::Column(c) => format!("values of `{c}`"),
         };
@@ -385,6 +405,46 @@ mod tests {
         assert_eq!(w.left_out.too_coarse, 2);
         assert_eq!(w.labels.first().unwrap(), "2016-W01");
         assert_eq!(w.labels.last().unwrap(), "2016-W16");
+    }
+
+    #[test]
+    fn decades_are_zero_filled_and_chosen_for_long_spans() {
+        let (docs, index) = corpus(vec![
+            doc("washington", Some(("1789-04-30", "day")), 10),
+            doc("adams", Some(("1797-03-04", "year")), 20),
+            doc("lincoln", Some(("1861-03-04", "day")), 5),
+            doc("biden", Some(("2021-01-20", "day")), 7),
+            doc("undated", None, 3),
+        ]);
+        let g = assign(&docs, &index, &GroupBy::parse("decade")).unwrap();
+        // 1780s … 2020s: 25 decades, of which 4 hold documents.
+        assert_eq!(g.len(), 25);
+        assert_eq!((g.labels[0].as_str(), g.labels[24].as_str()), ("1780s", "2020s"));
+        assert_eq!(g.labels[8], "1860s");
+        assert_eq!(g.of_doc, [0, 1, 8, 24, NONE]);
+        assert_eq!(
+            (g.tokens[0], g.tokens[1], g.tokens[2], g.tokens[8], g.tokens[24]),
+            (10, 20, 0, 5, 7)
+        );
+        assert_eq!(g.docs.iter().filter(|&&d| d == 0).count(), 21);
+        assert_eq!(g.left_out, LeftOut { undated: 1, too_coarse: 0, no_value: 0 });
+        assert!(g.describe().contains("25 decades (1780s … 2020s), 21 of them without documents"));
+        let c = assign(&docs, &index, &GroupBy::parse("Century")).unwrap();
+        assert_eq!(c.labels, ["1700s", "1800s", "1900s", "2000s"]);
+        assert_eq!(c.tokens, [30, 5, 0, 7]);
+        assert_eq!(decades_for(&docs), Some((1789, 2021)));
+        // 60 years apart is not more than 60.
+        let (short, _) = corpus(vec![
+            doc("a", Some(("1950-01-01", "year")), 1),
+            doc("b", Some(("2010-12-31", "day")), 1),
+        ]);
+        assert_eq!(decades_for(&short), None);
+        let (long, _) = corpus(vec![
+            doc("a", Some(("1950-01-01", "year")), 1),
+            doc("b", Some(("2011-01-01", "day")), 1),
+        ]);
+        assert_eq!(decades_for(&long), Some((1950, 2011)));
+        assert_eq!(decades_for(&[]), None);
     }
 
     #[test]

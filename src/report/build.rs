@@ -110,10 +110,15 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
 
     let mut notes = Vec::new();
     let stage = Stage::start("trends", &mut timings, note);
-    let trends = match trends(options, &corpus, &ranked, &top_formulas) {
+    let (kind, chosen) = period_kind(options, &corpus);
+    let trends = match trends(&corpus, &ranked, &top_formulas, kind) {
         Ok(t) => {
             let rows = TREND_ROWS.min(top_formulas.len());
-            stage.done(&format!("the top {rows} formulas in {} {}s", t.periods, t.period));
+            stage.done(&format!("the top {rows} formulas in {} {}", t.periods, kind.plural()));
+            if let Some(why) = chosen {
+                note(&format!("trends: {why}"));
+                notes.push(format!("Trends by {}: {why}.", kind.name()));
+            }
             Some(t)
         }
         Err(why) => {
@@ -206,8 +211,8 @@ fn fingerprint_stage(
     fp
 }
 
-/// The formulas: their table (every formula, by count), the first ones, and the rows keyness
-/// compares.
+/// The formulas: their table (every formula, ranked by the words it covers, independent × n),
+/// the first ones, and the rows keyness compares.
 struct Found {
     table: Frame,
     top: Vec<Gram>,
@@ -224,8 +229,9 @@ fn formulas(
 ) -> Result<Found> {
     let phrase_options = CountOptions { min_n: 2, ..count_options.clone() };
     let (chains, formulas) = phr_cmd::resolve(corpus, finder, &phrase_options, Overlap::Maximal);
-    let by_count = crate::cli::args::ScoreArg::Count;
-    let rows = phr_cmd::sorted(finder, ranked, &formulas, formulas.rows(), by_count, None);
+    // Ranked by coverage: by raw count, two-word collocations would fill the top.
+    let by_coverage = crate::cli::args::ScoreArg::Coverage;
+    let rows = phr_cmd::sorted(finder, ranked, &formulas, formulas.rows(), by_coverage, None);
     let top = rows.iter().copied().take(TREND_ROWS.max(top)).collect();
     let key_rows = keyness_rows(ranked, &formulas);
     let table = phr_cmd::phrases_frame(corpus, finder, &formulas, chains, rows)?;
@@ -395,40 +401,49 @@ pub fn thresholds(options: &ReportOptions, corpus: &AnalyzedCorpus) -> (u32, u32
 }
 
 /// The period kind for the trends: as asked, or months for a corpus spanning up to three
-/// years (with dates precise to the month), else years.
-fn period_kind(options: &ReportOptions, corpus: &AnalyzedCorpus) -> PeriodKind {
+/// years (with dates precise to the month), decades for one spanning more than
+/// [`group::DECADE_SPAN`] years (with the reason, to be said), else years.
+fn period_kind(options: &ReportOptions, corpus: &AnalyzedCorpus) -> (PeriodKind, Option<String>) {
     if let Some(k) = options.by {
-        return k;
+        return (k, None);
+    }
+    if let Some((first, last)) = group::decades_for(&corpus.docs) {
+        let why = format!(
+            "the documents are dated {first} to {last}, more than {} years, so the periods are \
+             decades (--by year or --by century to choose)",
+            group::DECADE_SPAN
+        );
+        return (PeriodKind::Decade, Some(why));
     }
     let dated: Vec<NaiveDate> = corpus.docs.iter().filter_map(|d| d.date).collect();
     let (Some(first), Some(last)) = (dated.iter().min(), dated.iter().max()) else {
-        return PeriodKind::Year;
+        return (PeriodKind::Year, None);
     };
     let coarse = corpus
         .docs
         .iter()
         .filter(|d| d.date.is_some() && group::precision(d) == crate::corpus::Precision::Year)
         .count();
-    if (*last - *first).num_days() <= 3 * 366 && coarse * 2 < dated.len() {
+    let kind = if (*last - *first).num_days() <= 3 * 366 && coarse * 2 < dated.len() {
         PeriodKind::Month
     } else {
         PeriodKind::Year
-    }
+    };
+    (kind, None)
 }
 
 /// The top formulas per period: (the trend table, its summary, the period's name); an
 /// explanation when the corpus cannot be put in periods.
 fn trends(
-    options: &ReportOptions,
     corpus: &AnalyzedCorpus,
     ranked: &RankedCounts,
     rows: &[(usize, u32)],
+    kind: PeriodKind,
 ) -> Result<Trends, String> {
     let rows = &rows[..TREND_ROWS.min(rows.len())];
     if rows.is_empty() {
         return Err("no formula reaches the thresholds".into());
     }
-    let kind = period_kind(options, corpus);
     let by = GroupBy::Period(kind);
     let groups = group::assign(&corpus.docs, &corpus.index, &by).map_err(|e| match e {
         group::GroupError::NoDates { .. } => "the documents have no dates".to_string(),
@@ -443,7 +458,7 @@ fn trends(
     let table = trend_cmd::period_frame(&series, &groups, &rule).map_err(fail)?;
     let summary = Frame::from_table(trend_cmd::summary_table(&series, &groups, &rule))
         .map_err(|e| e.to_string())?;
-    Ok(Trends { table, summary, period: kind.name().to_string(), periods: groups.len() })
+    Ok(Trends { table, summary, period: kind, periods: groups.len() })
 }
 
 /// `terms.csv` (words) and `ngrams.csv` (2..5 words), in count order.

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use super::build::{BARS, ReportOptions, TREND_LINES, TREND_LINES_MANY, TREND_ROWS};
 use super::folder::Staging;
 use super::model::{ChartFile, Sides, Tables, Trends};
+use super::sections::{COVERAGE, with_coverage};
 use super::stage::{Stage, Timings};
 use crate::chart::{self, Chart};
 use crate::figure::{self, BarSpec, HeatmapSpec, KeynessSpec, TrendSpec};
@@ -22,18 +23,19 @@ pub(super) fn charts(
     note: &(dyn Fn(&str) + Sync),
 ) -> Result<Vec<ChartFile>> {
     let mut planned: Vec<(&str, Chart)> = Vec::new();
-    let bar = |frame: &Frame, title: String| -> Result<Chart, figure::FigureError> {
-        let spec = BarSpec { title, label: None, value: None, rows: Some(BARS) };
+    let bar = |frame: &Frame, title: String, value: Option<&str>| -> Result<Chart> {
+        let spec = BarSpec { title, label: None, value: value.map(String::from), rows: Some(BARS) };
         Ok(Chart::Bar(figure::bar(frame, &spec)?))
     };
     if t.phrases.height() > 0 {
-        planned.push((
-            "top-phrases.png",
-            bar(&t.phrases, format!("Most frequent formulas — {name}"))?,
-        ));
+        // Ranked as the table is: by the words each formula covers, not by raw count.
+        let title = format!("Top formulas by words covered (independent count × words) — {name}");
+        let ranked = with_coverage(&t.phrases, BARS)?;
+        planned.push(("top-phrases.png", bar(&ranked, title, Some(COVERAGE))?));
     }
     if t.terms.height() > 0 {
-        planned.push(("top-terms.png", bar(&t.terms, format!("Most frequent words — {name}"))?));
+        let title = format!("Most frequent words — {name}");
+        planned.push(("top-terms.png", bar(&t.terms, title, None)?));
     }
     let mut zipf = figure::zipf(&t.terms, "").ok().map(|z| z.series).unwrap_or_default();
     zipf.extend(figure::zipf(&t.ngrams, "").ok().map(|z| z.series).unwrap_or_default());
@@ -42,6 +44,7 @@ pub(super) fn charts(
         planned.push(("zipf.png", Chart::Zipf(chart::ZipfChart { title, series: zipf })));
     }
     if let Some(Trends { table, period, periods, .. }) = &t.trends {
+        let period = period.name();
         let title = format!("Top formulas per million words by {period} — {name}");
         // Over many periods, lines cross so often that more than a few become a tangle.
         let lines = if *periods > 40 { TREND_LINES_MANY } else { TREND_LINES };

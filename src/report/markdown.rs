@@ -85,6 +85,10 @@ pub fn render(r: &Report) -> String {
     }
     if !r.in_context.is_empty() {
         m.push_str("\n## The top formulas\n\n");
+        m.push_str(
+            "Ranked by the words they cover: independent count (occurrences outside longer \
+             formulas) × number of words.\n\n",
+        );
         for (k, i) in r.in_context.iter().enumerate() {
             let c = &i.context;
             let _ = writeln!(

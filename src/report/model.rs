@@ -80,7 +80,8 @@ pub struct Report {
     pub reading: Vec<String>,
     /// Minimum occurrences and documents of every table.
     pub thresholds: (u32, u32),
-    /// Notes on what the report could not do (e.g. no trends for an undated corpus).
+    /// Notes on what the report could not do (e.g. no trends for an undated corpus) or chose
+    /// by itself (decades for a corpus spanning more than 60 years).
     pub notes: Vec<String>,
     /// The tables in page order.
     pub tables: Vec<TableFile>,
@@ -109,8 +110,8 @@ pub(super) struct Trends {
     pub(super) table: Frame,
     /// One row per formula.
     pub(super) summary: Frame,
-    /// The period's name ("month").
-    pub(super) period: String,
+    /// The period.
+    pub(super) period: crate::group::PeriodKind,
     /// Number of periods.
     pub(super) periods: usize,
 }

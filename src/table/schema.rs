@@ -70,7 +70,8 @@ pub const TREND: &[ColumnDoc] = &[
     col(
         "z",
         "spike score: conditional binomial z of the period's count against the --baseline \
-         periods before it; empty without a baseline (or for --by COLUMN)",
+         periods before it; empty, not 0, when the period has no words or no baseline (or for \
+         --by COLUMN)",
     ),
     col("spike", "true when z ≥ --spike-z and count ≥ 5"),
 ];
@@ -141,7 +142,11 @@ pub const DOCS: &[ColumnDoc] = &[
     ),
     col("source", "the file it was read from (- for stdin, <sample> for the bundled sample)"),
     col("title", "title or headline, when there is one"),
-    col("date", "date from a record field, the file name, or a KCNA dateline (in that order)"),
+    col(
+        "date",
+        "date from a record field, the file name, or a KCNA dateline (in that order), at its \
+         precision: 1790 (month and day unknown), 1790-03 (day unknown) or 1790-03-04",
+    ),
     col("date_precision", "day, month or year: how much of the date the source gave"),
     col("words", "word tokens counted in the document (title included)"),
     col("place", "place of a KCNA dateline (e.g. Pyongyang)"),
