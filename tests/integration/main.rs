@@ -7,6 +7,7 @@ mod bad_input;
 mod freq;
 mod keyness;
 mod kwic;
+mod output_policy;
 mod phrases;
 mod report;
 mod trend;
