@@ -10,5 +10,6 @@ mod kwic;
 mod output_policy;
 mod phrases;
 mod report;
+mod tour;
 mod trend;
 mod util;
