@@ -33,6 +33,12 @@ pub struct Cli {
     /// as `-qq`). Skipped and repaired inputs are still skipped and repaired.
     #[arg(long, global = true)]
     pub silent: bool,
+    /// Write CSV and TSV text cells exactly as they are. By default a text cell that starts
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a `'` in front, so
+    /// that a spreadsheet shows it as text instead of running it as a formula (ids, titles and
+    /// metadata come from the corpus). Numbers are never changed.
+    #[arg(long, global = true)]
+    pub raw_cells: bool,
     /// Report every input problem on stderr, not only the first ten.
     #[arg(short, long, global = true)]
     pub verbose: bool,

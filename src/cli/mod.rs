@@ -59,6 +59,11 @@ pub fn run(cli: Cli) -> Result<()> {
         (false, 0) => crate::progress::Level::Normal,
     };
     crate::progress::set_level(level);
+    crate::table::set_cells(if cli.raw_cells {
+        crate::table::Cells::Raw
+    } else {
+        crate::table::Cells::Neutralise
+    });
     let ctx = Context { quiet: level != crate::progress::Level::Normal, verbose: cli.verbose };
     match &cli.command {
         args::Command::Freq(a) => freq::run(a, &ctx),
