@@ -138,7 +138,9 @@ fn is_word(seg: &str) -> bool {
     if b.is_ascii() {
         return b.is_ascii_alphanumeric() || seg.bytes().any(|b| b.is_ascii_alphanumeric());
     }
-    seg.chars().any(char::is_alphanumeric)
+    // A space that a combining mark follows (UAX #29 keeps them together) is not a word,
+    // even when the mark is alphabetic (U+00A0 U+093E): no word starts with a space.
+    !seg.starts_with(char::is_whitespace) && seg.chars().any(char::is_alphanumeric)
 }
 
 fn is_hyphen(seg: &str) -> bool {
