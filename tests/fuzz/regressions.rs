@@ -55,3 +55,32 @@ fn a_space_with_a_combining_mark_is_not_a_word() {
     let spans: Vec<(u32, u32)> = tokens.spans.iter().map(|s| (s.start, s.end)).collect();
     assert_eq!(spans, [(0, 1), (7, 8)]);
 }
+
+/// Found by the fuzzer: a narrow no-break space (Word_Break=ExtendNumLet in UAX #29) glued the
+/// letters around it into one token holding a space (`a\u{202f}b`); it now splits words, as
+/// the plain space that cleaning's NFKC makes of it does.
+#[test]
+fn a_narrow_no_break_space_splits_words() {
+    let analyzer = check::analyzer();
+    let text = "a\u{202f}b. Bonjour\u{202f}! 100\u{202f}000 x\u{202f}\u{202f}y";
+    check::check_analysis(text, &analyzer).unwrap();
+    let mut tokens = refrain::analysis::TokenBuf::default();
+    analyzer.analyze(text, &mut refrain::analysis::LocalVocab::new(), &mut tokens);
+    let words: Vec<(&str, bool)> = tokens
+        .spans
+        .iter()
+        .map(|s| (&text[s.start as usize..s.end as usize], s.sentence_start))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("a", true),
+            ("b", false),
+            ("Bonjour", true),
+            ("100", true),
+            ("000", false),
+            ("x", false),
+            ("y", false)
+        ]
+    );
+}
