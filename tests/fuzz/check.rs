@@ -67,7 +67,7 @@ fn valid_utf16(bytes: &[u8]) -> bool {
             }
         })
         .collect();
-    body.len() % 2 == 0 && String::from_utf16(&units).is_ok()
+    body.len().is_multiple_of(2) && String::from_utf16(&units).is_ok()
 }
 
 /// The analyser's invariants on `text`.
