@@ -1,4 +1,6 @@
-//! Progress bars on stderr: drawn only when stderr is a terminal, never mixed with data.
+//! What goes to stderr besides errors: progress bars (drawn only when stderr is a terminal,
+//! never mixed with data) and warnings, both governed by the process-wide [`Level`] that `-q`,
+//! `-qq` and `--silent` set. Errors are printed by `main` whatever the level.
 
 use std::time::Duration;
 
@@ -10,11 +12,43 @@ pub struct Progress {
     bar: ProgressBar,
 }
 
-static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+/// How much refrain says on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Progress bars, the run summary, warnings and errors.
+    Normal,
+    /// `-q`: warnings and errors only.
+    Quiet,
+    /// `-qq` or `--silent`: errors only.
+    Silent,
+}
 
-/// Switch progress bars on or off for the whole process (`--quiet`).
+static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+static WARNINGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Switch progress bars on or off for the whole process.
 pub fn set_enabled(on: bool) {
     ENABLED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Set what is printed on stderr for the whole process (progress bars and warnings; the run
+/// summary is the command's, see `cli::Context`).
+pub fn set_level(level: Level) {
+    set_enabled(level == Level::Normal);
+    WARNINGS.store(level != Level::Silent, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Print a warning on stderr (`refrain: warning: …`) unless silenced by `-qq`/`--silent`.
+/// Every warning goes through here, so that `--silent` silences them all.
+pub fn warn(message: impl std::fmt::Display) {
+    if WARNINGS.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("refrain: warning: {message}");
+    }
+}
+
+/// Whether warnings are printed (not `-qq`/`--silent`).
+pub fn warnings_enabled() -> bool {
+    WARNINGS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Progress {

@@ -44,7 +44,37 @@ pub fn segment(text: &str, base: u32, out: &mut Vec<Span>, stats: &mut SegmentSt
         // Sentence ends of the text being segmented, kept from one text to the next.
         static ENDS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    let first = out.len();
     ENDS.with_borrow_mut(|ends| segment_with(text, base, out, stats, ends));
+    // One search per text; the split is needed only where the character occurs.
+    if text.contains(NNBSP) {
+        split_at_nnbsp(text, base, first, out);
+    }
+}
+
+/// The narrow no-break space. UAX #29 gives it Word_Break=ExtendNumLet, so it joins letters
+/// into one "word" (`a\u{202f}b`, `Bonjour\u{202f}`), a word holding a space; cleaning's NFKC
+/// turns it into a plain space, so the words are split at it here too (found by fuzzing).
+const NNBSP: char = '\u{202f}';
+
+/// Split the words from `out[first..]` at every [`NNBSP`], keeping the pieces that hold a
+/// letter or digit; a sentence start stays on the sentence's first word.
+fn split_at_nnbsp(text: &str, base: u32, first: usize, out: &mut Vec<Span>) {
+    let words = out.split_off(first);
+    let mut starts_pending = false;
+    for span in words {
+        let (start, end) = ((span.start - base) as usize, (span.end - base) as usize);
+        starts_pending |= span.sentence_start;
+        let mut at = start;
+        for piece in text[start..end].split(NNBSP) {
+            if piece.chars().any(char::is_alphanumeric) {
+                let (s, e) = (base + at as u32, base + (at + piece.len()) as u32);
+                out.push(Span { start: s, end: e, sentence_start: starts_pending });
+                starts_pending = false;
+            }
+            at += piece.len() + NNBSP.len_utf8();
+        }
+    }
 }
 
 fn segment_with(
@@ -202,7 +232,9 @@ fn is_word(seg: &str) -> bool {
     if b.is_ascii() {
         return b.is_ascii_alphanumeric() || seg.bytes().any(|b| b.is_ascii_alphanumeric());
     }
-    seg.chars().any(char::is_alphanumeric)
+    // A space that a combining mark follows (UAX #29 keeps them together) is not a word,
+    // even when the mark is alphabetic (U+00A0 U+093E): no word starts with a space.
+    !seg.starts_with(char::is_whitespace) && seg.chars().any(char::is_alphanumeric)
 }
 
 fn is_hyphen(seg: &str) -> bool {

@@ -25,9 +25,20 @@ pub struct Cli {
     /// Worker threads (default: all cores). Output is identical for any number.
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub threads: Option<usize>,
-    /// No progress bars and no run summary on stderr (errors and warnings still appear).
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
+    /// Quieter stderr: `-q` hides progress bars and the run summary (warnings about the input
+    /// and errors still appear); `-qq` hides the warnings too, as --silent does.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub quiet: u8,
+    /// Print nothing on stderr but errors: no progress bars, no summary, no warnings (the same
+    /// as `-qq`). Skipped and repaired inputs are still skipped and repaired.
+    #[arg(long, global = true)]
+    pub silent: bool,
+    /// Write CSV and TSV text cells exactly as they are. By default a text cell that starts
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a `'` in front, so
+    /// that a spreadsheet shows it as text instead of running it as a formula (ids, titles and
+    /// metadata come from the corpus). Numbers are never changed.
+    #[arg(long, global = true)]
+    pub raw_cells: bool,
     /// Report every input problem on stderr, not only the first ten.
     #[arg(short, long, global = true)]
     pub verbose: bool,

@@ -25,7 +25,7 @@ pub use args::Cli;
 /// What every command shares: verbosity.
 #[derive(Debug, Clone, Copy)]
 pub struct Context {
-    /// No summary on stderr.
+    /// No summary on stderr (`-q`; also set by `-qq` and `--silent`).
     pub quiet: bool,
     /// List every input problem.
     pub verbose: bool,
@@ -53,8 +53,18 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
     }
-    crate::progress::set_enabled(!cli.quiet);
-    let ctx = Context { quiet: cli.quiet, verbose: cli.verbose };
+    let level = match (cli.silent, cli.quiet) {
+        (true, _) | (false, 2..) => crate::progress::Level::Silent,
+        (false, 1) => crate::progress::Level::Quiet,
+        (false, 0) => crate::progress::Level::Normal,
+    };
+    crate::progress::set_level(level);
+    crate::table::set_cells(if cli.raw_cells {
+        crate::table::Cells::Raw
+    } else {
+        crate::table::Cells::Neutralise
+    });
+    let ctx = Context { quiet: level != crate::progress::Level::Normal, verbose: cli.verbose };
     match &cli.command {
         args::Command::Freq(a) => freq::run(a, &ctx),
         args::Command::Trend(a) => trend::run(a, &ctx),

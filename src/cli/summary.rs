@@ -19,9 +19,9 @@ pub fn problems(problems: &[Problem], verbose: bool) {
     let problems = listed;
     let shown = if verbose { problems.len() } else { SHOWN_PROBLEMS.min(problems.len()) };
     for p in &problems[..shown] {
-        eprintln!("refrain: warning: {p}");
+        crate::progress::warn(p);
     }
-    if shown < problems.len() {
+    if shown < problems.len() && crate::progress::warnings_enabled() {
         eprintln!("refrain: … {} more problems (-v lists them all)", problems.len() - shown);
     }
 }

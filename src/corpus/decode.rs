@@ -45,7 +45,7 @@ pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
 /// byte-order mark is decoded.
 pub(crate) fn decode_text(bytes: Vec<u8>, source: &str, problems: &mut Vec<Problem>) -> String {
     if let Some(big_endian) = utf16_bom(&bytes) {
-        return decode_utf16(&bytes[2..], big_endian);
+        return decode_utf16(&bytes[2..], big_endian, source, problems);
     }
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -79,12 +79,36 @@ fn utf16_bom(bytes: &[u8]) -> Option<bool> {
     }
 }
 
-fn decode_utf16(bytes: &[u8], big_endian: bool) -> String {
+/// UTF-16 after its byte-order mark; unpaired surrogates become U+FFFD and an odd last byte
+/// is dropped, each reported.
+fn decode_utf16(
+    bytes: &[u8],
+    big_endian: bool,
+    source: &str,
+    problems: &mut Vec<Problem>,
+) -> String {
     let units = bytes.chunks_exact(2).map(|p| {
         let pair = [p[0], p[1]];
         if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
     });
-    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    let mut bad = 0usize;
+    let text = char::decode_utf16(units)
+        .map(|c| {
+            c.unwrap_or_else(|_| {
+                bad += 1;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    let odd = bytes.len() % 2 == 1;
+    if bad > 0 || odd {
+        let mut message = format!("{bad} unpaired surrogate(s) replaced by U+FFFD");
+        if odd {
+            message.push_str("; an odd last byte dropped");
+        }
+        problems.push(Problem::repaired(source, None, "invalid UTF-16", message));
+    }
+    text
 }
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ fn read_bytes(
     opts: &ReadOptions,
     out: &mut ReadResult,
 ) {
+    let (docs_before, problems_before) = (out.docs.len(), out.problems.len());
     let problems = &mut out.problems;
     let bytes = if decode::is_gzip(&bytes) {
         match decode::gunzip(&bytes) {
@@ -137,6 +138,11 @@ fn read_bytes(
         if let Some(doc) = to_document(record, &src, opts, problems) {
             out.docs.push(doc);
         }
+    }
+    // A header-only CSV or an empty JSON array gave nothing: say so rather than lose it.
+    if out.docs.len() == docs_before && out.problems.len() == problems_before {
+        let message = "the file holds no records".to_string();
+        out.problems.push(Problem::skipped(&src.display, None, "no records", message));
     }
 }
 

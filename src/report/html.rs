@@ -5,14 +5,16 @@
 //! (`default-src 'none'`), so even a mistake here could not fetch or run anything. Every piece
 //! of text that comes from the corpus or the command line (phrases, sentences, titles, ids,
 //! names, file names) goes through [`escape`], which leaves no `<`, `>`, `&`, `"` or `'`
-//! unescaped.
+//! unescaped, and shows bidirectional controls (U+202A–U+202E, U+2066–U+2069) as a visible
+//! `<U+202E>` instead of letting them reorder the page's text.
 
 use std::fmt::Write as _;
 
 use super::model::{Facts, InContext, Report, TableFile};
 use crate::cli::summary::{count, thousands};
 
-/// Escape text for HTML element content and quoted attribute values.
+/// Escape text for HTML element content and quoted attribute values; bidirectional controls
+/// become a visible `<U+202E>`, so that corpus text cannot spoof what is around it.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
@@ -22,6 +24,9 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if crate::table::is_bidi_control(c) => {
+                let _ = write!(out, "&lt;U+{:04X}&gt;", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -345,6 +350,19 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; \
              &amp; &#39;x&#39;"
         );
+    }
+
+    #[test]
+    fn bidi_controls_are_shown_not_obeyed() {
+        // Every override and isolate, each made visible; other right-to-left text is untouched.
+        let controls: String = ('\u{202a}'..='\u{202e}').chain('\u{2066}'..='\u{2069}').collect();
+        let shown = escape(&format!("a{controls}b שלום"));
+        assert_eq!(
+            shown,
+            "a&lt;U+202A&gt;&lt;U+202B&gt;&lt;U+202C&gt;&lt;U+202D&gt;&lt;U+202E&gt;\
+             &lt;U+2066&gt;&lt;U+2067&gt;&lt;U+2068&gt;&lt;U+2069&gt;b שלום"
+        );
+        assert!(!shown.chars().any(crate::table::is_bidi_control));
     }
 
     #[test]

@@ -10,7 +10,14 @@
 //! when it holds the separator, a quote or a line break (quotes doubled); `""` for an empty
 //! string; nothing for a missing value; reals rounded to [`FLOAT_DECIMALS`] places and then
 //! printed in their shortest exact form (`0.5`, `1.0`, `1e-6`); dates as `2017-12-24`.
-//! Property tests hold this module to Polars' writer.
+//! Property tests hold this module to Polars' writer with [`Cells::Raw`].
+//!
+//! By default ([`Cells::Neutralise`]) a text cell that a spreadsheet would take for a formula
+//! (one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a
+//! `'` in front, as OWASP advises against CSV injection: ids, titles and metadata come from
+//! the corpus, and `=HYPERLINK(…)` in a title must not become a live formula. Numbers are not
+//! text cells, so a negative count is written as it is. The check is one comparison of the
+//! first byte of each text cell.
 
 use std::io::{self, Write};
 
@@ -19,7 +26,7 @@ use polars_io::csv::write::{CsvSerializer, SerializeOptions, csv_header};
 use rayon::prelude::*;
 
 use super::export::FLOAT_DECIMALS;
-use super::{Chunked, Table, TableError, Values};
+use super::{Cells, Chunked, Table, TableError, Values};
 
 /// Rows serialised by one task.
 const SLICE_ROWS: usize = 1 << 14;
@@ -27,8 +34,8 @@ const SLICE_ROWS: usize = 1 << 14;
 /// Slices serialised side by side before their bytes are written.
 const WINDOW_SLICES: usize = 8;
 
-/// Write `df` with a header row, fields separated by `sep`.
-pub fn write(df: &DataFrame, sep: u8, w: &mut dyn Write) -> Result<(), TableError> {
+/// Write `df` with a header row, fields separated by `sep`, text cells as `cells` says.
+pub fn write(df: &DataFrame, sep: u8, cells: Cells, w: &mut dyn Write) -> Result<(), TableError> {
     let options = Arc::new(SerializeOptions { separator: sep, ..Default::default() });
     let names: Vec<&str> = df.get_column_names().into_iter().map(|n| n.as_str()).collect();
     w.write_all(&csv_header(&names, &options)?)?;
@@ -39,9 +46,12 @@ pub fn write(df: &DataFrame, sep: u8, w: &mut dyn Write) -> Result<(), TableErro
         slice
     };
     if df.columns().iter().all(|c| Field::supports(c.dtype())) {
-        write_windows(slices, w, |k, out| serialise(&slice(df, k), sep, out))
+        write_windows(slices, w, |k, out| serialise(&slice(df, k), sep, cells, out))
     } else {
-        let rounded = round_floats(df)?;
+        let mut rounded = round_floats(df)?;
+        if cells == Cells::Neutralise {
+            rounded = neutralise_text(&rounded)?;
+        }
         write_windows(slices, w, |k, out| {
             let slice = slice(&rounded, k);
             CsvSerializer::new(slice.schema().clone(), options.clone())?
@@ -51,15 +61,20 @@ pub fn write(df: &DataFrame, sep: u8, w: &mut dyn Write) -> Result<(), TableErro
     }
 }
 
-/// Write a chunked table with a header row, fields separated by `sep`, making its chunks a
-/// window at a time.
-pub fn write_chunked(table: &Chunked, sep: u8, w: &mut dyn Write) -> Result<(), TableError> {
+/// Write a chunked table with a header row, fields separated by `sep`, text cells as `cells`
+/// says, making its chunks a window at a time.
+pub fn write_chunked(
+    table: &Chunked,
+    sep: u8,
+    cells: Cells,
+    w: &mut dyn Write,
+) -> Result<(), TableError> {
     let options = SerializeOptions { separator: sep, ..Default::default() };
     let header = table.make(0..0);
     let names: Vec<&str> = header.columns.iter().map(|(name, _)| name.as_str()).collect();
     w.write_all(&csv_header(&names, &options)?)?;
     write_windows(table.chunks(), w, |k, out| {
-        serialise_table(&table.make(table.chunk_rows(k)), sep, out);
+        serialise_table(&table.make(table.chunk_rows(k)), sep, cells, out);
         Ok(())
     })
 }
@@ -146,11 +161,11 @@ impl<'a> Field<'a> {
     }
 
     /// Append the value of row `i`.
-    fn write(&self, i: usize, sep: u8, out: &mut Vec<u8>) {
+    fn write(&self, i: usize, sep: u8, cells: Cells, out: &mut Vec<u8>) {
         match self {
             Field::Text(a) => {
                 if let Some(s) = StaticArray::get(*a, i) {
-                    write_text(s.as_bytes(), sep, out);
+                    write_text(s.as_bytes(), sep, cells, out);
                 }
             }
             Field::Int(a) => {
@@ -173,14 +188,19 @@ impl<'a> Field<'a> {
 }
 
 /// Append the rows of `slice` as delimited text to `out`.
-fn serialise(slice: &DataFrame, sep: u8, out: &mut Vec<u8>) -> Result<(), TableError> {
+fn serialise(
+    slice: &DataFrame,
+    sep: u8,
+    cells: Cells,
+    out: &mut Vec<u8>,
+) -> Result<(), TableError> {
     let fields = slice.columns().iter().map(Field::of).collect::<Result<Vec<_>, _>>()?;
     for i in 0..slice.height() {
         for (f, field) in fields.iter().enumerate() {
             if f > 0 {
                 out.push(sep);
             }
-            field.write(i, sep, out);
+            field.write(i, sep, cells, out);
         }
         out.push(b'\n');
     }
@@ -189,7 +209,7 @@ fn serialise(slice: &DataFrame, sep: u8, out: &mut Vec<u8>) -> Result<(), TableE
 
 /// Append the rows of `table` as delimited text to `out`, each value written as its frame
 /// column would be (see [`super::frame`]: NaN reals are missing values).
-fn serialise_table(table: &Table, sep: u8, out: &mut Vec<u8>) {
+fn serialise_table(table: &Table, sep: u8, cells: Cells, out: &mut Vec<u8>) {
     let mut itoa = itoa::Buffer::new();
     for i in 0..table.height() {
         for (c, (_, values)) in table.columns.iter().enumerate() {
@@ -197,11 +217,11 @@ fn serialise_table(table: &Table, sep: u8, out: &mut Vec<u8>) {
                 out.push(sep);
             }
             match values {
-                Values::Text(v) => write_text(v.get(i).as_bytes(), sep, out),
-                Values::Str(v) => write_text(v[i].as_bytes(), sep, out),
+                Values::Text(v) => write_text(v.get(i).as_bytes(), sep, cells, out),
+                Values::Str(v) => write_text(v[i].as_bytes(), sep, cells, out),
                 Values::OptStr(v) => {
                     if let Some(s) = &v[i] {
-                        write_text(s.as_bytes(), sep, out);
+                        write_text(s.as_bytes(), sep, cells, out);
                     }
                 }
                 Values::Int(v) => out.extend_from_slice(itoa.format(v[i]).as_bytes()),
@@ -223,17 +243,25 @@ fn serialise_table(table: &Table, sep: u8, out: &mut Vec<u8>) {
     }
 }
 
-/// A text field, quoted when it holds the separator, a quote or a line break; `""` when empty.
-fn write_text(s: &[u8], sep: u8, out: &mut Vec<u8>) {
-    if s.is_empty() {
+/// A text field, quoted when it holds the separator, a quote or a line break; `""` when empty;
+/// with a `'` in front when `cells` neutralises it and it starts like a formula.
+fn write_text(s: &[u8], sep: u8, cells: Cells, out: &mut Vec<u8>) {
+    let Some(&first) = s.first() else {
         out.extend_from_slice(b"\"\"");
         return;
-    }
+    };
+    let guard = cells == Cells::Neutralise && starts_formula(first);
     if !needs_quotes(s, sep) {
+        if guard {
+            out.push(b'\'');
+        }
         out.extend_from_slice(s);
         return;
     }
     out.push(b'"');
+    if guard {
+        out.push(b'\'');
+    }
     for part in s.split_inclusive(|&b| b == b'"') {
         out.extend_from_slice(part);
         if part.last() == Some(&b'"') {
@@ -241,6 +269,33 @@ fn write_text(s: &[u8], sep: u8, out: &mut Vec<u8>) {
         }
     }
     out.push(b'"');
+}
+
+/// Whether a text cell starting with `byte` would be read by a spreadsheet as a formula (or,
+/// for a tab or a carriage return, hide one after white space): OWASP's list.
+fn starts_formula(byte: u8) -> bool {
+    matches!(byte, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+}
+
+/// A copy of `df` with every text cell that [`starts_formula`] prefixed with `'` (for
+/// Polars' serialiser, used for frames with dates).
+fn neutralise_text(df: &DataFrame) -> Result<DataFrame, TableError> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| match c.dtype() {
+            DataType::String => {
+                let guarded: StringChunked =
+                    c.str()?.apply_values(|s| match s.as_bytes().first() {
+                        Some(&b) if starts_formula(b) => std::borrow::Cow::Owned(format!("'{s}")),
+                        _ => std::borrow::Cow::Borrowed(s),
+                    });
+                Ok(guarded.with_name(c.name().clone()).into_column())
+            }
+            _ => Ok(c.clone()),
+        })
+        .collect::<Result<Vec<Column>, TableError>>()?;
+    Ok(DataFrame::new(df.height(), columns)?)
 }
 
 /// Does `s` hold the separator, a quote, a line feed or a carriage return? Eight bytes at a
@@ -372,9 +427,14 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// Ours with every cell raw, as Polars writes them.
     fn ours(df: &DataFrame, sep: u8) -> String {
+        ours_with(df, sep, Cells::Raw)
+    }
+
+    fn ours_with(df: &DataFrame, sep: u8, cells: Cells) -> String {
         let mut out = Vec::new();
-        write(df, sep, &mut out).unwrap();
+        write(df, sep, cells, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -427,20 +487,31 @@ mod tests {
 
     #[test]
     fn quoting_follows_polars() {
-        let texts = ["plain", "", "a,b", "say \"hi\"", "line\nbreak", "cr\rhere", "tab\there"];
+        let texts = [
+            "plain",
+            "",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\rhere",
+            "tab\there",
+            "=1+1",
+            "\tlead",
+        ];
         let df = DataFrame::new(texts.len(), vec![Column::new("t".into(), texts)]).unwrap();
         for sep in [b',', b'\t'] {
             assert_eq!(ours(&df, sep), polars_csv(&df, sep));
         }
         assert_eq!(
             ours(&df, b','),
-            "t\nplain\n\"\"\n\"a,b\"\n\"say \"\"hi\"\"\"\n\"line\nbreak\"\n\"cr\rhere\"\ntab\there\n"
+            "t\nplain\n\"\"\n\"a,b\"\n\"say \"\"hi\"\"\"\n\"line\nbreak\"\n\"cr\rhere\"\ntab\there\n=1+1\n\tlead\n"
         );
     }
 
     /// A frame of `rows` pseudo-random rows of every fast-path type, nulls included.
     fn big_frame(rows: usize) -> DataFrame {
-        let words = ["party", "cells", "u.s.", "1,000", "\"quoted\"", "", "조선", "a\nb"];
+        let words =
+            ["party", "cells", "u.s.", "1,000", "\"quoted\"", "", "조선", "a\nb", "-1", "@x"];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut next = move || {
             state ^= state << 13;
@@ -504,9 +575,13 @@ mod tests {
         assert_eq!(ours(&df, b','), "a\n");
     }
 
+    fn frame_without_date(texts: Vec<Option<String>>) -> DataFrame {
+        DataFrame::new(texts.len(), vec![Column::new("t".into(), texts)]).unwrap()
+    }
+
     /// A table of every value kind, `rows` rows from `seed`, for the chunked path.
     fn table_of(range: std::ops::Range<usize>) -> Table {
-        let texts = ["party cells", "", "a,b", "say \"hi\"", "x\ny", "조선"];
+        let texts = ["party cells", "", "a,b", "say \"hi\"", "x\ny", "조선", "=A1", "+cmd|x"];
         let mut text = crate::table::TextColumn::default();
         for i in range.clone() {
             text.push(texts[i % texts.len()]);
@@ -550,7 +625,7 @@ mod tests {
         for rows in [0, 1, 5, SLICE_ROWS * WINDOW_SLICES + 3] {
             let chunked = Chunked::new(rows, 1000, table_of);
             let mut streamed = Vec::new();
-            write_chunked(&chunked, b',', &mut streamed).unwrap();
+            write_chunked(&chunked, b',', Cells::Raw, &mut streamed).unwrap();
             let frame = chunked.frame().unwrap();
             assert_eq!(
                 String::from_utf8(streamed).unwrap(),
@@ -560,12 +635,87 @@ mod tests {
         }
     }
 
+    /// `s` as OWASP advises writing it: a `'` in front when it starts like a formula.
+    fn guarded(s: &str) -> String {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        }
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        let texts = [
+            "=HYPERLINK(\"http://evil.example\",\"click\")",
+            "+cmd|' /C calc'!A0",
+            "@SUM(1)",
+            "-2+3",
+            "\tx",
+            "\r=1",
+            "a=b",
+            "",
+            "plain",
+        ];
+        let df = DataFrame::new(
+            texts.len(),
+            vec![
+                Column::new("t".into(), texts),
+                Column::new("n".into(), [-1i64, -2, 3, 4, 5, 6, 7, 8, 9]),
+                Column::new("x".into(), [-0.5f64; 9]),
+            ],
+        )
+        .unwrap();
+        let want = "t,n,x\n\
+            \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",-1,-0.5\n\
+            '+cmd|' /C calc'!A0,-2,-0.5\n'@SUM(1),3,-0.5\n'-2+3,4,-0.5\n'\tx,5,-0.5\n\
+            \"'\r=1\",6,-0.5\na=b,7,-0.5\n\"\",8,-0.5\nplain,9,-0.5\n";
+        assert_eq!(ours_with(&df, b',', Cells::Neutralise), want);
+        // Raw: exactly Polars' bytes, formulas and all.
+        assert_eq!(ours_with(&df, b',', Cells::Raw), polars_csv(&df, b','));
+        assert!(ours_with(&df, b'\t', Cells::Raw).contains("\n@SUM(1)\t3"));
+        assert!(ours_with(&df, b'\t', Cells::Neutralise).contains("\n\"'\tx\"\t5\t"));
+    }
+
     proptest! {
+        /// Neutralised output is Polars' output of the frame whose text cells were guarded
+        /// first, on every path: the fast one, Polars' (a date column), and chunked tables.
+        #[test]
+        fn neutralised_cells_are_polars_output_of_guarded_text(
+            texts in prop::collection::vec(prop::option::of("[=+@\t\r -]?[a-z,\"=+@ -]{0,6}"), 0..30),
+            with_date in any::<bool>(),
+            tab in any::<bool>(),
+        ) {
+            let sep = if tab { b'\t' } else { b',' };
+            let frame = |texts: Vec<Option<String>>| {
+                let n = texts.len();
+                let mut columns = vec![Column::new("t".into(), texts)];
+                if with_date {
+                    let days: Vec<Option<i32>> = (0..n as i32).map(Some).collect();
+                    columns.push(Column::new("d".into(), days).cast(&DataType::Date).unwrap());
+                }
+                DataFrame::new(n, columns).unwrap()
+            };
+            let guarded_texts: Vec<Option<String>> =
+                texts.iter().map(|t| t.as_deref().map(guarded)).collect();
+            let want = polars_csv(&frame(guarded_texts.clone()), sep);
+            prop_assert_eq!(ours_with(&frame(texts.clone()), sep, Cells::Neutralise), want.clone());
+
+            let table = |range: std::ops::Range<usize>| {
+                Table::new().with("t", Values::OptStr(texts[range].to_vec()))
+            };
+            let chunked = Chunked::new(texts.len(), 7, table);
+            let mut streamed = Vec::new();
+            write_chunked(&chunked, sep, Cells::Neutralise, &mut streamed).unwrap();
+            let plain = polars_csv(&frame_without_date(guarded_texts), sep);
+            prop_assert_eq!(String::from_utf8(streamed).unwrap(), plain);
+        }
+
         #[test]
         fn any_frame_matches_polars(
             rows in prop::collection::vec(
                 (
-                    prop::option::of("[a-z,\"\t\r\n 조]{0,12}"),
+                    prop::option::of("[a-z,\"\t\r\n 조=+@-]{0,12}"),
                     prop::option::of(any::<i64>()),
                     prop::option::of(prop_oneof![
                         any::<f64>().prop_filter("finite", |x| x.is_finite()),

@@ -70,7 +70,7 @@ pub fn write_chunked_to(
     match format {
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Csv { b',' } else { b'\t' };
-            super::delimited::write_chunked(table, sep, w)
+            super::delimited::write_chunked(table, sep, super::cells(), w)
         }
         _ => write_to(&table.frame()?, format, w),
     }
@@ -116,7 +116,7 @@ pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), 
             // Reals are rounded and printed in their shortest exact form ("0.5", "1.0",
             // "1e-6"): see `delimited`.
             let sep = if format == Format::Csv { b',' } else { b'\t' };
-            super::delimited::write(&df, sep, w)?;
+            super::delimited::write(&df, sep, super::cells(), w)?;
         }
         Format::Json => terminal::write_json(&df, w)?,
         Format::Parquet => {

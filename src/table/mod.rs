@@ -10,6 +10,11 @@
 //! CSV and TSV are then written straight from the chunks, a few at a time, and only the other
 //! formats build the whole frame. [`schema`] documents
 //! every column of every table refrain writes; the `--help` texts are built from it.
+//!
+//! Text from the corpus reaches other programs through these writers, so they hold the
+//! hostile-text policy: CSV and TSV cells that a spreadsheet would run as formulas are
+//! neutralised unless `--raw-cells` ([`Cells`], set once per run by [`set_cells`]), and the
+//! terminal table shows bidirectional controls as visible escapes.
 
 mod delimited;
 pub mod export;
@@ -24,8 +29,42 @@ pub use frame::{Frame, SortKey};
 pub use input::read_table;
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
+
+/// How CSV and TSV text cells that start like a spreadsheet formula (`=`, `+`, `-`, `@`, a tab
+/// or a carriage return) are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cells {
+    /// With a `'` in front, so that a spreadsheet shows them as text (OWASP's advice against
+    /// CSV injection). The default.
+    #[default]
+    Neutralise,
+    /// As they are (`--raw-cells`), for programs that read the values themselves.
+    Raw,
+}
+
+static RAW_CELLS: AtomicBool = AtomicBool::new(false);
+
+/// Set how every CSV and TSV this process writes treats formula-like text cells (the command
+/// line's `--raw-cells`; a report's tables follow it too).
+pub fn set_cells(cells: Cells) {
+    RAW_CELLS.store(cells == Cells::Raw, Ordering::Relaxed);
+}
+
+/// How CSV and TSV text cells are written in this process (see [`set_cells`]).
+pub fn cells() -> Cells {
+    if RAW_CELLS.load(Ordering::Relaxed) { Cells::Raw } else { Cells::Neutralise }
+}
+
+/// Whether `c` is a bidirectional embedding, override or isolate control (U+202A–U+202E,
+/// U+2066–U+2069). These invisible characters reorder the text around them, so a title could
+/// be made to read as something it is not ("Trojan Source"); the terminal table and the HTML
+/// report show them as `<U+202E>` instead.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
 
 /// Errors from the table layer, with Polars errors turned into text at this one place.
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,12 @@
 //! Text renderings of a frame: an aligned table for terminals, and JSON records.
+//!
+//! The terminal table prints corpus text to a terminal, so it shows what a terminal would act
+//! on instead of passing it through: control characters (an escape sequence could clear the
+//! screen or retitle the window; a line break would break the table) and bidirectional
+//! controls (which reorder what is displayed) appear as `<U+001B>`, `<U+202E>`. JSON keeps the
+//! text as it is (its escaping is JSON's).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use polars::prelude::*;
@@ -63,9 +70,17 @@ fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60)
 }
 
-/// Write an aligned table: text left-aligned, numbers right-aligned, missing values as `-`.
+/// Write an aligned table: text left-aligned, numbers right-aligned, missing values as `-`,
+/// control characters visible.
 pub fn write_table(df: &DataFrame, w: &mut dyn Write) -> io::Result<()> {
-    let cols = cells(df, 3).map_err(io::Error::other)?;
+    let mut cols = cells(df, 3).map_err(io::Error::other)?;
+    for cell in cols.iter_mut().flatten() {
+        if let Cell::Text(s) = cell
+            && let Cow::Owned(shown) = visible(s)
+        {
+            *s = shown;
+        }
+    }
     let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
     let widths: Vec<usize> = cols
         .iter()
@@ -83,6 +98,24 @@ pub fn write_table(df: &DataFrame, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "{}", row.join("  ").trim_end())?;
     }
     Ok(())
+}
+
+/// `s` with every character a terminal would act on instead of showing (control characters,
+/// bidirectional controls) written as `<U+XXXX>`.
+fn visible(s: &str) -> Cow<'_, str> {
+    let acts = |c: char| c.is_control() || super::is_bidi_control(c);
+    if !s.chars().any(acts) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if acts(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn cell_width(c: &Cell) -> usize {
@@ -150,5 +183,25 @@ mod tests {
             text,
             "phrase       count     dp\n-----------  -----  -----\nparty cells     13  0.500\n김일성           7      -\n"
         );
+    }
+
+    #[test]
+    fn controls_are_shown_not_obeyed() {
+        let titles = ["abc\u{202e}fdp.exe", "\u{2066}x\u{2069}", "\x1b[2Jgone", "two\nlines"];
+        let t = Table::new().with("title", Values::Str(titles.map(String::from).to_vec()));
+        let mut out = Vec::new();
+        write_table(&Frame::from_table(t).unwrap().df, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "title\n------------------\nabc<U+202E>fdp.exe\n<U+2066>x<U+2069>\n\
+             <U+001B>[2Jgone\ntwo<U+000A>lines\n"
+        );
+        // JSON keeps the text as it is.
+        let mut json = Vec::new();
+        let t = Table::new().with("title", Values::Str(vec![titles[0].into()]));
+        write_json(&Frame::from_table(t).unwrap().df, &mut json).unwrap();
+        let back: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(back[0]["title"], titles[0]);
     }
 }
