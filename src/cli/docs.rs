@@ -31,6 +31,10 @@ pub fn docs_table(corpus: &AnalyzedCorpus) -> Table {
         .with("date", Values::Date(corpus.docs.iter().map(|d| d.date).collect()))
         .with("date_precision", meta("date_precision"))
         .with("words", Values::Int(words))
+        .with(
+            "removed_chars",
+            Values::Int(corpus.docs.iter().map(|d| d.removed.chars as i64).collect()),
+        )
         .with("place", meta("place"))
         .with("agency", meta("agency"))
 }

@@ -7,8 +7,14 @@
 //! breaks are kept. Block elements (`p br div h1-h6 li tr …`) become paragraph breaks, the
 //! content of `script style noscript template` is dropped, and entities are decoded after the
 //! tags are gone (so `&lt;b&gt;` stays text).
+//!
+//! The scan is linear whatever the input: each search that could fail (the `-->` of a
+//! comment, the `>` of a declaration) remembers its answer, so that 40,000 `<!--` without a
+//! `-->` are not each followed by a search of the rest of the text.
 
 use std::borrow::Cow;
+
+use super::removed::{Kind, Removed};
 
 /// A page turned into text.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -36,8 +42,9 @@ pub fn page_to_text(html: &str) -> Page {
     Page { text: paragraphs.join("\n\n"), title }
 }
 
-/// Remove HTML remnants from plain text and decode its entities; line breaks are kept.
-pub fn strip_remnants(text: &str) -> Cow<'_, str> {
+/// Remove HTML remnants from plain text and decode its entities; line breaks are kept. The
+/// tags removed are added to `removed`.
+pub fn strip_remnants<'a>(text: &'a str, removed: &mut Removed) -> Cow<'a, str> {
     let stripped = if memchr::memchr(b'<', text.as_bytes()).is_some() {
         let mut scan = Scanner {
             src: text,
@@ -46,6 +53,7 @@ pub fn strip_remnants(text: &str) -> Cow<'_, str> {
             ..Default::default()
         };
         scan.run();
+        removed.merge(&scan.removed);
         if scan.changed { Cow::Owned(scan.out) } else { Cow::Borrowed(text) }
     } else {
         Cow::Borrowed(text)
@@ -182,6 +190,11 @@ struct Scanner<'a> {
     title: Option<String>,
     h1: Option<String>,
     h1_start: Option<usize>,
+    /// The tags removed (counted in plain text; a page is all markup).
+    removed: Removed,
+    /// Where the next `-->` and the next `>` are.
+    comment_end: NextFind,
+    gt: NextFind,
 }
 
 impl Scanner<'_> {
@@ -190,7 +203,8 @@ impl Scanner<'_> {
         let (mut pos, mut copied) = (0, 0);
         while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
             let lt = pos + off;
-            let Some(tag) = parse_tag(self.src, lt).filter(|t| self.page || is_known(t)) else {
+            let tag = parse_tag(self.src, lt, &mut self.comment_end, &mut self.gt);
+            let Some(tag) = tag.filter(|t| self.page || is_known(t)) else {
                 pos = lt + 1;
                 continue;
             };
@@ -198,6 +212,9 @@ impl Scanner<'_> {
             self.changed = true;
             pos = self.element(&tag);
             copied = pos;
+            if !self.page {
+                self.removed.add(Kind::MarkupTag, 1, &self.src[lt..pos]);
+            }
         }
         self.text(&self.src[copied..]);
     }
@@ -245,16 +262,22 @@ fn is_known(tag: &Tag) -> bool {
 }
 
 /// Parse the tag starting at `lt` (`s[lt] == '<'`), or `None` when this `<` is text.
-fn parse_tag(s: &str, lt: usize) -> Option<Tag<'_>> {
+/// `comment_end` and `gt` find the next `-->` and `>` (calls come in increasing `lt`).
+fn parse_tag<'a>(
+    s: &'a str,
+    lt: usize,
+    comment_end: &mut NextFind,
+    gt: &mut NextFind,
+) -> Option<Tag<'a>> {
     let rest = &s[lt..];
     let b = rest.as_bytes();
-    if let Some(comment) = rest.strip_prefix("<!--") {
-        let end = comment.find("-->")? + 4 + 3;
-        return Some(Tag { name: Cow::Borrowed(""), closing: false, end: lt + end });
+    if rest.starts_with("<!--") {
+        let end = comment_end.find(s.as_bytes(), lt + 4, b"-->")? + 3;
+        return Some(Tag { name: Cow::Borrowed(""), closing: false, end });
     }
     if matches!(b.get(1), Some(b'!' | b'?')) {
-        let end = memchr::memchr(b'>', b)? + 1;
-        return Some(Tag { name: Cow::Borrowed(""), closing: false, end: lt + end });
+        let end = gt.find(s.as_bytes(), lt, b">")? + 1;
+        return Some(Tag { name: Cow::Borrowed(""), closing: false, end });
     }
     let closing = b.get(1) == Some(&b'/');
     let name_start = if closing { 2 } else { 1 };
@@ -293,6 +316,30 @@ fn find_tag_end(b: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// The first place a needle occurs at or after some position, remembered for later calls
+/// from further on: the first occurrence after `from` is also the first after any later
+/// position up to it, and when there is none after `from` there is none after any later one.
+#[derive(Default)]
+struct NextFind {
+    /// The position searched from and what was found there, once searched.
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl NextFind {
+    /// The index of the first `needle` in `hay` at or after `from`.
+    fn find(&mut self, hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+        if let Some((searched, found)) = self.last
+            && searched <= from
+            && found.is_none_or(|at| at >= from)
+        {
+            return found;
+        }
+        let found = memchr::memmem::find(&hay[from..], needle).map(|i| from + i);
+        self.last = Some((from, found));
+        found
+    }
+}
+
 /// The index after `</name …>` (case-insensitive), or the end of the text if it never closes.
 fn skip_past_closing(s: &str, from: usize, name: &str) -> usize {
     let b = s.as_bytes();
@@ -314,6 +361,10 @@ fn skip_past_closing(s: &str, from: usize, name: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn strip_remnants(text: &str) -> Cow<'_, str> {
+        super::strip_remnants(text, &mut Removed::default())
+    }
+
     #[test]
     fn remnants_in_plain_text() {
         let s = "<nobr><strong>Kim Jong Un</strong></nobr> Makes Closing Address\n\nNext";
@@ -325,6 +376,24 @@ mod tests {
         assert_eq!(strip_remnants("a <!-- hidden --> b"), "a  b");
         assert_eq!(strip_remnants("AT&T &amp; &#8217; &nbsp;"), "AT&T & \u{2019} \u{a0}");
         assert!(matches!(strip_remnants("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn removed_tags_are_counted() {
+        let mut removed = Removed::default();
+        let text = "<nobr><strong>Kim</strong></nobr> x <!-- c --> a < b <script>var a;</script>";
+        assert_eq!(super::strip_remnants(text, &mut removed), "Kim x  a < b ");
+        assert_eq!(removed.count(Kind::MarkupTag), 6);
+        // The tags without spaces: 6 + 8 + 9 + 7, "<!--c-->" 8, "<script>vara;</script>" 22.
+        assert_eq!(removed.chars, 30 + 8 + 22);
+    }
+
+    #[test]
+    fn unclosed_comments_and_declarations_stay_text() {
+        let text = format!("{}x <!y <?z", "<!--".repeat(5));
+        assert_eq!(strip_remnants(&text), text);
+        assert_eq!(strip_remnants("<!-- a <!-- b -->c <!-- d"), "c <!-- d");
+        assert_eq!(strip_remnants("<!x> <?y?> <!z"), "  <!z");
     }
 
     #[test]
