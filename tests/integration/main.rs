@@ -4,7 +4,9 @@
 //! a module per command, plus shared fixtures in `util`.
 
 mod bad_input;
+mod clean;
 mod freq;
+mod hostile;
 mod keyness;
 mod kwic;
 mod phrases;
