@@ -69,7 +69,7 @@ pub fn clean_document(
     let removed = &mut cleaned.removed;
     let text = normalize(raw, markup_done, removed);
     let given = title.map(|t| clean_title(t, markup_done, removed)).filter(|t| !t.is_empty());
-    let (mut title, body) = split_title(&text, given, removed);
+    let (mut title, copy, body) = split_title(&text, given, removed);
     let mut paragraphs = wrap::paragraphs(body);
     let found = find_dateline(&paragraphs);
     let end_mark = paragraphs.last().is_some_and(|p| p.ends_with("-0-"));
@@ -77,11 +77,8 @@ pub fn clean_document(
         if let Some((at, _)) = found
             && at > 0
         {
-            if at == 2 {
-                let copy = paragraphs.remove(1);
-                removed.add(Kind::TitleCopy, 1, &copy);
-            }
-            cleaned.displaced_title = title_from_first_line(&mut paragraphs, &mut title);
+            cleaned.displaced_title =
+                heading_before_dateline(&mut paragraphs, &mut title, at, copy, removed);
         }
         cleaned.dateline = found.map(|(_, d)| d);
         clean_kcna(&mut paragraphs, &mut title, cleaned.dateline.as_ref(), removed);
@@ -125,25 +122,55 @@ fn apply(text: &mut Cow<'_, str>, mut step: impl FnMut(&str) -> Cow<'_, str>) {
     }
 }
 
-/// Step 3: the title and the body after it. A copy of the record's title at the start of
-/// the text is not counted as removed: the title opens the text. Only one copy goes; a second
-/// is text, unless a KCNA dateline follows it (see [`find_dateline`]).
+/// Step 3: the title, the copy of the record's title removed from the start of the text (if
+/// any), and the body after it. That copy is not counted as removed: the title opens the
+/// text. Only one copy goes; a second is text, unless a KCNA dateline follows it (see
+/// [`find_dateline`]).
 fn split_title<'a>(
     text: &'a str,
     given: Option<String>,
     removed: &mut Removed,
-) -> (Option<String>, &'a str) {
+) -> (Option<String>, Option<&'a str>, &'a str) {
     if let Some(t) = given {
         let body = title::strip_leading_title(text, &t).unwrap_or(text);
-        return (Some(t), body);
+        let copy = (body.len() < text.len()).then(|| &text[..text.len() - body.len()]);
+        return (Some(t), copy, body);
     }
     if let Some((t, body)) = title::newyear_preface(text) {
         let preface = removed::visible_chars(&text[..text.len() - body.len()]);
         let kept = t.as_deref().map_or(0, removed::visible_chars);
         removed.add_chars(Kind::Preface, 1, preface - kept);
-        return (t, body);
+        return (t, None, body);
     }
-    (None, text)
+    (None, None, text)
+}
+
+/// The heading before a dateline found in paragraph `at` (1 or 2): a second copy of the title
+/// line goes, and the line becomes the title (see [`title_from_first_line`]); returns the
+/// record's title when the line displaced it. The title paragraph stands for one copy of the
+/// title in the text; every other copy dropped here is counted, with `copy`, the record
+/// title's copy that [`split_title`] took from the start of the text.
+fn heading_before_dateline(
+    paragraphs: &mut Vec<String>,
+    title: &mut Option<String>,
+    at: usize,
+    copy: Option<&str>,
+    removed: &mut Removed,
+) -> Option<String> {
+    if at == 2 {
+        let second = paragraphs.remove(1);
+        removed.add(Kind::TitleCopy, 1, &second);
+    }
+    let line = copy.map(|_| paragraphs[0].clone());
+    let displaced = title_from_first_line(paragraphs, title);
+    match (copy, line) {
+        // The record's title is gone from the text, its copy with it.
+        (Some(copy), _) if displaced.is_some() => removed.add(Kind::TitleCopy, 1, copy),
+        // The line was the record's title again, after the copy at the start.
+        (Some(_), Some(line)) => removed.add(Kind::TitleCopy, 1, &line),
+        _ => {}
+    }
+    displaced
 }
 
 /// Lines longer than this are not taken for a title.
@@ -375,6 +402,29 @@ mod tests {
         let c = clean(raw, None);
         assert_eq!(c.dateline, None);
         assert_eq!(c.text, "Kim Makes Address\n\nKim Visits Farm\n\nPyongyang, May 2 (KCNA) -- B.");
+    }
+
+    #[test]
+    fn title_copies_before_a_dateline_are_counted_once_the_title_stands_for_one() {
+        let dateline = "Pyongyang, May 2 (KCNA) -- Body.";
+        // The record's title, then a different line: that line is the title, and the copy
+        // of the record's title ("Old", 3 characters) is gone from the text.
+        let c = clean(&format!("Old\n\nNew Title\n\n{dateline}"), Some("Old"));
+        assert_eq!(
+            (c.text.as_str(), c.displaced_title.as_deref()),
+            ("New Title\n\nBody.", Some("Old"))
+        );
+        assert_eq!((c.removed.count(Kind::TitleCopy), c.removed.chars), (1, 3 + 22));
+        // The record's title three times: the title stands for one, two are counted.
+        let c = clean(&format!("Same\n\nSame\n\nSame\n\n{dateline}"), Some("Same"));
+        assert_eq!(c.text, "Same\n\nBody.");
+        assert_eq!((c.removed.count(Kind::TitleCopy), c.removed.chars), (2, 8 + 22));
+        // Once at the start and once before the dateline: one counted.
+        let c = clean(&format!("Same\n\nSame\n\n{dateline}"), Some("Same"));
+        assert_eq!((c.text.as_str(), c.removed.count(Kind::TitleCopy)), ("Same\n\nBody.", 1));
+        // Not in the text at all, then a line: nothing of the text is lost.
+        let c = clean(&format!("New Title\n\n{dateline}"), Some("Old"));
+        assert_eq!((c.removed.count(Kind::TitleCopy), c.removed.chars), (0, 22));
     }
 
     #[test]
