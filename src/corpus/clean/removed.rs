@@ -7,6 +7,9 @@
 //! collapsed, hard wraps joined, spaces put around glued names) are not removals, and neither
 //! is a copy of the record's title at the start of the text: the title stays, as the text's
 //! first paragraph.
+//!
+//! A page read from an `.html` file starts as the text the page shows: its tags are its
+//! format (like a JSON file's quotes), not removals. In plain text they are counted.
 
 /// A kind of removal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
