@@ -1,6 +1,7 @@
-//! Benchmarks of the analyser and the counter on the bundled seed article, and of the CSV
-//! writer on a table shaped like `freq`'s. Each benchmark checks its result inside the timed
-//! loop, so a fast wrong answer cannot pass for a speed-up.
+//! Benchmarks of the analyser and the counter on the bundled seed article, of the CSV writer
+//! on a table shaped like `freq`'s, and of cleaning and analysis on hostile input (long runs of
+//! one character that once took quadratic time). Each benchmark checks its result inside the
+//! timed loop, so a fast wrong answer cannot pass for a speed-up.
 //!
 //! Run with `cargo bench`; CI only checks that they compile (clippy `--all-targets`).
 
@@ -8,7 +9,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use refrain::analysis::{Analyzer, AnalyzerOptions, LocalVocab, TokenBuf};
-use refrain::corpus::{Document, Input, ReadOptions, read_input};
+use refrain::corpus::clean::clean_document;
+use refrain::corpus::{CleanMode, Document, Input, ReadOptions, read_input};
 use refrain::count::{CountOptions, EdgePolicy, NgramFinder, VocabFacts, count, ranks};
 use refrain::pipeline::{PipelineOptions, analyze_documents};
 use refrain::table::{Chunked, Format, Table, TextColumn, Values, export::write_chunked_to};
@@ -112,5 +114,37 @@ fn csv(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyzer, counter, csv);
+/// Cleaning and analysis of 40,000-character runs between two sentences: the inputs of the
+/// reliability audit (22 s, over 60 s, 38 s, 29 s and 17 s before they were made linear).
+/// Each should take about as long as 40,000 characters of ordinary text.
+fn hostile(c: &mut Criterion) {
+    const RUN: usize = 40_000;
+    let runs = [
+        ("combining accents", format!("a{}", "\u{301}".repeat(RUN))),
+        ("comment openers", "<!--".repeat(RUN / 4)),
+        ("right-to-left overrides", "\u{202e}".repeat(RUN)),
+        ("full stops", ".".repeat(RUN)),
+        ("question marks", "?".repeat(RUN)),
+    ];
+    let analyzer = Analyzer::new(&AnalyzerOptions::default());
+    let mut group = c.benchmark_group("hostile");
+    for (name, run) in runs {
+        let raw = format!("Omega ran. {run}\nOmega ran.");
+        group.throughput(Throughput::Bytes(raw.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let cleaned = clean_document(black_box(&raw), None, CleanMode::Auto, false);
+                let mut vocab = LocalVocab::new();
+                let mut buf = TokenBuf::default();
+                analyzer.analyze(&cleaned.text, &mut vocab, &mut buf);
+                // "Omega ran" twice; the accented "a" is overlong; nothing else is a word.
+                assert_eq!(buf.surface.len(), 4);
+                buf.surface.len()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, analyzer, counter, csv, hostile);
 criterion_main!(benches);

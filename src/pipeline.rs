@@ -73,6 +73,8 @@ pub struct Summary {
     pub sentences: u64,
     /// Words left out for being longer than the segmenter's limit.
     pub overlong_words: u64,
+    /// What cleaning removed from the analysed documents, by kind.
+    pub removed: corpus::clean::Removed,
     /// Time spent reading and analysing.
     pub elapsed: Duration,
     /// What `--name-pattern`, `--meta` and `--where` did.
@@ -106,6 +108,7 @@ impl AnalyzedCorpus {
         let mut kept_docs = Vec::new();
         (summary.documents, summary.words, summary.sentences) = (0, 0, 0);
         (summary.documents_without_words, summary.undated) = (0, 0);
+        summary.removed = corpus::clean::Removed::default();
         for (d, doc) in docs.into_iter().enumerate() {
             if !keep(&doc) {
                 continue;
@@ -348,6 +351,7 @@ fn count_document(summary: &mut Summary, doc: &Document, words: usize) {
     summary.words += words as u64;
     summary.documents_without_words += usize::from(words == 0);
     summary.undated += usize::from(doc.date.is_none());
+    summary.removed.merge(&doc.removed);
 }
 
 /// Cut documents into runs of about [`CHUNK_BYTES`] of text, keeping their order.

@@ -10,6 +10,10 @@
 //! except at a full stop glued to the next sentence ("families.There", see
 //! [`super::abbrev::glued_sentence_end`]), which is a boundary too. A property test checks the
 //! result equals segmenting the whole text plus those glued ends.
+//!
+//! A window holds no letter after its candidate, so the candidates inside it (a run of 40,000
+//! `.`, `?` or U+202E) are all decided by that one window, and the scan resumes where it
+//! ends: every byte is looked at a bounded number of times.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -38,9 +42,8 @@ pub fn boundaries(text: &str, out: &mut Vec<usize>) {
                 b'\r' if bytes.get(i + 1) == Some(&b'\n') => {}
                 b'\n' | b'\r' => push(i + 1, out),
                 b'.' | b'!' | b'?' => {
-                    if let Some(at) = decide(text, i) {
-                        push(at, out);
-                    }
+                    i = decide(text, i, |b| push(b, out));
+                    continue;
                 }
                 _ => {}
             }
@@ -51,10 +54,9 @@ pub fn boundaries(text: &str, out: &mut Vec<usize>) {
         let c = text[i..].chars().next().expect("i is a char boundary");
         if is_separator(c) {
             push(i + c.len_utf8(), out);
-        } else if is_candidate(c)
-            && let Some(at) = decide(text, i)
-        {
-            push(at, out);
+        } else if is_candidate(c) {
+            i = decide(text, i, |b| push(b, out));
+            continue;
         }
         i += c.len_utf8();
     }
@@ -105,24 +107,31 @@ fn is_candidate(c: char) -> bool {
         || matches!(c, '\u{2018}'..='\u{201F}' | '\u{2013}' | '\u{2014}' | '\u{00AB}' | '\u{00BB}'))
 }
 
-/// The boundary that follows the candidate at byte `at`, if unicode-segmentation puts one
-/// there: the window runs from the start of the preceding word to the first letter or
-/// separator after the candidate.
-fn decide(text: &str, at: usize) -> Option<usize> {
+/// Emit the boundaries that follow the candidate at byte `at` where unicode-segmentation puts
+/// them, and return where the scan goes on. The window runs from the start of the preceding
+/// word to the first letter or separator after the candidate; it decides every candidate up
+/// to that letter or separator, where the scan resumes.
+fn decide(text: &str, at: usize, mut emit: impl FnMut(usize)) -> usize {
     if let Some(answer) = common_case(text.as_bytes(), at) {
-        return answer;
+        if let Some(b) = answer {
+            emit(b);
+        }
+        return at + 1;
     }
     // "families.There": UAX #29 sees no boundary where a space is missing (see abbrev).
     if text.as_bytes()[at] == b'.' && super::abbrev::glued_sentence_end(text, at) {
-        return Some(at + 1);
+        emit(at + 1);
+        return at + 1;
     }
     let start = window_start(text, at);
-    let end = window_end(text, at);
+    let (end, resume) = window_end(text, at);
     let window = &text[start..end];
     window
         .split_sentence_bound_indices()
         .map(|(i, piece)| start + i + piece.len())
-        .find(|&b| b > at && b < end)
+        .filter(|&b| b > at && b < end)
+        .for_each(emit);
+    resume
 }
 
 /// The commonest case, decided by the UAX #29 rules directly (no window): `.` `!` or `?`, then
@@ -168,16 +177,18 @@ fn window_start(text: &str, at: usize) -> usize {
     }
 }
 
-fn window_end(text: &str, at: usize) -> usize {
+/// The end of the window of the candidate at `at` (just after the first letter or separator
+/// that follows it, or the end of the text), and where that letter or separator starts.
+fn window_end(text: &str, at: usize) -> (usize, usize) {
     let rest = &text[at..];
     let mut chars = rest.char_indices();
     chars.next(); // the candidate itself
     for (i, c) in chars {
         if c.is_alphabetic() || is_separator(c) {
-            return at + i + c.len_utf8();
+            return (at + i + c.len_utf8(), at + i);
         }
     }
-    text.len()
+    (text.len(), text.len())
 }
 
 #[cfg(test)]
@@ -270,10 +281,25 @@ mod tests {
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
 
+    /// Text with runs of what one window decides: terminators, closing punctuation, spaces,
+    /// format characters (U+202E), combining marks.
+    fn runs_strategy() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            ".", "?", "!", "\u{202e}", "\u{301}", ")", "\"", " ", "。", "a", "B", "word", "3", "\n",
+        ]);
+        prop::collection::vec((piece, 1..30usize), 0..12)
+            .prop_map(|runs| runs.into_iter().map(|(p, n)| p.repeat(n)).collect())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn equals_whole_text_segmentation(text in text_strategy()) {
+            prop_assert_eq!(fast(&text), reference(&text));
+        }
+
+        #[test]
+        fn runs_equal_whole_text_segmentation(text in runs_strategy()) {
             prop_assert_eq!(fast(&text), reference(&text));
         }
     }

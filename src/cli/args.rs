@@ -534,7 +534,9 @@ pub struct CorpusArgs {
     #[arg(long, value_name = "FIELD", help_heading = "Input")]
     pub id_field: Option<String>,
     /// Text cleaning: `auto` applies KCNA cleaning (datelines, end marks, footers) where a KCNA
-    /// dateline is seen.
+    /// dateline is seen. Cleaning removes only what is not body text (markup, datelines, end
+    /// marks, footers, a title printed twice before a dateline); a repeated line is text. What
+    /// it removed is counted in the run summary, and per document in `docs` (removed_chars).
     #[arg(long, value_enum, default_value_t = CleanArg::Auto, help_heading = "Input")]
     pub clean: CleanArg,
     /// Keep only documents detected to be in this language (ISO 639-1 code, e.g. `en`);

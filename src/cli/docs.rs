@@ -36,6 +36,10 @@ pub fn docs_table(corpus: &AnalyzedCorpus) -> Table {
         .with("date", Values::OptStr(corpus.docs.iter().map(date).collect()))
         .with("date_precision", meta("date_precision"))
         .with("words", Values::Int(words))
+        .with(
+            "removed_chars",
+            Values::Int(corpus.docs.iter().map(|d| d.removed.chars as i64).collect()),
+        )
         .with("place", meta("place"))
         .with("agency", meta("agency"))
 }

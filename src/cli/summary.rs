@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::corpus::clean::Removed;
 use crate::corpus::{Action, Problem};
 use crate::count::NgramCounts;
 use crate::pipeline::Summary;
@@ -92,12 +93,28 @@ pub fn reading(s: &Summary) -> String {
         let _ =
             writeln!(out, "left out {} words longer than 100 bytes", thousands(s.overlong_words));
     }
+    if !s.removed.is_empty() {
+        let _ = writeln!(out, "{}", removed(&s.removed));
+    }
     if s.undated > 0 && s.undated < s.documents {
         let n = s.undated as u64;
         let _ = writeln!(out, "{} no date", count(n, "document has", "documents have"));
     }
     out.push_str(&selection(&s.selection));
     out
+}
+
+/// The line that says what cleaning removed: `removed: 12 datelines, 3 footers, 40 markup
+/// tags (1,234 characters)`, non-zero kinds only.
+pub fn removed(r: &Removed) -> String {
+    let kinds: Vec<String> = r
+        .kinds()
+        .map(|(kind, n)| {
+            let (one, many) = kind.names();
+            count(n, one, many)
+        })
+        .collect();
+    format!("removed: {} ({})", kinds.join(", "), count(r.chars, "character", "characters"))
 }
 
 /// The summary lines of `--name-pattern`, `--meta` and `--where`.
@@ -163,6 +180,19 @@ pub fn print(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::clean::Kind;
+
+    #[test]
+    fn removed_line_lists_nonzero_kinds() {
+        let mut r = Removed::default();
+        r.add(Kind::Dateline, 12, "");
+        r.add(Kind::Footer, 1, "© KCNA");
+        r.add(Kind::MarkupTag, 1_040, "<b>");
+        assert_eq!(
+            removed(&r),
+            "removed: 12 datelines, 1 footer, 1,040 markup tags (8 characters)"
+        );
+    }
 
     #[test]
     fn thousands_separators() {

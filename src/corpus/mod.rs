@@ -3,8 +3,9 @@
 //! This module owns everything between the user's PATH arguments and clean document text:
 //! walking folders, detecting formats (`.txt .md .html .htm .json .jsonl .ndjson .csv .tsv
 //! .parquet`, each optionally `.gz`), picking the text/title/date/id fields of records,
-//! cleaning (HTML remnants, KCNA datelines and end marks, footers, repeated titles, line-end
-//! hyphenation, hard-wrapped lines, NFKC), and dating documents. It never panics and never
+//! cleaning (HTML remnants, KCNA datelines and end marks, footers, a title printed twice before
+//! a dateline, line-end hyphenation, hard-wrapped lines, NFKC; every removal counted), and
+//! dating documents. It never panics and never
 //! aborts a run on one bad input: every problem becomes a [`Problem`] that names the file and,
 //! where there is one, the line or record.
 //!
@@ -69,6 +70,8 @@ pub struct Document {
     /// With [`CleanMode::None`] it is the text as decoded (line endings normalised, no title
     /// prepended).
     pub text: String,
+    /// What cleaning removed from the document (nothing with [`CleanMode::None`]).
+    pub removed: clean::Removed,
 }
 
 /// How to clean text (`--clean`).

@@ -308,6 +308,7 @@ fn assemble(
         date: date.map(|g| g.date),
         meta,
         text: cleaned.text,
+        removed: cleaned.removed,
     }
 }
 

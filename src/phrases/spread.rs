@@ -227,6 +227,7 @@ mod tests {
             date: Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()),
             meta,
             text: String::new(),
+            ..Default::default()
         }
     }
 

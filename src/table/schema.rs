@@ -149,6 +149,10 @@ pub const DOCS: &[ColumnDoc] = &[
     ),
     col("date_precision", "day, month or year: how much of the date the source gave"),
     col("words", "word tokens counted in the document (title included)"),
+    col(
+        "removed_chars",
+        "characters cleaning removed (markup, datelines, footers, ...; not spaces)",
+    ),
     col("place", "place of a KCNA dateline (e.g. Pyongyang)"),
     col("agency", "agency of a KCNA dateline as written (KCNA, ACNC for Spanish, ...)"),
 ];

@@ -4,9 +4,11 @@
 //! a module per command, plus shared fixtures in `util`.
 
 mod bad_input;
+mod clean;
 mod conventions;
 mod differential;
 mod freq;
+mod hostile;
 mod keyness;
 mod kwic;
 mod output_policy;

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use super::removed::{Kind, Removed};
+
 /// CRLF and lone CR → LF; a leading U+FEFF byte-order mark is dropped.
 pub fn normalize_newlines(s: &str) -> Cow<'_, str> {
     let s = s.strip_prefix('\u{feff}').unwrap_or(s);
@@ -28,9 +30,14 @@ pub fn normalize_newlines(s: &str) -> Cow<'_, str> {
 
 /// NFKC (full-width `－ ， ？ ＆` and U+3000, U+00A0, U+2003 and other odd spaces become their
 /// ordinary forms; `Ⅱ` becomes `II`, `℃` becomes `°C`), then invisible characters removed
-/// (soft hyphen, zero-width space, word joiner, stray byte-order marks). Pure ASCII text is
-/// returned untouched without being scanned twice.
-pub fn normalize_unicode(s: &str) -> Cow<'_, str> {
+/// (soft hyphen, zero-width space, word joiner, stray byte-order marks; counted in `removed`).
+/// Pure ASCII text is returned untouched without being scanned twice.
+///
+/// The text is first put in the stream-safe format of UAX #15 (a combining grapheme joiner
+/// after every 30 combining marks in a row), so that normalisation, which reorders and
+/// composes whole runs of marks, never works on an unbounded run: 40,000 accents after one
+/// letter are cheap. Real text never has such runs, so it is unchanged by this.
+pub fn normalize_unicode<'a>(s: &'a str, removed: &mut Removed) -> Cow<'a, str> {
     if s.is_ascii() {
         return Cow::Borrowed(s);
     }
@@ -40,12 +47,23 @@ pub fn normalize_unicode(s: &str) -> Cow<'_, str> {
     // but never a "maybe" a "yes". The invisible characters are not ASCII either.
     let nfkc: Cow<str> = match is_nfkc_quick(non_ascii_chars(s)) {
         IsNormalized::Yes => Cow::Borrowed(s),
-        _ => Cow::Owned(s.nfkc().collect()),
+        _ => Cow::Owned(s.chars().stream_safe().nfkc().collect()),
     };
     if !non_ascii_chars(&nfkc).any(is_invisible) {
         return nfkc;
     }
-    Cow::Owned(nfkc.chars().filter(|&c| !is_invisible(c)).collect())
+    let mut kept = String::with_capacity(nfkc.len());
+    let mut invisible = 0;
+    for c in nfkc.chars() {
+        if is_invisible(c) {
+            invisible += 1;
+        } else {
+            kept.push(c);
+        }
+    }
+    // Each is one character, and none is whitespace.
+    removed.add_chars(Kind::Invisible, invisible, invisible);
+    Cow::Owned(kept)
 }
 
 /// The characters of `s` that are not ASCII, in order; runs of ASCII are skipped eight bytes
@@ -180,6 +198,10 @@ mod tests {
         assert!(matches!(normalize_newlines("plain\n"), Cow::Borrowed("plain\n")));
     }
 
+    fn normalize_unicode(s: &str) -> Cow<'_, str> {
+        super::normalize_unicode(s, &mut Removed::default())
+    }
+
     #[test]
     fn nfkc_and_spaces() {
         assert_eq!(normalize_unicode("Kim\u{3000}Jong－Un，ok？ A＆B"), "Kim Jong-Un,ok? A&B");
@@ -188,6 +210,26 @@ mod tests {
         assert_eq!(normalize_unicode("co\u{ad}op\u{200b}x"), "coopx");
         // Already normalised non-ASCII text is borrowed, curly quotes and Hangul untouched.
         assert!(matches!(normalize_unicode("People\u{2019}s 력사"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn invisible_characters_are_counted() {
+        let mut removed = Removed::default();
+        let text = super::normalize_unicode("co\u{ad}op\u{200b}x\u{2060}y\u{feff}", &mut removed);
+        assert_eq!(text, "coopxy");
+        assert_eq!((removed.count(Kind::Invisible), removed.chars), (4, 4));
+    }
+
+    #[test]
+    fn long_runs_of_marks_are_made_stream_safe() {
+        // 40 acute accents after "a": NFKC composes the first with the letter; the stream-safe
+        // transform puts a combining grapheme joiner (U+034F) after the first 30 marks of the
+        // run, before normalisation, so 29 follow the "á", then the joiner, then the last 10.
+        let text = format!("a{}", "\u{301}".repeat(40));
+        let want = format!("\u{e1}{}\u{34f}{}", "\u{301}".repeat(29), "\u{301}".repeat(10));
+        assert_eq!(normalize_unicode(&text), want);
+        // Short runs are only normalised.
+        assert_eq!(normalize_unicode("e\u{301}\u{327}"), "\u{229}\u{301}");
     }
 
     #[test]

@@ -186,6 +186,11 @@ pub fn strip_juche_stamp(title: &str) -> Cow<'_, str> {
     JUCHE_STAMP.replace_all(title, "")
 }
 
+/// How many `[Juche…]` stamps a headline holds.
+pub fn count_juche_stamps(title: &str) -> u64 {
+    JUCHE_STAMP.find_iter(title).count() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,5 +369,6 @@ mod tests {
             "Floral Tribute Paid"
         );
         assert_eq!(strip_juche_stamp("Juche Idea Study"), "Juche Idea Study");
+        assert_eq!(count_juche_stamps("A [Juche113.1.2.] B [Juche 1]"), 2);
     }
 }

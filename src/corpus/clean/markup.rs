@@ -7,8 +7,14 @@
 //! breaks are kept. Block elements (`p br div h1-h6 li tr …`) become paragraph breaks, the
 //! content of `script style noscript template` is dropped, and entities are decoded after the
 //! tags are gone (so `&lt;b&gt;` stays text).
+//!
+//! The scan is linear whatever the input: each search that could fail (the `-->` of a
+//! comment, the `>` of a declaration) remembers its answer, so that 40,000 `<!--` without a
+//! `-->` are not each followed by a search of the rest of the text.
 
 use std::borrow::Cow;
+
+use super::removed::{Kind, Removed};
 
 /// A page turned into text.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -36,8 +42,9 @@ pub fn page_to_text(html: &str) -> Page {
     Page { text: paragraphs.join("\n\n"), title }
 }
 
-/// Remove HTML remnants from plain text and decode its entities; line breaks are kept.
-pub fn strip_remnants(text: &str) -> Cow<'_, str> {
+/// Remove HTML remnants from plain text and decode its entities; line breaks are kept. The
+/// tags removed are added to `removed`.
+pub fn strip_remnants<'a>(text: &'a str, removed: &mut Removed) -> Cow<'a, str> {
     let stripped = if memchr::memchr(b'<', text.as_bytes()).is_some() {
         let mut scan = Scanner {
             src: text,
@@ -46,6 +53,7 @@ pub fn strip_remnants(text: &str) -> Cow<'_, str> {
             ..Default::default()
         };
         scan.run();
+        removed.merge(&scan.removed);
         if scan.changed { Cow::Owned(scan.out) } else { Cow::Borrowed(text) }
     } else {
         Cow::Borrowed(text)
@@ -165,7 +173,8 @@ const RAW: &[&str] = &["script", "style", "noscript", "template"];
 
 /// A tag found at some `<`.
 struct Tag<'a> {
-    /// Lower-case element name; empty for comments, `<!DOCTYPE>` and `<?…?>`.
+    /// Lower-case element name; empty for comments, `<!DOCTYPE …>` and `<?xml …>`, `!` for
+    /// any other `<!…>` and `?` for any other `<?…>`.
     name: Cow<'a, str>,
     closing: bool,
     /// Byte index just after the tag.
@@ -182,6 +191,12 @@ struct Scanner<'a> {
     title: Option<String>,
     h1: Option<String>,
     h1_start: Option<usize>,
+    /// The tags removed (counted in plain text; a page is all markup).
+    removed: Removed,
+    /// Where the next `-->`, the next `>` and the next closing tag of each [`RAW`] element are.
+    comment_end: NextFind,
+    gt: NextFind,
+    raw_close: [NextFind; RAW.len()],
 }
 
 impl Scanner<'_> {
@@ -190,14 +205,21 @@ impl Scanner<'_> {
         let (mut pos, mut copied) = (0, 0);
         while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
             let lt = pos + off;
-            let Some(tag) = parse_tag(self.src, lt).filter(|t| self.page || is_known(t)) else {
+            let tag = parse_tag(self.src, lt, &mut self.comment_end, &mut self.gt);
+            let Some((tag, end)) = tag
+                .filter(|t| self.page || is_known(t))
+                .and_then(|t| self.extent(&t).map(|end| (t, end)))
+            else {
                 pos = lt + 1;
                 continue;
             };
             self.text(&self.src[copied..lt]);
             self.changed = true;
-            pos = self.element(&tag);
+            pos = self.element(&tag, end);
             copied = pos;
+            if !self.page {
+                self.removed.add(Kind::MarkupTag, 1, &self.src[lt..pos]);
+            }
         }
         self.text(&self.src[copied..]);
     }
@@ -211,11 +233,31 @@ impl Scanner<'_> {
         }
     }
 
-    /// Act on a tag; returns where scanning resumes.
-    fn element(&mut self, tag: &Tag) -> usize {
+    /// Where the markup that starts with `tag` ends: after the tag, or for a [`RAW`] element
+    /// after its closing tag. In plain text an unclosed `<script>` is text (an article may
+    /// name the element); in a page it runs to the end.
+    fn extent(&mut self, tag: &Tag) -> Option<usize> {
+        let name = tag.name.as_ref();
+        let Some(raw) = RAW.iter().position(|&r| r == name).filter(|_| !tag.closing) else {
+            return Some(tag.end);
+        };
+        let close =
+            self.raw_close[raw].find_with(tag.end, |from| closing_tag(self.src, from, name));
+        match close {
+            Some(at) => Some(
+                memchr::memchr(b'>', &self.src.as_bytes()[at..])
+                    .map_or(self.src.len(), |i| at + i + 1),
+            ),
+            None if self.page => Some(self.src.len()),
+            None => None,
+        }
+    }
+
+    /// Act on a tag that ends at `end` (see [`Self::extent`]); returns where scanning resumes.
+    fn element(&mut self, tag: &Tag, end: usize) -> usize {
         let name = tag.name.as_ref();
         if !tag.closing && RAW.contains(&name) {
-            return skip_past_closing(self.src, tag.end, name);
+            return end;
         }
         if self.page && name == "title" && !tag.closing {
             let end = skip_past_closing(self.src, tag.end, "title");
@@ -240,21 +282,39 @@ impl Scanner<'_> {
     }
 }
 
+/// Whether a tag in plain text is markup. `<!…>` and `<?…>` are markup only as a comment, a
+/// doctype or an XML declaration: Spanish KCNA copy quotes slogans as `<!Defendamos …!>`.
 fn is_known(tag: &Tag) -> bool {
     tag.name.is_empty() || KNOWN.contains(&tag.name.as_ref())
 }
 
 /// Parse the tag starting at `lt` (`s[lt] == '<'`), or `None` when this `<` is text.
-fn parse_tag(s: &str, lt: usize) -> Option<Tag<'_>> {
+/// `comment_end` and `gt` find the next `-->` and `>` (calls come in increasing `lt`).
+fn parse_tag<'a>(
+    s: &'a str,
+    lt: usize,
+    comment_end: &mut NextFind,
+    gt: &mut NextFind,
+) -> Option<Tag<'a>> {
     let rest = &s[lt..];
     let b = rest.as_bytes();
-    if let Some(comment) = rest.strip_prefix("<!--") {
-        let end = comment.find("-->")? + 4 + 3;
-        return Some(Tag { name: Cow::Borrowed(""), closing: false, end: lt + end });
+    if rest.starts_with("<!--") {
+        let end = comment_end.find(s.as_bytes(), lt + 4, b"-->")? + 3;
+        return Some(Tag { name: Cow::Borrowed(""), closing: false, end });
     }
-    if matches!(b.get(1), Some(b'!' | b'?')) {
-        let end = memchr::memchr(b'>', b)? + 1;
-        return Some(Tag { name: Cow::Borrowed(""), closing: false, end: lt + end });
+    if let Some(&mark @ (b'!' | b'?')) = b.get(1) {
+        let end = gt.find(s.as_bytes(), lt, b">")? + 1;
+        let keyword = if mark == b'!' { "doctype" } else { "xml" };
+        let named =
+            b.get(2..2 + keyword.len()).is_some_and(|k| k.eq_ignore_ascii_case(keyword.as_bytes()));
+        let name = if named {
+            ""
+        } else if mark == b'!' {
+            "!"
+        } else {
+            "?"
+        };
+        return Some(Tag { name: Cow::Borrowed(name), closing: false, end });
     }
     let closing = b.get(1) == Some(&b'/');
     let name_start = if closing { 2 } else { 1 };
@@ -293,8 +353,42 @@ fn find_tag_end(b: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// The index after `</name …>` (case-insensitive), or the end of the text if it never closes.
-fn skip_past_closing(s: &str, from: usize, name: &str) -> usize {
+/// The first place a needle occurs at or after some position, remembered for later calls
+/// from further on: the first occurrence after `from` is also the first after any later
+/// position up to it, and when there is none after `from` there is none after any later one.
+#[derive(Default)]
+struct NextFind {
+    /// The position searched from and what was found there, once searched.
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl NextFind {
+    /// The index of the first `needle` in `hay` at or after `from`.
+    fn find(&mut self, hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+        self.find_with(from, |from| memchr::memmem::find(&hay[from..], needle).map(|i| from + i))
+    }
+
+    /// What `search(from)` finds (the first match at or after `from`), from memory when an
+    /// earlier search answers it.
+    fn find_with(
+        &mut self,
+        from: usize,
+        search: impl FnOnce(usize) -> Option<usize>,
+    ) -> Option<usize> {
+        if let Some((searched, found)) = self.last
+            && searched <= from
+            && found.is_none_or(|at| at >= from)
+        {
+            return found;
+        }
+        let found = search(from);
+        self.last = Some((from, found));
+        found
+    }
+}
+
+/// The index of the first `</name` (case-insensitive) at or after `from`.
+fn closing_tag(s: &str, from: usize, name: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut pos = from;
     while let Some(off) = memchr::memmem::find(&b[pos..], b"</") {
@@ -303,16 +397,27 @@ fn skip_past_closing(s: &str, from: usize, name: &str) -> usize {
         if candidate.len() >= name.len()
             && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
         {
-            return memchr::memchr(b'>', &b[at..]).map_or(s.len(), |i| at + i + 1);
+            return Some(at);
         }
         pos = at + 2;
     }
-    s.len()
+    None
+}
+
+/// The index after `</name …>` (case-insensitive), or the end of the text if it never closes.
+fn skip_past_closing(s: &str, from: usize, name: &str) -> usize {
+    closing_tag(s, from, name).map_or(s.len(), |at| {
+        memchr::memchr(b'>', &s.as_bytes()[at..]).map_or(s.len(), |i| at + i + 1)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strip_remnants(text: &str) -> Cow<'_, str> {
+        super::strip_remnants(text, &mut Removed::default())
+    }
 
     #[test]
     fn remnants_in_plain_text() {
@@ -322,9 +427,41 @@ mod tests {
         assert_eq!(strip_remnants("<sample> and <3 and a<b>c</b>"), "<sample> and <3 and ac");
         assert_eq!(strip_remnants("one<br>two"), "one\n\ntwo");
         assert_eq!(strip_remnants("a<script>var x = '<p>';</script>b"), "ab");
+        // An unclosed <script> in plain text is text; in a page it hides the rest.
+        let xss = "Never paste <script> into a form. <b>Ever</b>.";
+        assert_eq!(strip_remnants(xss), "Never paste <script> into a form. Ever.");
+        assert_eq!(page_to_text("a<script>b").text, "a");
         assert_eq!(strip_remnants("a <!-- hidden --> b"), "a  b");
         assert_eq!(strip_remnants("AT&T &amp; &#8217; &nbsp;"), "AT&T & \u{2019} \u{a0}");
         assert!(matches!(strip_remnants("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn removed_tags_are_counted() {
+        let mut removed = Removed::default();
+        let text = "<nobr><strong>Kim</strong></nobr> x <!-- c --> a < b <script>var a;</script>";
+        assert_eq!(super::strip_remnants(text, &mut removed), "Kim x  a < b ");
+        assert_eq!(removed.count(Kind::MarkupTag), 6);
+        // The tags without spaces: 6 + 8 + 9 + 7, "<!--c-->" 8, "<script>vara;</script>" 22.
+        assert_eq!(removed.chars, 30 + 8 + 22);
+    }
+
+    #[test]
+    fn unclosed_comments_and_declarations_stay_text() {
+        let text = format!("{}x <!y <?z", "<!--".repeat(5));
+        assert_eq!(strip_remnants(&text), text);
+        assert_eq!(strip_remnants("<!-- a <!-- b -->c <!-- d"), "c <!-- d");
+        assert_eq!(strip_remnants("<!DOCTYPE html> <?xml version=\"1.0\"?> <!z"), "  <!z");
+    }
+
+    #[test]
+    fn slogans_in_angle_brackets_are_text() {
+        // Spanish KCNA copy (kcna_cojp, 2012-11-28): a slogan quoted in `<! … !>`.
+        let text = "la consigna <!Defendamos a costa de la vida el Comite Central!> y";
+        assert_eq!(strip_remnants(text), text);
+        assert_eq!(strip_remnants("<?que pasa?> <!x>"), "<?que pasa?> <!x>");
+        // In a page every tag is markup.
+        assert_eq!(page_to_text("<p><![if !IE]>a<![endif]></p>").text, "a");
     }
 
     #[test]

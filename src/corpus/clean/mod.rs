@@ -5,19 +5,26 @@
 //! 1. `\r\n`/`\r` → `\n`, a leading byte-order mark dropped ([`chars`]).
 //! 2. HTML remnants removed and entities decoded ([`markup`]); NFKC and invisible characters
 //!    ([`chars`]).
-//! 3. The title: a record's title repeated at the start of the text is removed from it; a
-//!    text without a title field may give one (a first line repeated as the next line, or the
-//!    Korean New Year files' preface) ([`title`]).
+//! 3. The title: a copy of the record's title at the start of the text is removed from it
+//!    (the title then opens the text); the Korean New Year files' preface gives the title of
+//!    a text without a title field ([`title`]).
 //! 4. Paragraphs: hard wraps joined, paragraph breaks kept ([`wrap`]).
 //! 5. KCNA cleaning, with `--clean kcna`, or with `auto` when the body opens with a KCNA
-//!    dateline (possibly after a title line) or ends with the ` -0-` end mark ([`kcna`]): the
-//!    dateline is removed and returned, a title line before it becomes the title, end marks
-//!    and footer paragraphs are removed, glued leader names spaced.
+//!    dateline (possibly after a title line, or a title line printed twice) or ends with the
+//!    ` -0-` end mark ([`kcna`]): the dateline is removed and returned, a title line before it
+//!    becomes the title (a second copy of it is removed), end marks and footer paragraphs are
+//!    removed, glued leader names spaced.
 //! 6. The text is assembled: title, blank line, paragraphs separated by blank lines.
+//!
+//! Cleaning removes only what it can show is not body text, and counts it ([`removed`]). A
+//! line repeated in plain text is body text (a speech's "I have a dream today.", a refrain):
+//! a repeated line is taken for a title only between the start and a KCNA dateline, which
+//! proves where the body begins.
 
 pub mod chars;
 pub mod kcna;
 pub mod markup;
+pub mod removed;
 pub mod title;
 pub mod wrap;
 
@@ -25,6 +32,7 @@ use std::borrow::Cow;
 
 use super::CleanMode;
 use kcna::Dateline;
+pub use removed::{Kind, Removed};
 
 /// A cleaned document.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -39,6 +47,8 @@ pub struct Cleaned {
     /// The record's title, when the text carried a different title line before its dateline
     /// (which then became the title; see [`clean_document`]).
     pub displaced_title: Option<String>,
+    /// What cleaning removed.
+    pub removed: Removed,
 }
 
 /// Clean a document's raw text. `title` is the record's title field, if any; `markup_done`
@@ -55,19 +65,23 @@ pub fn clean_document(
         let text = chars::normalize_newlines(raw).into_owned();
         return Cleaned { title, text, ..Cleaned::default() };
     }
-    let text = normalize(raw, markup_done);
-    let given = title.map(|t| clean_title(t, markup_done)).filter(|t| !t.is_empty());
-    let (mut title, body) = split_title(&text, given);
+    let mut cleaned = Cleaned::default();
+    let removed = &mut cleaned.removed;
+    let text = normalize(raw, markup_done, removed);
+    let given = title.map(|t| clean_title(t, markup_done, removed)).filter(|t| !t.is_empty());
+    let (mut title, copy, body) = split_title(&text, given, removed);
     let mut paragraphs = wrap::paragraphs(body);
     let found = find_dateline(&paragraphs);
     let end_mark = paragraphs.last().is_some_and(|p| p.ends_with("-0-"));
-    let mut cleaned = Cleaned::default();
     if mode == CleanMode::Kcna || found.is_some() || end_mark {
-        if let Some((1, _)) = found {
-            cleaned.displaced_title = title_from_first_line(&mut paragraphs, &mut title);
+        if let Some((at, _)) = found
+            && at > 0
+        {
+            cleaned.displaced_title =
+                heading_before_dateline(&mut paragraphs, &mut title, at, copy, removed);
         }
         cleaned.dateline = found.map(|(_, d)| d);
-        clean_kcna(&mut paragraphs, &mut title, cleaned.dateline.as_ref());
+        clean_kcna(&mut paragraphs, &mut title, cleaned.dateline.as_ref(), removed);
     }
     cleaned.text = assemble(title.as_deref(), &paragraphs);
     cleaned.title = title;
@@ -75,24 +89,30 @@ pub fn clean_document(
 }
 
 /// Steps 1 and 2: line endings, markup, Unicode.
-fn normalize(raw: &str, markup_done: bool) -> String {
+fn normalize(raw: &str, markup_done: bool, removed: &mut Removed) -> String {
     let mut text = chars::normalize_newlines(raw);
     if !markup_done {
-        apply(&mut text, markup::strip_remnants);
+        apply(&mut text, |t| markup::strip_remnants(t, removed));
     }
-    apply(&mut text, chars::normalize_unicode);
+    apply(&mut text, |t| chars::normalize_unicode(t, removed));
     text.into_owned()
 }
 
 /// A title: markup, Unicode, kcna.kp's `[Juche113.1.2.]` stamps, whitespace collapsed.
-fn clean_title(raw: &str, markup_done: bool) -> String {
-    let text = normalize(raw, markup_done);
-    chars::collapsed(&kcna::strip_juche_stamp(&text))
+fn clean_title(raw: &str, markup_done: bool, removed: &mut Removed) -> String {
+    let text = normalize(raw, markup_done, removed);
+    let unstamped = kcna::strip_juche_stamp(&text);
+    if let Cow::Owned(_) = unstamped {
+        let stamps = kcna::count_juche_stamps(&text);
+        let kept = removed::visible_chars(&unstamped);
+        removed.add_chars(Kind::Stamp, stamps, removed::visible_chars(&text) - kept);
+    }
+    chars::collapsed(&unstamped)
 }
 
 /// Run a cleaning step that returns its input borrowed when it changed nothing, keeping the
 /// text without a copy in that case.
-fn apply(text: &mut Cow<'_, str>, step: impl Fn(&str) -> Cow<'_, str>) {
+fn apply(text: &mut Cow<'_, str>, mut step: impl FnMut(&str) -> Cow<'_, str>) {
     let changed = match step(text) {
         Cow::Owned(s) => Some(s),
         Cow::Borrowed(_) => None,
@@ -102,28 +122,65 @@ fn apply(text: &mut Cow<'_, str>, step: impl Fn(&str) -> Cow<'_, str>) {
     }
 }
 
-/// Step 3: the title and the body after it.
-fn split_title(text: &str, given: Option<String>) -> (Option<String>, &str) {
+/// Step 3: the title, the copy of the record's title removed from the start of the text (if
+/// any), and the body after it. That copy is not counted as removed: the title opens the
+/// text. Only one copy goes; a second is text, unless a KCNA dateline follows it (see
+/// [`find_dateline`]).
+fn split_title<'a>(
+    text: &'a str,
+    given: Option<String>,
+    removed: &mut Removed,
+) -> (Option<String>, Option<&'a str>, &'a str) {
     if let Some(t) = given {
-        // Pages saved twice over carry the title twice; remove up to two copies.
-        let once = title::strip_leading_title(text, &t).unwrap_or(text);
-        let body = title::strip_leading_title(once, &t).unwrap_or(once);
-        return (Some(t), body);
+        let body = title::strip_leading_title(text, &t).unwrap_or(text);
+        let copy = (body.len() < text.len()).then(|| &text[..text.len() - body.len()]);
+        return (Some(t), copy, body);
     }
     if let Some((t, body)) = title::newyear_preface(text) {
-        return (t, body);
+        let preface = removed::visible_chars(&text[..text.len() - body.len()]);
+        let kept = t.as_deref().map_or(0, removed::visible_chars);
+        removed.add_chars(Kind::Preface, 1, preface - kept);
+        return (t, None, body);
     }
-    match title::repeated_first_line(text) {
-        Some((t, body)) => (Some(t), body),
-        None => (None, text),
+    (None, None, text)
+}
+
+/// The heading before a dateline found in paragraph `at` (1 or 2): a second copy of the title
+/// line goes, and the line becomes the title (see [`title_from_first_line`]); returns the
+/// record's title when the line displaced it. The title paragraph stands for one copy of the
+/// title in the text; every other copy dropped here is counted, with `copy`, the record
+/// title's copy that [`split_title`] took from the start of the text.
+fn heading_before_dateline(
+    paragraphs: &mut Vec<String>,
+    title: &mut Option<String>,
+    at: usize,
+    copy: Option<&str>,
+    removed: &mut Removed,
+) -> Option<String> {
+    if at == 2 {
+        let second = paragraphs.remove(1);
+        removed.add(Kind::TitleCopy, 1, &second);
     }
+    let line = copy.map(|_| paragraphs[0].clone());
+    let displaced = title_from_first_line(paragraphs, title);
+    match (copy, line) {
+        // The record's title is gone from the text, its copy with it.
+        (Some(copy), _) if displaced.is_some() => removed.add(Kind::TitleCopy, 1, copy),
+        // The line was the record's title again, after the copy at the start.
+        (Some(_), Some(line)) => removed.add(Kind::TitleCopy, 1, &line),
+        _ => {}
+    }
+    displaced
 }
 
 /// Lines longer than this are not taken for a title.
 const TITLE_MAX: usize = 300;
 
-/// The KCNA dateline and the paragraph it opens: the first, or the second when the first is
-/// short enough to be a title line.
+/// The KCNA dateline and the paragraph it opens: the first; the second when the first is
+/// short enough to be a title line; the third when the first two are the same title line
+/// (a page saved as text carries its title twice, from `<title>` and from `<h1>`). What
+/// comes before a dateline is heading, not body, so a second copy of the title there is
+/// not body text.
 fn find_dateline(paragraphs: &[String]) -> Option<(usize, Dateline)> {
     let first = paragraphs.first()?;
     if let Some(d) = kcna::parse_dateline(first) {
@@ -132,7 +189,13 @@ fn find_dateline(paragraphs: &[String]) -> Option<(usize, Dateline)> {
     if first.chars().nth(TITLE_MAX).is_some() {
         return None;
     }
-    paragraphs.get(1).and_then(|p| kcna::parse_dateline(p)).map(|d| (1, d))
+    let second = paragraphs.get(1)?;
+    if let Some(d) = kcna::parse_dateline(second) {
+        return Some((1, d));
+    }
+    let twice = title::strip_leading_title(second, first) == Some("");
+    let third = paragraphs.get(2).filter(|_| twice)?;
+    kcna::parse_dateline(third).map(|d| (2, d))
 }
 
 /// A short line before the dateline is the article's own title. kcna.co.jp's `content` is
@@ -154,13 +217,24 @@ fn clean_kcna(
     paragraphs: &mut Vec<String>,
     title: &mut Option<String>,
     dateline: Option<&Dateline>,
+    removed: &mut Removed,
 ) {
     if let (Some(d), Some(first)) = (dateline, paragraphs.first_mut()) {
+        removed.add(Kind::Dateline, 1, &first[..d.len]);
         first.drain(..d.len);
     }
-    paragraphs.retain(|p| !kcna::is_footer(p));
+    paragraphs.retain(|p| {
+        let footer = kcna::is_footer(p);
+        if footer {
+            removed.add(Kind::Footer, 1, p);
+        }
+        !footer
+    });
     for p in paragraphs.iter_mut() {
-        kcna::strip_end_mark(p);
+        if kcna::strip_end_mark(p) {
+            // Only whitespace goes with the mark.
+            removed.add(Kind::EndMark, 1, "-0-");
+        }
         if let Cow::Owned(s) = kcna::unglue_leaders(p) {
             *p = s;
         }
@@ -189,6 +263,8 @@ fn assemble(title: Option<&str>, paragraphs: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn clean(raw: &str, title: Option<&str>) -> Cleaned {
@@ -284,9 +360,145 @@ mod tests {
     }
 
     #[test]
+    fn repeated_plain_lines_are_body_text() {
+        // A speech that opens with the same sentence twice: nothing is a title, nothing goes.
+        let speech = "I have a dream today.\n\nI have a dream today.\n\nThat one day...";
+        let c = clean(speech, None);
+        assert_eq!((c.title, c.text.matches("I have a dream today.").count()), (None, 2));
+        assert!(c.removed.is_empty());
+        // A refrain, and five identical lines.
+        let poem = "Row, row, row your boat\nRow, row, row your boat\nGently down the stream";
+        assert_eq!(clean(poem, None).text.matches("Row, row").count(), 2);
+        let five = "Alpha beta gamma delta. Omega ran.\n".repeat(5);
+        let c = clean(&five, None);
+        assert_eq!(c.text.matches("Omega ran.").count(), 5);
+        assert!(c.removed.is_empty());
+    }
+
+    #[test]
+    fn record_title_copy_goes_once_and_is_not_a_removal() {
+        // The copy at the start of the text is the title, which opens the cleaned text; a
+        // second copy is text.
+        let c = clean("Refrain\nRefrain\nVerse.", Some("Refrain"));
+        assert_eq!(c.text, "Refrain\n\nRefrain\n\nVerse.");
+        assert!(c.removed.is_empty());
+    }
+
+    #[test]
+    fn title_printed_twice_before_a_dateline() {
+        // The seed article: `<title>` and `<h1>` saved as text, then the dateline.
+        let raw =
+            "<b>Kim</b> Makes Address\n\n\nKim Makes  Address\n\nPyongyang, May 2 (KCNA) -- Body.";
+        let c = clean(raw, None);
+        assert_eq!(c.title.as_deref(), Some("Kim Makes Address"));
+        assert_eq!(c.text, "Kim Makes Address\n\nBody.");
+        let r = c.removed;
+        assert_eq!((r.count(Kind::MarkupTag), r.count(Kind::TitleCopy)), (2, 1));
+        assert_eq!(r.count(Kind::Dateline), 1);
+        // "<b></b>" 7, "KimMakesAddress" 15, "Pyongyang,May2(KCNA)--" 22.
+        assert_eq!(r.chars, 7 + 15 + 22);
+        // Two different lines before a dateline: only the second can be the title.
+        let raw = "Kim Makes Address\n\nKim Visits Farm\n\nPyongyang, May 2 (KCNA) -- B.";
+        let c = clean(raw, None);
+        assert_eq!(c.dateline, None);
+        assert_eq!(c.text, "Kim Makes Address\n\nKim Visits Farm\n\nPyongyang, May 2 (KCNA) -- B.");
+    }
+
+    #[test]
+    fn title_copies_before_a_dateline_are_counted_once_the_title_stands_for_one() {
+        let dateline = "Pyongyang, May 2 (KCNA) -- Body.";
+        // The record's title, then a different line: that line is the title, and the copy
+        // of the record's title ("Old", 3 characters) is gone from the text.
+        let c = clean(&format!("Old\n\nNew Title\n\n{dateline}"), Some("Old"));
+        assert_eq!(
+            (c.text.as_str(), c.displaced_title.as_deref()),
+            ("New Title\n\nBody.", Some("Old"))
+        );
+        assert_eq!((c.removed.count(Kind::TitleCopy), c.removed.chars), (1, 3 + 22));
+        // The record's title three times: the title stands for one, two are counted.
+        let c = clean(&format!("Same\n\nSame\n\nSame\n\n{dateline}"), Some("Same"));
+        assert_eq!(c.text, "Same\n\nBody.");
+        assert_eq!((c.removed.count(Kind::TitleCopy), c.removed.chars), (2, 8 + 22));
+        // Once at the start and once before the dateline: one counted.
+        let c = clean(&format!("Same\n\nSame\n\n{dateline}"), Some("Same"));
+        assert_eq!((c.text.as_str(), c.removed.count(Kind::TitleCopy)), ("Same\n\nBody.", 1));
+        // Not in the text at all, then a line: nothing of the text is lost.
+        let c = clean(&format!("New Title\n\n{dateline}"), Some("Old"));
+        assert_eq!((c.removed.count(Kind::TitleCopy), c.removed.chars), (0, 22));
+    }
+
+    #[test]
+    fn kcna_removals_are_counted() {
+        let raw = "Pyongyang, May 2 (KCNA) -- One.\n\nTwo. -0-\n\nCopyright © 2003 - 2022 KCNA";
+        let c = clean(raw, Some("Headline\n\n[Juche113.1.2.]"));
+        assert_eq!(c.text, "Headline\n\nOne.\n\nTwo.");
+        let r = c.removed;
+        let counts: Vec<(Kind, u64)> = r.kinds().collect();
+        assert_eq!(
+            counts,
+            [(Kind::Dateline, 1), (Kind::EndMark, 1), (Kind::Footer, 1), (Kind::Stamp, 1)]
+        );
+        // Dateline 22, "-0-" 3, "Copyright©2003-2022KCNA" 23, "[Juche113.1.2.]" 15.
+        assert_eq!(r.chars, 22 + 3 + 23 + 15);
+        // Nothing is counted with --clean none.
+        assert!(clean_document(raw, None, CleanMode::None, false).removed.is_empty());
+    }
+
+    #[test]
+    fn newyear_preface_is_counted() {
+        let raw = "제목 줄\n- 1947년 01월 01일\n해 제\n요약.\n원 문\n본문.";
+        let c = clean(raw, None);
+        assert_eq!(c.text, "제목 줄\n\n본문.");
+        // All but the title, without spaces: "-1947년01월01일" 12, "해제" 2, "요약." 3, "원문" 2.
+        assert_eq!((c.removed.count(Kind::Preface), c.removed.chars), (1, 12 + 2 + 3 + 2));
+    }
+
+    #[test]
     fn empty_input() {
         assert_eq!(clean("", None).text, "");
         assert_eq!(clean(" \n\t", Some("  ")).title, None);
         assert_eq!(clean("", Some("Only a title")).text, "Only a title");
+    }
+
+    /// Plain text that cannot hold anything cleaning removes, by its characters alone: ASCII
+    /// letters from a fixed word list, spaces, tabs, line breaks and `. , ; : ! ' "`. Markup
+    /// needs `<` and entities `&`; a dateline needs a dash or `?` after its date; an end mark
+    /// is `-0-`; a footer starts with `©`, or `Copyright` before `©`, `(` or a digit; the
+    /// New Year preface needs Hangul marker lines; invisible characters and NFKC changes are
+    /// not ASCII; no word is "Kim" (glued leader names). None of these characters is here.
+    /// Lines come from a small pool, so lines repeat, the first line often among them.
+    fn plain_text() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "I", "have", "a", "dream", "today", "Alpha", "beta", "gamma", "delta", "Omega", "ran",
+            "the", "PARTY", "row", "your", "boat", "we", "shall", "overcome", "Fellow", "citizens",
+        ]);
+        let punct = prop::sample::select(vec!["", "", "", ".", ",", ";", ":", "!", "'", "\""]);
+        let line = prop::collection::vec((word, punct), 1..12).prop_map(|words| {
+            let words: Vec<String> = words.into_iter().map(|(w, p)| format!("{w}{p}")).collect();
+            words.join(" ")
+        });
+        let indent = prop::sample::select(vec!["", "", " ", "   ", "\t"]);
+        let picks = prop::collection::vec((any::<prop::sample::Index>(), indent, 1..4usize), 1..30);
+        (prop::collection::vec(line, 1..5), picks).prop_map(|(pool, picks)| {
+            let lines = picks.into_iter().map(|(i, indent, breaks)| {
+                format!("{indent}{}{}", i.get(&pool), "\n".repeat(breaks))
+            });
+            lines.collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// Cleaning plain text removes nothing: every word stays, in order, and nothing is
+        /// counted as removed (only whitespace may change: wraps joined, runs collapsed).
+        #[test]
+        fn plain_text_loses_nothing(text in plain_text(), kcna in any::<bool>()) {
+            let mode = if kcna { CleanMode::Kcna } else { CleanMode::Auto };
+            let c = clean_document(&text, None, mode, false);
+            prop_assert_eq!(c.removed, Removed::default());
+            prop_assert_eq!(c.title, None);
+            let want: Vec<&str> = text.split_whitespace().collect();
+            prop_assert_eq!(c.text.split_whitespace().collect::<Vec<_>>(), want);
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! Titles inside the text: a record's title repeated as the first line(s) of its text (KCNA
-//! `content` is title + `\r\n` + body), a plain-text title line repeated after blank lines
-//! (the seed article), and the Korean New Year files' editor's preface.
+//! `content` is title + `\r\n` + body), and the Korean New Year files' editor's preface.
+//!
+//! A line repeated in plain text is not taken for a title here: it is body text (a speech
+//! that opens with the same sentence twice, a poem's refrain). A title printed twice before a
+//! KCNA dateline is handled with the dateline (`super::find_dateline`).
 
 /// The text after a leading copy of `title`, compared case- and whitespace-insensitively; the
 /// copy must end at a line end (so a title "Kim" does not eat "Kim Jong Un said"). `None`
@@ -26,19 +29,6 @@ pub fn strip_leading_title<'a>(text: &'a str, title: &str) -> Option<&'a str> {
 
 fn same_letter(a: char, b: char) -> bool {
     a == b || (a.is_alphabetic() && a.to_lowercase().eq(b.to_lowercase()))
-}
-
-/// A title repeated as the next non-empty line: `Title\n\n\nTitle\n\nBody` → `(Title, Body)`.
-/// (Pages saved as text often carry the title twice: once from `<title>`, once from `<h1>`.)
-pub fn repeated_first_line(text: &str) -> Option<(String, &str)> {
-    let mut lines = NonEmptyLines::new(text);
-    let (first, _) = lines.next()?;
-    let (second, end) = lines.next()?;
-    let same = first
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .eq(second.split_whitespace().map(str::to_lowercase));
-    same.then(|| (super::chars::collapsed(first), &text[end..]))
 }
 
 /// The Korean New Year files (1946–2003, 2006) hold a title line, a `- YYYY년 01월 01일` line,
@@ -115,16 +105,6 @@ mod tests {
         assert_eq!(strip_leading_title("Title", "Title"), Some(""));
         assert_eq!(strip_leading_title("Text", ""), None);
         assert_eq!(strip_leading_title("", "Title"), None);
-    }
-
-    #[test]
-    fn repeated_line() {
-        let text = "Kim Jong Un Makes  Address\n\n\n\nKim Jong Un Makes Address\n\n\nPyongyang, December 24";
-        let (title, rest) = repeated_first_line(text).unwrap();
-        assert_eq!(title, "Kim Jong Un Makes Address");
-        assert_eq!(rest, "\n\n\nPyongyang, December 24");
-        assert_eq!(repeated_first_line("One\nTwo\nOne"), None);
-        assert_eq!(repeated_first_line("Only"), None);
     }
 
     #[test]

@@ -1,0 +1,57 @@
+//! Cleaning (`--clean auto`, the default) keeps body text: a repeated plain-text line is text,
+//! and everything cleaning does remove is counted, per document (`docs`' `removed_chars`) and
+//! in the run summary.
+
+use crate::util::{TestDir, csv_rows, row, run_ok};
+
+/// The count of the 1-gram `phrase` in `freq`'s CSV for the file `path`.
+fn count(path: &str, phrase: &str) -> String {
+    let (out, _) = run_ok(&["freq", "--format", "csv", path]);
+    row(&csv_rows(&out), "phrase", phrase)["count"].clone()
+}
+
+#[test]
+fn repeated_lines_are_counted_every_time() {
+    let dir = TestDir::new();
+    // A speech that opens with the same sentence twice (it was taken for a title printed
+    // twice, and one copy was dropped).
+    let speech = dir.write("speech.txt", "I have a dream today.\n\nI have a dream today.\n");
+    assert_eq!(count(speech.to_str().unwrap(), "dream"), "2");
+    // A poem's refrain.
+    let poem =
+        dir.write("poem.txt", "Hold fast to dreams\nHold fast to dreams\nFor if dreams die\n");
+    assert_eq!(count(poem.to_str().unwrap(), "hold"), "2");
+    // Five identical lines were counted 4 times.
+    let five = dir.write("five.txt", "Alpha beta gamma delta. Omega ran.\n".repeat(5));
+    assert_eq!(count(five.to_str().unwrap(), "omega"), "5");
+    // Nothing was removed from any of them, and the summary has nothing to say about it.
+    let (out, err) = run_ok(&["docs", "--format", "csv", dir.path().to_str().unwrap()]);
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["removed_chars"] == "0"), "{rows:?}");
+    assert!(!err.contains("removed:"), "{err}");
+}
+
+#[test]
+fn removals_are_counted_per_document_and_in_the_summary() {
+    // The bundled seed article: its title twice (once in <nobr><strong> markup, 4 tags, 30
+    // characters), then the dateline (28 characters without spaces) and two footer lines at
+    // the end (23 and 46). The second copy of the title (66) goes too: it stands between the
+    // start and the dateline, where the body has not begun.
+    let (out, err) = run_ok(&["docs", "--format", "csv"]);
+    let rows = csv_rows(&out);
+    let seed = row(&rows, "id", "seed");
+    assert_eq!(seed["removed_chars"], (30 + 66 + 28 + 23 + 46).to_string());
+    assert_eq!(
+        seed["title"],
+        "Kim Jong Un Makes Closing Address at 5th Conference of Cell Chairpersons of WPK"
+    );
+    assert!(
+        err.contains(
+            "refrain: removed: 1 dateline, 2 footers, 1 title copy, 4 markup tags (193 characters)\n"
+        ),
+        "{err}"
+    );
+    let (help, _) = run_ok(&["docs", "--help"]);
+    assert!(help.contains("removed_chars"), "{help}");
+}
