@@ -394,6 +394,37 @@ mod tests {
     }
 
     #[test]
+    fn sizes_with_binary_suffixes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("1K"), Ok(1024));
+        assert_eq!(parse_size("500m"), Ok(500 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("3tb"), Ok(3 << 40));
+        assert!(parse_size("0").is_err() && parse_size("lots").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+
+    #[test]
+    fn thread_counts_are_capped_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let max = cores * MAX_THREADS_PER_CORE;
+        assert_eq!(threads(1), (1, None));
+        assert_eq!(threads(0), (1, None));
+        assert_eq!(threads(max), (max, None));
+        let (n, note) = threads(20_000);
+        assert_eq!(n, max);
+        assert!(note.unwrap().contains("-j 20000 lowered to"));
+    }
+
+    #[test]
+    fn no_documents_is_warned_about() {
+        assert_eq!(no_documents(3, &[]), None);
+        let w = no_documents(0, &[PathBuf::from("empty")]).unwrap();
+        assert!(w.contains("`empty`") && w.contains("no documents"), "{w}");
+    }
+
+    #[test]
     fn missing_output_folder_is_an_error() {
         let e = destination(&out(None, Some("/nonexistent-dir-xyz/t.csv"))).unwrap_err();
         assert!(e.to_string().contains("/nonexistent-dir-xyz"), "{e}");

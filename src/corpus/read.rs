@@ -437,6 +437,44 @@ mod tests {
         assert_eq!(missing, [("missing field", Action::Repaired, Some("line 2")); 3]);
     }
 
+    /// Field options name record fields; a text or HTML file is one document whatever they say.
+    #[test]
+    fn field_options_leave_text_files_whole() {
+        let opts = ReadOptions {
+            text_field: Some("body".into()),
+            title_field: Some("name".into()),
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let txt = dir.path().join("a.txt");
+        fs::write(&txt, "Plain words here.").unwrap();
+        let html = dir.path().join("p.html");
+        fs::write(&html, "<title>T</title><p>Page words.</p>").unwrap();
+        let r = read_input(&Input::File(txt), &opts);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(r.docs[0].text, "Plain words here.");
+        let r = read_input(&Input::File(html), &opts);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(
+            (r.docs[0].title.as_deref(), r.docs[0].text.as_str()),
+            (Some("T"), "T\n\nPage words.")
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_cap_is_skipped() {
+        let opts = ReadOptions { max_file_bytes: Some(10), ..Default::default() };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "exactly 10").unwrap();
+        assert_eq!(read_input(&Input::File(path.clone()), &opts).docs.len(), 1);
+        fs::write(&path, "eleven byte").unwrap();
+        let r = read_input(&Input::File(path), &opts);
+        assert!(r.docs.is_empty());
+        assert_eq!(one_problem(&r), ("too large", Action::Skipped, None));
+        assert!(r.problems[0].message.contains("limit of 10 bytes"), "{}", r.problems[0].message);
+    }
+
     #[test]
     fn sample_is_the_seed_article() {
         let r = read_input(&Input::Sample, &ReadOptions::default());

@@ -31,10 +31,9 @@ impl Staging {
         std::fs::create_dir_all(parent)?;
         let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         sweep_stale(parent, &name);
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.partial-{}-", std::process::id()))
-            .tempdir_in(parent)?;
-        interrupt::remember(tmp.path());
+        let prefix = format!(".{name}.partial-{}-", std::process::id());
+        let tmp =
+            interrupt::temp_dir(|| tempfile::Builder::new().prefix(&prefix).tempdir_in(parent))?;
         Ok(Staging { tmp: Some(tmp), dest: dest.to_path_buf() })
     }
 

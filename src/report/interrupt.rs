@@ -15,10 +15,18 @@ use std::sync::{Mutex, Once};
 /// The temporary folders to remove if the run is interrupted.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Remove `path` (recursively) if the run is interrupted before [`forget`] is called.
-pub fn remember(path: &Path) {
+/// Make a temporary folder with `make` and remove it (recursively) if the run is interrupted
+/// before [`forget`] is called. The handler is in place before the folder exists, and the
+/// folder is registered under the same lock the handler takes, so a signal arriving at any
+/// moment finds it.
+pub fn temp_dir(
+    make: impl FnOnce() -> std::io::Result<tempfile::TempDir>,
+) -> std::io::Result<tempfile::TempDir> {
     install();
-    PENDING.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
+    let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = make()?;
+    pending.push(dir.path().to_path_buf());
+    Ok(dir)
 }
 
 /// `path` is gone or has been renamed into place: an interruption leaves it alone.

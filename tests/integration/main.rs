@@ -9,5 +9,6 @@ mod keyness;
 mod kwic;
 mod phrases;
 mod report;
+mod report_folder;
 mod trend;
 mod util;
