@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::interrupt;
-use super::manifest::{files_under, listed_files};
+use super::manifest::{files_under, is_report_folder, listed_files};
 
 /// A report folder being written.
 #[derive(Debug)]
@@ -108,20 +108,27 @@ pub fn check_replaceable(dest: &Path) -> io::Result<()> {
     let refuse = |why: String| {
         Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
-            format!("`{}` {why}: choose another folder with -o", dest.display()),
+            format!("`{}` {why} choose another folder with -o", dest.display()),
         ))
     };
     let Ok(meta) = std::fs::metadata(dest) else { return Ok(()) };
     if !meta.is_dir() {
-        return refuse("exists and is not a folder".into());
+        return refuse("exists and is not a folder:".into());
     }
     let present = files_under(dest)?;
     if present.is_empty() {
         return Ok(());
     }
     let Some(listed) = listed_files(dest) else {
+        if is_report_folder(dest) {
+            return refuse(
+                "is a report of an older refrain whose manifest.json does not list its files, so \
+                 refrain cannot tell what else the folder holds: delete it yourself or"
+                    .into(),
+            );
+        }
         return refuse(
-            "exists and is not a refrain report (no manifest.json of refrain's listing its files)"
+            "exists and is not a refrain report (no manifest.json of refrain's listing its files):"
                 .into(),
         );
     };
@@ -134,7 +141,7 @@ pub fn check_replaceable(dest: &Path) -> io::Result<()> {
         named.push(format!("and {} more", unlisted.len() - NAMED));
     }
     refuse(format!(
-        "holds files the earlier report did not write ({}), which refrain never deletes",
+        "holds files the earlier report did not write ({}), which refrain never deletes:",
         named.join(", ")
     ))
 }
