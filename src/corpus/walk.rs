@@ -357,6 +357,51 @@ mod tests {
         assert_eq!(err.to_string(), "`/no/such/연설문`: no such file or folder");
     }
 
+    /// A file reached twice (named, inside a named folder, through a link) is listed once, at
+    /// its first place, and each repeat is a `duplicate` problem.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_twice_is_listed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("c")).unwrap();
+        let a = dir.path().join("c/a.txt");
+        fs::write(&a, "x").unwrap();
+        std::os::unix::fs::symlink(&a, dir.path().join("c/b.txt")).unwrap();
+        let paths = [a.clone(), dir.path().join("c"), a.clone()];
+        let (inputs, problems) = list_inputs(&paths, &[]).unwrap();
+        assert_eq!(inputs, [Input::File(a)]);
+        let kinds: Vec<_> = problems
+            .iter()
+            .map(|p| (p.path.rsplit('/').next().unwrap(), p.kind, p.action))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a.txt", "duplicate", Action::Skipped),
+                ("b.txt", "duplicate", Action::Skipped),
+                ("a.txt", "duplicate", Action::Skipped)
+            ]
+        );
+    }
+
+    /// A folder holding refrain's manifest is left out with a problem; another program's
+    /// manifest.json does not make a report.
+    #[test]
+    fn report_folders_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("rep/charts")).unwrap();
+        fs::create_dir_all(dir.path().join("app")).unwrap();
+        fs::write(dir.path().join("rep/manifest.json"), r#"{"generator": "refrain report"}"#)
+            .unwrap();
+        fs::write(dir.path().join("rep/summary.md"), "x").unwrap();
+        fs::write(dir.path().join("app/manifest.json"), r#"{"name": "app"}"#).unwrap();
+        fs::write(dir.path().join("app/notes.md"), "x").unwrap();
+        let (inputs, problems) = list_inputs(&[dir.path().to_path_buf()], &[]).unwrap();
+        assert_eq!(names(&inputs, dir.path()), ["app/manifest.json", "app/notes.md"]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].kind, problems[0].path.ends_with("rep")), ("refrain report", true));
+    }
+
     #[cfg(unix)]
     #[test]
     fn symlink_loop_is_walked_once() {
