@@ -335,7 +335,8 @@ pub struct TrendArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
     /// A chart of the rates by period.
@@ -367,7 +368,8 @@ pub struct KeynessArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
     /// A chart of the strongest keywords of each side (Log Ratio, or --measure unless G²).
@@ -397,7 +399,8 @@ pub struct KwicArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 }
@@ -593,7 +596,8 @@ pub struct OutputArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
     /// Keep only the first N rows.

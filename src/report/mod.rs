@@ -19,7 +19,7 @@
 //! same input and options, whatever the number of threads. The manifest's marker and file
 //! list are how later runs recognise the folder: walks leave it out of a corpus, and a new
 //! report replaces it only when it holds nothing but the listed files. An interrupted run
-//! removes its temporary folder ([`interrupt`]); a killed one is swept by the next run.
+//! removes its temporary folder (`interrupt`); a killed one is swept by the next run.
 
 pub mod build;
 mod charts;
