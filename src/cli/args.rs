@@ -13,16 +13,21 @@ use crate::table::Format;
 /// the bundled sample (a KCNA article) is analysed. Formats: .txt .md .html .htm .json .jsonl
 /// .ndjson .csv .tsv .parquet, and .gz of any of them.
 ///
+/// Inside folders, hidden files, unknown formats, special files (FIFOs, devices, sockets) and
+/// folders holding a refrain report are skipped and counted; a file reached twice is read once.
+/// A PATH naming a special file is an error. Files over --max-file-size are skipped.
+///
 /// Exit status: 0 on success (unreadable or malformed inputs are skipped, reported on stderr
 /// and counted in the run summary); 2 on an error (unknown option, missing PATH, output that
-/// cannot be written).
+/// cannot be written or that would overwrite an input, out of memory).
 #[derive(Debug, Parser)]
 #[command(name = "refrain", version, max_term_width = 100)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Worker threads (default: all cores). Output is identical for any number.
+    /// Worker threads (default: all cores; at most 4 per core, more is lowered with a note).
+    /// Output is identical for any number.
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub threads: Option<usize>,
     /// Quieter stderr: `-q` hides progress bars and the run summary (warnings about the input
@@ -107,8 +112,11 @@ const REPORT_HELP: &str = "The folder (reports/<name of the input> unless -o) ho
     index.html          one self-contained page with the tables and charts\n  \
     manifest.json       version, options, corpus fingerprint, counts, timings\n\n\
     The folder is written beside its destination and renamed into place when complete, so a \
-    failed run never leaves half a report; an existing report of the same name is replaced (a \
-    folder that is not a report is never replaced).";
+    failed run never leaves half a report, and an interrupted one (Ctrl-C, SIGTERM) removes its \
+    temporary folder; those of killed runs are removed by the next run. An existing folder is \
+    replaced only when it is empty or an earlier report whose manifest.json lists every file \
+    it holds: a folder with any other file is never replaced or deleted. Folder walks leave \
+    report folders out of the corpus, so -o may point inside the corpus folder.";
 
 fn trend_columns() -> String {
     use crate::table::schema::{TREND, TREND_SUMMARY, help_list};
@@ -348,7 +356,8 @@ pub struct TrendArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
     /// A chart of the rates by period.
@@ -380,7 +389,8 @@ pub struct KeynessArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
     /// A chart of the strongest keywords of each side (Log Ratio, or --measure unless G²).
@@ -410,7 +420,8 @@ pub struct KwicArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 }
@@ -519,7 +530,9 @@ pub struct CorpusArgs {
         help_heading = "Input"
     )]
     pub exclude: Vec<String>,
-    /// Record field holding the text [default: text, content, body, story_text, …].
+    /// Record field holding the text [default: text, content, body, story_text, …]. The field
+    /// options apply to records (JSON, JSON Lines, CSV, TSV, Parquet); a .txt, .md or .html
+    /// file is always one document.
     #[arg(long, value_name = "FIELD", help_heading = "Input")]
     pub text_field: Option<String>,
     /// Record field holding the title [default: title, headline].
@@ -539,6 +552,16 @@ pub struct CorpusArgs {
     /// it removed is counted in the run summary, and per document in `docs` (removed_chars).
     #[arg(long, value_enum, default_value_t = CleanArg::Auto, help_heading = "Input")]
     pub clean: CleanArg,
+    /// Skip (and count) files larger than SIZE, and .gz files whose content is: bytes, or with
+    /// a suffix K, M, G or T (powers of 1024), e.g. `500M`.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "2G",
+        value_parser = crate::cli::settings::parse_size,
+        help_heading = "Input"
+    )]
+    pub max_file_size: u64,
     /// Keep only documents detected to be in this language (ISO 639-1 code, e.g. `en`);
     /// skipped documents are counted in the summary.
     #[arg(long, value_name = "CODE", help_heading = "Input")]
@@ -553,8 +576,8 @@ pub struct CorpusArgs {
     /// Count surface forms instead of stems.
     #[arg(long, help_heading = "Analysis")]
     pub no_stem: bool,
-    /// Stop words to mark: `english` (the Snowball list), `none`, or a file with one word per
-    /// line; `auto` is the English list when --lang is english, none otherwise.
+    /// Stop words to mark: `english` (the Snowball list), `none`, or a UTF-8 text file with one
+    /// word per line; `auto` is the English list when --lang is english, none otherwise.
     #[arg(long, value_name = "LIST", default_value = "auto", help_heading = "Analysis")]
     pub stopwords: String,
     /// Capture metadata from file names: a regular expression with named groups, searched in
@@ -602,7 +625,8 @@ pub struct OutputArgs {
     /// Output format [default: from the -o extension, else table].
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout; never an input, nor a file inside a
+    /// folder being read.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
     /// Keep only the first N rows.

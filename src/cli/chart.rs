@@ -35,10 +35,7 @@ impl ChartOut {
         if png.as_deref() != Some("png") {
             bail!("charts are PNG images: name the file `….png`, not `{}`", path.display());
         }
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        if let Some(dir) = dir.filter(|d| !d.is_dir()) {
-            bail!("cannot write `{}`: folder `{}` does not exist", path.display(), dir.display());
-        }
+        super::settings::check_parent(path)?;
         let ok = |v: u32| (Size::MIN..=Size::MAX).contains(&v);
         if !ok(width) || !ok(height) {
             bail!(

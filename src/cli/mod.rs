@@ -37,6 +37,9 @@ impl Context {
         let corpus = pipeline::run(paths, options)?;
         summary::problems(&corpus.summary.problems, self.verbose);
         self.note(&summary::reading(&corpus.summary));
+        if let Some(warning) = settings::no_documents(corpus.summary.documents, paths) {
+            eprintln!("refrain: warning: {warning}");
+        }
         Ok(corpus)
     }
 
@@ -50,8 +53,13 @@ impl Context {
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    if let Some(n) = cli.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
+    settings::check_outputs(&cli.command)?;
+    if let Some(asked) = cli.threads {
+        let (n, note) = settings::threads(asked);
+        if let Some(note) = note.filter(|_| !cli.quiet) {
+            eprintln!("refrain: note: {note}");
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global()?;
     }
     let level = match (cli.silent, cli.quiet) {
         (true, _) | (false, 2..) => crate::progress::Level::Silent,

@@ -31,10 +31,7 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
     if args.top == 0 {
         bail!("--top must be at least 1");
     }
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports").join(corpus_name(&args.corpus.paths)));
+    let output = output_dir(args);
     let options = ReportOptions {
         paths: args.corpus.paths.clone(),
         pipeline,
@@ -58,6 +55,13 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// The report folder: `-o`, else `reports/<name of the input>`.
+pub fn output_dir(args: &ReportArgs) -> PathBuf {
+    args.output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(corpus_name(&args.corpus.paths)))
+}
+
 /// The options as the user gave them, for the manifest.
 fn given(args: &ReportArgs, by: Option<PeriodKind>) -> serde_json::Value {
     let c = &args.corpus;
@@ -77,6 +81,7 @@ fn given(args: &ReportArgs, by: Option<PeriodKind>) -> serde_json::Value {
         "date_field": c.date_field,
         "id_field": c.id_field,
         "clean": match c.clean { CleanArg::Auto => "auto", CleanArg::Kcna => "kcna", CleanArg::None => "none" },
+        "max_file_size": c.max_file_size,
         "only_lang": c.only_lang,
         "lang": c.lang,
         "no_stem": c.no_stem,

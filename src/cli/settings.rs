@@ -1,12 +1,14 @@
 //! Turning parsed arguments into validated settings for the library (the second phase of
 //! argument processing: every check that needs more than clap happens here, once).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
-use super::args::{CleanArg, CorpusArgs, CountArgs, EdgesArg, OutputArgs, PhraseCountArgs};
+use super::args::{
+    CleanArg, Command, CorpusArgs, CountArgs, EdgesArg, OutputArgs, PhraseCountArgs,
+};
 use crate::analysis::{AnalyzerOptions, Language, StopWords};
 use crate::corpus::{CleanMode, ReadOptions};
 use crate::count::{CountOptions, EdgePolicy};
@@ -27,6 +29,7 @@ pub fn pipeline(args: &CorpusArgs) -> Result<PipelineOptions> {
             CleanArg::Kcna => CleanMode::Kcna,
             CleanArg::None => CleanMode::None,
         },
+        max_file_bytes: Some(args.max_file_size),
     };
     let language = match args.lang.to_ascii_lowercase().as_str() {
         "none" => None,
@@ -177,13 +180,186 @@ pub fn destination(args: &OutputArgs) -> Result<Destination> {
         (None, None) => Format::Table,
     };
     if let Some(path) = &args.output {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        if let Some(dir) = dir.filter(|d| !d.is_dir()) {
-            bail!("cannot write `{}`: folder `{}` does not exist", path.display(), dir.display());
-        }
+        check_parent(path)?;
     }
     let output = args.output.clone().map_or(Output::Stdout, Output::File);
     Ok(Destination { format, output, top: args.top })
+}
+
+/// The folder `path` is to be written in must exist (and be a folder, not a file).
+pub fn check_parent(path: &Path) -> Result<()> {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else { return Ok(()) };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if dir.exists() {
+        bail!("cannot write `{}`: `{}` is a file, not a folder", path.display(), dir.display());
+    }
+    bail!("cannot write `{}`: folder `{}` does not exist", path.display(), dir.display())
+}
+
+/// `--max-file-size`: a number of bytes with an optional binary suffix (`K`, `M`, `G`, `T`,
+/// optionally followed by `B` or `iB`), e.g. `500M` or `2G`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    let body = upper.trim_end_matches("IB").trim_end_matches('B');
+    let (digits, shift) = match body.char_indices().last() {
+        Some((i, 'K')) => (&t[..i], 10),
+        Some((i, 'M')) => (&t[..i], 20),
+        Some((i, 'G')) => (&t[..i], 30),
+        Some((i, 'T')) => (&t[..i], 40),
+        _ => (&t[..body.len()], 0),
+    };
+    let n: u64 =
+        digits.trim().parse().map_err(|_| format!("`{s}` is not a size such as 500M or 2G"))?;
+    let bytes = n.checked_mul(1u64 << shift).ok_or_else(|| format!("`{s}` is too large"))?;
+    if bytes == 0 {
+        return Err("the size must be more than 0".into());
+    }
+    Ok(bytes)
+}
+
+/// `-j` is capped at this many worker threads per core: more only cost time (`-j 20000`
+/// once spent a minute starting threads for two files).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads for `-j asked`, and a note when the request was lowered.
+pub fn threads(asked: usize) -> (usize, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores * MAX_THREADS_PER_CORE;
+    if asked > max {
+        let note = format!(
+            "-j {asked} lowered to {max} ({MAX_THREADS_PER_CORE} threads per core on {cores} \
+             cores; more would only slow the run)"
+        );
+        return (max, Some(note));
+    }
+    (asked.max(1), None)
+}
+
+/// The warning for a run that read no document at all (an empty folder, a folder of
+/// unsupported files, every file skipped): its tables are empty.
+pub fn no_documents(documents: usize, paths: &[PathBuf]) -> Option<String> {
+    if documents > 0 {
+        return None;
+    }
+    let named: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    Some(format!(
+        "no documents: nothing in {} could be read as a document, so the output is empty",
+        if named.is_empty() { "the input".to_string() } else { named.join(", ") }
+    ))
+}
+
+/// Refuse, before any work, a command whose output would overwrite what it reads: an output
+/// file (`-o`, `--chart`) that is one of the files read or lies inside a folder being read,
+/// and a report folder that is or holds one of them. Paths are compared canonicalised (links
+/// followed). A report folder may lie inside a corpus folder: walks leave report folders out.
+pub fn check_outputs(command: &Command) -> Result<()> {
+    let (reads, files, folder) = paths_of(command);
+    let reads: Vec<(&Path, PathBuf)> = reads
+        .into_iter()
+        .filter(|p| p.as_os_str() != "-")
+        .filter_map(|p| p.canonicalize().ok().map(|c| (p, c)))
+        .collect();
+    for out in files {
+        let Some(target) = resolved_output(out) else { continue };
+        for (given, read) in &reads {
+            if *read == target {
+                bail!(
+                    "refusing to write `{}`: it is `{}`, an input of this run; choose another \
+                     output file",
+                    out.display(),
+                    given.display()
+                );
+            }
+            if read.is_dir() && target.starts_with(read) {
+                bail!(
+                    "refusing to write `{}`: it lies inside `{}`, a folder this run reads; \
+                     choose an output outside it",
+                    out.display(),
+                    given.display()
+                );
+            }
+        }
+    }
+    if let Some(out) = folder
+        && let Some(target) = resolved_output(&out)
+        && let Some((given, _)) = reads.iter().find(|(_, read)| read.starts_with(&target))
+    {
+        bail!(
+            "refusing to write the report into `{}`: it is or holds `{}`, an input of this run; \
+             choose another folder with -o",
+            out.display(),
+            given.display()
+        );
+    }
+    Ok(())
+}
+
+/// What a command reads, the files it writes, and the report folder it writes.
+fn paths_of(command: &Command) -> (Vec<&Path>, Vec<&Path>, Option<PathBuf>) {
+    let mut reads: Vec<&Path> = Vec::new();
+    let mut writes: Vec<Option<&PathBuf>> = Vec::new();
+    let mut folder = None;
+    match command {
+        Command::Freq(a) => {
+            reads.extend(corpus_reads(&a.corpus));
+            writes.extend([a.output.output.as_ref(), a.chart.chart.as_ref()]);
+        }
+        Command::Trend(a) => {
+            reads.extend(corpus_reads(&a.corpus));
+            writes.extend([a.output.as_ref(), a.chart.chart.as_ref()]);
+        }
+        Command::Keyness(a) => {
+            reads.extend(corpus_reads(&a.corpus).chain(a.reference.iter().map(PathBuf::as_path)));
+            writes.extend([a.output.as_ref(), a.chart.chart.as_ref()]);
+        }
+        Command::Kwic(a) => {
+            reads.extend(corpus_reads(&a.corpus));
+            writes.push(a.output.as_ref());
+        }
+        Command::Docs(a) => {
+            reads.extend(corpus_reads(&a.corpus));
+            writes.push(a.output.output.as_ref());
+        }
+        Command::Phrases(a) => {
+            reads.extend(corpus_reads(&a.corpus));
+            writes.extend([a.output.output.as_ref(), a.chart.chart.as_ref()]);
+        }
+        Command::Chart(a) => {
+            reads.push(&a.input);
+            writes.push(Some(&a.output));
+        }
+        Command::Report(a) => {
+            reads.extend(corpus_reads(&a.corpus).chain(a.reference.iter().map(PathBuf::as_path)));
+            folder = Some(super::report::output_dir(a));
+        }
+    }
+    (reads, writes.into_iter().flatten().map(PathBuf::as_path).collect(), folder)
+}
+
+/// The files and folders the corpus options read: PATHs, `--meta`, a `--stopwords` file.
+fn corpus_reads(c: &CorpusArgs) -> impl Iterator<Item = &Path> {
+    let list = !matches!(c.stopwords.as_str(), "auto" | "none" | "english");
+    let list = list.then(|| Path::new(c.stopwords.as_str()));
+    c.paths.iter().map(PathBuf::as_path).chain(c.meta.as_deref()).chain(list)
+}
+
+/// Where an output path leads, canonicalised: the file itself when it exists (links
+/// followed), else its canonical folder and its name. `None` for a special file (`/dev/null`,
+/// `/dev/stdout`, a FIFO: written in place, never replaced) or an output whose folder is
+/// missing (reported later).
+fn resolved_output(out: &Path) -> Option<PathBuf> {
+    if let Ok(meta) = std::fs::metadata(out) {
+        if crate::corpus::special_kind(&meta).is_some() {
+            return None;
+        }
+        return out.canonicalize().ok();
+    }
+    let name = out.file_name()?;
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(name))
 }
 
 #[cfg(test)]
@@ -215,6 +391,37 @@ mod tests {
         // 40 per million of 500,000 words is exactly 20 occurrences.
         assert_eq!(count_for_per_million(40.0, 500_000), 20);
         assert_eq!(count_for_per_million(0.0, 1000), 1);
+    }
+
+    #[test]
+    fn sizes_with_binary_suffixes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("1K"), Ok(1024));
+        assert_eq!(parse_size("500m"), Ok(500 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("3tb"), Ok(3 << 40));
+        assert!(parse_size("0").is_err() && parse_size("lots").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+
+    #[test]
+    fn thread_counts_are_capped_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let max = cores * MAX_THREADS_PER_CORE;
+        assert_eq!(threads(1), (1, None));
+        assert_eq!(threads(0), (1, None));
+        assert_eq!(threads(max), (max, None));
+        let (n, note) = threads(20_000);
+        assert_eq!(n, max);
+        assert!(note.unwrap().contains("-j 20000 lowered to"));
+    }
+
+    #[test]
+    fn no_documents_is_warned_about() {
+        assert_eq!(no_documents(3, &[]), None);
+        let w = no_documents(0, &[PathBuf::from("empty")]).unwrap();
+        assert!(w.contains("`empty`") && w.contains("no documents"), "{w}");
     }
 
     #[test]

@@ -10,10 +10,17 @@ pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// Decompress gzip (several concatenated members are read as one stream, like `zcat`).
-pub(crate) fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
-    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out)?;
+/// Decompress gzip (several concatenated members are read as one stream, like `zcat`), up to
+/// `cap` bytes of content: more is a `FileTooLarge` error (a small `.gz` can hold gigabytes).
+pub(crate) fn gunzip(bytes: &[u8], cap: u64) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize));
+    flate2::read::MultiGzDecoder::new(bytes).take(cap.saturating_add(1)).read_to_end(&mut out)?;
+    if out.len() as u64 > cap {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("decompresses to more than {cap} bytes, the limit (--max-file-size)"),
+        ));
+    }
     Ok(out)
 }
 
@@ -161,7 +168,9 @@ mod tests {
         enc.write_all("연설문".as_bytes()).unwrap();
         let gz = enc.finish().unwrap();
         assert!(is_gzip(&gz));
-        assert_eq!(gunzip(&gz).unwrap(), "연설문".as_bytes());
-        assert!(gunzip(&gz[..gz.len() / 2]).is_err());
+        assert_eq!(gunzip(&gz, 9).unwrap(), "연설문".as_bytes());
+        assert!(gunzip(&gz[..gz.len() / 2], 9).is_err());
+        let e = gunzip(&gz, 8).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
     }
 }

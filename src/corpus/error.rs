@@ -13,11 +13,25 @@ pub enum CorpusError {
         path: PathBuf,
     },
     /// The path exists but cannot be inspected (e.g. permission denied on its folder).
-    #[error("`{}`: {source}", path.display())]
+    /// The operating system's message is part of this error's text, not a separate cause, so
+    /// that it is printed once.
+    #[error("`{}`: {message}", path.display())]
     Inaccessible {
         /// The path as given.
         path: PathBuf,
         /// What the operating system said.
-        source: std::io::Error,
+        message: String,
+    },
+    /// The path names a FIFO, a device or a socket: reading one may never end.
+    #[error(
+        "`{}` is {what}, not a file or folder: refrain reads only regular files (use `-` and a \
+         redirection for a pipe)",
+        path.display()
+    )]
+    Special {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is.
+        what: &'static str,
     },
 }

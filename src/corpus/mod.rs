@@ -42,8 +42,8 @@ mod real_data_tests;
 pub use dates::{DateGuess, Precision};
 pub use error::CorpusError;
 pub use lang::{detect_language, document_language};
-pub use read::read_input;
-pub use walk::{DEFAULT_EXCLUDES, list_inputs};
+pub use read::{DEFAULT_MAX_FILE_BYTES, read_input};
+pub use walk::{DEFAULT_EXCLUDES, list_inputs, special_kind};
 
 /// The bundled sample corpus (the seed KCNA article), read as a `.txt` file with source
 /// `<sample>` when no PATH is given.
@@ -99,6 +99,16 @@ pub struct ReadOptions {
     pub id_field: Option<String>,
     /// Cleaning mode.
     pub clean: CleanMode,
+    /// Files (and decompressed `.gz` content) larger than this are skipped as `too large`
+    /// (`--max-file-size`; `None`: [`DEFAULT_MAX_FILE_BYTES`]).
+    pub max_file_bytes: Option<u64>,
+}
+
+impl ReadOptions {
+    /// The size cap of one input.
+    pub fn max_bytes(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES)
+    }
 }
 
 /// One input to read.

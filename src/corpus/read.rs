@@ -4,8 +4,14 @@
 //! [`read_input`] never fails and never panics on bad input: unreadable, binary, empty and
 //! malformed files become [`Problem`]s. It holds no shared state, so any number of threads
 //! may call it at once.
+//!
+//! Every input is read through a size cap ([`ReadOptions::max_file_bytes`], by default
+//! [`DEFAULT_MAX_FILE_BYTES`]), decompressed `.gz` content included: a file over it is
+//! skipped as `too large` instead of filling memory until the kernel kills the run (a link
+//! to `/dev/zero` once grew to 24 GB). Special files (FIFOs, devices) are never opened:
+//! opening a FIFO waits for a writer forever.
 
-use std::io::Read;
+use std::io::{self, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -15,6 +21,10 @@ use super::formats::{self, Parsed};
 use super::record::{SourceInfo, to_document};
 use super::{Input, Problem, ReadOptions, ReadResult, SAMPLE_TEXT, decode};
 use crate::table::input::read_parquet_bytes;
+
+/// The default size cap of one input file (and of the decompressed content of a `.gz`):
+/// 2 GiB. A text that size needs several times as much memory once analysed.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 << 30;
 
 /// Read one input: its documents in file order and the problems met.
 pub fn read_input(input: &Input, opts: &ReadOptions) -> ReadResult {
@@ -41,18 +51,18 @@ fn read_any(input: &Input, source: &str, opts: &ReadOptions, out: &mut ReadResul
     match input {
         Input::File(path) => read_file(path, source, opts, out),
         Input::Stdin => {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-                out.problems.push(Problem::skipped(source, None, "unreadable file", e.to_string()));
-                return;
-            }
+            let cap = opts.max_bytes();
+            let bytes = match read_capped(std::io::stdin().lock(), cap, 0) {
+                Ok(bytes) => bytes,
+                Err(e) => return out.problems.push(read_problem(source, &e)),
+            };
             let src = SourceInfo {
                 display: source.into(),
                 stem: "stdin".into(),
                 path_date: None,
                 multi: false,
             };
-            read_bytes(bytes, None, src, opts, out);
+            read_bytes(bytes, None, false, src, opts, out);
         }
         Input::Sample => {
             let src = SourceInfo {
@@ -61,7 +71,8 @@ fn read_any(input: &Input, source: &str, opts: &ReadOptions, out: &mut ReadResul
                 path_date: None,
                 multi: false,
             };
-            read_bytes(SAMPLE_TEXT.as_bytes().to_vec(), Some(Format::Text), src, opts, out);
+            let bytes = SAMPLE_TEXT.as_bytes().to_vec();
+            read_bytes(bytes, Some(Format::Text), false, src, opts, out);
         }
     }
 }
@@ -69,16 +80,10 @@ fn read_any(input: &Input, source: &str, opts: &ReadOptions, out: &mut ReadResul
 fn read_file(path: &Path, source: &str, opts: &ReadOptions, out: &mut ReadResult) {
     // A file named explicitly with an unknown extension is read as plain text.
     let kind = format::detect(path).unwrap_or(FileKind { format: Format::Text, gzip: false });
-    let bytes = match std::fs::read(path) {
+    let cap = opts.max_bytes();
+    let bytes = match open_regular(path).and_then(|(f, len)| read_capped(f, cap, len)) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            return out.problems.push(Problem::skipped(
-                source,
-                None,
-                "unreadable file",
-                e.to_string(),
-            ));
-        }
+        Err(e) => return out.problems.push(read_problem(source, &e)),
     };
     let src = SourceInfo {
         display: source.to_string(),
@@ -86,13 +91,56 @@ fn read_file(path: &Path, source: &str, opts: &ReadOptions, out: &mut ReadResult
         path_date: date_from_path(path),
         multi: false,
     };
-    read_bytes(bytes, Some(kind.format), src, opts, out);
+    read_bytes(bytes, Some(kind.format), kind.gzip, src, opts, out);
 }
 
-/// Decompress, parse and convert. `format` is `None` for stdin, whose format is sniffed.
+/// Open a regular file (links followed), with its length; a special file is an error that
+/// is not opened at all (opening a FIFO blocks until someone writes to it).
+fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
+    let meta = std::fs::metadata(path)?;
+    if let Some(what) = super::walk::special_kind(&meta) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{what}, not read")));
+    }
+    Ok((std::fs::File::open(path)?, meta.len()))
+}
+
+/// All of `reader`, or a `FileTooLarge` error once it passes `cap` bytes. `len` is the
+/// expected length (0 when unknown), to allocate once.
+fn read_capped(reader: impl Read, cap: u64, len: u64) -> io::Result<Vec<u8>> {
+    if len > cap {
+        return Err(too_large(len, cap));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    reader.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(bytes.len() as u64, cap));
+    }
+    Ok(bytes)
+}
+
+fn too_large(seen: u64, cap: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("{seen} bytes or more, over the limit of {cap} bytes (--max-file-size)"),
+    )
+}
+
+/// The problem for an input that could not be read.
+fn read_problem(source: &str, e: &io::Error) -> Problem {
+    let kind = match e.kind() {
+        io::ErrorKind::FileTooLarge => "too large",
+        io::ErrorKind::InvalidInput => "special file",
+        _ => "unreadable file",
+    };
+    Problem::skipped(source, None, kind, e.to_string())
+}
+
+/// Decompress, parse and convert. `format` is `None` for stdin, whose format is sniffed;
+/// `named_gz` says the file's name ends in `.gz`, so its content must be gzip.
 fn read_bytes(
     bytes: Vec<u8>,
     format: Option<Format>,
+    named_gz: bool,
     mut src: SourceInfo,
     opts: &ReadOptions,
     out: &mut ReadResult,
@@ -100,17 +148,26 @@ fn read_bytes(
     let (docs_before, problems_before) = (out.docs.len(), out.problems.len());
     let problems = &mut out.problems;
     let bytes = if decode::is_gzip(&bytes) {
-        match decode::gunzip(&bytes) {
+        match decode::gunzip(&bytes, opts.max_bytes()) {
             Ok(inner) => inner,
             Err(e) => {
-                return problems.push(Problem::skipped(
-                    &src.display,
-                    None,
-                    "corrupt gzip",
-                    e.to_string(),
-                ));
+                let kind = match e.kind() {
+                    io::ErrorKind::FileTooLarge => "too large",
+                    _ => "corrupt gzip",
+                };
+                return problems.push(Problem::skipped(&src.display, None, kind, e.to_string()));
             }
         }
+    } else if named_gz {
+        // Reading it as text would pass off whatever it is as the document.
+        return problems.push(Problem::skipped(
+            &src.display,
+            None,
+            "not gzip",
+            "the name ends in .gz but the content is not gzip-compressed; rename the file \
+             without .gz to read it as it is"
+                .into(),
+        ));
     } else {
         bytes
     };
@@ -384,6 +441,44 @@ mod tests {
         let missing: Vec<_> =
             r.problems.iter().map(|p| (p.kind, p.action, p.location.as_deref())).collect();
         assert_eq!(missing, [("missing field", Action::Repaired, Some("line 2")); 3]);
+    }
+
+    /// Field options name record fields; a text or HTML file is one document whatever they say.
+    #[test]
+    fn field_options_leave_text_files_whole() {
+        let opts = ReadOptions {
+            text_field: Some("body".into()),
+            title_field: Some("name".into()),
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let txt = dir.path().join("a.txt");
+        fs::write(&txt, "Plain words here.").unwrap();
+        let html = dir.path().join("p.html");
+        fs::write(&html, "<title>T</title><p>Page words.</p>").unwrap();
+        let r = read_input(&Input::File(txt), &opts);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(r.docs[0].text, "Plain words here.");
+        let r = read_input(&Input::File(html), &opts);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(
+            (r.docs[0].title.as_deref(), r.docs[0].text.as_str()),
+            (Some("T"), "T\n\nPage words.")
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_cap_is_skipped() {
+        let opts = ReadOptions { max_file_bytes: Some(10), ..Default::default() };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "exactly 10").unwrap();
+        assert_eq!(read_input(&Input::File(path.clone()), &opts).docs.len(), 1);
+        fs::write(&path, "eleven byte").unwrap();
+        let r = read_input(&Input::File(path), &opts);
+        assert!(r.docs.is_empty());
+        assert_eq!(one_problem(&r), ("too large", Action::Skipped, None));
+        assert!(r.problems[0].message.contains("limit of 10 bytes"), "{}", r.problems[0].message);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! date `date date_str published pubdate datetime`, id `id doc_id uuid`. A field named by an
 //! option (`--text-field` …) replaces the defaults; when a record lacks it, the record is
 //! a [`Problem`] (skipped for the text, used without the field otherwise). Remaining scalar
-//! fields become metadata under their lower-cased names.
+//! fields become metadata under their lower-cased names. Field options apply to records
+//! (JSON, JSON Lines, CSV, TSV, Parquet) only: a plain text or HTML file is one document whose
+//! text is the file, whatever `--text-field` names, so a mixed corpus keeps its text files.
 
 use std::fmt;
 
@@ -93,12 +95,20 @@ pub struct Record {
     pub location: Location,
     /// The text came from an HTML page and is already free of markup.
     pub markup_done: bool,
+    /// The record is a whole text or HTML file (its fields were not named by the user), so
+    /// the field options do not apply to it.
+    pub whole_file: bool,
 }
 
 impl Record {
     /// A record with the given fields.
     pub fn new(fields: Vec<Field>, number: usize, location: Location) -> Self {
-        Record { fields, number, location, markup_done: false }
+        Record { fields, number, location, markup_done: false, whole_file: false }
+    }
+
+    /// The record of a whole text or HTML file.
+    pub fn whole_file(fields: Vec<Field>) -> Self {
+        Record { whole_file: true, ..Record::new(fields, 1, Location::File) }
     }
 
     /// The index of a field, by case-insensitive name.
@@ -149,6 +159,19 @@ pub fn to_document(
     opts: &ReadOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Document> {
+    let defaults;
+    let opts = if rec.whole_file {
+        defaults = ReadOptions {
+            text_field: None,
+            title_field: None,
+            date_field: None,
+            id_field: None,
+            ..opts.clone()
+        };
+        &defaults
+    } else {
+        opts
+    };
     let loc = rec.location;
     let mut report = |kind: &'static str, message: String, skipped: bool| {
         let p = if skipped { Problem::skipped } else { Problem::repaired };

@@ -184,8 +184,10 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
     write_file(staging.path(), "index.html", html::render(&report).as_bytes())?;
     stage.done("summary.md, index.html");
     timings.stages.push(("total".into(), started.elapsed().as_secs_f64()));
-    let manifest = manifest::render(&report, options, fp.as_ref(), &corpus.summary, &timings);
-    write_file(staging.path(), "manifest.json", manifest.as_bytes())?;
+    let files = manifest::files_under(staging.path()).context("listing the report's files")?;
+    let manifest =
+        manifest::render(&report, options, fp.as_ref(), &corpus.summary, &timings, &files);
+    write_file(staging.path(), manifest::FILE, manifest.as_bytes())?;
     staging
         .commit()
         .with_context(|| format!("moving the report into `{}`", options.output.display()))?;
@@ -286,6 +288,9 @@ fn read(
     ));
     for line in summary::reading(s).lines().skip(1) {
         note(line);
+    }
+    if let Some(warning) = crate::cli::settings::no_documents(s.documents, &options.paths) {
+        eprintln!("refrain: warning: {warning}");
     }
     let Some(sources) = sources else { return Ok((corpus, None)) };
     let stage = Stage::start("keyness", timings, note);

@@ -16,7 +16,10 @@
 //! self-contained page, every piece of corpus text escaped) and `manifest.json`
 //! ([`manifest`]: version, options, corpus fingerprint ([`fingerprint`]), counts, timings).
 //! Every file but the manifest (which records timings) is the same, byte for byte, for the
-//! same input and options, whatever the number of threads.
+//! same input and options, whatever the number of threads. The manifest's marker and file
+//! list are how later runs recognise the folder: walks leave it out of a corpus, and a new
+//! report replaces it only when it holds nothing but the listed files. An interrupted run
+//! removes its temporary folder (`interrupt`); a killed one is swept by the next run.
 
 pub mod build;
 mod charts;
@@ -24,6 +27,7 @@ pub mod context;
 pub mod fingerprint;
 pub mod folder;
 pub mod html;
+mod interrupt;
 pub mod manifest;
 pub mod markdown;
 pub mod model;

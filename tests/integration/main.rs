@@ -14,6 +14,7 @@ mod kwic;
 mod output_policy;
 mod phrases;
 mod report;
+mod report_folder;
 mod tour;
 mod trend;
 mod util;

@@ -3,7 +3,7 @@
 
 use super::Parsed;
 use crate::corpus::clean::markup::page_to_text;
-use crate::corpus::record::{Field, Location, Record};
+use crate::corpus::record::{Field, Record};
 
 /// The page as one record, marked as already free of markup.
 pub fn parse(html: &str) -> Parsed {
@@ -12,7 +12,7 @@ pub fn parse(html: &str) -> Parsed {
     if let Some(title) = page.title {
         fields.push(Field::text("title", title));
     }
-    let mut record = Record::new(fields, 1, Location::File);
+    let mut record = Record::whole_file(fields);
     record.markup_done = true;
     Parsed { records: vec![record], multi: false }
 }
