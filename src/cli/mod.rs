@@ -38,7 +38,7 @@ impl Context {
         summary::problems(&corpus.summary.problems, self.verbose);
         self.note(&summary::reading(&corpus.summary));
         if let Some(warning) = settings::no_documents(corpus.summary.documents, paths) {
-            eprintln!("refrain: warning: {warning}");
+            crate::progress::warn(warning);
         }
         Ok(corpus)
     }
@@ -54,19 +54,19 @@ impl Context {
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     settings::check_outputs(&cli.command)?;
-    if let Some(asked) = cli.threads {
-        let (n, note) = settings::threads(asked);
-        if let Some(note) = note.filter(|_| !cli.quiet) {
-            eprintln!("refrain: note: {note}");
-        }
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global()?;
-    }
     let level = match (cli.silent, cli.quiet) {
         (true, _) | (false, 2..) => crate::progress::Level::Silent,
         (false, 1) => crate::progress::Level::Quiet,
         (false, 0) => crate::progress::Level::Normal,
     };
     crate::progress::set_level(level);
+    if let Some(asked) = cli.threads {
+        let (n, note) = settings::threads(asked);
+        if let Some(note) = note.filter(|_| level == crate::progress::Level::Normal) {
+            eprintln!("refrain: note: {note}");
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global()?;
+    }
     crate::table::set_cells(if cli.raw_cells {
         crate::table::Cells::Raw
     } else {

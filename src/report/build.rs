@@ -290,7 +290,7 @@ fn read(
         note(line);
     }
     if let Some(warning) = crate::cli::settings::no_documents(s.documents, &options.paths) {
-        eprintln!("refrain: warning: {warning}");
+        crate::progress::warn(warning);
     }
     let Some(sources) = sources else { return Ok((corpus, None)) };
     let stage = Stage::start("keyness", timings, note);

@@ -59,16 +59,32 @@ pub fn read_table(path: &Path) -> Result<Frame, TableError> {
 /// Read a Parquet file from disk.
 pub fn read_parquet(path: &Path) -> Result<RecordTable, InputError> {
     let file = std::fs::File::open(path)?;
-    let df = ParquetReader::new(file).finish().map_err(|e| InputError::Parquet(e.to_string()))?;
+    let df = guarded(|| ParquetReader::new(file).finish())?;
     Ok(to_records(&df))
 }
 
 /// Read Parquet from memory (e.g. a decompressed `.parquet.gz`, or stdin).
 pub fn read_parquet_bytes(bytes: Vec<u8>) -> Result<RecordTable, InputError> {
-    let df = ParquetReader::new(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| InputError::Parquet(e.to_string()))?;
+    let df = guarded(|| ParquetReader::new(Cursor::new(bytes)).finish())?;
     Ok(to_records(&df))
+}
+
+/// Run Polars' Parquet reader, turning its error, or its panic, into an [`InputError`].
+/// polars-parquet 0.55 panics on some corrupted pages (an assertion on a dictionary page's
+/// length, found by tests/fuzz) instead of returning an error; a corrupted file is bad input
+/// to report, not an internal error.
+fn guarded(read: impl FnOnce() -> PolarsResult<DataFrame>) -> Result<DataFrame, InputError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(result) => result.map_err(|e| InputError::Parquet(e.to_string())),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "the reader failed".into());
+            Err(InputError::Parquet(format!("corrupted data ({message})")))
+        }
+    }
 }
 
 /// Render every non-nested column as strings and transpose to rows.
