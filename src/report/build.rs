@@ -128,6 +128,7 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
         }
     };
 
+    let periods = trends.is_some().then(|| kind.name());
     let keyness = match (keyness_ref, options.split) {
         (Some(k), _) => Some(k),
         (None, Some(date)) => {
@@ -175,6 +176,7 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
         reading: summary::reading(&corpus.summary).lines().map(untimed).collect(),
         thresholds: (min_count, min_docs),
         notes,
+        periods,
         tables: table_files(&tables, options.top)?,
         in_context,
         charts,

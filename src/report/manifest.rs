@@ -63,6 +63,7 @@ pub fn render(
             "ngrams": "2..5",
             "phrases": "2..8",
             "stopword_edges": "drop",
+            "by": r.periods,
             "chart_size": [options.size.width, options.size.height],
         },
         "corpus": {

@@ -19,7 +19,8 @@ pub fn docs(formatted: &str) -> String {
 }
 
 /// Escape text for Markdown: backslash-escape markup characters; `<`, `>` and `&` become
-/// HTML entities (which Markdown renders as the characters).
+/// HTML entities (which Markdown renders as the characters); bidi controls (U+202A–U+202E,
+/// U+2066–U+2069) are shown as `<U+202E>`, never obeyed.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -32,6 +33,10 @@ pub fn escape(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            // Shown, not obeyed, as in index.html: a bidi override would reorder what follows.
+            c if crate::table::is_bidi_control(c) => {
+                let _ = write!(out, "&lt;U+{:04X}&gt;", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -158,5 +163,10 @@ mod tests {
             escape("<script>a|b</script> *x* [l](u) `c`"),
             "&lt;script&gt;a\\|b&lt;/script&gt; \\*x\\* \\[l\\](u) \\`c\\`"
         );
+    }
+
+    #[test]
+    fn bidi_controls_are_shown_not_obeyed() {
+        assert_eq!(escape("abc\u{202E}fed\u{2066}x"), "abc&lt;U+202E&gt;fed&lt;U+2066&gt;x");
     }
 }

@@ -83,6 +83,9 @@ pub struct Report {
     /// Notes on what the report could not do (e.g. no trends for an undated corpus) or chose
     /// by itself (decades for a corpus spanning more than 60 years).
     pub notes: Vec<String>,
+    /// The period of the trends (`month`, `year`, `decade`, …), as asked or as chosen; none
+    /// when the report has no trends.
+    pub periods: Option<&'static str>,
     /// The tables in page order.
     pub tables: Vec<TableFile>,
     /// The top formulas with a sentence each.

@@ -273,7 +273,7 @@ fn write_text(s: &[u8], sep: u8, cells: Cells, out: &mut Vec<u8>) {
 
 /// Whether a text cell starting with `byte` would be read by a spreadsheet as a formula (or,
 /// for a tab or a carriage return, hide one after white space): OWASP's list.
-fn starts_formula(byte: u8) -> bool {
+pub(crate) fn starts_formula(byte: u8) -> bool {
     matches!(byte, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
 }
 

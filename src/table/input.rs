@@ -49,11 +49,38 @@ pub fn read_table(path: &Path) -> Result<Frame, TableError> {
         );
         return Err(TableError::Io(e));
     }
-    let df = super::join::read_any(path).map_err(|e| match e {
+    let mut df = super::join::read_any(path).map_err(|e| match e {
         TableError::Polars(m) => TableError::Polars(format!("reading `{}`: {m}", path.display())),
         other => other,
     })?;
+    unguard_text(&mut df);
     Ok(Frame { df })
+}
+
+/// Undo the `'` that refrain's CSV/TSV writer puts before a text cell starting like a formula
+/// (`= + - @`, tab, CR; see `--raw-cells`), so a table read back (`refrain chart --input`)
+/// shows the cell as it was counted. Only a `'` followed by one of those characters is taken
+/// off: that is exactly what the writer adds.
+fn unguard_text(df: &mut DataFrame) {
+    let guarded = |s: &str| {
+        s.len() > 1 && s.as_bytes()[0] == b'\'' && super::delimited::starts_formula(s.as_bytes()[1])
+    };
+    let names: Vec<PlSmallStr> = df
+        .columns()
+        .iter()
+        .filter(|c| c.str().is_ok_and(|ca| ca.iter().flatten().any(guarded)))
+        .map(|c| c.name().clone())
+        .collect();
+    for name in names {
+        let Ok(column) = df.column(&name) else { continue };
+        let Ok(ca) = column.str() else { continue };
+        let plain: StringChunked = ca
+            .iter()
+            .map(|v| v.map(|s| if guarded(s) { &s[1..] } else { s }))
+            .collect::<StringChunked>()
+            .with_name(name.clone());
+        let _ = df.replace(&name, plain.into_series().into());
+    }
 }
 
 /// Read a Parquet file from disk.
@@ -114,6 +141,17 @@ fn to_records(df: &DataFrame) -> RecordTable {
 mod tests {
     use super::*;
     use polars_io::parquet::write::ParquetWriter;
+
+    #[test]
+    fn a_guarded_cell_reads_back_as_written_before_the_guard() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "phrase,count\n'=sum,3\n'plain,2\n'-x,1\n''@y,1\n").unwrap();
+        let frame = read_table(&path).unwrap();
+        let phrases: Vec<_> = frame.df.column("phrase").unwrap().str().unwrap().iter().collect();
+        // Only a ' before = + - @ tab CR is the writer's; "'plain" and "''@y" are text.
+        assert_eq!(phrases, [Some("=sum"), Some("'plain"), Some("-x"), Some("''@y")]);
+    }
 
     #[test]
     fn tables_read_back_from_csv_and_parquet() {

@@ -129,6 +129,10 @@ fn report_ranks_formulas_by_coverage_and_picks_decades() {
         .map(|r| r["period"].as_str())
         .collect();
     assert_eq!((periods.len(), periods[0], periods[24]), (25, "1780s", "2020s"));
+    // The manifest records the period chosen, not "auto".
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["resolved"]["by"], "decade");
 }
 
 #[test]
