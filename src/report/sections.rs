@@ -39,6 +39,31 @@ pub(super) fn with_coverage(phrases: &Frame, limit: usize) -> Result<Frame> {
     Ok(Frame::from_table(table)?)
 }
 
+/// The formulas' view: the first `top` rows with [`COVERAGE`]; its total is every formula.
+fn formulas_view(phrases: &Frame, top: usize) -> Result<View> {
+    use Shown::*;
+    let mut view = View::of(
+        &with_coverage(phrases, top)?,
+        &[
+            ("phrase", Text),
+            (COVERAGE, Int),
+            ("n", Int),
+            ("count", Int),
+            ("independent", Int),
+            ("per_million", Real(1)),
+            ("docs", Int),
+            ("dp", Real(2)),
+            ("logdice", Real(2)),
+            ("first", Text),
+            ("last", Text),
+            ("peak_period", Text),
+        ],
+        top,
+    )?;
+    view.total = phrases.height();
+    Ok(view)
+}
+
 /// The tables of the page, with their first `top` rows.
 pub(super) fn table_files(t: &Tables, top: usize) -> Result<Vec<TableFile>> {
     use Shown::*;
@@ -61,24 +86,7 @@ pub(super) fn table_files(t: &Tables, top: usize) -> Result<Vec<TableFile>> {
                     independent counts, association and dates (see `refrain phrases --help`; \
                     phrases.csv is in the same order)."
                 .into(),
-            view: View::of(
-                &with_coverage(&t.phrases, top)?,
-                &[
-                    ("phrase", Text),
-                    (COVERAGE, Int),
-                    ("n", Int),
-                    ("count", Int),
-                    ("independent", Int),
-                    ("per_million", Real(1)),
-                    ("docs", Int),
-                    ("dp", Real(2)),
-                    ("logdice", Real(2)),
-                    ("first", Text),
-                    ("last", Text),
-                    ("peak_period", Text),
-                ],
-                top,
-            )?,
+            view: formulas_view(&t.phrases, top)?,
         },
         TableFile {
             file: "terms.csv",
@@ -208,5 +216,9 @@ mod tests {
         assert_eq!(head.floats("count").unwrap(), [12.0, 55.0]);
         assert!(head.floats("dp").unwrap()[1].is_nan());
         assert!(!head.column_names().contains(&"first".to_string()));
+        // The page shows two rows of three: the total is the whole table (manifest.json's
+        // `tables`, and "2 of 3" on the page), not the rows shown.
+        let view = formulas_view(&frame, 2).unwrap();
+        assert_eq!((view.rows.len(), view.total), (2, 3));
     }
 }
