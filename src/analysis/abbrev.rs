@@ -5,7 +5,9 @@
 //! splitting, and a sentence that ends in one of them is merged with the next.
 //!
 //! UAX #29 also never breaks in "families.There" (rule SB7: a letter, a full stop, an upper-case
-//! letter), where a missing space glued two sentences: [`glued_sentence_end`] finds those.
+//! letter), where a missing space glued two sentences, nor in "ended.I came" or "won.OK then"
+//! (where UAX #29 does not even see the full stop as a terminator): [`glued_sentence_end`]
+//! finds those. [`is_apostrophe`] names the apostrophes and their stand-ins.
 
 use std::sync::LazyLock;
 
@@ -52,15 +54,32 @@ pub fn ends_with_abbreviation(piece: &str) -> bool {
 /// Is the full stop at byte `dot` of `text` a sentence end with the space after it missing, as
 /// in "families.There"?
 ///
-/// Yes when a letter that is not an initial (it follows a letter, digit or apostrophe) comes
-/// before it and a capitalised word (an upper-case letter, then a
-/// lower-case one) directly after it. Dotted abbreviations and initials ("U.S.", "e.g.",
-/// "p.m.", "D.P.R.K.", "J.R.R.Tolkien") have a single letter before each full stop; decimals
-/// and version numbers have digits; domain and file names ("kcna.kp", "README.md") go on in
-/// lower case; so all of these stay whole. A listed abbreviation before a capitalised word
-/// ("Mr.Kim") is a break too, and the segmenter then joins the sentence again (but not the word).
+/// Yes in two cases:
+/// - a capitalised word (an upper-case letter, then a lower-case one) follows, and a letter
+///   that is not an initial (it follows a letter, digit or apostrophe) comes before
+///   ("families.There", "1980s.Then", "the USA.The");
+/// - a one-letter upper-case word ("I", "A": the letter, then neither a letter, a digit nor a
+///   full stop) or an all-capitals word (two or more upper-case letters, then neither a letter
+///   nor a digit) follows, and a word of at least two letters ending in a lower-case letter
+///   comes before ("ended.I came", "families.A new day", "won.OK then"). The stricter word
+///   before keeps "USA.I", "1980s.OK" and "Kim's.A" whole.
 ///
-/// Called only at a `.`, and it looks at four characters at most: no allocation, no scan.
+/// Dotted abbreviations and initials ("U.S.", "U.S.A", "e.g.", "p.m.", "D.P.R.K.",
+/// "J.R.R.Tolkien") have a single letter before each full stop, and "Ph.D." a one-letter word
+/// followed by a full stop; decimals and version numbers ("3.5", "v1.2.3") have digits; domain
+/// and file names ("kcna.kp", "example.com", "README.md") go on in lower case: all of these stay
+/// whole. A listed abbreviation before a capitalised word ("Mr.Kim") is a break too, and the
+/// segmenter then joins the sentence again (but not the word).
+///
+/// Names written with a capital after the full stop cannot be told from a glued sentence end
+/// without a list of them, and are split into two words: "Example.Com", "kcna.KP", "Node.JS",
+/// "data.CSV". That is accepted because running text writes domain and file names in lower case
+/// (the UN and KCNA corpora hold "kcna.kp", never "kcna.KP"), while a missed sentence end
+/// glues two words and joins two sentences' phrases.
+///
+/// Called only at a `.`; it looks at the two characters before and the word after (up to its
+/// first character that is not an upper-case letter, so a run of full stops is read once): no
+/// allocation.
 pub fn glued_sentence_end(text: &str, dot: usize) -> bool {
     let b = text.as_bytes();
     // Most full stops are followed by a space or a line break: decided from one byte.
@@ -68,21 +87,61 @@ pub fn glued_sentence_end(text: &str, dot: usize) -> bool {
         Some(c) if c.is_ascii_uppercase() || *c >= 0x80 => {}
         _ => return false,
     }
-    let mut after = text[dot + 1..].chars();
-    let (Some(first), Some(second)) = (after.next(), after.next()) else { return false };
-    if !(first.is_uppercase() && second.is_lowercase()) {
+    let mut before = text[..dot].chars().rev();
+    let (Some(x), Some(y)) = (before.next(), before.next()) else { return false };
+    if !x.is_alphabetic() {
         return false;
     }
-    let mut before = text[..dot].chars().rev();
-    // A letter, after a letter, digit or apostrophe ("families", "1980s", "Kim's"): not an
-    // initial.
-    matches!((before.next(), before.next()),
-        (Some(x), Some(y)) if x.is_alphabetic() && (y.is_alphanumeric() || is_apostrophe(y)))
+    match next_word(&text[dot + 1..]) {
+        // A letter, after a letter, digit or apostrophe ("families", "1980s", "Kim's"): not an
+        // initial.
+        Next::Capitalised => y.is_alphanumeric() || is_apostrophe(y),
+        // A word of two letters or more ending in lower case: not an initial, an abbreviation
+        // in capitals or a number.
+        Next::OneLetter | Next::AllCapitals => x.is_lowercase() && y.is_alphabetic(),
+        Next::Other => false,
+    }
 }
 
-/// `'` and the curly and modifier apostrophes (U+2019, U+2018, U+02BC).
+/// The shape of the word after a full stop, as far as [`glued_sentence_end`] needs it.
+enum Next {
+    /// An upper-case letter, then a lower-case one ("There").
+    Capitalised,
+    /// One upper-case letter, then neither a letter, a digit nor a full stop ("I came").
+    OneLetter,
+    /// Two or more upper-case letters, then neither a letter nor a digit ("OK then").
+    AllCapitals,
+    /// Anything else ("kp", "3", "S.", "MP3").
+    Other,
+}
+
+fn next_word(after: &str) -> Next {
+    let mut chars = after.chars();
+    if !chars.next().is_some_and(char::is_uppercase) {
+        return Next::Other;
+    }
+    match chars.next() {
+        Some(second) if second.is_lowercase() => Next::Capitalised,
+        Some(second) if second.is_uppercase() => match chars.find(|c| !c.is_uppercase()) {
+            Some(c) if c.is_alphanumeric() => Next::Other,
+            _ => Next::AllCapitals,
+        },
+        Some(second) if second.is_alphanumeric() || second == '.' => Next::Other,
+        _ => Next::OneLetter,
+    }
+}
+
+/// `'`, the curly and modifier apostrophes (U+2019, U+2018, U+02BC), and the characters that
+/// stand in for one in real text: the acute accent `´` (U+00B4), the grave accent `` ` ``, and
+/// U+FFFD, which reading puts for each invalid byte of a badly encoded apostrophe
+/// ("America\u{FFFD}\u{FFFD}s"). See `segment`'s `Joiner` for what they make.
 pub(super) fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}') || is_stand_in(c)
+}
+
+/// The characters that stand in for an apostrophe (see [`is_apostrophe`]).
+pub(super) fn is_stand_in(c: char) -> bool {
+    matches!(c, '\u{00B4}' | '`' | '\u{FFFD}')
 }
 
 /// The run of letters and inner full stops at the end of `s` ("U.S" in "the U.S").
@@ -140,6 +199,32 @@ mod tests {
     }
 
     #[test]
+    fn glued_before_one_letter_and_all_capital_words() {
+        for text in [
+            "Our families.A new day",
+            "It ended.I came",
+            "We won.OK then",
+            "the economy.I",
+            "detentions.I'm",
+            "performance.USA",
+            "we.DPRK.",
+            "états.À nous",
+            "народ.Я",
+            "end.I",
+        ] {
+            assert!(glued(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn names_in_capitals_after_a_full_stop_are_split() {
+        // The accepted cost of the rule (see `glued_sentence_end`).
+        for text in ["Example.Com", "kcna.KP", "Node.JS", "data.CSV"] {
+            assert!(glued(text), "{text}");
+        }
+    }
+
+    #[test]
     fn dotted_words_stay_whole() {
         for text in [
             "U.S.",
@@ -152,13 +237,25 @@ mod tests {
             "kcna.kp",
             "README.md",
             "v1.2.3",
-            "Node.JS",
             "the end.",
             "end. The",
             "end.\nThe",
-            "end.I",
             "a.The",
             "1.The",
+            "U.S.A",
+            "J.R.R.Tolkien",
+            "a Ph.D. in",
+            "Ph.D.A",
+            "the USA.I",
+            "USA.OK",
+            "1980s.OK",
+            "Kim's.A",
+            "e.g.I",
+            "p.m.OK",
+            "see.A1",
+            "file.MP3",
+            "won.OKs",
+            "in.I2",
         ] {
             for (i, _) in text.match_indices('.') {
                 assert!(!glued_sentence_end(text, i), "{text} at {i}");

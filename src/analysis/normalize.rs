@@ -11,15 +11,33 @@ use unicode_normalization::UnicodeNormalization;
 /// ASCII words take a fast path (byte-wise lower case). Curly and modifier apostrophes
 /// (U+2019, U+2018, U+02BC) become `'`, because the Snowball stemmer only strips the possessive
 /// `'s` with a straight apostrophe ("party’s" would otherwise stem to "party’").
+///
+/// So does a run of the characters that the segmenter lets stand in for an apostrophe inside a
+/// word ("Year´s", "Today`s", "America\u{FFFD}\u{FFFD}s", "don`t": see [`super::segment`]):
+/// they make "year's", "today's", "america's", "don't", counted with the words written with
+/// `'`. No word holds them otherwise (UAX #29 never puts them inside one).
 pub fn surface_into(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        out.extend(word.bytes().map(|b| match b {
+            b'`' => '\'',
+            b => b.to_ascii_lowercase() as char,
+        }));
         return;
     }
     for c in word.nfkc() {
         match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' => out.push('\''),
+            // One apostrophe for a run of U+FFFD (one per invalid byte).
+            '`' | '\u{FFFD}' if out.ends_with('\'') => {}
+            '`' | '\u{FFFD}' => out.push('\''),
+            // `´` under NFKC is a space and U+0301; no word holds a space otherwise.
+            '\u{301}' if out.ends_with(' ') => {
+                out.pop();
+                if !out.ends_with('\'') {
+                    out.push('\'');
+                }
+            }
             c => out.extend(c.to_lowercase()),
         }
     }
@@ -56,6 +74,19 @@ mod tests {
         assert_eq!(surface("Ⅱ"), "ii");
         assert_eq!(surface("Übermäßig"), "übermäßig");
         assert_eq!(surface("홈페지봉사에"), "홈페지봉사에");
+    }
+
+    #[test]
+    fn apostrophe_stand_ins_become_one_apostrophe() {
+        assert_eq!(surface("Today`s"), "today's");
+        assert_eq!(surface("don`t"), "don't");
+        assert_eq!(surface("Year\u{b4}s"), "year's");
+        // As cleaning leaves `´` (NFKC): a space and a combining acute.
+        assert_eq!(surface("Year \u{301}s"), "year's");
+        assert_eq!(surface("America\u{FFFD}\u{FFFD}s"), "america's");
+        assert_eq!(surface("1980\u{FFFD}\u{b4}s"), "1980's");
+        // A combining acute on a letter is kept.
+        assert_eq!(surface("Cafe\u{301}"), "café");
     }
 
     #[test]

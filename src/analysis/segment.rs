@@ -6,11 +6,14 @@
 //! hyphen with no space ("Kimilsungist-Kimjongilist", "SEOUL-BASED") become one word, because
 //! UAX #29 splits them and a formula must not be cut in half. A possessive or plural after
 //! digits ("1980's") is one word too, and no lone "s" is ever made a word from an apostrophe.
+//! Neither from a character standing in for one (`´`, `` ` ``, U+FFFD for a badly encoded
+//! one): "Year´s", "Today`s", "America\u{FFFD}\u{FFFD}s" and "don`t" are one word each, whose
+//! surface form has a straight apostrophe ("year's", "don't"; see [`super::normalize`]).
 //! A full stop glued to a capitalised word ("families.There") ends a sentence (see
 //! [`super::abbrev::glued_sentence_end`]), so the two words are two. Everything that is not a
 //! word (spaces, punctuation, symbols, emoji) produces no token.
 
-use super::abbrev::{ends_with_abbreviation, is_apostrophe};
+use super::abbrev::{ends_with_abbreviation, is_apostrophe, is_stand_in};
 
 /// Words longer than this (in bytes) are not counted: they are URLs, encoded blobs or junk,
 /// and a 50 MB "word" would otherwise be stemmed and interned.
@@ -92,7 +95,8 @@ fn segment_with(
         let piece = &text[piece_start..end];
         let before = out.len();
         // An "s" that opens a piece may still follow an apostrophe ("!'s").
-        let after_apostrophe = text[..piece_start].ends_with(is_apostrophe);
+        let prefix = &text[..piece_start];
+        let after_apostrophe = prefix.ends_with(is_apostrophe) || prefix.ends_with(NFKC_ACUTE);
         words(piece, base + piece_start as u32, after_apostrophe, out, stats);
         if new_sentence && out.len() > before {
             out[before].sentence_start = true;
@@ -115,8 +119,10 @@ fn words(
     out: &mut Vec<Span>,
     stats: &mut SegmentStats,
 ) {
-    let mut joiner =
-        Joiner { apostrophe_end: after_apostrophe.then_some((0, false)), ..Joiner::new(piece) };
+    let mut joiner = Joiner {
+        apostrophe_end: after_apostrophe.then_some((0, Hold::Drop)),
+        ..Joiner::new(piece)
+    };
     super::words::for_each_segment(piece, |at, seg| {
         if let Some((s, e)) = joiner.push(at, seg) {
             emit(s, e, base, out, stats);
@@ -140,6 +146,11 @@ fn emit(start: usize, end: usize, base: u32, out: &mut Vec<Span>, stats: &mut Se
 /// between two letters, so "1980's" comes as "1980", "'", "s"; and a lone "s" after any other
 /// apostrophe ("the U.S.'s", "’s") is the clitic of something that is not a word: it is dropped,
 /// never counted as a word "s".
+///
+/// UAX #29 never joins across the characters that stand in for an apostrophe (`´`, `` ` ``,
+/// U+FFFD; see [`is_stand_in`]), so "Year´s" comes as "Year", "´", "s". A run of them right
+/// after a word, then "s" (or "t" when the word ends in "n": "don`t"), is one word, as it would
+/// be with `'`; a lone "s" after any other run of them is dropped.
 struct Joiner<'a> {
     /// The text being segmented.
     text: &'a [u8],
@@ -147,9 +158,20 @@ struct Joiner<'a> {
     pending: Option<(usize, usize)>,
     /// End of a hyphen that directly follows `pending`.
     hyphen_end: Option<usize>,
-    /// End of the last segment if it ended in an apostrophe, and whether that apostrophe
-    /// stands alone right after a `pending` that ends in a digit.
-    apostrophe_end: Option<(usize, bool)>,
+    /// End of the last segment if it ended in an apostrophe, and what may join after it.
+    apostrophe_end: Option<(usize, Hold)>,
+}
+
+/// What a word right after an apostrophe segment does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hold {
+    /// A lone "s" is dropped.
+    Drop,
+    /// The apostrophe stands alone after digits ("1980's"): an "s" joins the number.
+    Digits,
+    /// Stand-ins alone after a word ("Year´s"): an "s" joins it, and so does a "t" when the
+    /// word ends in "n" ("don`t").
+    StandIn { after_n: bool },
 }
 
 impl<'a> Joiner<'a> {
@@ -168,13 +190,18 @@ impl<'a> Joiner<'a> {
             {
                 return self.extend(s, end);
             }
-            if let Some((a, after_digits)) = apostrophe
+            if let Some((a, hold)) = apostrophe
                 && a == at
-                && matches!(seg, "s" | "S")
+                && matches!(seg, "s" | "S" | "t" | "T")
             {
-                return match self.pending {
-                    Some((s, _)) if after_digits => self.extend(s, end),
-                    _ => self.pending.take(),
+                let s = matches!(seg, "s" | "S");
+                return match (self.pending, hold) {
+                    (Some((start, _)), Hold::Digits) if s => self.extend(start, end),
+                    (Some((start, _)), Hold::StandIn { after_n }) if s || after_n => {
+                        self.extend(start, end)
+                    }
+                    _ if s => self.pending.take(),
+                    _ => self.pending.replace((at, end)),
                 };
             }
             return self.pending.replace((at, end));
@@ -188,17 +215,41 @@ impl<'a> Joiner<'a> {
             return None;
         }
         self.hyphen_end = None;
-        if let Some(alone) = apostrophe_segment(seg) {
-            let joins = alone
-                && self.pending.is_some_and(|(_, e)| e == at)
-                && self.text[at - 1].is_ascii_digit();
-            self.apostrophe_end = Some((end, joins));
-            if joins {
+        if let Some((alone, stand_in)) = apostrophe_segment(seg) {
+            let hold = self.hold(at, alone, stand_in, apostrophe);
+            self.apostrophe_end = Some((end, hold));
+            if hold != Hold::Drop {
                 // Held back: an "s" may follow.
                 return None;
             }
         }
         self.pending.take()
+    }
+
+    /// What may join after an apostrophe segment at `at` (`alone` if it holds nothing else,
+    /// `stand_in` if it is made of stand-ins), the segment before having left `before`.
+    fn hold(&self, at: usize, alone: bool, stand_in: bool, before: Option<(usize, Hold)>) -> Hold {
+        if !alone {
+            return Hold::Drop;
+        }
+        // A run of stand-ins that UAX #29 gives one by one ("\u{FFFD}\u{FFFD}") holds on.
+        if let Some((a, hold @ Hold::StandIn { .. })) = before
+            && stand_in
+            && a == at
+        {
+            return hold;
+        }
+        if self.pending.is_none_or(|(_, e)| e != at) {
+            return Hold::Drop;
+        }
+        let last = self.text[at - 1];
+        if stand_in {
+            Hold::StandIn { after_n: matches!(last, b'n' | b'N') }
+        } else if last.is_ascii_digit() {
+            Hold::Digits
+        } else {
+            Hold::Drop
+        }
     }
 
     /// Make `pending` run from `start` to `end` (a joined part added).
@@ -214,16 +265,29 @@ impl<'a> Joiner<'a> {
     }
 }
 
-/// For a segment that ends in an apostrophe (`'` `’` `‘` `ʼ`): whether it is that apostrophe
-/// alone. `None` for any other segment, decided from its last byte for nearly all: this runs
-/// between every two words.
-fn apostrophe_segment(seg: &str) -> Option<bool> {
-    // `'`, and the last bytes of U+2018, U+2019 (E2 80 98/99) and U+02BC (CA BC).
-    if !matches!(seg.as_bytes().last(), Some(0x27 | 0x98 | 0x99 | 0xBC)) {
+/// The acute accent `´` after NFKC, which cleaning applies: a space and U+0301. UAX #29 keeps
+/// the two together as one segment.
+const NFKC_ACUTE: &str = " \u{301}";
+
+/// For a segment that ends in an apostrophe (`'` `’` `‘` `ʼ`) or a stand-in for one (`´`,
+/// `` ` ``, U+FFFD, or [`NFKC_ACUTE`]): whether it holds nothing else (a stand-in segment may
+/// be a run of them), and whether it is made of stand-ins. `None` for any other segment,
+/// decided from its last byte for nearly all: this runs between every two words.
+fn apostrophe_segment(seg: &str) -> Option<(bool, bool)> {
+    // `'` and `` ` ``, and the last bytes of U+2018, U+2019 (E2 80 98/99), U+02BC (CA BC),
+    // U+00B4 (C2 B4), U+FFFD (EF BF BD) and U+0301 (CC 81).
+    if !matches!(seg.as_bytes().last(), Some(0x27 | 0x60 | 0x98 | 0x99 | 0xBC | 0xB4 | 0xBD | 0x81))
+    {
         return None;
     }
     let last = seg.chars().next_back()?;
-    is_apostrophe(last).then(|| seg.len() == last.len_utf8())
+    if last == '\u{301}' {
+        return seg.ends_with(NFKC_ACUTE).then_some((seg == NFKC_ACUTE, true));
+    }
+    if is_stand_in(last) {
+        return Some((seg.chars().all(is_stand_in), true));
+    }
+    is_apostrophe(last).then(|| (seg.len() == last.len_utf8(), false))
 }
 
 /// A UAX #29 segment is a word when it holds a letter or a digit.
@@ -390,34 +454,111 @@ mod tests {
         assert_eq!(words_of("rock 'n' roll"), ["rock", "n", "roll"]);
     }
 
+    #[test]
+    fn apostrophe_stand_ins_make_one_word() {
+        // `´`, `` ` ``, a run of U+FFFD (badly encoded "’" read as UTF-8), `´` after NFKC.
+        assert_eq!(
+            words_of(
+                "Year\u{b4}s end, Today`s news, America\u{FFFD}\u{FFFD}s way, the 1980\u{b4}s, \
+                 Year \u{301}s, nation``s"
+            ),
+            [
+                "Year\u{b4}s",
+                "end",
+                "Today`s",
+                "news",
+                "America\u{FFFD}\u{FFFD}s",
+                "way",
+                "the",
+                "1980\u{b4}s",
+                "Year \u{301}s",
+                "nation``s"
+            ]
+        );
+        // "t" after n and a stand-in: "don't".
+        assert_eq!(
+            words_of("I don`t, can\u{b4}t, won \u{301}t"),
+            ["I", "don`t", "can\u{b4}t", "won \u{301}t"]
+        );
+        // A lone "s" after any other stand-in is dropped; other letters stay words.
+        assert_eq!(
+            words_of("the U.S.\u{b4}s role, `s and \u{FFFD}s, it`t, rock`n`roll, a `quote`"),
+            ["the", "U.S", "role", "and", "it", "t", "rock", "n", "roll", "a", "quote"]
+        );
+        // Across a sentence end: "!`s".
+        assert_eq!(words_of("Hurrah!`s"), ["Hurrah"]);
+    }
+
     fn text_strategy() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "1980", "3", "s", "S", "'", "’", "‘", "ʼ", ".", ".", "There", "families", "U", "e",
-            "g", "Mr", " ", " ", "-", "!", "?", "\n", "Kim", "sS", "é", "ß", "우리", ",",
+            "g", "Mr", " ", " ", "-", "!", "?", "\n", "Kim", "sS", "é", "ß", "우리", ",", "\u{b4}",
+            "`", "\u{FFFD}", " \u{301}", "\u{301}", "n", "N", "t", "T", "don",
         ]);
         prop::collection::vec(pieces, 0..30).prop_map(|v| v.concat())
     }
 
-    /// A capitalised word, then words of two or more letters or digits.
+    /// A capitalised word, then words of two or more letters or digits; or a one-letter or
+    /// all-capitals word ("I", "OK"), then one word or more (a sentence "I." ends in an initial).
     fn sentence_strategy() -> impl Strategy<Value = Vec<String>> {
         let first = prop::sample::select(vec!["There", "Families", "We", "États", "Kim's"]);
-        let word = prop::sample::select(vec![
-            "families", "party", "hope", "we", "of", "nation", "1980s", "1980's", "états", "Kim",
-        ]);
-        (first, prop::collection::vec(word, 0..5)).prop_map(|(first, rest)| {
+        let short = prop::sample::select(vec!["I", "A", "É", "OK", "USA", "DPRK", "ÉU"]);
+        let word = || {
+            prop::sample::select(vec![
+                "families",
+                "party",
+                "hope",
+                "we",
+                "of",
+                "nation",
+                "1980s",
+                "1980's",
+                "états",
+                "Kim",
+                "USA",
+                "народ",
+            ])
+        };
+        let sentence = |(first, rest): (&str, Vec<&str>)| -> Vec<String> {
             std::iter::once(first).chain(rest).map(str::to_string).collect()
-        })
+        };
+        prop_oneof![
+            (first, prop::collection::vec(word(), 0..5)).prop_map(sentence),
+            (short, prop::collection::vec(word(), 1..5)).prop_map(sentence),
+        ]
+    }
+
+    /// Does the rule see a glued sentence end between a sentence ending in `last` and one
+    /// starting with `next`? Before a one-letter or all-capitals word, only after a word of
+    /// two letters or more ending in lower case.
+    fn glue_applies(last: &str, next: &str) -> bool {
+        let capitalised = next.chars().nth(1).is_some_and(char::is_lowercase);
+        let letters: Vec<char> = last.chars().collect();
+        capitalised
+            || letters.len() >= 2
+                && letters.iter().all(|c| c.is_alphabetic())
+                && letters[letters.len() - 1].is_lowercase()
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn no_word_s_from_an_apostrophe(text in text_strategy()) {
+            // Every apostrophe and stand-in, listed here rather than taken from `is_apostrophe`.
+            let marks = ['\'', '’', '‘', 'ʼ', '\u{b4}', '`', '\u{FFFD}'];
+            let stand_ins = ['\u{b4}', '`', '\u{FFFD}'];
             for (w, _) in seg(&text) {
-                prop_assert!(!matches!(w, "s" | "S") || {
-                    let at = w.as_ptr() as usize - text.as_ptr() as usize;
-                    !text[..at].ends_with(['\'', '’', '‘', 'ʼ'])
-                }, "{w:?} in {text:?}");
+                let at = w.as_ptr() as usize - text.as_ptr() as usize;
+                let before = &text[..at];
+                let after_mark = before.ends_with(marks) || before.ends_with(" \u{301}");
+                prop_assert!(!(matches!(w, "s" | "S") && after_mark), "{w:?} in {text:?}");
+                // "t" after n and a run of stand-ins ("don`t") is never a word of its own.
+                let mut rest = before;
+                while let Some(r) = rest.strip_suffix(stand_ins).or_else(|| rest.strip_suffix(" \u{301}")) {
+                    rest = r;
+                }
+                let after_n = rest.len() < before.len() && rest.ends_with(['n', 'N']);
+                prop_assert!(!(matches!(w, "t" | "T") && after_n), "{w:?} in {text:?}");
             }
         }
 
@@ -425,7 +566,15 @@ mod tests {
         fn glued_sentences_lose_no_word(sentences in prop::collection::vec(sentence_strategy(), 1..5)) {
             let joined: Vec<String> = sentences.iter().map(|s| s.join(" ")).collect();
             let spaced = joined.join(". ") + ".";
-            let glued = joined.join(".") + ".";
+            // Glued wherever the rule applies, spaced elsewhere.
+            let mut glued = joined[0].clone();
+            for (k, next) in joined.iter().enumerate().skip(1) {
+                let last = sentences[k - 1].last().unwrap();
+                let glue = glue_applies(last, &sentences[k][0]);
+                glued += if glue { "." } else { ". " };
+                glued += next;
+            }
+            glued += ".";
             let (a, b) = (seg(&spaced), seg(&glued));
             prop_assert_eq!(&a, &b, "{:?}", glued);
             let expected: Vec<(&str, bool)> = sentences
