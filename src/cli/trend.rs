@@ -80,7 +80,7 @@ fn default_by(ctx: &Context, corpus: &AnalyzedCorpus) -> String {
         Some((first, last)) => {
             ctx.note(&format!(
                 "--by decade: the documents are dated {first} to {last}, more than {} years \
-                 (--by year or --by month to choose another period)",
+                 (--by year or --by century to choose)",
                 group::DECADE_SPAN
             ));
             "decade".into()

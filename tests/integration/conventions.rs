@@ -55,11 +55,91 @@ fn glued_sentences_decades_and_abbreviations_make_the_right_words() {
     assert!(out.contains("there is"), "{out}");
 }
 
+/// The surface forms (`--no-stem`) counted in `file`, stop words included, with their counts.
+fn word_counts(file: &Path) -> Vec<(String, String)> {
+    let f = file.to_str().unwrap();
+    let (out, _) =
+        run_ok(&["freq", "--no-stem", "--stopwords", "none", "--top", "100", "--format", "csv", f]);
+    csv_rows(&out).into_iter().map(|r| (r["phrase"].clone(), r["count"].clone())).collect()
+}
+
+fn words(counts: &[(String, String)]) -> Vec<&str> {
+    counts.iter().map(|(w, _)| w.as_str()).collect()
+}
+
+#[test]
+fn glued_sentence_ends_before_one_letter_and_all_capital_words() {
+    let dir = TestDir::new();
+    let file = dir.write(
+        "t.txt",
+        "Our families.A new day. It ended.I came. We won.OK then. The U.S.A and kcna.kp stay.",
+    );
+    let counts = word_counts(&file);
+    let words = words(&counts);
+    for w in ["families", "a", "ended", "i", "won", "ok", "u.s.a", "kcna.kp"] {
+        assert!(words.contains(&w), "{w} missing from {words:?}");
+    }
+    assert!(
+        !words.iter().any(|w| ["families.", "ended.", "won."].iter().any(|g| w.starts_with(g)))
+    );
+    // Seven sentences: each glued one is two.
+    let (_, err) = run_ok(&["freq", file.to_str().unwrap()]);
+    assert!(err.contains("in 7 sentences"), "{err}");
+}
+
+#[test]
+fn apostrophe_stand_ins_make_no_word_s() {
+    let dir = TestDir::new();
+    // `´`, `` ` ``, and a badly encoded "’" (GB2312 A1 AE read as UTF-8: two invalid bytes,
+    // repaired to U+FFFD U+FFFD, as in data/inaugural/2005-Bush.txt).
+    let mut text = "The New Year\u{b4}s day. Today`s news. I don`t know. ".as_bytes().to_vec();
+    text.extend_from_slice(b"America\xa1\xa6s future. America's past.");
+    let file = dir.write("t.txt", text);
+    let counts = word_counts(&file);
+    let words = words(&counts);
+    assert!(!words.iter().any(|w| ["s", "t"].contains(w)), "{words:?}");
+    for w in ["year's", "today's", "don't"] {
+        assert!(words.contains(&w), "{w} missing from {words:?}");
+    }
+    // The repaired one is counted with the one written with `'`.
+    assert!(counts.contains(&("america's".into(), "2".into())), "{counts:?}");
+    // Without cleaning (no NFKC), the same words.
+    let f = file.to_str().unwrap();
+    let (out, _) = run_ok(&[
+        "freq",
+        "--clean",
+        "none",
+        "--no-stem",
+        "--stopwords",
+        "none",
+        "--format",
+        "csv",
+        f,
+    ]);
+    let raw: Vec<String> = csv_rows(&out).into_iter().map(|r| r["phrase"].clone()).collect();
+    assert!(raw.contains(&"year's".to_string()) && !raw.contains(&"s".to_string()), "{raw:?}");
+}
+
+#[test]
+fn the_bundled_inaugural_corpus_has_no_word_s() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/data/inaugural");
+    let (out, _) = run_ok(&["freq", corpus, "--top", "3000", "--format", "csv"]);
+    let rows = csv_rows(&out);
+    assert!(rows.len() > 2000, "{}", rows.len());
+    assert!(!rows.iter().any(|r| r["phrase"] == "s" || r["key"] == "s"));
+    // `grep -oi "america['’]s"` finds 29; 2005-Bush.txt adds 8 "America\u{FFFD}\u{FFFD}s"
+    // (bytes A1 A6 repaired).
+    let (out, _) = run_ok(&["freq", corpus, "--no-stem", "--top", "3000", "--format", "csv"]);
+    assert_eq!(row(&csv_rows(&out), "phrase", "america's")["count"], "37");
+}
+
 #[test]
 fn trend_follows_a_long_corpus_by_decade_and_says_so() {
     let dir = long_corpus();
     let (out, err) = run_ok(&["trend", &corpus(&dir), "kappa lambda", "--format", "csv"]);
     assert!(err.contains("--by decade: the documents are dated 1789 to 2021"), "{err}");
+    // The same advice as report's.
+    assert!(err.contains("(--by year or --by century to choose)"), "{err}");
     assert!(err.contains("grouped into 25 decades (1780s … 2020s), 22 of them without documents"));
     let rows = csv_rows(&out);
     assert_eq!(rows.len(), 25);
@@ -112,6 +192,8 @@ fn report_ranks_formulas_by_coverage_and_picks_decades() {
     let out = dir.join("rep");
     let (_, err) = run_ok(&["report", "-o", out.to_str().unwrap(), &corpus(&dir)]);
     assert!(err.contains("trends: the documents are dated 1789 to 2021"), "{err}");
+    // The same advice as trend's.
+    assert!(err.contains("(--by year or --by century to choose)"), "{err}");
     assert!(err.contains("the top 3 formulas in 25 decades"), "{err}");
     let md = read(&out.join("summary.md"));
     assert!(md.contains("Trends by decade: the documents are dated 1789 to 2021"), "{md}");
