@@ -17,18 +17,23 @@
 //!
 //! Sentences start with a capitalised word and hold lower-case, capitalised and upper-case
 //! words, numbers and decimals (`1980`, `3.5`), decades (`1980s`, `1980's`), possessives
-//! (`nation's`), abbreviations from the list (`U.S.`, `Mr.`, `e.g.`, …), hyphenated compounds
-//! and commas; they end in `.`, `!` or `?`, then a space, a line break, a blank line or nothing.
+//! (`nation's`, `NATION'S`), abbreviations from the list (`U.S.`, `Mr.`, `e.g.`, …), initials
+//! (`F.`), dotted names (`kcna.kp`, `README.md`), hyphenated compounds and commas; they end in
+//! `.`, `!`, `?`, `?!` or `...`, then a space, two spaces, a tab, a line break (LF or CR LF), a
+//! blank line or nothing (`families.There`).
 //! Left out, because the issue's rules do not say what the answer is or refrain's answer is a
 //! documented choice beyond them:
 //! - a sentence that starts with a number or a lower-case word (UAX #29 rule SB8 goes on after
 //!   `. 1980s were` and `. and`; the naive rule would break);
-//! - an abbreviation at the end of a sentence (`in the U.S. The`: a break or not is a guess)
-//!   or before a comma, and a glued end after a number (`in 1980.The`) or an abbreviation
-//!   (`Mr.Kim`);
+//! - an abbreviation or initial at the end of a sentence (`in the U.S. The`: a break or not is
+//!   a guess) or before a comma, and a glued end after a number (`in 1980.The`), an initial or
+//!   an abbreviation (`Mr.Kim`, `e.g.The`);
 //! - glued next words other than Capitalised-lowercase (`ended.I came`, `won.OK then`): their
 //!   rule is being extended in parallel, and with these left out the property holds both before
 //!   and after that change;
+//! - an upper-case possessive at a sentence end (`the NATION'S. The`): refrain takes its `S` for
+//!   an initial and goes on, a bug outside the counting modules kept as the ignored test
+//!   [`an_upper_case_possessive_ends_a_sentence`];
 //! - apostrophes other than ASCII `'` (`’`, `´`, `` ` ``, U+FFFD: the same change), quotes,
 //!   brackets and line breaks inside a sentence (cleaning and UAX #29 closing punctuation are
 //!   tested elsewhere), and non-ASCII letters.
@@ -98,7 +103,7 @@ mod naive {
     fn after_abbreviation(before: &[char], abbreviations: &HashSet<String>) -> bool {
         let start = before
             .iter()
-            .rposition(|c| !(c.is_ascii_alphanumeric() || *c == '.'))
+            .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '\'')))
             .map_or(0, |i| i + 1);
         let word: String = before[start..].iter().collect();
         let single_capital = word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase());
@@ -176,6 +181,13 @@ const NUMBERS: [&str; 4] = ["1980", "2024", "3.5", "12.75"];
 const DECADES: [&str; 3] = ["1980s", "1980's", "1920s"];
 /// Abbreviations as written; each is checked against the list.
 const ABBREVIATIONS: [&str; 8] = ["U.S.", "Mr.", "Dr.", "Gen.", "e.g.", "i.e.", "Dec.", "U.N."];
+/// Initials (a single capital letter) and dotted names that stay whole.
+const INITIALS: [&str; 3] = ["F.", "J.", "D."];
+const DOTTED: [&str; 3] = ["kcna.kp", "example.com", "README.md"];
+/// Sentence terminators.
+const ENDS: [&str; 5] = [".", "!", "?", "?!", "..."];
+/// What may follow a terminator inside a document (the glued end is apart).
+const GAPS: [&str; 6] = [" ", "\n", "\n\n", "  ", "\t", "\r\n"];
 
 /// One token of a sentence, before case and commas.
 #[derive(Debug, Clone)]
@@ -186,6 +198,8 @@ enum Token {
     Number(usize),
     Decade(usize),
     Abbreviation(usize),
+    Initial(usize),
+    Dotted(usize),
 }
 
 /// Word case: 0 lower, 1 Capitalised, 2 UPPER.
@@ -201,18 +215,25 @@ impl Token {
     fn text(&self, case: u8) -> String {
         match *self {
             Token::Word(w) => cased(WORDS[w], case),
-            Token::Possessive(w) => cased(WORDS[w], case) + "'s",
+            Token::Possessive(w) => cased(&format!("{}'s", WORDS[w]), case),
             Token::Compound(a, b) => cased(&format!("{}-{}", WORDS[a], WORDS[b]), case),
             Token::Number(i) => NUMBERS[i].to_string(),
             Token::Decade(i) => DECADES[i].to_string(),
             Token::Abbreviation(i) => ABBREVIATIONS[i].to_string(),
+            Token::Initial(i) => INITIALS[i].to_string(),
+            Token::Dotted(i) => DOTTED[i].to_string(),
         }
     }
 
     /// Can a terminator glued to the next sentence follow this token as the issue's rules say
     /// (a word of two letters or more, or an `s` after a digit or apostrophe)?
     fn may_glue(&self) -> bool {
-        !matches!(self, Token::Number(_) | Token::Abbreviation(_))
+        !matches!(self, Token::Number(_) | Token::Abbreviation(_) | Token::Initial(_))
+    }
+
+    /// Ends in a full stop that does not end the sentence.
+    fn is_abbreviation(&self) -> bool {
+        matches!(self, Token::Abbreviation(_) | Token::Initial(_))
     }
 }
 
@@ -225,11 +246,13 @@ fn token() -> impl Strategy<Value = Token> {
         1 => (0..NUMBERS.len()).prop_map(Token::Number),
         1 => (0..DECADES.len()).prop_map(Token::Decade),
         1 => (0..ABBREVIATIONS.len()).prop_map(Token::Abbreviation),
+        1 => (0..INITIALS.len()).prop_map(Token::Initial),
+        1 => (0..DOTTED.len()).prop_map(Token::Dotted),
     ]
 }
 
 /// A sentence: its first word (Capitalised), then tokens with a case and a comma flag, its
-/// terminator and what follows it (0 space, 1 line break, 2 blank line, 3 nothing: glued).
+/// terminator (in [`ENDS`]) and what follows it (in [`GAPS`], or nothing: glued).
 type Sentence = (Token, Vec<(Token, u8, bool)>, u8, u8);
 
 fn sentence() -> impl Strategy<Value = Sentence> {
@@ -239,7 +262,7 @@ fn sentence() -> impl Strategy<Value = Sentence> {
         (0..WORDS.len(), 0..WORDS.len()).prop_map(|(a, b)| Token::Compound(a, b)),
     ];
     let rest = prop::collection::vec((token(), 0..3u8, prop::bool::weighted(0.2)), 0..6);
-    (first, rest, 0..3u8, 0..4u8)
+    (first, rest, 0..ENDS.len() as u8, 0..GAPS.len() as u8 + 1)
 }
 
 /// A document's text.
@@ -249,27 +272,26 @@ fn text_of(sentences: &[Sentence]) -> String {
     for (k, (first, rest, end, after)) in sentences.iter().enumerate() {
         text.push_str(&first.text(1));
         let mut last = first;
+        let mut last_case = 1;
         for (i, (token, case, comma)) in rest.iter().enumerate() {
             text.push(' ');
             text.push_str(&token.text(*case));
             last = token;
-            if *comma && i + 1 < rest.len() && !matches!(token, Token::Abbreviation(_)) {
+            last_case = *case;
+            if *comma && i + 1 < rest.len() && !token.is_abbreviation() {
                 text.push(',');
             }
         }
-        if matches!(last, Token::Abbreviation(_)) {
-            // Never an abbreviation at a sentence end.
+        if last.is_abbreviation() || matches!(last, Token::Possessive(_)) && last_case == 2 {
+            // Never an abbreviation at a sentence end, nor an upper-case possessive (see
+            // `an_upper_case_possessive_ends_a_sentence`).
             text.push_str(" stone");
             last = &stone;
         }
-        text.push(['.', '!', '?'][*end as usize]);
+        text.push_str(ENDS[*end as usize]);
         if k + 1 < sentences.len() {
-            text.push_str(match after {
-                1 => "\n",
-                2 => "\n\n",
-                3 if last.may_glue() => "",
-                _ => " ",
-            });
+            let glued = *after as usize == GAPS.len() && last.may_glue();
+            text.push_str(if glued { "" } else { GAPS[*after as usize % GAPS.len()] });
         }
     }
     text
@@ -324,4 +346,14 @@ fn glued_ends_decades_and_abbreviations_by_hand() {
     // No 2-gram crosses the glued end or the `!`.
     assert_eq!(get("families there"), None);
     assert_eq!(get("families in"), None);
+}
+
+#[test]
+#[ignore = "refrain bug, not in src/count or src/phrases: the `S` of `NATION'S.` is taken for an \
+            initial (abbrev.rs, last_word stops at the apostrophe), so the sentence goes on"]
+fn an_upper_case_possessive_ends_a_sentence() {
+    let texts = vec!["The NATION'S. Nation wins.".to_string()];
+    let rows = real(&texts, 1, 1);
+    assert_eq!(rows, naive::freq(&texts, 1, 1));
+    assert!(!rows.iter().any(|r| r.0 == "nation's nation"), "{rows:?}");
 }
