@@ -36,8 +36,8 @@
 //!   [`an_upper_case_possessive_ends_a_sentence`];
 //! - apostrophes other than ASCII `'` (`’`, `´`, `` ` ``, U+FFFD: the same change), quotes,
 //!   brackets, thousands separators (`1,000`: UAX #29 keeps it one word, a plain regex would
-//!   not, and the issue says nothing) and line breaks inside a sentence (cleaning and UAX #29 closing punctuation are
-//!   tested elsewhere), and non-ASCII letters.
+//!   not, and the issue says nothing) and line breaks inside a sentence (cleaning and UAX #29
+//!   closing punctuation are tested elsewhere), and non-ASCII letters.
 //!
 //! `cargo test` runs the same number of cases as the rest of the harness (`PROPTEST_CASES`
 //! overrides).
