@@ -17,16 +17,22 @@
 //! `!` or `?` (or by the end of its paragraph), paragraphs a blank line apart, documents
 //! given as separate [`Document`]s. None of the words is an abbreviation, and each is its own
 //! Snowball stem, so keys are the words whether or not stemming is on (runs alternate). These
-//! choices only keep the *tokenizer* out of the comparison (the analysis module's own tests
-//! cover it); everything the comparison is about stays free: which words repeat, where
+//! choices only keep the *tokenizer* out of the comparison (`differential_tokens.rs` compares
+//! it with a naive one); everything the comparison is about stays free: which words repeat, where
 //! sentences and documents end, stop words at any position (three of the eight words are
 //! from `data/stopwords/english.txt`), phrases longer than the cap (sentences are glued from a
 //! few shared fragments, so long repeats, chains of windows at the cap, windows that end on a
 //! stop word and self-repeating runs are common), every `--stopword-edges` policy, both
 //! `--overlap` rules and the count and document thresholds.
 //!
-//! `cargo test` runs [`CASES`] random cases (fast in a debug build); set `PROPTEST_CASES`
-//! to run more (e.g. `PROPTEST_CASES=5000 cargo test --test integration differential`).
+//! The first two properties draw `-n` ranges with caps of 2 to 5 from fragments of up to six
+//! words; the two "at the cap of 8" draw ranges reaching the default cap (`1..8`, `2..8`,
+//! `3..8`) on corpora whose sentences repeat a run of 9 to 12 words (in about three cases of
+//! four an 8-gram is reported, in half of them shorter phrases are absorbed).
+//!
+//! `cargo test` runs [`CASES`] random cases per property, a quarter of that at the cap of 8
+//! (the whole module, tokenizer part included, takes about 2.5 s in a debug build); set
+//! `PROPTEST_CASES` to run more (`.ci/run` runs 2000: about 75 s on two idle cores).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -443,8 +449,31 @@ fn params() -> impl Strategy<Value = Params> {
     )
 }
 
+/// Corpora for the default cap of 8: a pool that starts with a run of 9 to 12 words, so that
+/// sentences repeat runs longer than the cap, within and across documents.
+fn cap_corpus() -> impl Strategy<Value = Vec<String>> {
+    let long = prop::collection::vec(0..WORDS.len(), 9..13);
+    let short = prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..5), 0..3);
+    let pool = (long, short).prop_map(|(long, short)| [vec![long], short].concat());
+    let sentence = (prop::collection::vec(0..4usize, 1..3), 0..5u8);
+    let paragraph = prop::collection::vec(sentence, 1..3);
+    let doc = prop::collection::vec(paragraph, 1..3);
+    let docs = prop::collection::vec(doc, 2..5);
+    (pool, docs).prop_map(|(pool, docs)| text_of(&pool, &docs))
+}
+
+/// `-n` ranges that reach the default cap of 8 (`1..8`, `2..8`, `3..8`).
+fn cap_params() -> impl Strategy<Value = Params> {
+    (params(), 1..4usize).prop_map(|(p, min_n)| Params { min_n, max_n: 8, ..p })
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(CASES)
+}
+
+/// Cases of the properties at the cap of 8 (slower: every window of long repeated runs).
+fn cap_cases() -> u32 {
+    (cases() / 4).max(1)
 }
 
 proptest! {
@@ -457,6 +486,23 @@ proptest! {
 
     #[test]
     fn phrases_match_the_naive_overlap_rule(texts in corpus(), p in params()) {
+        prop_assert_eq!(real::phrases(&texts, &p), naive::phrases(&texts, &p), "{:?}", p);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cap_cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn freq_matches_the_naive_counts_at_the_cap_of_8(texts in cap_corpus(), p in cap_params()) {
+        prop_assert_eq!(real::freq(&texts, &p), naive::freq(&texts, &p), "{:?}", p);
+    }
+
+    #[test]
+    fn phrases_match_the_naive_overlap_rule_at_the_cap_of_8(
+        texts in cap_corpus(),
+        p in cap_params(),
+    ) {
         prop_assert_eq!(real::phrases(&texts, &p), naive::phrases(&texts, &p), "{:?}", p);
     }
 }

@@ -7,6 +7,7 @@ mod bad_input;
 mod clean;
 mod conventions;
 mod differential;
+mod differential_tokens;
 mod freq;
 mod hostile;
 mod keyness;
