@@ -68,12 +68,14 @@ pub fn glued_sentence_end(text: &str, dot: usize) -> bool {
         Some(c) if c.is_ascii_uppercase() || *c >= 0x80 => {}
         _ => return false,
     }
-    let mut after = text[dot + 1..].chars();
+    // Direction marks (U+200E, U+202C…) are invisible and never part of a word: skipped.
+    let visible = |c: &char| !super::normalize::is_direction_mark(*c);
+    let mut after = text[dot + 1..].chars().filter(visible);
     let (Some(first), Some(second)) = (after.next(), after.next()) else { return false };
     if !(first.is_uppercase() && second.is_lowercase()) {
         return false;
     }
-    let mut before = text[..dot].chars().rev();
+    let mut before = text[..dot].chars().rev().filter(visible);
     // A letter, after a letter, digit or apostrophe ("families", "1980s", "Kim's"): not an
     // initial.
     matches!((before.next(), before.next()),

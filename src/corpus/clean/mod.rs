@@ -487,6 +487,14 @@ mod tests {
         })
     }
 
+    fn direction_mark() -> impl Strategy<Value = char> {
+        prop::sample::select(
+            "\u{200e}\u{200f}\u{61c}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}"
+                .chars()
+                .collect::<Vec<_>>(),
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
         /// Cleaning plain text removes nothing: every word stays, in order, and nothing is
@@ -499,6 +507,29 @@ mod tests {
             prop_assert_eq!(c.title, None);
             let want: Vec<&str> = text.split_whitespace().collect();
             prop_assert_eq!(c.text.split_whitespace().collect::<Vec<_>>(), want);
+        }
+
+        /// Direction marks inserted anywhere in plain text are all removed and counted as
+        /// invisible characters, and the text is what cleaning makes of it without them.
+        #[test]
+        fn direction_marks_are_removed_and_counted(
+            text in plain_text(),
+            marks in prop::collection::vec((any::<prop::sample::Index>(), direction_mark()), 1..8),
+            kcna in any::<bool>(),
+        ) {
+            let mode = if kcna { CleanMode::Kcna } else { CleanMode::Auto };
+            let mut chars: Vec<char> = text.chars().collect();
+            let mut at: Vec<(usize, char)> =
+                marks.iter().map(|(i, c)| (i.index(chars.len() + 1), *c)).collect();
+            at.sort_by(|a, b| b.0.cmp(&a.0));
+            for (i, c) in at {
+                chars.insert(i, c);
+            }
+            let marked: String = chars.into_iter().collect();
+            let c = clean_document(&marked, None, mode, false);
+            let n = marks.len() as u64;
+            prop_assert_eq!((c.removed.count(Kind::Invisible), c.removed.chars), (n, n));
+            prop_assert_eq!(c.text, clean_document(&text, None, mode, false).text);
         }
     }
 }
