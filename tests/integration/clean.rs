@@ -85,3 +85,21 @@ fn direction_marks_do_not_split_words() {
         }
     }
 }
+
+/// A plain line twice before a dateline is body text: nothing shows it is a heading (no
+/// markup, no title field), so both copies are counted and nothing is removed. (One copy was
+/// removed as a "title copy", with the dateline.)
+#[test]
+fn a_plain_line_twice_before_a_dateline_is_counted_twice() {
+    let dir = TestDir::new();
+    let path = dir.write(
+        "march.txt",
+        "We shall overcome today.\nWe shall overcome today.\n\
+         Pyongyang, May 3 (KCNA) -- The people marched.\n",
+    );
+    let path = path.to_str().unwrap();
+    assert_eq!(count(path, "overcome"), "2");
+    let (out, err) = run_ok(&["docs", "--format", "csv", path]);
+    assert_eq!(csv_rows(&out)[0]["removed_chars"], "0");
+    assert!(!err.contains("removed:"), "{err}");
+}
