@@ -209,7 +209,7 @@ mod tests {
         let mut at: Vec<(usize, char)> =
             marks.iter().map(|(i, c)| (i.index(chars.len() + 1), *c)).collect();
         // From the end, so that earlier positions stay valid.
-        at.sort_by(|a, b| b.0.cmp(&a.0));
+        at.sort_by_key(|m| std::cmp::Reverse(m.0));
         for (i, c) in at {
             chars.insert(i, c);
         }
