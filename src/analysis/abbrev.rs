@@ -87,12 +87,15 @@ pub fn glued_sentence_end(text: &str, dot: usize) -> bool {
         Some(c) if c.is_ascii_uppercase() || *c >= 0x80 => {}
         _ => return false,
     }
-    let mut before = text[..dot].chars().rev();
+    // Direction marks (U+200E, U+202C…) are invisible and never part of a word: skipped.
+    let visible = |c: &char| !super::normalize::is_direction_mark(*c);
+    let mut before = text[..dot].chars().rev().filter(visible);
     let (Some(x), Some(y)) = (before.next(), before.next()) else { return false };
     if !x.is_alphabetic() {
         return false;
     }
-    match next_word(&text[dot + 1..]) {
+    let after = text[dot + 1..].trim_start_matches(super::normalize::is_direction_mark);
+    match next_word(after) {
         // A letter, after a letter, digit or apostrophe ("families", "1980s", "Kim's"): not an
         // initial.
         Next::Capitalised => y.is_alphanumeric() || is_apostrophe(y),

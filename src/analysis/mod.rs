@@ -117,6 +117,8 @@ impl Analyzer {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -146,5 +148,90 @@ mod tests {
         let mut vocab = Vocabulary::new(&analyzer);
         assert_eq!(vocab.absorb(&a, &analyzer), [0, 1]);
         assert_eq!(vocab.absorb(&b, &analyzer), [2, 0]);
+    }
+
+    /// The keys of the words of `text`, in order, as counting sees them.
+    fn keys_of(text: &str) -> Vec<String> {
+        let analyzer = Analyzer::new(&AnalyzerOptions::default());
+        let mut local = LocalVocab::new();
+        let mut buf = TokenBuf::default();
+        analyzer.analyze(text, &mut local, &mut buf);
+        let mut vocab = Vocabulary::new(&analyzer);
+        let global = vocab.absorb(&local, &analyzer);
+        buf.surface
+            .iter()
+            .map(|&s| vocab.key(vocab.key_of_surface(global[s as usize])).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn direction_marks_do_not_split_a_word() {
+        // The reviewer's reproduction, as `--clean none` reads it: three `great`.
+        let text = "We praise the \u{202e}great\u{202c} leader today. The \u{2067}great\u{2069} \
+                    leader rules. The great leader rules. The great\u{200e} leader.";
+        let keys = keys_of(text);
+        assert_eq!(keys.iter().filter(|k| *k == "great").count(), 4, "{keys:?}");
+        assert_eq!(keys, keys_of(&text.replace(normalize::is_direction_mark, "")));
+        // Marks alone are no word.
+        assert!(keys_of("\u{202e}\u{202c} \u{200e} \u{2066}\u{2069}").is_empty());
+    }
+
+    /// Plain text: words (some not ASCII, some joined by `-`, `'` or `.`) between spaces,
+    /// punctuation and line breaks.
+    fn plain_text() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "great",
+            "Leader",
+            "the",
+            "party’s",
+            "1980's",
+            "U.S.",
+            "e.g.",
+            "3.5",
+            "Übermäßig",
+            "로동당",
+            "well-being",
+            "families.There",
+            "Kim",
+            "rules",
+            "a",
+            "I",
+        ]);
+        let sep = prop::sample::select(vec![" ", " ", " ", ". ", ", ", "! ", "\n", "\n\n", " - "]);
+        prop::collection::vec((word, sep), 1..20)
+            .prop_map(|w| w.into_iter().map(|(w, s)| format!("{w}{s}")).collect())
+    }
+
+    /// `text` with `marks` inserted before the characters at the given positions (taken
+    /// modulo the number of characters, plus one for the end).
+    fn with_marks(text: &str, marks: &[(prop::sample::Index, char)]) -> String {
+        let mut chars: Vec<char> = text.chars().collect();
+        let mut at: Vec<(usize, char)> =
+            marks.iter().map(|(i, c)| (i.index(chars.len() + 1), *c)).collect();
+        // From the end, so that earlier positions stay valid.
+        at.sort_by_key(|m| std::cmp::Reverse(m.0));
+        for (i, c) in at {
+            chars.insert(i, c);
+        }
+        chars.into_iter().collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Direction marks inserted anywhere in plain text change none of the keys counted,
+        /// even with no cleaning to remove them.
+        #[test]
+        fn direction_marks_never_change_the_keys(
+            text in plain_text(),
+            marks in prop::collection::vec(
+                (any::<prop::sample::Index>(), prop::sample::select(vec![
+                    '\u{200e}', '\u{200f}', '\u{61c}', '\u{202a}', '\u{202b}', '\u{202c}',
+                    '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+                ])),
+                1..8,
+            ),
+        ) {
+            prop_assert_eq!(keys_of(&with_marks(&text, &marks)), keys_of(&text));
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Normalising a word into its surface form: NFKC, lower case, one apostrophe.
+//! Normalising a word into its surface form: NFKC, lower case, one apostrophe, no direction
+//! marks.
 //!
 //! The surface form is what refrain displays and what stop words are matched against; the key
 //! (see [`super::stem`]) is derived from it. Cleaning already applied NFKC to whole texts, but a
@@ -16,6 +17,10 @@ use unicode_normalization::UnicodeNormalization;
 /// word ("Year´s", "Today`s", "America\u{FFFD}\u{FFFD}s", "don`t": see [`super::segment`]):
 /// they make "year's", "today's", "america's", "don't", counted with the words written with
 /// `'`. No word holds them otherwise (UAX #29 never puts them inside one).
+///
+/// Direction marks ([`is_direction_mark`]) are left out: UAX #29 keeps format characters
+/// inside a word, so `great` followed by U+202C would otherwise be a second, identical-looking
+/// word. Cleaning removes them from the text already; this covers `--clean none`.
 pub fn surface_into(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
@@ -38,9 +43,18 @@ pub fn surface_into(word: &str, out: &mut String) {
                     out.push('\'');
                 }
             }
+            c if is_direction_mark(c) => {}
             c => out.extend(c.to_lowercase()),
         }
     }
+}
+
+/// The invisible characters that only steer the direction of display: the marks U+200E,
+/// U+200F and U+061C, the embeddings and overrides U+202A–U+202E and the isolates
+/// U+2066–U+2069. They are never part of a word, and cleaning removes them (counted as
+/// invisible characters). NFKC leaves them as they are, so they can be tested before or after.
+pub fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether a word is written in a script that has no Snowball stemmer and no spaces between
@@ -87,6 +101,25 @@ mod tests {
         assert_eq!(surface("1980\u{FFFD}\u{b4}s"), "1980's");
         // A combining acute on a letter is kept.
         assert_eq!(surface("Cafe\u{301}"), "café");
+    }
+
+    #[test]
+    fn direction_marks_are_not_part_of_a_word() {
+        assert_eq!(surface("great\u{202c}"), "great");
+        assert_eq!(surface("\u{2067}Great\u{2069}"), "great");
+        assert_eq!(
+            surface("gr\u{200e}e\u{200f}a\u{61c}t\u{202a}\u{202b}\u{202d}\u{2066}\u{2068}"),
+            "great"
+        );
+        assert_eq!(surface("Party\u{202e}’s"), "party's");
+        // Every one of the 12, and nothing next to them.
+        let marks: Vec<char> =
+            (0..=0x206f_u32).filter_map(char::from_u32).filter(|&c| is_direction_mark(c)).collect();
+        let want = [
+            '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
+            '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ];
+        assert_eq!(marks, want);
     }
 
     #[test]

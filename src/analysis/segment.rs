@@ -182,6 +182,13 @@ impl<'a> Joiner<'a> {
     /// Feed one segment; returns a finished word, if any.
     fn push(&mut self, at: usize, seg: &str) -> Option<(usize, usize)> {
         let end = at + seg.len();
+        // UAX #29 hangs direction marks on the segment before them: "-" + U+200E is a hyphen.
+        // (A segment of marks alone stays as it is: it is no word, hyphen or apostrophe.)
+        let mut seg = seg;
+        if seg.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+            let trimmed = seg.trim_end_matches(super::normalize::is_direction_mark);
+            seg = if trimmed.is_empty() { seg } else { trimmed };
+        }
         let apostrophe = self.apostrophe_end.take();
         if is_word(seg) {
             let hyphen = self.hyphen_end.take();

@@ -102,8 +102,10 @@ fn is_candidate(c: char) -> bool {
     if c.is_ascii() {
         return matches!(c, '.' | '!' | '?');
     }
+    // Direction marks are ignored by UAX #29 (rule SB5) and by the glued-sentence rule.
     !(c.is_alphanumeric()
         || c.is_whitespace()
+        || super::normalize::is_direction_mark(c)
         || matches!(c, '\u{2018}'..='\u{201F}' | '\u{2013}' | '\u{2014}' | '\u{00AB}' | '\u{00BB}'))
 }
 

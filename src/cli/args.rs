@@ -548,8 +548,11 @@ pub struct CorpusArgs {
     pub id_field: Option<String>,
     /// Text cleaning: `auto` applies KCNA cleaning (datelines, end marks, footers) where a KCNA
     /// dateline is seen. Cleaning removes only what is not body text (markup, datelines, end
-    /// marks, footers, a title printed twice before a dateline); a repeated line is text. What
-    /// it removed is counted in the run summary, and per document in `docs` (removed_chars).
+    /// marks, footers, a title printed twice before a dateline when a copy carries markup or
+    /// is the record's title, invisible characters such as direction marks and bidi
+    /// controls); a repeated line is text. What it removed is counted in the run summary, and
+    /// per document in `docs` (removed_chars). Words never hold direction marks, even with
+    /// `none`.
     #[arg(long, value_enum, default_value_t = CleanArg::Auto, help_heading = "Input")]
     pub clean: CleanArg,
     /// Skip (and count) files larger than SIZE, and .gz files whose content is: bytes, or with

@@ -55,3 +55,51 @@ fn removals_are_counted_per_document_and_in_the_summary() {
     let (help, _) = run_ok(&["docs", "--help"]);
     assert!(help.contains("removed_chars"), "{help}");
 }
+
+/// Bidi controls and direction marks are not part of a word: with cleaning (which removes and
+/// counts them) and without (`--clean none`), `great` is one row, counted 6 times.
+#[test]
+fn direction_marks_do_not_split_words() {
+    let dir = TestDir::new();
+    dir.write(
+        "a.txt",
+        "We praise the \u{202e}great\u{202c} leader today. The \u{2067}great\u{2069} leader \
+         rules. The great leader rules.",
+    );
+    dir.write("b.txt", "The great\u{200e} leader. The \u{200f}great\u{61c} and great\u{202a}.");
+    let path = dir.path().to_str().unwrap();
+    for clean in ["auto", "kcna", "none"] {
+        let (out, err) = run_ok(&["freq", "--format", "csv", "--clean", clean, path]);
+        let rows = csv_rows(&out);
+        let great: Vec<_> = rows.iter().filter(|r| r["phrase"].contains("great")).collect();
+        assert_eq!(great.len(), 1, "--clean {clean}: {great:?}");
+        assert_eq!((great[0]["phrase"].as_str(), great[0]["count"].as_str()), ("great", "6"));
+        if clean == "none" {
+            assert!(!err.contains("removed:"), "{err}");
+        } else {
+            // 4 + 4 marks, 8 characters.
+            assert!(
+                err.contains("refrain: removed: 8 invisible characters (8 characters)\n"),
+                "--clean {clean}: {err}"
+            );
+        }
+    }
+}
+
+/// A plain line twice before a dateline is body text: nothing shows it is a heading (no
+/// markup, no title field), so both copies are counted and nothing is removed. (One copy was
+/// removed as a "title copy", with the dateline.)
+#[test]
+fn a_plain_line_twice_before_a_dateline_is_counted_twice() {
+    let dir = TestDir::new();
+    let path = dir.write(
+        "march.txt",
+        "We shall overcome today.\nWe shall overcome today.\n\
+         Pyongyang, May 3 (KCNA) -- The people marched.\n",
+    );
+    let path = path.to_str().unwrap();
+    assert_eq!(count(path, "overcome"), "2");
+    let (out, err) = run_ok(&["docs", "--format", "csv", path]);
+    assert_eq!(csv_rows(&out)[0]["removed_chars"], "0");
+    assert!(!err.contains("removed:"), "{err}");
+}

@@ -88,7 +88,9 @@ fn first_cells(csv_text: &str) -> Vec<(String, String)> {
 fn formula_cells_in_docs_and_kwic_csv_are_neutralised_unless_raw() {
     let dir = hostile_corpus();
     let ids = [r#"=HYPERLINK("http://evil.example","click")"#, "+cmd|' /C calc'!A0", "plain"];
-    let titles = ["@SUM(1)", "-2+3", "Report \u{202e}fdp.exe"];
+    // Cleaning removes the right-to-left override from the third title (an invisible
+    // character; see the next test for what output does with one that is kept).
+    let titles = ["@SUM(1)", "-2+3", "Report fdp.exe"];
     let guarded = |s: &str| {
         if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() }
     };
@@ -143,8 +145,12 @@ fn formula_cells_in_docs_and_kwic_csv_are_neutralised_unless_raw() {
 #[test]
 fn a_bidi_override_in_a_title_is_shown_not_obeyed() {
     let dir = hostile_corpus();
-    // The terminal table of `docs`.
+    // Cleaning removes the override (counted as an invisible character); with `--clean none`
+    // it reaches the output, which shows it rather than obeying it. The terminal table of
+    // `docs`:
     let table = csv_of(&["docs", "-q"], &dir);
+    assert!(table.contains("Report fdp.exe"), "{table}");
+    let table = csv_of(&["docs", "-q", "--clean", "none"], &dir);
     assert!(table.contains("Report <U+202E>fdp.exe"), "{table}");
     assert!(!table.contains('\u{202e}'));
     // The report's page, where the top formulas are cited with their document's title.
@@ -155,7 +161,12 @@ fn a_bidi_override_in_a_title_is_shown_not_obeyed() {
         .collect();
     let corpus = titled.write("corpus.jsonl", lines);
     let out = titled.join("report");
-    let result = refrain().args(["report", "-q", "-o"]).arg(&out).arg(&corpus).output().unwrap();
+    let result = refrain()
+        .args(["report", "-q", "--clean", "none", "-o"])
+        .arg(&out)
+        .arg(&corpus)
+        .output()
+        .unwrap();
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!html.contains('\u{202e}'), "a raw override in index.html");

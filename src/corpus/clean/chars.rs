@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use super::removed::{Kind, Removed};
+use crate::analysis::normalize::is_direction_mark;
 
 /// CRLF and lone CR → LF; a leading U+FEFF byte-order mark is dropped.
 pub fn normalize_newlines(s: &str) -> Cow<'_, str> {
@@ -30,7 +31,8 @@ pub fn normalize_newlines(s: &str) -> Cow<'_, str> {
 
 /// NFKC (full-width `－ ， ？ ＆` and U+3000, U+00A0, U+2003 and other odd spaces become their
 /// ordinary forms; `Ⅱ` becomes `II`, `℃` becomes `°C`), then invisible characters removed
-/// (soft hyphen, zero-width space, word joiner, stray byte-order marks; counted in `removed`).
+/// (soft hyphen, zero-width space, word joiner, stray byte-order marks, direction marks and
+/// bidi controls; counted in `removed`).
 /// Pure ASCII text is returned untouched without being scanned twice.
 ///
 /// The text is first put in the stream-safe format of UAX #15 (a combining grapheme joiner
@@ -88,9 +90,12 @@ fn non_ascii_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
-/// Characters that have no width and no meaning for counting words.
+/// Characters that have no width and no meaning for counting words: soft hyphen, zero-width
+/// space, word joiner, byte-order mark, and the direction marks, embeddings, overrides and
+/// isolates (which UAX #29 would otherwise keep inside a word, and which can spoof a text's
+/// display).
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}')
+    matches!(c, '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}') || is_direction_mark(c)
 }
 
 /// Append `line` to `out` with every run of whitespace collapsed to one space and the ends
@@ -218,6 +223,16 @@ mod tests {
         let text = super::normalize_unicode("co\u{ad}op\u{200b}x\u{2060}y\u{feff}", &mut removed);
         assert_eq!(text, "coopxy");
         assert_eq!((removed.count(Kind::Invisible), removed.chars), (4, 4));
+    }
+
+    #[test]
+    fn direction_marks_are_invisible_characters() {
+        let mut removed = Removed::default();
+        let raw = "We praise the \u{202e}great\u{202c} leader. The \u{2067}great\u{2069} one. \
+                   The great\u{200e} x\u{200f}\u{61c}\u{202a}\u{202b}\u{202d}\u{2066}\u{2068}.";
+        let text = super::normalize_unicode(raw, &mut removed);
+        assert_eq!(text, "We praise the great leader. The great one. The great x.");
+        assert_eq!((removed.count(Kind::Invisible), removed.chars), (12, 12));
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //!    a text without a title field ([`title`]).
 //! 4. Paragraphs: hard wraps joined, paragraph breaks kept ([`wrap`]).
 //! 5. KCNA cleaning, with `--clean kcna`, or with `auto` when the body opens with a KCNA
-//!    dateline (possibly after a title line, or a title line printed twice) or ends with the
+//!    dateline (possibly after a title line, or a title line printed twice with evidence that
+//!    it is a heading, see [`find_dateline`]) or ends with the
 //!    ` -0-` end mark ([`kcna`]): the dateline is removed and returned, a title line before it
 //!    becomes the title (a second copy of it is removed), end marks and footer paragraphs are
 //!    removed, glued leader names spaced.
@@ -19,7 +20,8 @@
 //! Cleaning removes only what it can show is not body text, and counts it ([`removed`]). A
 //! line repeated in plain text is body text (a speech's "I have a dream today.", a refrain):
 //! a repeated line is taken for a title only between the start and a KCNA dateline, which
-//! proves where the body begins.
+//! proves where the body begins, and only when a copy carries HTML markup or is the record's
+//! title (repetition alone proves nothing).
 
 pub mod chars;
 pub mod kcna;
@@ -67,11 +69,12 @@ pub fn clean_document(
     }
     let mut cleaned = Cleaned::default();
     let removed = &mut cleaned.removed;
+    let heading_markup = !markup_done && heading_has_markup(raw);
     let text = normalize(raw, markup_done, removed);
     let given = title.map(|t| clean_title(t, markup_done, removed)).filter(|t| !t.is_empty());
     let (mut title, copy, body) = split_title(&text, given, removed);
     let mut paragraphs = wrap::paragraphs(body);
-    let found = find_dateline(&paragraphs);
+    let found = find_dateline(&paragraphs, title.as_deref(), heading_markup);
     let end_mark = paragraphs.last().is_some_and(|p| p.ends_with("-0-"));
     if mode == CleanMode::Kcna || found.is_some() || end_mark {
         if let Some((at, _)) = found
@@ -176,12 +179,32 @@ fn heading_before_dateline(
 /// Lines longer than this are not taken for a title.
 const TITLE_MAX: usize = 300;
 
+/// Whether one of the first two non-empty lines of the raw text holds HTML tags: evidence
+/// that the lines before a dateline are a heading (the seed article's first title copy is
+/// `<nobr><strong>Kim Jong Un</strong></nobr> Makes …`, from a saved page). Only those two
+/// lines are looked at, and only when they hold a `<`.
+fn heading_has_markup(raw: &str) -> bool {
+    let lines = raw.split('\n').filter(|l| !l.trim().is_empty()).take(2);
+    lines.filter(|l| l.contains('<')).any(|line| {
+        let mut tags = Removed::default();
+        let _ = markup::strip_remnants(line, &mut tags);
+        tags.count(Kind::MarkupTag) > 0
+    })
+}
+
 /// The KCNA dateline and the paragraph it opens: the first; the second when the first is
 /// short enough to be a title line; the third when the first two are the same title line
-/// (a page saved as text carries its title twice, from `<title>` and from `<h1>`). What
-/// comes before a dateline is heading, not body, so a second copy of the title there is
-/// not body text.
-fn find_dateline(paragraphs: &[String]) -> Option<(usize, Dateline)> {
+/// and something beyond the repetition shows it is a heading: a copy came with markup
+/// (`heading_markup`: a page saved as text carries its title twice, from `<title>` and from
+/// `<h1>`), or it is the record's `title`. A plain line written twice is body text (a
+/// speech's opening sentence said twice), so without that evidence the third paragraph is not
+/// looked at. What comes before a dateline is heading, not body, so a second copy of the title
+/// there is not body text.
+fn find_dateline(
+    paragraphs: &[String],
+    title: Option<&str>,
+    heading_markup: bool,
+) -> Option<(usize, Dateline)> {
     let first = paragraphs.first()?;
     if let Some(d) = kcna::parse_dateline(first) {
         return Some((0, d));
@@ -193,8 +216,9 @@ fn find_dateline(paragraphs: &[String]) -> Option<(usize, Dateline)> {
     if let Some(d) = kcna::parse_dateline(second) {
         return Some((1, d));
     }
+    let is_title = title.is_some_and(|t| title::strip_leading_title(first, t) == Some(""));
     let twice = title::strip_leading_title(second, first) == Some("");
-    let third = paragraphs.get(2).filter(|_| twice)?;
+    let third = paragraphs.get(2).filter(|_| twice && (heading_markup || is_title))?;
     kcna::parse_dateline(third).map(|d| (2, d))
 }
 
@@ -405,6 +429,33 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_line_twice_before_a_dateline_is_body_text() {
+        // The reviewer's reproduction: no markup, no title field, so nothing shows the line
+        // is a heading; both copies stay, and so does the dateline (the body has no start).
+        let raw = "We shall overcome today.\nWe shall overcome today.\n\
+                   Pyongyang, May 3 (KCNA) -- The people marched.";
+        for mode in [CleanMode::Auto, CleanMode::Kcna] {
+            let c = clean_document(raw, None, mode, false);
+            assert_eq!(c.text.matches("We shall overcome today.").count(), 2, "{mode:?}");
+            assert_eq!((c.title, c.dateline), (None, None));
+            assert!(c.removed.is_empty(), "{:?}", c.removed);
+        }
+        // A different record title is no evidence either.
+        let c = clean(raw, Some("Marches"));
+        assert_eq!(c.text.matches("We shall overcome today.").count(), 2);
+        assert_eq!(c.removed.count(Kind::TitleCopy), 0);
+        // Markup on the second copy is: one copy came from a page's heading.
+        let raw = "We shall overcome today.\n<h1>We shall overcome today.</h1>\n\
+                   Pyongyang, May 3 (KCNA) -- The people marched.";
+        let c = clean(raw, None);
+        assert_eq!(c.text, "We shall overcome today.\n\nThe people marched.");
+        assert_eq!((c.removed.count(Kind::TitleCopy), c.removed.count(Kind::MarkupTag)), (1, 2));
+        // Markup further on is not about the heading.
+        let raw = "Same line.\nSame line.\nPyongyang, May 3 (KCNA) -- <b>Body</b>.";
+        assert_eq!(clean(raw, None).text.matches("Same line.").count(), 2);
+    }
+
+    #[test]
     fn title_copies_before_a_dateline_are_counted_once_the_title_stands_for_one() {
         let dateline = "Pyongyang, May 2 (KCNA) -- Body.";
         // The record's title, then a different line: that line is the title, and the copy
@@ -487,6 +538,14 @@ mod tests {
         })
     }
 
+    fn direction_mark() -> impl Strategy<Value = char> {
+        prop::sample::select(
+            "\u{200e}\u{200f}\u{61c}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}"
+                .chars()
+                .collect::<Vec<_>>(),
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
         /// Cleaning plain text removes nothing: every word stays, in order, and nothing is
@@ -499,6 +558,29 @@ mod tests {
             prop_assert_eq!(c.title, None);
             let want: Vec<&str> = text.split_whitespace().collect();
             prop_assert_eq!(c.text.split_whitespace().collect::<Vec<_>>(), want);
+        }
+
+        /// Direction marks inserted anywhere in plain text are all removed and counted as
+        /// invisible characters, and the text is what cleaning makes of it without them.
+        #[test]
+        fn direction_marks_are_removed_and_counted(
+            text in plain_text(),
+            marks in prop::collection::vec((any::<prop::sample::Index>(), direction_mark()), 1..8),
+            kcna in any::<bool>(),
+        ) {
+            let mode = if kcna { CleanMode::Kcna } else { CleanMode::Auto };
+            let mut chars: Vec<char> = text.chars().collect();
+            let mut at: Vec<(usize, char)> =
+                marks.iter().map(|(i, c)| (i.index(chars.len() + 1), *c)).collect();
+            at.sort_by_key(|m| std::cmp::Reverse(m.0));
+            for (i, c) in at {
+                chars.insert(i, c);
+            }
+            let marked: String = chars.into_iter().collect();
+            let c = clean_document(&marked, None, mode, false);
+            let n = marks.len() as u64;
+            prop_assert_eq!((c.removed.count(Kind::Invisible), c.removed.chars), (n, n));
+            prop_assert_eq!(c.text, clean_document(&text, None, mode, false).text);
         }
     }
 }
