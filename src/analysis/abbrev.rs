@@ -41,7 +41,9 @@ pub fn ends_with_abbreviation(piece: &str) -> bool {
         return false;
     }
     if is_initial(word) {
-        return true;
+        // "NATION'S." is a possessive, not the initial S (`last_word` stops at the apostrophe).
+        let before = stem[..stem.len() - word.len()].chars().next_back();
+        return !before.is_some_and(is_apostrophe);
     }
     // Lower-cased on the stack: this runs for every sentence of the corpus.
     let mut lower = [0u8; 12];
@@ -166,6 +168,13 @@ fn is_initial(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upper_case_possessive_is_not_an_initial() {
+        assert!(!ends_with_abbreviation("The NATION'S. "));
+        assert!(!ends_with_abbreviation("The NATION\u{2019}S. "));
+        assert!(ends_with_abbreviation("John F. "));
+    }
 
     #[test]
     fn titles_months_and_dotted_names() {
