@@ -146,10 +146,11 @@ fn readable_by_all(_file: &std::fs::File) -> io::Result<()> {
 
 /// Write bytes atomically (see [`write_atomic`]).
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic(path, |w| w.write_all(bytes))
+    write_bytes_atomic_as(path, path, bytes)
 }
 
-/// Write bytes atomically to `path`, naming `shown` in errors (see [`write_atomic_as`]).
+/// Write bytes atomically to `path`, naming `shown` in errors (see [`write_atomic_as`]);
+/// every error, a failed write too, says "cannot write `shown`: …".
 pub fn write_bytes_atomic_as(path: &Path, shown: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_as(path, shown, |w| w.write_all(bytes).map_err(|e| cannot_write(shown, "", e)))
 }
