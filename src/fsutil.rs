@@ -15,47 +15,100 @@ use std::path::{Path, PathBuf};
 /// a FIFO) is written in place: renaming over it would replace the device with a plain file
 /// (a `-o /dev/null` once turned a machine's `/dev/null` into a file that later programs read
 /// back as input). A symbolic link is followed, so the file it names is replaced, not the link.
+///
+/// Errors of the writing itself (creating the temporary file, flushing, renaming) say
+/// "cannot write `path`: …" and never name the temporary file, which the user never asked for
+/// and which no longer exists; errors `fill` returns are passed on unchanged.
 pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    write_atomic_as(path, path, fill)
+}
+
+/// [`write_atomic`] to `path`, naming `shown` in error messages: a report's files are written
+/// into its hidden staging folder, but the user knows them by their place in the report.
+pub fn write_atomic_as<F>(path: &Path, shown: &Path, fill: F) -> io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
     if let Ok(meta) = fs::metadata(path) {
         let special = !meta.is_file() && !meta.is_dir();
         if special || (names_a_descriptor(path) && meta.is_file()) {
-            return write_in_place(path, fill);
+            return write_in_place(path, shown, fill);
         }
     }
     let path = &resolve_link(path);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
-            format!("output folder `{}` does not exist", dir.display()),
+            format!(
+                "cannot write `{}`: folder `{}` does not exist",
+                shown.display(),
+                folder_of(shown).display()
+            ),
         ));
     }
-    let mut tmp = tempfile::Builder::new().prefix(".refrain-").suffix(".tmp").tempfile_in(dir)?;
-    readable_by_all(tmp.as_file())?;
+    let cannot = |what: &str, e: io::Error| cannot_write(shown, what, e);
+    let mut tmp =
+        tempfile::Builder::new().prefix(".refrain-").suffix(".tmp").tempfile_in(dir).map_err(
+            |e| cannot(&format!("cannot create a file in `{}`", folder_of(shown).display()), e),
+        )?;
+    readable_by_all(tmp.as_file()).map_err(|e| cannot("cannot set its permissions", e))?;
     {
         let mut buf = io::BufWriter::new(tmp.as_file_mut());
         fill(&mut buf)?;
-        buf.flush()?;
+        buf.flush().map_err(|e| cannot("", e))?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(path).map_err(|e| cannot("cannot move it into place", e.error))?;
     Ok(())
 }
 
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// "cannot write `shown`: what (reason)", with the operating system's reason stripped of
+/// the path tempfile appends (the temporary file's) and of the `(os error N)` code.
+fn cannot_write(shown: &Path, what: &str, e: io::Error) -> io::Error {
+    let reason = os_reason(&e);
+    let text = if what.is_empty() {
+        format!("cannot write `{}`: {reason}", shown.display())
+    } else {
+        format!("cannot write `{}`: {what} ({reason})", shown.display())
+    };
+    io::Error::new(e.kind(), text)
+}
+
+/// The operating system's words for an I/O error, without a path or an error code (tempfile
+/// appends ` at path "…"`, the temporary file's, to the OS text).
+pub fn os_reason(e: &io::Error) -> String {
+    let text = match e.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code).to_string(),
+        None => e.to_string(),
+    };
+    let end = [" (os error ", " at path "].iter().filter_map(|m| text.find(m)).min();
+    text[..end.unwrap_or(text.len())].to_string()
+}
+
 /// Write straight into an existing special file; there is nothing to rename over.
-fn write_in_place<F>(path: &Path, fill: F) -> io::Result<()>
+fn write_in_place<F>(path: &Path, shown: &Path, fill: F) -> io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    let file = fs::OpenOptions::new().write(true).truncate(true).open(path)?;
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .map_err(|e| cannot_write(shown, "", e))?;
     let mut buf = io::BufWriter::new(file);
     fill(&mut buf)?;
-    buf.flush()
+    buf.flush().map_err(|e| cannot_write(shown, "", e))
 }
 
 /// Whether `path` names an open descriptor (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`).
@@ -93,7 +146,13 @@ fn readable_by_all(_file: &std::fs::File) -> io::Result<()> {
 
 /// Write bytes atomically (see [`write_atomic`]).
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic(path, |w| w.write_all(bytes))
+    write_bytes_atomic_as(path, path, bytes)
+}
+
+/// Write bytes atomically to `path`, naming `shown` in errors (see [`write_atomic_as`]);
+/// every error, a failed write too, says "cannot write `shown`: …".
+pub fn write_bytes_atomic_as(path: &Path, shown: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_as(path, shown, |w| w.write_all(bytes).map_err(|e| cannot_write(shown, "", e)))
 }
 
 #[cfg(test)]
@@ -178,6 +237,38 @@ mod tests {
         for p in ["/dev/shm/out.csv", "/tmp/out.csv", "out.csv", "/devices/out.csv"] {
             assert!(!names_a_descriptor(Path::new(p)), "{p}");
         }
+    }
+
+    /// B9: a folder where no file can be created (`/proc`) is named with the output the user
+    /// gave, not with the temporary file refrain tried to create there.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unwritable_folder_names_the_output_not_the_temporary_file() {
+        let e = write_bytes_atomic(Path::new("/proc/out.csv"), b"x").unwrap_err().to_string();
+        assert!(
+            e.starts_with("cannot write `/proc/out.csv`: cannot create a file in `/proc`"),
+            "{e}"
+        );
+        assert!(!e.contains(".refrain-") && !e.contains("os error"), "{e}");
+    }
+
+    /// Errors name the path shown to the user (a report's file), not the staging path.
+    #[test]
+    fn errors_name_the_path_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let staged = dir.path().join(".rep.partial-1-abcdef").join("terms.csv");
+        let e = write_bytes_atomic_as(&staged, Path::new("rep/terms.csv"), b"x").unwrap_err();
+        let e = e.to_string();
+        assert!(e.contains("`rep/terms.csv`") && !e.contains("partial"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn os_reasons_lose_their_codes_and_paths() {
+        let e = io::Error::from_raw_os_error(libc::ENOENT);
+        assert_eq!(os_reason(&e), "No such file or directory");
+        let wrapped = io::Error::other("plain words");
+        assert_eq!(os_reason(&wrapped), "plain words");
     }
 
     #[test]

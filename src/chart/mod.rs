@@ -209,8 +209,8 @@ pub enum ChartError {
     /// Plotters failed to draw (should not happen with an in-memory buffer).
     #[error("drawing failed: {0}")]
     Draw(String),
-    /// The PNG file could not be written.
-    #[error("cannot write chart `{}`: {source}", path.display())]
+    /// The PNG file could not be written (the I/O error already names `path`).
+    #[error("{source}")]
     Io {
         /// The destination.
         path: PathBuf,

@@ -66,8 +66,8 @@ pub struct Rendered {
 impl Rendered {
     /// Write the PNG atomically.
     pub fn write(self, ctx: &Context) -> Result<()> {
-        crate::fsutil::write_bytes_atomic(&self.path, &self.bytes)
-            .with_context(|| format!("writing `{}`", self.path.display()))?;
+        // The error says "cannot write `PATH`: …" by itself.
+        crate::fsutil::write_bytes_atomic(&self.path, &self.bytes)?;
         ctx.note(&format!("drew `{}`", self.path.display()));
         Ok(())
     }

@@ -198,21 +198,35 @@ pub fn check_parent(path: &Path) -> Result<()> {
     bail!("cannot write `{}`: folder `{}` does not exist", path.display(), dir.display())
 }
 
-/// `--max-file-size`: a number of bytes with an optional binary suffix (`K`, `M`, `G`, `T`,
-/// optionally followed by `B` or `iB`), e.g. `500M` or `2G`.
+/// `--max-file-size`: a number of bytes, or a number with a binary suffix `K`, `M`, `G` or
+/// `T` (or `KiB`, `MiB`, `GiB`, `TiB`; any case), powers of 1024: `500M` = `500MiB` =
+/// 524,288,000 bytes. `KB`, `MB`, `GB` and `TB` are refused, not guessed: they mean powers of
+/// 1000 to some users and of 1024 to others.
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
-    let upper = t.to_ascii_uppercase();
-    let body = upper.trim_end_matches("IB").trim_end_matches('B');
-    let (digits, shift) = match body.char_indices().last() {
-        Some((i, 'K')) => (&t[..i], 10),
-        Some((i, 'M')) => (&t[..i], 20),
-        Some((i, 'G')) => (&t[..i], 30),
-        Some((i, 'T')) => (&t[..i], 40),
-        _ => (&t[..body.len()], 0),
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = (&t[..split], t[split..].trim_start());
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" => 0,
+        "K" | "KIB" => 10,
+        "M" | "MIB" => 20,
+        "G" | "GIB" => 30,
+        "T" | "TIB" => 40,
+        u @ ("KB" | "MB" | "GB" | "TB") => {
+            let binary = format!("{digits}{}", &u[..1]);
+            return Err(format!(
+                "`{s}`: {u} may mean powers of 1000 or of 1024; sizes here are powers of 1024, \
+                 so write `{binary}` or `{binary}iB`"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "`{s}` is not a size: write bytes, or a number with K, M, G or T (KiB, MiB, \
+                 GiB, TiB; powers of 1024), such as 500M or 2G"
+            ));
+        }
     };
-    let n: u64 =
-        digits.trim().parse().map_err(|_| format!("`{s}` is not a size such as 500M or 2G"))?;
+    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is not a size such as 500M or 2G"))?;
     let bytes = n.checked_mul(1u64 << shift).ok_or_else(|| format!("`{s}` is too large"))?;
     if bytes == 0 {
         return Err("the size must be more than 0".into());
@@ -255,8 +269,16 @@ pub fn no_documents(documents: usize, paths: &[PathBuf]) -> Option<String> {
 /// file (`-o`, `--chart`) that is one of the files read or lies inside a folder being read,
 /// and a report folder that is or holds one of them. Paths are compared canonicalised (links
 /// followed). A report folder may lie inside a corpus folder: walks leave report folders out.
+/// When `-` is read and standard input is a regular file (`< k.txt`), its device and inode
+/// are compared with the outputs' and with the files of an existing report folder: the name
+/// it was opened by is unknown, but a file replaced while it is read is still lost.
 pub fn check_outputs(command: &Command) -> Result<()> {
     let (reads, files, folder) = paths_of(command);
+    if reads.iter().any(|p| p.as_os_str() == "-")
+        && let Some(stdin) = stdin_file()
+    {
+        check_stdin(stdin, &files, folder.as_deref())?;
+    }
     let reads: Vec<(&Path, PathBuf)> = reads
         .into_iter()
         .filter(|p| p.as_os_str() != "-")
@@ -295,6 +317,60 @@ pub fn check_outputs(command: &Command) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The device and inode of the regular file standard input reads, if it reads one.
+#[cfg(unix)]
+fn stdin_file() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.is_file().then(|| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn stdin_file() -> Option<(u64, u64)> {
+    None
+}
+
+/// Refuse an output file, or a report folder holding a file, that is the file on standard
+/// input (`stdin`: its device and inode).
+fn check_stdin(stdin: (u64, u64), files: &[&Path], folder: Option<&Path>) -> Result<()> {
+    let same = |p: &Path| file_id(p) == Some(stdin);
+    if let Some(out) = files.iter().find(|out| same(out)) {
+        bail!(
+            "refusing to write `{}`: it is the file standard input (`-`) reads, an input of \
+             this run; choose another output file",
+            out.display()
+        );
+    }
+    let Some(folder) = folder else { return Ok(()) };
+    let inside = if folder.is_dir() {
+        crate::report::manifest::files_under(folder).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    if let Some(f) = inside.iter().find(|f| same(&folder.join(f))) {
+        bail!(
+            "refusing to write the report into `{}`: its file `{f}` is the file standard input \
+             (`-`) reads, an input of this run; choose another folder with -o",
+            folder.display()
+        );
+    }
+    Ok(())
+}
+
+/// The device and inode of the file `path` leads to (links followed).
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_path: &Path) -> Option<(u64, u64)> {
+    None
 }
 
 /// What a command reads, the files it writes, and the report folder it writes.
@@ -400,8 +476,15 @@ mod tests {
         assert_eq!(parse_size("500m"), Ok(500 << 20));
         assert_eq!(parse_size("2G"), Ok(2 << 30));
         assert_eq!(parse_size("2GiB"), Ok(2 << 30));
-        assert_eq!(parse_size("3tb"), Ok(3 << 40));
+        assert_eq!(parse_size("3tib"), Ok(3 << 40));
+        assert_eq!(parse_size(" 7 K "), Ok(7 << 10));
         assert!(parse_size("0").is_err() && parse_size("lots").is_err());
+        assert!(parse_size("M").is_err() && parse_size("1.5G").is_err());
+        assert!(parse_size("10B").is_err() && parse_size("10Mi").is_err());
+        // Decimal-looking units are refused with the binary spelling to use instead.
+        let e = parse_size("10MB").unwrap_err();
+        assert!(e.contains("`10M` or `10MiB`") && e.contains("powers of 1024"), "{e}");
+        assert!(parse_size("3tb").unwrap_err().contains("`3T` or `3TiB`"));
         assert!(parse_size("99999999999T").is_err());
     }
 

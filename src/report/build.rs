@@ -1,6 +1,6 @@
 //! Building a report: one pass over the corpus, one count, every table, chart and page.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -27,7 +27,7 @@ use crate::phrases::frames::FrameOptions;
 use crate::phrases::{Gram, Overlap};
 use crate::pipeline::{self, AnalyzedCorpus, PipelineOptions};
 use crate::stats::rate::SpikeRule;
-use crate::table::{self, Format, Frame, Output};
+use crate::table::{self, Format, Frame};
 
 /// The longest n-grams of `ngrams.csv`.
 pub const NGRAMS_MAX: usize = 5;
@@ -78,8 +78,8 @@ pub struct ReportOptions {
 pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Report> {
     let started = Instant::now();
     let mut timings = Timings::default();
-    let staging = Staging::new(&options.output)
-        .with_context(|| format!("preparing `{}`", options.output.display()))?;
+    // Staging's errors name the report folder and say what is wrong with it.
+    let staging = Staging::new(&options.output)?;
     let name = options
         .output
         .file_name()
@@ -182,14 +182,14 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
         charts,
         comparison,
     };
-    write_file(staging.path(), "summary.md", markdown::render(&report).as_bytes())?;
-    write_file(staging.path(), "index.html", html::render(&report).as_bytes())?;
+    write_file(&staging, "summary.md", markdown::render(&report).as_bytes())?;
+    write_file(&staging, "index.html", html::render(&report).as_bytes())?;
     stage.done("summary.md, index.html");
     timings.stages.push(("total".into(), started.elapsed().as_secs_f64()));
-    let files = manifest::files_under(staging.path()).context("listing the report's files")?;
+    let files = staging.files().context("listing the report's files")?;
     let manifest =
         manifest::render(&report, options, fp.as_ref(), &corpus.summary, &timings, &files);
-    write_file(staging.path(), manifest::FILE, manifest.as_bytes())?;
+    write_file(&staging, manifest::FILE, manifest.as_bytes())?;
     staging
         .commit()
         .with_context(|| format!("moving the report into `{}`", options.output.display()))?;
@@ -532,8 +532,10 @@ fn write_tables(
     }
     let stage = Stage::counted("tables", files.len() as u64, timings, note);
     for (name, frame) in &files {
-        let path = staging.path().join(name);
-        table::write(frame, Format::Csv, &Output::File(path))
+        staging
+            .write_with(name, |w| {
+                table::export::write_to(frame, Format::Csv, w).map_err(std::io::Error::other)
+            })
             .with_context(|| format!("writing {name}"))?;
         stage.step();
     }
@@ -541,7 +543,6 @@ fn write_tables(
     Ok(())
 }
 
-fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    crate::fsutil::write_bytes_atomic(&dir.join(name), bytes)
-        .with_context(|| format!("writing {name}"))
+fn write_file(staging: &Staging, name: &str, bytes: &[u8]) -> Result<()> {
+    staging.write(name, bytes).with_context(|| format!("writing {name}"))
 }

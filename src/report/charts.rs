@@ -67,14 +67,13 @@ pub(super) fn charts(
         }
     }
     let stage = Stage::counted("charts", planned.len() as u64, timings, note);
-    let dir = staging.path().join("charts");
-    std::fs::create_dir(&dir)?;
+    staging.create_dir("charts")?;
     let drawn: Vec<Result<ChartFile>> = planned
         .into_par_iter()
         .map(|(file, c)| {
             let png =
                 chart::render_png(&c, options.size).with_context(|| format!("drawing {file}"))?;
-            crate::fsutil::write_bytes_atomic(&dir.join(file), &png)?;
+            staging.write(&format!("charts/{file}"), &png)?;
             stage.step();
             let title = chart_title(&c);
             Ok(ChartFile { file: file.to_string(), title, png })

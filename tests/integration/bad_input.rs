@@ -393,3 +393,135 @@ fn out_of_memory_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("refrain: error: out of memory"), "{err}");
 }
+
+/// The `refrain` binary, for a run whose standard input is a file (assert_cmd's Command
+/// takes only bytes on stdin).
+#[cfg(unix)]
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("refrain")
+}
+
+/// Issue 11 B1 (review): standard input redirected from the output file (`-o k2.txt - <
+/// k2.txt`) or from a file of the report folder being replaced is refused with status 2, and
+/// the file keeps its text.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_the_file_on_stdin_is_refused() {
+    let dir = TestDir::new();
+    let text = "Party cells and party cells.";
+    let k2 = dir.write("k2.txt", text);
+    let out = std::process::Command::new(bin())
+        .args(["freq", "--format", "csv", "-o"])
+        .arg(&k2)
+        .arg("-")
+        .stdin(std::fs::File::open(&k2).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("refusing to write") && err.contains("standard input"), "{err}");
+    assert_eq!(std::fs::read_to_string(&k2).unwrap(), text);
+    // A link to the file is the same file.
+    let link = dir.join("link.csv");
+    std::os::unix::fs::symlink(&k2, &link).unwrap();
+    let out = std::process::Command::new(bin())
+        .args(["freq", "--format", "csv", "-o"])
+        .arg(&link)
+        .arg("-")
+        .stdin(std::fs::File::open(&k2).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&k2).unwrap(), text);
+    // Another file on stdin is read as usual.
+    let other = dir.join("other.csv");
+    let out = std::process::Command::new(bin())
+        .args(["freq", "-q", "--format", "csv", "-o"])
+        .arg(&other)
+        .arg("-")
+        .stdin(std::fs::File::open(&k2).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = csv_rows(&std::fs::read_to_string(&other).unwrap());
+    assert_eq!(row(&rows, "phrase", "party")["count"], "2");
+    // A report would replace the folder holding the file on stdin.
+    dir.write("in/a.txt", text);
+    let rep = dir.join("rep");
+    run_ok(&["report", "-q", "-o", rep.to_str().unwrap(), dir.join("in").to_str().unwrap()]);
+    let terms = std::fs::read(rep.join("terms.csv")).unwrap();
+    let out = std::process::Command::new(bin())
+        .args(["report", "-q", "-o"])
+        .arg(&rep)
+        .arg("-")
+        .stdin(std::fs::File::open(rep.join("terms.csv")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("refusing to write the report") && err.contains("`terms.csv`"), "{err}");
+    assert_eq!(std::fs::read(rep.join("terms.csv")).unwrap(), terms);
+}
+
+/// Issue 11 B9 (review): errors name the output the user gave and say what is wrong, not the
+/// OS's bare words nor the temporary file refrain tried to create.
+#[test]
+fn output_errors_name_the_output_and_the_cause() {
+    let dir = TestDir::new();
+    let a = dir.write("a.txt", "Party cells.");
+    let b = dir.write("b.txt", "Party cells stand.");
+    let rep = a.join("rep");
+    let out = refrain().args(["report", "-q", "-o"]).arg(&rep).arg(&b).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let want = format!(
+        "refrain: error: cannot create the report folder `{}`: `{}` is a file\n",
+        rep.display(),
+        a.display()
+    );
+    assert_eq!(stderr(&out), want);
+    #[cfg(target_os = "linux")]
+    {
+        let out = refrain().args(["freq", "-q", "-o", "/proc/out.csv"]).arg(&b).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr(&out),
+            "refrain: error: cannot write `/proc/out.csv`: cannot create a file in `/proc` \
+             (No such file or directory)\n"
+        );
+        let out = refrain().args(["report", "-q", "-o", "/proc/rep"]).arg(&b).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(err.starts_with("refrain: error: cannot create the report folder `/proc/rep`"));
+        assert!(!err.contains("partial") && !err.contains("os error"), "{err}");
+    }
+}
+
+/// Issue 11 (review): `--max-file-size` takes exactly the units `--help` lists (K, M, G, T,
+/// KiB…, powers of 1024); `10MB`, which some read as 10,000,000 bytes, is refused.
+#[test]
+fn max_file_size_takes_only_the_documented_units() {
+    let dir = TestDir::new();
+    let a = dir.write("a.txt", "Party cells and party cells.");
+    let out = refrain().args(["freq", "--max-file-size", "10MB"]).arg(&a).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("`10M` or `10MiB`") && err.contains("powers of 1024"), "{err}");
+    let help = refrain().args(["freq", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    assert!(help.contains("K, M, G or T, or KiB, MiB, GiB, TiB"), "{help}");
+    // 1KiB = 1024 bytes: a file of 1,025 bytes is skipped, one of 1,024 is read.
+    let line = "party cells ".repeat(85); // 1,020 bytes
+    dir.write("c/over.txt", format!("{line}abcde"));
+    dir.write("c/at.txt", format!("{line}abcd"));
+    let (out, err) = run_ok(&[
+        "freq",
+        "--format",
+        "csv",
+        "--max-file-size",
+        "1KiB",
+        dir.join("c").to_str().unwrap(),
+    ]);
+    assert!(err.lines().any(|l| l.contains("over.txt") && l.contains("too large")), "{err}");
+    let rows = csv_rows(&out);
+    assert_eq!(row(&rows, "phrase", "party")["count"], "85");
+}

@@ -131,8 +131,42 @@ fn an_interrupted_report_leaves_nothing_behind() {
 
     let stale = out.join(".rep.partial-2147483646-abcdef");
     std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join(".refrain-partial"), "").unwrap();
     std::fs::write(stale.join("terms.csv"), "x").unwrap();
     dir.write("small/a.txt", "Party cells stand firm.");
     run_ok(&["report", "-q", "-o", rep.to_str().unwrap(), dir.join("small").to_str().unwrap()]);
     assert_eq!(names(&out), ["rep"]);
+}
+
+/// A temporary folder as a killed run leaves it (a report stopped by running out of memory,
+/// which exits with `_exit` and cannot clean up): refrain's marker file and a table.
+fn plant_partial(parent: &Path, name: &str) {
+    let d = parent.join(name);
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join(".refrain-partial"), "").unwrap();
+    std::fs::write(d.join("terms.csv"), "phrase,count\nparty,3\n").unwrap();
+}
+
+/// B8 (review): the sweep at the start of a report removes the stale temporary folders of
+/// reports of any name in the destination's folder (process gone), but not those of a live
+/// process, nor a folder of the same pattern that refrain's marker does not identify.
+#[cfg(unix)]
+#[test]
+fn a_report_sweeps_stale_temporary_folders_of_every_name() {
+    let dir = TestDir::new();
+    let corpus = small_corpus(&dir);
+    let out = dir.join("out");
+    std::fs::create_dir(&out).unwrap();
+    let dead = ".killed.partial-2147483646-Ab12cd";
+    let live = format!(".other.partial-{}-Ab12cd", std::process::id());
+    let mine = ".notes.partial-2147483646-Ab12cd";
+    plant_partial(&out, dead);
+    plant_partial(&out, &live);
+    std::fs::create_dir(out.join(mine)).unwrap();
+    std::fs::write(out.join(mine).join("draft.md"), "mine").unwrap();
+    run_ok(&["report", "-q", "-o", out.join("rep").to_str().unwrap(), &corpus]);
+    let mut want = vec![mine.to_string(), live, "rep".to_string()];
+    want.sort();
+    assert_eq!(names(&out), want);
+    assert_eq!(std::fs::read_to_string(out.join(mine).join("draft.md")).unwrap(), "mine");
 }
