@@ -242,8 +242,25 @@ pub fn sweep_stale(parent: &Path) {
             && !process_alive(pid)
             && holds_only_refrains(&path, kind)
         {
+            if kind == Temporary::Old {
+                restore_old(parent, &file_name.to_string_lossy(), &path);
+            }
             let _ = std::fs::remove_dir_all(path);
         }
+    }
+}
+
+/// A run killed between moving the old report aside and renaming the new one in leaves the
+/// destination missing and the old report in `.NAME.old-PID-…/report`: put it back rather
+/// than sweep it away.
+fn restore_old(parent: &Path, temporary: &str, dir: &Path) {
+    let Some(name) = temporary.strip_prefix('.').and_then(|r| r.rsplit_once(".old-")) else {
+        return;
+    };
+    let destination = parent.join(name.0);
+    let old = dir.join("report");
+    if std::fs::symlink_metadata(&destination).is_err() && old.is_dir() {
+        let _ = std::fs::rename(old, destination);
     }
 }
 
@@ -471,11 +488,21 @@ mod tests {
         for name in &kept[2..7] {
             std::fs::write(root.path().join(name).join(MARKER), "").unwrap();
         }
+        // Another old report moved aside whose destination was written: swept.
+        let replaced = root.path().join(format!(".s.old-{dead}-abcdef/report"));
+        std::fs::create_dir_all(&replaced).unwrap();
+        std::fs::write(replaced.join("manifest.json"), r#"{"generator": "refrain report"}"#)
+            .unwrap();
+        std::fs::create_dir(root.path().join("s")).unwrap();
         let s = Staging::new(&root.path().join("q")).unwrap();
         drop(s);
+        // `r` was lost between the two renames of its replacement: its old report is put back.
         let mut expected: Vec<String> = kept.to_vec();
+        expected.extend(["r".to_string(), "s".to_string()]);
         expected.sort();
         assert_eq!(entries(root.path()), expected);
+        assert!(root.path().join("r/manifest.json").is_file());
+        assert!(std::fs::read_dir(root.path().join("s")).unwrap().next().is_none());
     }
 
     #[test]
