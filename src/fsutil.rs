@@ -51,10 +51,12 @@ where
         ));
     }
     let cannot = |what: &str, e: io::Error| cannot_write(shown, what, e);
-    let mut tmp =
-        tempfile::Builder::new().prefix(".refrain-").suffix(".tmp").tempfile_in(dir).map_err(
-            |e| cannot(&format!("cannot create a file in `{}`", folder_of(shown).display()), e),
-        )?;
+    let mut tmp = crate::interrupt::temp_file(|| {
+        tempfile::Builder::new().prefix(".refrain-").suffix(".tmp").tempfile_in(dir)
+    })
+    .map_err(|e| cannot(&format!("cannot create a file in `{}`", folder_of(shown).display()), e))?;
+    // Renamed into place or removed (when `fill` fails), it is no longer the handler's.
+    let _forget = Forget(tmp.path().to_path_buf());
     readable_by_all(tmp.as_file()).map_err(|e| cannot("cannot set its permissions", e))?;
     {
         let mut buf = io::BufWriter::new(tmp.as_file_mut());
@@ -63,6 +65,15 @@ where
     }
     tmp.persist(path).map_err(|e| cannot("cannot move it into place", e.error))?;
     Ok(())
+}
+
+/// Unregisters a temporary file from [`crate::interrupt`] when dropped.
+struct Forget(PathBuf);
+
+impl Drop for Forget {
+    fn drop(&mut self) {
+        crate::interrupt::forget(&self.0);
+    }
 }
 
 /// The folder a file is in (`.` for a bare name).

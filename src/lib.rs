@@ -11,6 +11,7 @@ pub mod count;
 pub mod figure;
 pub mod fsutil;
 pub mod group;
+pub mod interrupt;
 pub mod phrases;
 pub mod pipeline;
 pub mod progress;

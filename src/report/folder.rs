@@ -1,7 +1,7 @@
 //! Writing a report folder whole or not at all: files go into a hidden temporary folder beside
 //! the destination, which is renamed into place once everything is written. A failed run
 //! removes the temporary folder and leaves any earlier report untouched; an interrupted one
-//! removes it too ([`super::interrupt`]), and a run that was killed outright (SIGKILL, or out of
+//! removes it too ([`crate::interrupt`]), and a run that was killed outright (SIGKILL, or out of
 //! memory: the allocator's `_exit` cannot run destructors) leaves it for the next report written
 //! in the same folder to sweep, whatever that report's name ([`sweep_stale`]).
 //!
@@ -12,9 +12,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::interrupt;
 use super::manifest::{files_under, is_report_folder, listed_files};
 use crate::fsutil::os_reason;
+use crate::interrupt;
 
 /// A report folder being written.
 #[derive(Debug)]

@@ -27,7 +27,6 @@ pub mod context;
 pub mod fingerprint;
 pub mod folder;
 pub mod html;
-mod interrupt;
 pub mod manifest;
 pub mod markdown;
 pub mod model;

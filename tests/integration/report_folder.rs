@@ -170,3 +170,44 @@ fn a_report_sweeps_stale_temporary_folders_of_every_name() {
     assert_eq!(names(&out), want);
     assert_eq!(std::fs::read_to_string(out.join(mine).join("draft.md")).unwrap(), "mine");
 }
+
+/// An interrupted table output leaves neither its temporary `.refrain-*.tmp` file nor a half
+/// file at `-o` (the file is registered with the interrupt handler while it is written).
+#[cfg(unix)]
+#[test]
+fn an_interrupted_table_output_leaves_nothing_behind() {
+    let dir = TestDir::new();
+    // Every 1..5-gram of random-looking words is written: millions of rows, seconds of writing
+    // in a debug build, so the temporary file is there long enough to be seen.
+    let mut text = String::new();
+    let mut x: u64 = 7;
+    for i in 0..600_000usize {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        text.push_str(&format!("w{}", (x >> 33) % 50_000));
+        text.push_str(if i % 15 == 14 { ".\n" } else { " " });
+    }
+    dir.write("in/a.txt", &text);
+    let out = dir.join("out");
+    std::fs::create_dir(&out).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("refrain");
+    let mut child = std::process::Command::new(bin)
+        .args(["freq", "-q", "-n", "1..5", "--format", "csv", "-o"])
+        .arg(out.join("table.csv"))
+        .arg(dir.join("in"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !names(&out).iter().any(|n| n.starts_with(".refrain-")) {
+        assert!(started.elapsed() < Duration::from_secs(120), "no temporary file appeared");
+        assert!(child.try_wait().unwrap().is_none(), "freq ended before it was interrupted");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // SAFETY: sends SIGINT to the child started above.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "{status:?}");
+    assert!(names(&out).is_empty(), "left behind: {:?}", names(&out));
+}
