@@ -54,7 +54,15 @@ pub fn surface_into(word: &str, out: &mut String) {
 /// U+2066–U+2069. They are never part of a word, and cleaning removes them (counted as
 /// invisible characters). NFKC leaves them as they are, so they can be tested before or after.
 pub fn is_direction_mark(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}') || is_bidi_control(c)
+}
+
+/// Whether `c` is a bidirectional embedding, override or isolate control (U+202A–U+202E,
+/// U+2066–U+2069): the direction marks that reorder the text around them, so that a title
+/// could be made to read differently from what it holds. Output shows them instead of obeying
+/// them (`table::terminal`, the report's pages).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether a word is written in a script that has no Snowball stemmer and no spaces between

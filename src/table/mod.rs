@@ -58,13 +58,9 @@ pub fn cells() -> Cells {
     if RAW_CELLS.load(Ordering::Relaxed) { Cells::Raw } else { Cells::Neutralise }
 }
 
-/// Whether `c` is a bidirectional embedding, override or isolate control (U+202A–U+202E,
-/// U+2066–U+2069). These invisible characters reorder the text around them, so a title could
-/// be made to read as something it is not ("Trojan Source"); the terminal table and the HTML
-/// report show them as `<U+202E>` instead.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+/// The bidi controls the terminal table and the HTML report show as `<U+202E>` instead of
+/// obeying them ("Trojan Source"): the one definition, beside the other direction marks.
+pub use crate::analysis::normalize::is_bidi_control;
 
 /// Errors from the table layer, with Polars errors turned into text at this one place.
 #[derive(Debug, thiserror::Error)]
