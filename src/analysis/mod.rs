@@ -116,7 +116,7 @@ impl Analyzer {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
@@ -204,7 +204,7 @@ mod tests {
 
     /// `text` with `marks` inserted before the characters at the given positions (taken
     /// modulo the number of characters, plus one for the end).
-    fn with_marks(text: &str, marks: &[(prop::sample::Index, char)]) -> String {
+    pub(crate) fn with_marks(text: &str, marks: &[(prop::sample::Index, char)]) -> String {
         let mut chars: Vec<char> = text.chars().collect();
         let mut at: Vec<(usize, char)> =
             marks.iter().map(|(i, c)| (i.index(chars.len() + 1), *c)).collect();

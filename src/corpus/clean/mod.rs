@@ -569,14 +569,7 @@ mod tests {
             kcna in any::<bool>(),
         ) {
             let mode = if kcna { CleanMode::Kcna } else { CleanMode::Auto };
-            let mut chars: Vec<char> = text.chars().collect();
-            let mut at: Vec<(usize, char)> =
-                marks.iter().map(|(i, c)| (i.index(chars.len() + 1), *c)).collect();
-            at.sort_by_key(|m| std::cmp::Reverse(m.0));
-            for (i, c) in at {
-                chars.insert(i, c);
-            }
-            let marked: String = chars.into_iter().collect();
+            let marked = crate::analysis::tests::with_marks(&text, &marks);
             let c = clean_document(&marked, None, mode, false);
             let n = marks.len() as u64;
             prop_assert_eq!((c.removed.count(Kind::Invisible), c.removed.chars), (n, n));
