@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod budget;
 pub mod chart;
 pub mod cli;
 pub mod collections;

@@ -48,6 +48,8 @@ pub struct PipelineOptions {
     /// Metadata from file names and a user's table, and `--where` (applied to each batch
     /// right after reading, before analysis).
     pub select: Selection,
+    /// The memory budget and the temporary folder (`--memory`, `--temp-dir`).
+    pub budget: crate::budget::Budget,
 }
 
 /// What happened during the run, for the summary on stderr and the report manifest.

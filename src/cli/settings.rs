@@ -58,7 +58,13 @@ pub fn pipeline(args: &CorpusArgs) -> Result<PipelineOptions> {
         keep_text: false,
         keep_spans: false,
         select: selection(args)?,
+        budget: budget(args)?,
     })
+}
+
+/// `--memory` and `--temp-dir`.
+pub fn budget(_args: &CorpusArgs) -> Result<crate::budget::Budget> {
+    Ok(crate::budget::Budget::default())
 }
 
 /// `--name-pattern`, `--meta`, `--meta-key` and `--where`, checked and loaded.
