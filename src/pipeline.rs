@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use crate::analysis::{Analyzer, AnalyzerOptions, LocalVocab, TokenBuf, Vocabulary};
 use crate::corpus::{self, Document, Input, Problem, ReadOptions};
 use crate::count::TokenIndex;
+use crate::count::spilled::{SpillWriter, SpilledIndex};
 use crate::progress::Progress;
 use crate::select::{Selection, SelectionReport};
 
@@ -29,6 +30,84 @@ pub const CHUNK_BYTES: usize = 1 << 19;
 
 /// Files are read in batches of at most this many, to bound the text held at once.
 const BATCH_FILES: usize = 256;
+
+/// Memory a run holding the corpus in memory needs per byte of input (measured: peak RSS of
+/// `freq -n 1..5` is about 11 times the corpus's bytes; rounded up), and per byte of a `.gz`
+/// file, whose text is larger than the file.
+pub const MEMORY_PER_BYTE: u64 = 12;
+const GZ_EXPANSION: u64 = 4;
+
+/// Bytes of memory a run holding the corpus in memory is estimated to need.
+pub fn memory_needed(inputs: &[Input]) -> (u64, u64) {
+    let bytes: u64 = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File(path) => {
+                let len = std::fs::metadata(path).map_or(0, |m| m.len());
+                let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+                if gz { len * GZ_EXPANSION } else { len }
+            }
+            Input::Stdin | Input::Sample => 0,
+        })
+        .sum();
+    (bytes, bytes.saturating_mul(MEMORY_PER_BYTE))
+}
+
+/// Whether the token index goes to disk: the corpus is estimated to need more than the
+/// budget. A command that cannot count a spilled index is refused here, before any reading.
+fn spill_needed(inputs: &[Input], options: &PipelineOptions) -> Result<bool, corpus::CorpusError> {
+    let (bytes, need) = memory_needed(inputs);
+    if need <= options.budget.bytes {
+        return Ok(false);
+    }
+    if options.may_spill && !options.keep_text && !options.keep_spans {
+        return Ok(true);
+    }
+    Err(corpus::CorpusError::OverBudget {
+        command: options.command.to_string(),
+        corpus: crate::budget::show(bytes),
+        need: crate::budget::show(need),
+        budget: crate::budget::show(options.budget.bytes),
+    })
+}
+
+/// Text bytes read per batch: a share of the budget (a batch's text, its analysis and the
+/// next batch being read are alive at once).
+fn batch_bytes(budget: &crate::budget::Budget) -> u64 {
+    (budget.bytes / 16).max(1 << 20)
+}
+
+/// Cut the inputs into batches of at most [`BATCH_FILES`] files and about `bytes` of files.
+fn batches(inputs: &[Input], bytes: u64) -> Vec<&[Input]> {
+    let mut out = Vec::new();
+    let (mut start, mut size) = (0, 0u64);
+    for (i, input) in inputs.iter().enumerate() {
+        let len = match input {
+            Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            _ => 0,
+        };
+        if i > start && (i - start >= BATCH_FILES || size + len > bytes) {
+            out.push(&inputs[start..i]);
+            (start, size) = (i, 0);
+        }
+        size += len;
+    }
+    if start < inputs.len() {
+        out.push(&inputs[start..]);
+    }
+    out
+}
+
+fn spill_error(options: &PipelineOptions, e: &std::io::Error) -> corpus::CorpusError {
+    let reason = crate::fsutil::os_reason(e);
+    let full = matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
+    let message = if full {
+        format!("{reason}: free space there or choose another folder with --temp-dir")
+    } else {
+        reason
+    };
+    corpus::CorpusError::Spill { folder: options.budget.temp_parent(), message }
+}
 
 /// What the pipeline does.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +129,11 @@ pub struct PipelineOptions {
     pub select: Selection,
     /// The memory budget and the temporary folder (`--memory`, `--temp-dir`).
     pub budget: crate::budget::Budget,
+    /// The command can count a corpus whose token index is on disk ([`AnalyzedCorpus::spilled`]);
+    /// without it a corpus estimated to be over the budget is refused before reading.
+    pub may_spill: bool,
+    /// The command's name, for the over-budget message.
+    pub command: &'static str,
 }
 
 /// What happened during the run, for the summary on stderr and the report manifest.
@@ -97,6 +181,9 @@ pub struct AnalyzedCorpus {
     pub analyzer: Analyzer,
     /// Run summary.
     pub summary: Summary,
+    /// The token index on disk, when the corpus was estimated to be over the memory budget
+    /// and the command can count it there (`index` is then empty).
+    pub spilled: Option<SpilledIndex>,
 }
 
 impl AnalyzedCorpus {
@@ -104,7 +191,8 @@ impl AnalyzedCorpus {
     /// comparison with its reference): the index, spans and document counts of the summary
     /// are rebuilt; the vocabulary (ids) and the reading part of the summary stay.
     pub fn retain_docs(self, keep: impl Fn(&Document) -> bool) -> AnalyzedCorpus {
-        let AnalyzedCorpus { docs, index, vocab, spans, analyzer, mut summary } = self;
+        let AnalyzedCorpus { docs, index, vocab, spans, analyzer, mut summary, spilled } = self;
+        assert!(spilled.is_none(), "retain_docs needs the token index in memory");
         let mut kept_index = TokenIndex::new();
         let mut kept_spans = Vec::new();
         let mut kept_docs = Vec::new();
@@ -134,6 +222,7 @@ impl AnalyzedCorpus {
             spans: kept_spans,
             analyzer,
             summary,
+            spilled: None,
         }
     }
 }
@@ -151,14 +240,22 @@ pub fn run(
         rayon::spawn(corpus::clean::kcna::prepare);
     }
     let (inputs, problems) = corpus::list_inputs(paths, &options.exclude)?;
+    let spill = match spill_needed(&inputs, options)? {
+        true => Some(SpillWriter::new(
+            options.budget.temp_space().map_err(|e| spill_error(options, &e))?,
+        )),
+        false => None,
+    };
+    let batch_bytes = batch_bytes(&options.budget);
     let analyzer = Analyzer::new(&options.analyzer);
     let mut builder = Builder::new(options, &analyzer);
+    builder.spill = spill;
     builder.summary.problems = problems;
     builder.summary.inputs = inputs.len();
     let mut selection = SelectionReport::default();
     let progress = Progress::new("reading", inputs.len() as u64);
     let mut pending: Option<Batch> = None;
-    for files in inputs.chunks(BATCH_FILES) {
+    for files in batches(&inputs, batch_bytes) {
         let (batch, ()) = rayon::join(
             || {
                 let batch = read_batch(files, options, &analyzer, &mut selection);
@@ -180,8 +277,16 @@ pub fn run(
     options.select.finish(&mut selection);
     builder.summary.selection = selection;
     crate::progress::trace(started, || "read and analysed the corpus".into());
+    if let Some(e) = builder.spill_failed.take() {
+        return Err(spill_error(options, &e));
+    }
+    let spilled = match builder.spill.take() {
+        Some(w) => Some(w.finish().map_err(|e| spill_error(options, &e))?),
+        None => None,
+    };
     let parts = builder.into_parts();
     let mut out = assemble(parts, analyzer);
+    out.spilled = spilled;
     out.summary.elapsed = started.elapsed();
     Ok(out)
 }
@@ -271,6 +376,10 @@ struct Builder<'a> {
     docs: Vec<Document>,
     spans: Vec<(u32, u32)>,
     summary: Summary,
+    /// Where the words go instead of `index` when the corpus is over the budget.
+    spill: Option<SpillWriter>,
+    /// The first error writing `spill` (the rest of the corpus is then still read, not kept).
+    spill_failed: Option<std::io::Error>,
 }
 
 impl<'a> Builder<'a> {
@@ -283,6 +392,8 @@ impl<'a> Builder<'a> {
             docs: Vec::new(),
             spans: Vec::new(),
             summary: Summary::default(),
+            spill: None,
+            spill_failed: None,
         }
     }
 
@@ -312,10 +423,20 @@ impl<'a> Builder<'a> {
             at += n;
             let local = &chunk.buf.surface[range.clone()];
             let spans = &chunk.buf.spans[range];
-            self.index.push_doc(local.iter().zip(spans).map(|(&l, span)| {
-                let s = ids[l as usize];
-                (keys[s as usize], s, span.sentence_start)
-            }));
+            if let Some(spill) = &mut self.spill {
+                let words = local
+                    .iter()
+                    .zip(spans)
+                    .map(|(&l, span)| (ids[l as usize], span.sentence_start));
+                if let Err(e) = spill.push_doc(words) {
+                    self.spill_failed.get_or_insert(e);
+                }
+            } else {
+                self.index.push_doc(local.iter().zip(spans).map(|(&l, span)| {
+                    let s = ids[l as usize];
+                    (keys[s as usize], s, span.sentence_start)
+                }));
+            }
             if self.options.keep_spans {
                 self.spans.extend(spans.iter().map(|s| (s.start, s.end)));
             }
@@ -345,7 +466,7 @@ fn assemble(
     ),
     analyzer: Analyzer,
 ) -> AnalyzedCorpus {
-    AnalyzedCorpus { docs, index, vocab, spans, analyzer, summary }
+    AnalyzedCorpus { docs, index, vocab, spans, analyzer, summary, spilled: None }
 }
 
 fn count_document(summary: &mut Summary, doc: &Document, words: usize) {

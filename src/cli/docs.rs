@@ -11,7 +11,7 @@ use crate::table::{self, Frame, Table, Values};
 /// Run `docs`.
 pub fn run(args: &DocsArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
-    let options = settings::pipeline(&args.corpus)?;
+    let options = settings::pipeline(&args.corpus, "docs")?;
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     let frame = Frame::from_table(docs_table(&corpus))?.sort_limit(&[], dest.top)?;
     table::write(&frame, dest.format, &dest.output)?;

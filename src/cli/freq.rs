@@ -19,9 +19,14 @@ use crate::table::{self, Chunked, Frame, Table, TextColumn, Values};
 pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
     let chart_out = ChartOut::from_args(&args.chart)?;
-    let options = settings::pipeline(&args.corpus)?;
+    let mut options = settings::pipeline(&args.corpus, "freq")?;
+    // Counting a token index on disk writes plain rows: no groups, no chart from a frame.
+    options.may_spill = args.by.is_none() && chart_out.is_none();
     let count_options = settings::count(&args.count);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
+    if corpus.spilled.is_some() {
+        return run_spilled(args, ctx, &corpus, &count_options, &dest, &options.budget);
+    }
     // Group first: a grouping that cannot be made should fail before the counting.
     let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;
     let ranked = RankedCounts::noted(&corpus, &count_options, ctx);
@@ -77,6 +82,118 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     // the process ends here, and the system reclaims the memory at once.
     std::mem::forget((corpus, ranked, rows, words));
     Ok(())
+}
+
+/// `freq` over a token index on disk: the bounded counter's rows, merged from sorted runs,
+/// written a chunk at a time.
+fn run_spilled(
+    args: &FreqArgs,
+    ctx: &Context,
+    corpus: &AnalyzedCorpus,
+    options: &count::CountOptions,
+    dest: &settings::Destination,
+    budget: &crate::budget::Budget,
+) -> Result<()> {
+    use crate::count::bounded::{self, Ranks};
+    let started = Instant::now();
+    let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
+    let vocab = &corpus.vocab;
+    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
+    let surface_rank = count::ranks(vocab.surface_count(), |s| vocab.surface(s));
+    let key_rank = count::ranks(vocab.key_count(), |k| vocab.key(k));
+    let ranks = Ranks {
+        surface_keys: vocab.surface_keys(),
+        key_rank: &key_rank,
+        surface_rank: &surface_rank,
+    };
+    let input = bounded::Input { spilled, ranks, key_stop: &key_stop };
+    let order = row_order(args.sort);
+    let mut counted = bounded::count(&input, options, order, dest.top, budget.bytes)
+        .map_err(|e| spill_failure(e, budget))?;
+    let per_n: Vec<(usize, u64)> =
+        (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
+    ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
+    ctx.note(&format!(
+        "memory budget {}: token index on disk ({}), {} partition(s), {} sorted run(s) ({}) merged\n",
+        crate::budget::show(budget.bytes),
+        crate::budget::show(spilled.disk_bytes()),
+        counted.partitions,
+        counted.runs,
+        crate::budget::show(counted.run_bytes),
+    ));
+    let totals = (spilled.words.max(1) as f64, spilled.doc_count().max(1) as f64);
+    let mut left = dest.top.unwrap_or(usize::MAX);
+    let mut failed = None;
+    let next = || -> Result<Option<Table>, table::TableError> {
+        let mut rows = Vec::new();
+        while rows.len() < 1 << 14 && left > 0 {
+            match counted.merge.next_row() {
+                Ok(Some(row)) => rows.push(row),
+                Ok(None) => break,
+                Err(e) => {
+                    failed = Some(e);
+                    return Err(table::TableError::Polars("reading a sorted run failed".into()));
+                }
+            }
+            left -= 1;
+        }
+        Ok((!rows.is_empty()).then(|| spilled_table(vocab, &rows, totals)))
+    };
+    let written =
+        table::write_stream(spilled_table(vocab, &[], totals), dest.format, &dest.output, next);
+    if let Some(e) = failed {
+        return Err(spill_failure(bounded::BoundedError::Io(e), budget));
+    }
+    written?;
+    trace(started, || "counted and wrote the table".into());
+    Ok(())
+}
+
+/// A bounded counter's failure as the message a user sees.
+fn spill_failure(
+    e: crate::count::bounded::BoundedError,
+    budget: &crate::budget::Budget,
+) -> anyhow::Error {
+    use crate::count::bounded::BoundedError;
+    match e {
+        BoundedError::Io(e) => anyhow::anyhow!(
+            "cannot use temporary files under `{}`: {}",
+            budget.temp_parent().display(),
+            crate::fsutil::os_reason(&e)
+        ),
+        e @ BoundedError::TooSmall { .. } => anyhow::anyhow!("{e} (--memory)"),
+    }
+}
+
+/// The freq table (columns as [`freq_table`]) of rows from the bounded counter.
+fn spilled_table(
+    vocab: &Vocabulary,
+    rows: &[crate::count::bounded::Row],
+    totals: (f64, f64),
+) -> Table {
+    let (total, documents) = totals;
+    let mut phrase = TextColumn::with_capacity(rows.len());
+    let mut key = TextColumn::with_capacity(rows.len());
+    let keys = vocab.surface_keys();
+    for row in rows {
+        phrase.push_joined(row.words().iter().map(|&s| vocab.surface(s)), " ");
+        key.push_joined(row.words().iter().map(|&s| vocab.key(keys[s as usize])), " ");
+    }
+    let ints =
+        |f: &dyn Fn(&crate::count::bounded::Row) -> i64| Values::Int(rows.iter().map(f).collect());
+    let reals = |f: &dyn Fn(&crate::count::bounded::Row) -> f64| {
+        Values::Float(rows.iter().map(f).collect())
+    };
+    Table::new()
+        .with("phrase", Values::Text(phrase))
+        .with("key", Values::Text(key))
+        .with("n", ints(&|r| r.n as i64))
+        .with("count", ints(&|r| r.count as i64))
+        .with("per_million", reals(&|r| r.count as f64 / total * 1e6))
+        .with("docs", ints(&|r| r.docs as i64))
+        .with("doc_share", reals(&|r| r.docs as f64 / documents))
+        .with("dp", reals(&|r| r.dp))
+        .with("variants", ints(&|r| r.variants as i64))
 }
 
 fn name(args: &FreqArgs) -> String {

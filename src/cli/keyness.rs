@@ -51,7 +51,7 @@ pub fn run(args: &KeynessArgs, ctx: &Context) -> Result<()> {
         top: None,
     })?;
     let chart_out = ChartOut::from_args(&args.chart)?;
-    let mut options = settings::pipeline(&args.corpus)?;
+    let mut options = settings::pipeline(&args.corpus, "keyness")?;
     let mut paths = args.corpus.paths.clone();
     let comparison = if !args.reference.is_empty() {
         if paths.is_empty() {

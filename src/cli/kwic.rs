@@ -31,7 +31,7 @@ pub fn run(args: &KwicArgs, ctx: &Context) -> Result<()> {
         output: args.output.clone(),
         top: None,
     })?;
-    let mut options = settings::pipeline(&args.corpus)?;
+    let mut options = settings::pipeline(&args.corpus, "kwic")?;
     options.keep_text = true;
     options.keep_spans = true;
     let corpus = ctx.read(&paths, &options)?;

@@ -27,7 +27,7 @@ use crate::table::{self, Frame as TableFrame, Table, TextColumn, Values};
 pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
     let chart_out = ChartOut::from_args(&args.chart)?;
-    let options = settings::pipeline(&args.corpus)?;
+    let options = settings::pipeline(&args.corpus, "phrases")?;
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     // Group first: a grouping that cannot be made should fail before the counting.
     let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;

@@ -14,7 +14,7 @@ use crate::report::{ReportOptions, build, corpus_name};
 
 /// Run `report`.
 pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
-    let pipeline = settings::pipeline(&args.corpus)?;
+    let pipeline = settings::pipeline(&args.corpus, "report")?;
     let split = args.split.as_deref().map(keyness::parse_split).transpose()?;
     if !args.reference.is_empty() && args.corpus.paths.is_empty() {
         bail!("report --reference needs a target PATH too");

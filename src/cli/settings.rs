@@ -18,7 +18,7 @@ use crate::table::join::MetaTable;
 use crate::table::{Format, Output};
 
 /// Pipeline options from the corpus arguments.
-pub fn pipeline(args: &CorpusArgs) -> Result<PipelineOptions> {
+pub fn pipeline(args: &CorpusArgs, command: &'static str) -> Result<PipelineOptions> {
     let read = ReadOptions {
         text_field: args.text_field.clone(),
         title_field: args.title_field.clone(),
@@ -59,12 +59,17 @@ pub fn pipeline(args: &CorpusArgs) -> Result<PipelineOptions> {
         keep_spans: false,
         select: selection(args)?,
         budget: budget(args)?,
+        may_spill: false,
+        command,
     })
 }
 
 /// `--memory` and `--temp-dir`.
 pub fn budget(_args: &CorpusArgs) -> Result<crate::budget::Budget> {
-    Ok(crate::budget::Budget::default())
+    match std::env::var("REFRAIN_MEMORY") {
+        Ok(v) => Ok(crate::budget::Budget::of(parse_size(&v).map_err(anyhow::Error::msg)?)),
+        Err(_) => Ok(crate::budget::Budget::default()),
+    }
 }
 
 /// `--name-pattern`, `--meta`, `--meta-key` and `--where`, checked and loaded.

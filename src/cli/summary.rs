@@ -158,15 +158,19 @@ pub fn selection(r: &SelectionReport) -> String {
 
 /// The summary line of the counting stage: distinct n-grams kept per n.
 pub fn counting(c: &NgramCounts, min_n: usize, seconds: f64) -> String {
-    let per_n: Vec<String> = c
+    let per_n: Vec<(usize, u64)> = c
         .levels
         .iter()
         .filter(|l| l.n >= min_n)
-        .map(|l| {
-            let reported = l.emitted.iter().filter(|&&e| e).count();
-            format!("{}-grams {}", l.n, thousands(reported as u64))
-        })
+        .map(|l| (l.n, l.emitted.iter().filter(|&&e| e).count() as u64))
         .collect();
+    counting_per_n(&per_n, seconds)
+}
+
+/// The counting line from (n, reported keys) pairs.
+pub fn counting_per_n(per_n: &[(usize, u64)], seconds: f64) -> String {
+    let per_n: Vec<String> =
+        per_n.iter().map(|&(n, k)| format!("{n}-grams {}", thousands(k))).collect();
     format!("counted distinct keys: {} ({seconds:.2} s)\n", per_n.join(", "))
 }
 

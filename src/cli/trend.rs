@@ -47,7 +47,7 @@ pub fn run(args: &TrendArgs, ctx: &Context) -> Result<()> {
         bail!("--baseline must be at least 1 period");
     }
     let chart_out = ChartOut::from_args(&args.chart)?;
-    let options = settings::pipeline(&args.corpus)?;
+    let options = settings::pipeline(&args.corpus, "trend")?;
     let corpus = ctx.read(&paths, &options)?;
     let by = args.by.clone().unwrap_or_else(|| default_by(ctx, &corpus));
     let groups = grouped::assign(ctx, &corpus, &by)?;

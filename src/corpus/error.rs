@@ -34,4 +34,28 @@ pub enum CorpusError {
         /// What it is.
         what: &'static str,
     },
+    /// Writing the token index to the temporary folder failed (disk full, folder removed).
+    #[error("cannot write temporary files under `{}`: {message}", folder.display())]
+    Spill {
+        /// The run's temporary folder's parent (`--temp-dir`).
+        folder: PathBuf,
+        /// What the operating system said, with advice.
+        message: String,
+    },
+    /// The corpus is too large for the memory budget of a command that holds it in memory.
+    #[error(
+        "`{command}` holds the whole corpus in memory, and this corpus ({corpus}) needs about \
+         {need}, more than the memory budget of {budget}: run with `--memory {need}` or more \
+         (only `freq` without --by counts beyond its budget, spilling to disk)"
+    )]
+    OverBudget {
+        /// The command.
+        command: String,
+        /// The corpus's size on disk, shown.
+        corpus: String,
+        /// The budget it needs, shown.
+        need: String,
+        /// The budget it has, shown.
+        budget: String,
+    },
 }

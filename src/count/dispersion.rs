@@ -30,6 +30,17 @@ impl Parts {
         Some(Parts { total, norm: 1.0 - min_len as f64 / total })
     }
 
+    /// The parts of a corpus whose documents have these lengths (as [`Parts::of`]).
+    pub fn from_lengths(lens: &[u32]) -> Option<Parts> {
+        let sizes = lens.iter().filter(|&&l| l > 0);
+        let (parts, min_len) = sizes.fold((0usize, u32::MAX), |(n, m), &l| (n + 1, m.min(l)));
+        if parts < 2 {
+            return None;
+        }
+        let total = lens.iter().map(|&l| l as u64).sum::<u64>() as f64;
+        Some(Parts { total, norm: 1.0 - min_len as f64 / total })
+    }
+
     /// The contribution |v_d − s_d| − s_d of one document holding `in_doc` of `f` occurrences.
     pub fn term(&self, in_doc: u32, f: u32, doc_len: usize) -> f64 {
         let s = doc_len as f64 / self.total;

@@ -10,12 +10,14 @@
 //! strings are made only later, for the rows that are written.
 
 pub mod blocks;
+pub mod bounded;
 pub mod dispersion;
 pub mod index;
 pub mod ngrams;
 pub mod order;
 pub mod radix;
 pub mod scan;
+pub mod spilled;
 pub mod trie;
 pub mod words;
 

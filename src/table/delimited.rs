@@ -79,6 +79,28 @@ pub fn write_chunked(
     })
 }
 
+/// Write tables that arrive one after another (`next` gives `None` at the end) under the
+/// header of `header` (a table with the same columns, usually empty): the same bytes as
+/// [`write_chunked`] over the same rows.
+pub fn write_stream(
+    header: &Table,
+    sep: u8,
+    cells: Cells,
+    w: &mut dyn Write,
+    next: &mut dyn FnMut() -> Result<Option<Table>, TableError>,
+) -> Result<(), TableError> {
+    let options = SerializeOptions { separator: sep, ..Default::default() };
+    let names: Vec<&str> = header.columns.iter().map(|(name, _)| name.as_str()).collect();
+    w.write_all(&csv_header(&names, &options)?)?;
+    let mut buffer = Vec::new();
+    while let Some(table) = next()? {
+        buffer.clear();
+        serialise_table(&table, sep, cells, &mut buffer);
+        w.write_all(&buffer)?;
+    }
+    Ok(())
+}
+
 /// Fill `slices` buffers with `fill(k, buffer)`, a window at a time in parallel, writing each
 /// window in order while the next one is filled. The buffers of a written window serve the
 /// window after the next: fresh megabyte buffers for every slice would cost a page fault per

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use polars_io::parquet::write::ParquetWriter;
 
-use super::{Chunked, Frame, TableError, terminal};
+use super::{Chunked, Frame, Table, TableError, terminal};
 
 /// Decimal places of real numbers in text formats (CSV, TSV, JSON).
 pub const FLOAT_DECIMALS: usize = 6;
@@ -74,6 +74,30 @@ pub fn write_chunked_to(
         }
         _ => write_to(&table.frame()?, format, w),
     }
+}
+
+/// Write tables that arrive one after another (`next` gives `None` at the end) in `format`
+/// to `output`: CSV and TSV as they come, under the header of `header`; other formats
+/// through one frame of them all.
+pub fn write_stream(
+    header: Table,
+    format: Format,
+    output: &Output,
+    mut next: impl FnMut() -> Result<Option<Table>, TableError>,
+) -> Result<(), TableError> {
+    write_with(output, |w| match format {
+        Format::Csv | Format::Tsv => {
+            let sep = if format == Format::Csv { b',' } else { b'\t' };
+            super::delimited::write_stream(&header, sep, super::cells(), w, &mut next)
+        }
+        _ => {
+            let mut parts = vec![header];
+            while let Some(t) = next()? {
+                parts.push(t);
+            }
+            write_to(&Frame::from_table(Table::concat(parts))?, format, w)
+        }
+    })
 }
 
 /// Run `fill` on standard output, or on a file written atomically.

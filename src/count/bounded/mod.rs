@@ -1,0 +1,313 @@
+//! The bounded counter: exact n-gram counts of a corpus whose token index is on disk
+//! ([`SpilledIndex`]), in a fixed memory budget, as sorted rows.
+//!
+//! # How it counts
+//!
+//! 1. **Words** ([`unigrams`]): two passes over the segments with dense arrays over the
+//!    vocabulary give every word's count, documents, DP_norm and surface forms, and the words
+//!    that survive `--min-count`/`--min-docs` (an n-gram can only survive if all its words do).
+//! 2. **Buckets**: the second pass also finds every *window*: a position whose word and the
+//!    next survived, with the words that follow in its sentence, up to `max_n`, as long as
+//!    they survived. Windows are put in 65,536 buckets by a hash of their first two keys and
+//!    counted per bucket. Every n-gram (n ≥ 2) starting at a window's position lies in that
+//!    window, so all occurrences of an n-gram fall in one bucket.
+//! 3. **Partitions** ([`windows`]): consecutive buckets are grouped into partitions whose
+//!    windows fit the budget; each partition is one more pass over the segments that keeps
+//!    only its windows, in position order. Each bucket is then counted on its own, level by
+//!    level (an n-gram is counted where its (n−1)-gram prefix survived: exact pruning),
+//!    buckets in parallel, into rows with count, documents, DP_norm, display form and variants.
+//! 4. **Runs and merge** ([`rows`]): each partition's rows are sorted in the output order and
+//!    written to a run file; a k-way merge of the runs (and of the words' rows) gives the rows
+//!    in order, `--top` applied, the same bytes as the in-memory counter once formatted.
+//!
+//! Nothing depends on the number of partitions or threads: every number of a row comes from
+//! all of its n-gram's occurrences, visited in corpus order, and the order of rows is total.
+
+pub mod rows;
+mod unigrams;
+mod windows;
+
+use std::io;
+
+use crate::count::spilled::SpilledIndex;
+use crate::count::{CountOptions, RowOrder};
+
+pub use rows::{Merge, Ranks, Row, RunFile, Source};
+
+/// What the bounded counter needs besides the index.
+pub struct Input<'a> {
+    /// The token index on disk.
+    pub spilled: &'a SpilledIndex,
+    /// Vocabulary facts for ordering (and the key of each surface).
+    pub ranks: Ranks<'a>,
+    /// Is key id `k` a stop word?
+    pub key_stop: &'a [bool],
+}
+
+/// Why counting stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BoundedError {
+    /// Reading or writing the temporary files failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The budget cannot hold the windows of the largest bucket.
+    #[error("the memory budget is too small for this corpus: the smallest budget that works is {}", crate::budget::show(*need))]
+    TooSmall {
+        /// The smallest budget that works, in bytes.
+        need: u64,
+    },
+}
+
+/// The counted rows, ready to merge, and what it took.
+pub struct Counted<'a> {
+    /// The rows in order.
+    pub merge: Merge<'a>,
+    /// Rows reported before `--top` (per n: index n − 1).
+    pub distinct: Vec<u64>,
+    /// Partitions counted (passes over the segments after the first two).
+    pub partitions: usize,
+    /// Run files written, and their bytes.
+    pub runs: usize,
+    /// Bytes of run files.
+    pub run_bytes: u64,
+}
+
+/// Bytes a window is assumed to hold while its partition is counted: its arrays, its share of
+/// the per-bucket tables, and the rows it may produce while they are sorted.
+const WINDOW_BYTES: u64 = 64;
+/// Bytes per word of a window.
+const WORD_BYTES: u64 = 4;
+/// Bytes of the budget kept for what is not counted: the segment being read, the merge's
+/// buffers, the table being written.
+const FIXED_BYTES: u64 = 48 << 20;
+
+/// Count `input` as `options` say, in `budget` bytes of working memory, rows in `order`, at
+/// most `limit`.
+pub fn count<'a>(
+    input: &Input<'a>,
+    options: &CountOptions,
+    order: RowOrder,
+    limit: Option<usize>,
+    budget: u64,
+) -> Result<Counted<'a>, BoundedError> {
+    let fixed = FIXED_BYTES.min(budget / 4);
+    count_in(input, options, order, limit, Limits { budget, fixed })
+}
+
+/// How the budget is shared.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The whole budget.
+    pub budget: u64,
+    /// The part kept for what is not counted.
+    pub fixed: u64,
+}
+
+/// [`count`] with the budget's shares given (tests force tiny partitions with it).
+pub fn count_in<'a>(
+    input: &Input<'a>,
+    options: &CountOptions,
+    order: RowOrder,
+    limit: Option<usize>,
+    limits: Limits,
+) -> Result<Counted<'a>, BoundedError> {
+    let budget = limits.budget;
+    let words = unigrams::count(input, options)?;
+    let mut distinct = vec![0u64; options.max_n];
+    distinct[0] = words.rows.len() as u64;
+    let mut unigram_rows = words.rows;
+    if options.min_n > 1 {
+        unigram_rows.clear();
+        distinct[0] = 0;
+    }
+    rows::sort_rows(&mut unigram_rows, order, input.ranks, limit);
+    let mut sources = vec![Source::Memory(unigram_rows.into_iter())];
+    let (mut runs, mut run_bytes) = (0, 0);
+    let mut partitions = 0;
+    if options.max_n >= 2 {
+        // The dense arrays and the words' rows stay; the rest of the budget holds windows.
+        let reserved = words.bytes + limits.fixed;
+        let cap = budget.saturating_sub(reserved);
+        let parts = windows::partitions(&words.buckets, cap)
+            .map_err(|largest| BoundedError::TooSmall { need: reserved + largest })?;
+        partitions = parts.len();
+        let progress = crate::progress::Progress::new("counting", parts.len() as u64);
+        for part in &parts {
+            let mut part_rows =
+                windows::count_partition(input, options, &words.alive, part, &words.buckets)?;
+            for r in &part_rows {
+                distinct[r.n as usize - 1] += 1;
+            }
+            rows::sort_rows(&mut part_rows, order, input.ranks, limit);
+            if parts.len() == 1 {
+                sources.push(Source::Memory(part_rows.into_iter()));
+            } else {
+                let run = rows::write_run(input.spilled.space(), &part_rows)?;
+                runs += 1;
+                run_bytes += run.bytes;
+                sources.push(Source::Disk(rows::RunReader::open(&run)?));
+            }
+            progress.inc(1);
+        }
+        progress.finish();
+    }
+    let merge = Merge::new(sources, order, input.ranks)?;
+    Ok(Counted { merge, distinct, partitions, runs, run_bytes })
+}
+
+/// The bucket of a window starting with keys `a`, `b`.
+fn bucket(a: u32, b: u32) -> usize {
+    let h = ((a as u64) << 32 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - BUCKET_BITS)) as usize
+}
+
+/// Buckets are numbered by this many bits of a hash.
+const BUCKET_BITS: u32 = 16;
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::budget::TempSpace;
+    use crate::count::spilled::SpillWriter;
+    use crate::count::{EdgePolicy, TokenIndex, VocabFacts, ordered_row_data};
+
+    /// Documents of sentences of surface ids; the key of surface `s` is `s / 2`, key 0 is a
+    /// stop word (as in the level-wise counter's tests).
+    type Corpus = Vec<Vec<Vec<u32>>>;
+
+    const SURFACES: u32 = 16;
+
+    /// A row as comparable numbers: n, count, docs, variants, DP bits, display.
+    type Flat = (u8, u32, u32, u32, u64, Vec<u32>);
+
+    fn flat(n: u8, count: u32, docs: u32, variants: u32, dp: f64, display: Vec<u32>) -> Flat {
+        let dp = if dp.is_nan() { u64::MAX } else { dp.to_bits() };
+        (n, count, docs, variants, dp, display)
+    }
+
+    fn index_of(corpus: &Corpus) -> TokenIndex {
+        let mut idx = TokenIndex::new();
+        for doc in corpus {
+            let words = doc
+                .iter()
+                .flat_map(|sent| sent.iter().enumerate().map(|(i, &s)| (s / 2, s, i == 0)));
+            idx.push_doc(words);
+        }
+        idx
+    }
+
+    /// Ranks that are not the ids, so that order bugs show: byte order reverses the ids.
+    fn ranks(len: u32) -> Vec<u32> {
+        (0..len).rev().collect()
+    }
+
+    fn in_memory(corpus: &Corpus, o: &CountOptions, order: RowOrder) -> Vec<Flat> {
+        let idx = index_of(corpus);
+        let stop: Vec<bool> = (0..SURFACES / 2).map(|k| k == 0).collect();
+        let (krank, srank) = (ranks(SURFACES / 2), ranks(SURFACES));
+        let facts = VocabFacts { key_stop: &stop, key_rank: &krank, surface_rank: &srank };
+        let c = crate::count::count(&idx, &facts, o);
+        ordered_row_data(&c, order, None)
+            .iter()
+            .map(|r| {
+                let display = c.surface_words(r.n as usize, r.display);
+                flat(r.n, r.count, r.docs, r.variants, r.dp, display)
+            })
+            .collect()
+    }
+
+    fn bounded(corpus: &Corpus, o: &CountOptions, order: RowOrder, cap: u64) -> Vec<Flat> {
+        let idx = index_of(corpus);
+        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
+        for d in 0..idx.doc_count() {
+            let r = idx.doc_range(d);
+            w.push_doc(r.map(|i| (idx.surfaces[i], idx.sentence_start[i]))).unwrap();
+        }
+        let spilled = w.finish().unwrap();
+        let stop: Vec<bool> = (0..SURFACES / 2).map(|k| k == 0).collect();
+        let (krank, srank) = (ranks(SURFACES / 2), ranks(SURFACES));
+        let keys: Vec<u32> = (0..SURFACES).map(|s| s / 2).collect();
+        let ranks = Ranks { surface_keys: &keys, key_rank: &krank, surface_rank: &srank };
+        let input = Input { spilled: &spilled, ranks, key_stop: &stop };
+        // The dense arrays and the bucket table take about a megabyte; `cap` is what is left.
+        let limits = Limits { budget: (1 << 20) + 4096 + cap, fixed: 0 };
+        let mut counted = count_in(&input, o, order, None, limits).unwrap();
+        let mut out = Vec::new();
+        while let Some(r) = counted.merge.next_row().unwrap() {
+            out.push(flat(r.n, r.count, r.docs, r.variants, r.dp, r.words().to_vec()));
+        }
+        out
+    }
+
+    fn corpus_strategy() -> impl Strategy<Value = Corpus> {
+        let sentence = prop::collection::vec(0u32..SURFACES, 0..10);
+        let doc = prop::collection::vec(sentence, 0..5);
+        prop::collection::vec(doc, 0..8)
+    }
+
+    fn options_strategy() -> impl Strategy<Value = CountOptions> {
+        (1usize..=4, 0usize..=4, 1u32..=3, 1u32..=2, any::<bool>()).prop_map(
+            |(min_n, extra, min_count, min_docs, keep)| CountOptions {
+                min_n,
+                max_n: (min_n + extra).min(8),
+                min_count,
+                min_docs,
+                edges: if keep { EdgePolicy::Keep } else { EdgePolicy::Drop },
+            },
+        )
+    }
+
+    fn order_strategy() -> impl Strategy<Value = RowOrder> {
+        prop_oneof![
+            Just(RowOrder::Count),
+            Just(RowOrder::Docs),
+            Just(RowOrder::Dp),
+            Just(RowOrder::Phrase)
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn equals_the_in_memory_counter_for_any_budget(
+            corpus in corpus_strategy(),
+            o in options_strategy(),
+            order in order_strategy(),
+            cap in 600u64..20_000,
+        ) {
+            prop_assert_eq!(bounded(&corpus, &o, order, cap), in_memory(&corpus, &o, order));
+        }
+    }
+
+    #[test]
+    fn tiny_budgets_make_many_runs() {
+        let corpus: Corpus = (0..40)
+            .map(|d| {
+                (0..6)
+                    .map(|s| (0..9).map(|i| (d * 7 + s * 3 + i * i) % SURFACES).collect())
+                    .collect()
+            })
+            .collect();
+        let o = CountOptions { min_n: 1, max_n: 5, edges: EdgePolicy::Keep, ..Default::default() };
+        let idx = index_of(&corpus);
+        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
+        for d in 0..idx.doc_count() {
+            let r = idx.doc_range(d);
+            w.push_doc(r.map(|i| (idx.surfaces[i], idx.sentence_start[i]))).unwrap();
+        }
+        let spilled = w.finish().unwrap();
+        let stop = vec![false; 8];
+        let (krank, srank) = (ranks(8), ranks(16));
+        let keys: Vec<u32> = (0..16).map(|s| s / 2).collect();
+        let ranks = Ranks { surface_keys: &keys, key_rank: &krank, surface_rank: &srank };
+        let input = Input { spilled: &spilled, ranks, key_stop: &stop };
+        let limits = Limits { budget: (1 << 20) + 4096 + 2000, fixed: 0 };
+        let counted = count_in(&input, &o, RowOrder::Count, None, limits).unwrap();
+        assert!(counted.runs >= 10, "{} runs", counted.runs);
+        assert_eq!(
+            bounded(&corpus, &o, RowOrder::Count, 2000),
+            in_memory(&corpus, &o, RowOrder::Count)
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! Rows of the bounded counter, their order, sorted runs on disk and the k-way merge.
+//!
+//! A [`Row`] is a reported n-gram with its numbers and its display form as surface ids (the
+//! key of every word follows from its surface). Rows sort by a [`SortKey`] that mirrors
+//! [`crate::count::RowOrder`] exactly: the primary measure, then count (largest first), then
+//! the key's words in the byte order of their strings, a phrase before its extensions, which
+//! is the byte order of the space-joined key (words hold no character below the space).
+//!
+//! A run file is a sequence of rows in sort order: `n` (u8), count, docs, variants (u32),
+//! DP_norm (f64 bits), then `n` surface ids (u32), little-endian. The ids are this run's
+//! vocabulary's: runs live and die inside one process, in its temporary folder.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+
+use crate::budget::TempSpace;
+use crate::count::RowOrder;
+
+/// Longest n-gram counted.
+pub const MAX_N: usize = 8;
+
+/// One reported n-gram.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Row {
+    /// Length.
+    pub n: u8,
+    /// Occurrences.
+    pub count: u32,
+    /// Documents holding it.
+    pub docs: u32,
+    /// Distinct surface forms.
+    pub variants: u32,
+    /// DP_norm (NaN when undefined).
+    pub dp: f64,
+    /// Surface ids of the display form (`n` of them).
+    pub display: [u32; MAX_N],
+}
+
+impl Row {
+    /// The display form's surface ids.
+    pub fn words(&self) -> &[u32] {
+        &self.display[..self.n as usize]
+    }
+}
+
+/// What ordering needs to know about the vocabulary.
+#[derive(Clone, Copy)]
+pub struct Ranks<'a> {
+    /// Key id of each surface id.
+    pub surface_keys: &'a [u32],
+    /// Rank of each key id in the byte order of key strings.
+    pub key_rank: &'a [u32],
+    /// Rank of each surface id in the byte order of surface strings.
+    pub surface_rank: &'a [u32],
+}
+
+/// Where a row sorts; compared field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SortKey {
+    /// The display phrase's word ranks + 1, zero-padded (only for [`RowOrder::Phrase`]).
+    phrase: [u32; MAX_N],
+    /// Documents (complemented) or DP bits (NaN last); 0 for the other orders.
+    primary: u64,
+    /// Count, complemented: largest first.
+    count: u32,
+    /// The key's word ranks + 1, zero-padded: a phrase sorts before its extensions.
+    key: [u32; MAX_N],
+}
+
+impl SortKey {
+    /// The key of `row` in `order`.
+    pub fn of(row: &Row, order: RowOrder, r: Ranks) -> SortKey {
+        let mut key = [0u32; MAX_N];
+        let mut phrase = [0u32; MAX_N];
+        for (i, &s) in row.words().iter().enumerate() {
+            key[i] = r.key_rank[r.surface_keys[s as usize] as usize] + 1;
+            if order == RowOrder::Phrase {
+                phrase[i] = r.surface_rank[s as usize] + 1;
+            }
+        }
+        let primary = match order {
+            RowOrder::Count | RowOrder::Phrase => 0,
+            RowOrder::Docs => !(row.docs as u64),
+            RowOrder::Dp if row.dp.is_nan() => u64::MAX,
+            RowOrder::Dp => row.dp.to_bits(),
+        };
+        SortKey { phrase, primary, count: !row.count, key }
+    }
+}
+
+/// Sort rows in `order` and keep the first `limit`.
+pub fn sort_rows(rows: &mut Vec<Row>, order: RowOrder, r: Ranks, limit: Option<usize>) {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(SortKey, Row)> =
+        rows.par_drain(..).map(|row| (SortKey::of(&row, order, r), row)).collect();
+    if let Some(k) = limit.filter(|&k| k < keyed.len()) {
+        if k > 0 {
+            keyed.select_nth_unstable_by(k - 1, |a, b| a.0.cmp(&b.0));
+        }
+        keyed.truncate(k);
+    }
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    rows.extend(keyed.into_iter().map(|(_, row)| row));
+}
+
+/// Write sorted rows to a new run file in `space`.
+pub fn write_run(space: &TempSpace, rows: &[Row]) -> io::Result<RunFile> {
+    let (file, path) = space.create("run")?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let mut buf = Vec::with_capacity(64);
+    for row in rows {
+        buf.clear();
+        buf.push(row.n);
+        for v in [row.count, row.docs, row.variants] {
+            buf.extend_from_slice(&v.to_le_bytes());
+        }
+        buf.extend_from_slice(&row.dp.to_bits().to_le_bytes());
+        for &s in row.words() {
+            buf.extend_from_slice(&s.to_le_bytes());
+        }
+        w.write_all(&buf)?;
+    }
+    w.flush()?;
+    let bytes = w.get_ref().metadata()?.len();
+    Ok(RunFile { path, rows: rows.len(), bytes })
+}
+
+/// A run written to disk.
+#[derive(Debug, Clone)]
+pub struct RunFile {
+    /// Its path in the temporary folder.
+    pub path: std::path::PathBuf,
+    /// Rows in it.
+    pub rows: usize,
+    /// Its size.
+    pub bytes: u64,
+}
+
+/// Rows read back from a run file, in order.
+pub struct RunReader {
+    r: BufReader<File>,
+    left: usize,
+}
+
+impl RunReader {
+    /// Open `run`.
+    pub fn open(run: &RunFile) -> io::Result<RunReader> {
+        let r = BufReader::with_capacity(1 << 18, File::open(&run.path)?);
+        Ok(RunReader { r, left: run.rows })
+    }
+
+    /// The next row, if any.
+    pub fn next_row(&mut self) -> io::Result<Option<Row>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let mut head = [0u8; 21];
+        self.r.read_exact(&mut head)?;
+        let u = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().expect("4 bytes"));
+        let n = head[0];
+        if n == 0 || n as usize > MAX_N {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "run file damaged"));
+        }
+        let dp = f64::from_bits(u64::from_le_bytes(head[13..21].try_into().expect("8 bytes")));
+        let mut words = [0u8; 4 * MAX_N];
+        self.r.read_exact(&mut words[..4 * n as usize])?;
+        let mut display = [0u32; MAX_N];
+        for (i, d) in display.iter_mut().take(n as usize).enumerate() {
+            *d = u32::from_le_bytes(words[4 * i..4 * i + 4].try_into().expect("4 bytes"));
+        }
+        Ok(Some(Row { n, count: u(1), docs: u(5), variants: u(9), dp, display }))
+    }
+}
+
+/// A sorted source of rows for the merge: rows still in memory, or a run on disk.
+pub enum Source {
+    /// Rows in memory, in order.
+    Memory(std::vec::IntoIter<Row>),
+    /// A run file.
+    Disk(RunReader),
+}
+
+impl Source {
+    fn next_row(&mut self) -> io::Result<Option<Row>> {
+        match self {
+            Source::Memory(rows) => Ok(rows.next()),
+            Source::Disk(r) => r.next_row(),
+        }
+    }
+}
+
+struct Head {
+    key: SortKey,
+    row: Row,
+    source: usize,
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Head {
+    // Reversed: `BinaryHeap` is a max-heap and the merge wants the smallest key first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key.cmp(&self.key).then(other.source.cmp(&self.source))
+    }
+}
+
+/// The k-way merge of sorted sources into one sorted stream of rows.
+pub struct Merge<'a> {
+    sources: Vec<Source>,
+    heap: BinaryHeap<Head>,
+    order: RowOrder,
+    ranks: Ranks<'a>,
+}
+
+impl<'a> Merge<'a> {
+    /// Merge `sources`, each sorted in `order`.
+    pub fn new(mut sources: Vec<Source>, order: RowOrder, ranks: Ranks<'a>) -> io::Result<Self> {
+        let mut heap = BinaryHeap::with_capacity(sources.len());
+        for (source, s) in sources.iter_mut().enumerate() {
+            if let Some(row) = s.next_row()? {
+                heap.push(Head { key: SortKey::of(&row, order, ranks), row, source });
+            }
+        }
+        Ok(Merge { sources, heap, order, ranks })
+    }
+
+    /// The next row in order.
+    pub fn next_row(&mut self) -> io::Result<Option<Row>> {
+        let Some(Head { row, source, .. }) = self.heap.pop() else {
+            return Ok(None);
+        };
+        if let Some(next) = self.sources[source].next_row()? {
+            let key = SortKey::of(&next, self.order, self.ranks);
+            self.heap.push(Head { key, row: next, source });
+        }
+        Ok(Some(row))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: u8, count: u32, words: &[u32]) -> Row {
+        let mut display = [0; MAX_N];
+        display[..words.len()].copy_from_slice(words);
+        Row { n, count, docs: count, variants: 1, dp: f64::NAN, display }
+    }
+
+    #[test]
+    fn runs_read_back_and_merge_in_order() {
+        // Surface = key; ranks: 0 "b" 1, 1 "a" 0, 2 "c" 2.
+        let (keys, rank) = ([0, 1, 2], [1, 0, 2]);
+        let ranks = Ranks { surface_keys: &keys, key_rank: &rank, surface_rank: &rank };
+        let space = TempSpace::new(None).unwrap();
+        let mut a = vec![row(1, 3, &[0]), row(2, 3, &[1, 0]), row(1, 1, &[2])];
+        let mut b = vec![row(1, 3, &[1]), row(2, 2, &[2, 2]), row(2, 1, &[1, 2])];
+        sort_rows(&mut a, RowOrder::Count, ranks, None);
+        sort_rows(&mut b, RowOrder::Count, ranks, None);
+        let run = write_run(&space, &a).unwrap();
+        let sources =
+            vec![Source::Disk(RunReader::open(&run).unwrap()), Source::Memory(b.into_iter())];
+        let mut merge = Merge::new(sources, RowOrder::Count, ranks).unwrap();
+        let mut got = Vec::new();
+        while let Some(r) = merge.next_row().unwrap() {
+            got.push(r.words().to_vec());
+        }
+        // Count 3: a < "a b" < b; then "c c" (2); then count 1: "a c" < c.
+        assert_eq!(got, [vec![1], vec![1, 0], vec![0], vec![2, 2], vec![1, 2], vec![2]]);
+    }
+}

@@ -1,0 +1,370 @@
+//! Partitions of buckets, their windows collected in one pass over the segments, and every
+//! bucket counted level by level into rows.
+
+use std::io;
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::rows::{MAX_N, Row};
+use super::unigrams::{Bucket, for_each_window};
+use super::{Input, bucket};
+use crate::collections::{HashMap, map_with_capacity};
+use crate::count::blocks::NONE;
+use crate::count::dispersion::Parts;
+use crate::count::{CountOptions, EdgePolicy};
+
+/// Consecutive buckets whose windows fit in `cap` bytes together.
+/// A bucket larger than `cap` cannot be split: the error holds its bytes.
+pub fn partitions(buckets: &[Bucket], cap: u64) -> Result<Vec<Range<usize>>, u64> {
+    let largest = buckets.iter().map(Bucket::bytes).max().unwrap_or(0);
+    if largest > cap {
+        return Err(largest);
+    }
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (b, bucket) in buckets.iter().enumerate() {
+        if bytes + bucket.bytes() > cap && b > start {
+            out.push(start..b);
+            (start, bytes) = (b, 0);
+        }
+        bytes += bucket.bytes();
+    }
+    if bytes > 0 {
+        out.push(start..buckets.len());
+    }
+    Ok(out)
+}
+
+/// The windows of a partition, grouped by bucket, each bucket in position order.
+struct Windows {
+    /// Surface ids of all windows' words.
+    words: Vec<u32>,
+    /// Start of each window in `words` (one more at the end).
+    start: Vec<u32>,
+    /// Document of each window.
+    doc: Vec<u32>,
+    /// Windows of each bucket of the partition (one more at the end).
+    bucket_start: Vec<usize>,
+}
+
+/// Collect the windows of the buckets in `part`.
+fn collect(
+    input: &Input,
+    options: &CountOptions,
+    alive: &[bool],
+    part: &Range<usize>,
+    sizes: &[Bucket],
+) -> io::Result<Windows> {
+    let sizes = &sizes[part.clone()];
+    let mut bucket_start = Vec::with_capacity(sizes.len() + 1);
+    let mut word_start = Vec::with_capacity(sizes.len() + 1);
+    let (mut w, mut x) = (0usize, 0usize);
+    for b in sizes {
+        bucket_start.push(w);
+        word_start.push(x);
+        w += b.windows as usize;
+        x += b.words as usize;
+    }
+    bucket_start.push(w);
+    let mut out =
+        Windows { words: vec![0; x], start: vec![0; w + 1], doc: vec![0; w], bucket_start };
+    out.start[w] = x as u32;
+    // The next free window and word of each bucket.
+    let mut next_window: Vec<usize> = out.bucket_start[..sizes.len()].to_vec();
+    let mut next_word = word_start;
+    let max_n = options.max_n.min(MAX_N);
+    for seg in input.spilled.segments(input.ranks.surface_keys) {
+        let seg = seg?;
+        let idx = &seg.index;
+        let mut d = 0;
+        for_each_window_forward(idx, alive, max_n, |i, m| {
+            let b = bucket(idx.keys[i], idx.keys[i + 1]);
+            if !part.contains(&b) {
+                return;
+            }
+            while idx.doc_start[d + 1] as usize <= i {
+                d += 1;
+            }
+            let local = b - part.start;
+            let (win, at) = (next_window[local], next_word[local]);
+            out.words[at..at + m].copy_from_slice(&idx.surfaces[i..i + m]);
+            out.start[win] = at as u32;
+            out.doc[win] = (seg.first_doc + d) as u32;
+            next_window[local] += 1;
+            next_word[local] += m;
+        });
+    }
+    Ok(out)
+}
+
+/// [`for_each_window`] in position order (windows of a bucket must follow the corpus).
+fn for_each_window_forward(
+    index: &crate::count::TokenIndex,
+    alive: &[bool],
+    max_n: usize,
+    mut f: impl FnMut(usize, usize),
+) {
+    let mut found = Vec::new();
+    for_each_window(index, alive, max_n, |i, m| found.push((i as u32, m as u8)));
+    for &(i, m) in found.iter().rev() {
+        f(i as usize, m as usize);
+    }
+}
+
+/// Count the n-grams (n ≥ 2) of one partition into rows.
+pub fn count_partition(
+    input: &Input,
+    options: &CountOptions,
+    alive: &[bool],
+    part: &Range<usize>,
+    sizes: &[Bucket],
+) -> io::Result<Vec<Row>> {
+    let windows = collect(input, options, alive, part, sizes)?;
+    let parts = Parts::from_lengths(&input.spilled.doc_len);
+    let cx = Context { input, options, parts, windows: &windows };
+    let groups: Vec<Range<usize>> = windows.bucket_start.windows(2).map(|w| w[0]..w[1]).collect();
+    let rows = groups.par_iter().flat_map_iter(|g| cx.count_bucket(g.clone())).collect();
+    Ok(rows)
+}
+
+struct Context<'a> {
+    input: &'a Input<'a>,
+    options: &'a CountOptions,
+    parts: Option<Parts>,
+    windows: &'a Windows,
+}
+
+/// One level's candidates in a bucket.
+#[derive(Default)]
+struct Candidates {
+    count: Vec<u32>,
+    docs: Vec<u32>,
+    last: Vec<u32>,
+}
+
+impl Candidates {
+    fn add(&mut self, map: &mut HashMap<u64, u32>, key: u64, doc: u32) -> u32 {
+        let next = self.count.len() as u32;
+        let c = *map.entry(key).or_insert(next);
+        if c == next {
+            self.count.push(0);
+            self.docs.push(0);
+            self.last.push(NONE);
+        }
+        let j = c as usize;
+        self.count[j] += 1;
+        if self.last[j] != doc {
+            self.last[j] = doc;
+            self.docs[j] += 1;
+        }
+        c
+    }
+}
+
+impl Context<'_> {
+    fn words(&self, w: usize) -> &[u32] {
+        let ws = self.windows;
+        &ws.words[ws.start[w] as usize..ws.start[w + 1] as usize]
+    }
+
+    fn key(&self, s: u32) -> u32 {
+        self.input.ranks.surface_keys[s as usize]
+    }
+
+    /// Count one bucket's windows level by level.
+    fn count_bucket(&self, g: Range<usize>) -> Vec<Row> {
+        let len = g.len();
+        // Id of the surviving (n−1)-gram, and of its surface n-gram, in each window.
+        let (mut ids, mut sids) = (vec![NONE; len], vec![NONE; len]);
+        let mut rows = Vec::new();
+        for n in 2..=self.options.max_n.min(MAX_N) {
+            let survivors = self.level(&g, n, &mut ids, &mut sids, &mut rows);
+            if survivors == 0 {
+                break;
+            }
+        }
+        rows
+    }
+
+    /// Count level `n` of a bucket: `ids`/`sids` move from level n−1 to level n, reported
+    /// survivors are added to `rows`; returns the number of survivors.
+    fn level(
+        &self,
+        g: &Range<usize>,
+        n: usize,
+        ids: &mut [u32],
+        sids: &mut [u32],
+        rows: &mut Vec<Row>,
+    ) -> usize {
+        let docs = &self.windows.doc[g.clone()];
+        let mut map = map_with_capacity(g.len().min(1 << 16));
+        let mut cands = Candidates::default();
+        let mut cand_of = vec![NONE; g.len()];
+        for (w, slot) in cand_of.iter_mut().enumerate() {
+            let words = self.words(g.start + w);
+            if words.len() < n || (n > 2 && ids[w] == NONE) {
+                continue;
+            }
+            let head = if n == 2 { self.key(words[0]) } else { ids[w] };
+            let key = (head as u64) << 32 | self.key(words[n - 1]) as u64;
+            *slot = cands.add(&mut map, key, docs[w]);
+        }
+        drop(map);
+        let o = self.options;
+        let mut survivor = vec![NONE; cands.count.len()];
+        let mut kept = Level::default();
+        for (j, s) in survivor.iter_mut().enumerate() {
+            if cands.count[j] >= o.min_count && cands.docs[j] >= o.min_docs {
+                *s = kept.count.len() as u32;
+                kept.count.push(cands.count[j]);
+                kept.docs.push(cands.docs[j]);
+            }
+        }
+        self.surfaces(g, n, &cand_of, &survivor, ids, sids, &mut kept);
+        if n >= o.min_n {
+            self.report(g, n, ids, &kept, rows);
+        }
+        kept.count.len()
+    }
+
+    /// Move `ids`/`sids` to level `n` and count the surface n-grams of the survivors.
+    #[allow(clippy::too_many_arguments)]
+    fn surfaces(
+        &self,
+        g: &Range<usize>,
+        n: usize,
+        cand_of: &[u32],
+        survivor: &[u32],
+        ids: &mut [u32],
+        sids: &mut [u32],
+        kept: &mut Level,
+    ) {
+        let mut smap = map_with_capacity(kept.count.len().min(1 << 16));
+        for w in 0..g.len() {
+            let c = cand_of[w];
+            let id = if c == NONE { NONE } else { survivor[c as usize] };
+            ids[w] = id;
+            if id == NONE {
+                sids[w] = NONE;
+                continue;
+            }
+            let words = self.words(g.start + w);
+            let head = if n == 2 { words[0] } else { sids[w] };
+            let skey = (head as u64) << 32 | words[n - 1] as u64;
+            let next = kept.surface_count.len() as u32;
+            let sc = *smap.entry(skey).or_insert(next);
+            if sc == next {
+                kept.surface_count.push(0);
+                kept.surface_owner.push(id);
+                kept.surface_window.push(w as u32);
+            }
+            kept.surface_count[sc as usize] += 1;
+            sids[w] = sc;
+        }
+    }
+
+    /// Rows of the reported survivors of level `n`.
+    fn report(&self, g: &Range<usize>, n: usize, ids: &[u32], kept: &Level, rows: &mut Vec<Row>) {
+        let survivors = kept.count.len();
+        // One window of each survivor (the display form's), for its words.
+        let (mut best, mut variants) = (vec![NONE; survivors], vec![0u32; survivors]);
+        let r = &self.input.ranks;
+        for sc in 0..kept.surface_count.len() {
+            let k = kept.surface_owner[sc] as usize;
+            variants[k] += 1;
+            let b = best[k];
+            let better = b == NONE || {
+                let (c, cb) = (kept.surface_count[sc], kept.surface_count[b as usize]);
+                c > cb || (c == cb && self.surface_less(g, n, kept, sc, b as usize, r))
+            };
+            if better {
+                best[k] = sc as u32;
+            }
+        }
+        let emitted: Vec<bool> = (0..survivors)
+            .map(|k| {
+                let w = kept.surface_window[best[k] as usize] as usize;
+                let words = &self.words(g.start + w)[..n];
+                self.options.edges == EdgePolicy::Keep
+                    || !(self.input.key_stop[self.key(words[0]) as usize]
+                        || self.input.key_stop[self.key(words[n - 1]) as usize])
+            })
+            .collect();
+        let dp = self.dp(g, ids, kept, &emitted);
+        for k in (0..survivors).filter(|&k| emitted[k]) {
+            let w = kept.surface_window[best[k] as usize] as usize;
+            let mut display = [0; MAX_N];
+            display[..n].copy_from_slice(&self.words(g.start + w)[..n]);
+            rows.push(Row {
+                n: n as u8,
+                count: kept.count[k],
+                docs: kept.docs[k],
+                variants: variants[k],
+                dp: dp[k],
+                display,
+            });
+        }
+    }
+
+    /// Is surface n-gram `a` before `b` in the byte order of their strings?
+    fn surface_less(
+        &self,
+        g: &Range<usize>,
+        n: usize,
+        kept: &Level,
+        a: usize,
+        b: usize,
+        r: &super::Ranks,
+    ) -> bool {
+        let wa = &self.words(g.start + kept.surface_window[a] as usize)[..n];
+        let wb = &self.words(g.start + kept.surface_window[b] as usize)[..n];
+        let rank = |s: &u32| r.surface_rank[*s as usize];
+        wa.iter().map(rank).lt(wb.iter().map(rank))
+    }
+
+    /// DP_norm of the reported survivors, visiting their windows in corpus order.
+    fn dp(&self, g: &Range<usize>, ids: &[u32], kept: &Level, emitted: &[bool]) -> Vec<f64> {
+        let survivors = kept.count.len();
+        let Some(parts) = &self.parts else {
+            return vec![f64::NAN; survivors];
+        };
+        let lens = &self.input.spilled.doc_len;
+        let docs = &self.windows.doc[g.clone()];
+        let (mut acc, mut in_doc, mut last) =
+            (vec![0f64; survivors], vec![0u32; survivors], vec![NONE; survivors]);
+        for (w, &id) in ids.iter().enumerate() {
+            if id == NONE || !emitted[id as usize] {
+                continue;
+            }
+            let (k, doc) = (id as usize, docs[w]);
+            if last[k] != doc {
+                if last[k] != NONE {
+                    acc[k] += parts.term(in_doc[k], kept.count[k], lens[last[k] as usize] as usize);
+                }
+                (last[k], in_doc[k]) = (doc, 0);
+            }
+            in_doc[k] += 1;
+        }
+        (0..survivors)
+            .map(|k| match last[k] {
+                NONE => f64::NAN,
+                d => {
+                    let term = parts.term(in_doc[k], kept.count[k], lens[d as usize] as usize);
+                    parts.finish(acc[k] + term)
+                }
+            })
+            .collect()
+    }
+}
+
+/// The survivors of one level of a bucket.
+#[derive(Default)]
+struct Level {
+    count: Vec<u32>,
+    docs: Vec<u32>,
+    surface_count: Vec<u32>,
+    surface_owner: Vec<u32>,
+    /// A window holding each surface n-gram (its first).
+    surface_window: Vec<u32>,
+}
