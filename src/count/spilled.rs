@@ -69,19 +69,54 @@ impl SpilledIndex {
         self.segments.iter().map(|s| 4 * (2 + s.words + s.docs) as u64).sum()
     }
 
+    /// Number of segment files.
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// Segment `k` as it is on disk.
+    pub fn raw_segment(&self, k: usize) -> io::Result<RawSegment> {
+        let s = &self.segments[k];
+        let mut r = BufReader::with_capacity(1 << 20, File::open(&s.path)?);
+        let head = read_u32s(&mut r, 2)?;
+        let (docs, words) = (head[0] as usize, head[1] as usize);
+        if docs != s.docs || words != s.words {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "segment file changed on disk"));
+        }
+        let lens = read_u32s(&mut r, docs)?;
+        let ids = read_u32s(&mut r, words)?;
+        Ok(RawSegment { first_doc: s.first_doc, lens, ids })
+    }
+
     /// Read the segments back in corpus order; `surface_keys` maps surface ids to key ids.
     pub fn segments<'a>(
         &'a self,
         surface_keys: &'a [u32],
     ) -> impl Iterator<Item = io::Result<SegmentIndex>> + 'a {
         let mut first_word = 0u64;
-        self.segments.iter().map(move |s| {
-            let mut segment = read_segment(s, surface_keys)?;
+        (0..self.segments.len()).map(move |k| {
+            let mut segment = to_index(self.raw_segment(k)?, surface_keys);
             segment.first_word = first_word;
-            first_word += s.words as u64;
+            first_word += self.segments[k].words as u64;
             Ok(segment)
         })
     }
+}
+
+/// A segment as it is on disk: its documents' lengths and one u32 per word, the surface id
+/// with [`RawSegment::START`] set where the word starts a sentence.
+pub struct RawSegment {
+    /// Corpus number of the segment's first document.
+    pub first_doc: usize,
+    /// Words of each document.
+    pub lens: Vec<u32>,
+    /// The words.
+    pub ids: Vec<u32>,
+}
+
+impl RawSegment {
+    /// The bit that marks a sentence's first word.
+    pub const START: u32 = START;
 }
 
 /// Appends documents to segment files.
@@ -174,15 +209,9 @@ fn read_u32s(r: &mut impl Read, n: usize) -> io::Result<Vec<u32>> {
     Ok(bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
 }
 
-fn read_segment(s: &Segment, surface_keys: &[u32]) -> io::Result<SegmentIndex> {
-    let mut r = BufReader::with_capacity(1 << 20, File::open(&s.path)?);
-    let head = read_u32s(&mut r, 2)?;
-    let (docs, words) = (head[0] as usize, head[1] as usize);
-    if docs != s.docs || words != s.words {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "segment file changed on disk"));
-    }
-    let lens = read_u32s(&mut r, docs)?;
-    let ids = read_u32s(&mut r, words)?;
+fn to_index(raw: RawSegment, surface_keys: &[u32]) -> SegmentIndex {
+    let RawSegment { first_doc, lens, ids } = raw;
+    let words = ids.len();
     let mut index = TokenIndex::new();
     index.keys.reserve(words);
     index.surfaces.reserve(words);
@@ -196,7 +225,7 @@ fn read_segment(s: &Segment, surface_keys: &[u32]) -> io::Result<SegmentIndex> {
             (surface_keys[s as usize], s, v & START != 0)
         }));
     }
-    Ok(SegmentIndex { first_doc: s.first_doc, first_word: 0, index })
+    SegmentIndex { first_doc, first_word: 0, index }
 }
 
 #[cfg(test)]

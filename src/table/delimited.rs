@@ -92,13 +92,26 @@ pub fn write_stream(
     let options = SerializeOptions { separator: sep, ..Default::default() };
     let names: Vec<&str> = header.columns.iter().map(|(name, _)| name.as_str()).collect();
     w.write_all(&csv_header(&names, &options)?)?;
-    let mut buffer = Vec::new();
-    while let Some(table) = next()? {
-        buffer.clear();
-        serialise_table(&table, sep, cells, &mut buffer);
-        w.write_all(&buffer)?;
+    // A window of tables is serialised in parallel, then written in order.
+    let mut buffers: Vec<Vec<u8>> = Vec::new();
+    loop {
+        let mut tables = Vec::with_capacity(WINDOW_SLICES);
+        while tables.len() < WINDOW_SLICES {
+            match next()? {
+                Some(t) => tables.push(t),
+                None => break,
+            }
+        }
+        if tables.is_empty() {
+            return Ok(());
+        }
+        buffers.resize_with(tables.len(), Vec::new);
+        tables.par_iter().zip(buffers.par_iter_mut()).for_each(|(table, buffer)| {
+            buffer.clear();
+            serialise_table(table, sep, cells, buffer);
+        });
+        write_all(w, &buffers[..tables.len()])?;
     }
-    Ok(())
 }
 
 /// Fill `slices` buffers with `fill(k, buffer)`, a window at a time in parallel, writing each

@@ -72,10 +72,8 @@ pub struct Counted<'a> {
     pub run_bytes: u64,
 }
 
-/// Bytes a window is assumed to hold while its partition is counted: its arrays, its share of
-/// the per-bucket tables, and the rows it may produce while they are sorted.
-const WINDOW_BYTES: u64 = 64;
-/// Bytes per word of a window.
+/// Bytes a window holds in its partition's arrays (start and document), and per word.
+const WINDOW_BYTES: u64 = 8;
 const WORD_BYTES: u64 = 4;
 /// Bytes of the budget kept for what is not counted: the segment being read, the merge's
 /// buffers, the table being written.
@@ -91,7 +89,7 @@ pub fn count<'a>(
     budget: u64,
 ) -> Result<Counted<'a>, BoundedError> {
     let fixed = FIXED_BYTES.min(budget / 4);
-    count_in(input, options, order, limit, Limits { budget, fixed })
+    count_in(input, options, order, limit, Limits { budget, fixed, group_windows: 1 << 18 })
 }
 
 /// How the budget is shared.
@@ -101,6 +99,8 @@ pub struct Limits {
     pub budget: u64,
     /// The part kept for what is not counted.
     pub fixed: u64,
+    /// Windows counted in parallel at once (their tables and rows are held together).
+    pub group_windows: u64,
 }
 
 /// [`count`] with the budget's shares given (tests force tiny partitions with it).
@@ -111,48 +111,47 @@ pub fn count_in<'a>(
     limit: Option<usize>,
     limits: Limits,
 ) -> Result<Counted<'a>, BoundedError> {
-    let budget = limits.budget;
+    let started = std::time::Instant::now();
     let words = unigrams::count(input, options)?;
-    let mut distinct = vec![0u64; options.max_n];
-    distinct[0] = words.rows.len() as u64;
-    let mut unigram_rows = words.rows;
-    if options.min_n > 1 {
-        unigram_rows.clear();
-        distinct[0] = 0;
+    crate::progress::trace(started, || "counted the words".into());
+    // The dense arrays and the words' rows stay; the rest of the budget is for n-grams.
+    let reserved = words.bytes + limits.fixed;
+    let avail = limits.budget.saturating_sub(reserved);
+    let plan = if options.max_n >= 2 {
+        windows::plan(&words.buckets, avail, limits.group_windows)
+            .map_err(|need| BoundedError::TooSmall { need: reserved + need })?
+    } else {
+        windows::Plan { parts: Vec::new(), row_bytes: avail, group_windows: 0 }
+    };
+    let space = input.spilled.space();
+    let mut sink = rows::Sink::new(space, order, input.ranks, limit, plan.row_bytes);
+    if options.min_n == 1 {
+        sink.add(words.rows)?;
     }
-    rows::sort_rows(&mut unigram_rows, order, input.ranks, limit);
-    let mut sources = vec![Source::Memory(unigram_rows.into_iter())];
-    let (mut runs, mut run_bytes) = (0, 0);
-    let mut partitions = 0;
-    if options.max_n >= 2 {
-        // The dense arrays and the words' rows stay; the rest of the budget holds windows.
-        let reserved = words.bytes + limits.fixed;
-        let cap = budget.saturating_sub(reserved);
-        let parts = windows::partitions(&words.buckets, cap)
-            .map_err(|largest| BoundedError::TooSmall { need: reserved + largest })?;
-        partitions = parts.len();
-        let progress = crate::progress::Progress::new("counting", parts.len() as u64);
-        for part in &parts {
-            let mut part_rows =
-                windows::count_partition(input, options, &words.alive, part, &words.buckets)?;
-            for r in &part_rows {
-                distinct[r.n as usize - 1] += 1;
-            }
-            rows::sort_rows(&mut part_rows, order, input.ranks, limit);
-            if parts.len() == 1 {
-                sources.push(Source::Memory(part_rows.into_iter()));
-            } else {
-                let run = rows::write_run(input.spilled.space(), &part_rows)?;
-                runs += 1;
-                run_bytes += run.bytes;
-                sources.push(Source::Disk(rows::RunReader::open(&run)?));
-            }
-            progress.inc(1);
-        }
-        progress.finish();
+    let progress = crate::progress::Progress::new("counting", plan.parts.len() as u64);
+    let mut buffers = windows::Windows::default();
+    for part in &plan.parts {
+        let (alive, buckets) = (&words.alive, &words.buckets);
+        let group = plan.group_windows;
+        windows::count_partition(
+            input,
+            options,
+            alive,
+            part,
+            buckets,
+            &mut buffers,
+            &mut sink,
+            group,
+        )?;
+        progress.inc(1);
     }
+    progress.finish();
+    drop(buffers);
+    let distinct = sink.distinct[..options.max_n].to_vec();
+    let (sources, runs) = sink.finish()?;
+    let run_bytes = runs.iter().map(|r| r.bytes).sum();
     let merge = Merge::new(sources, order, input.ranks)?;
-    Ok(Counted { merge, distinct, partitions, runs, run_bytes })
+    Ok(Counted { merge, distinct, partitions: plan.parts.len(), runs: runs.len(), run_bytes })
 }
 
 /// The bucket of a window starting with keys `a`, `b`.
@@ -232,8 +231,16 @@ mod tests {
         let ranks = Ranks { surface_keys: &keys, key_rank: &krank, surface_rank: &srank };
         let input = Input { spilled: &spilled, ranks, key_stop: &stop };
         // The dense arrays and the bucket table take about a megabyte; `cap` is what is left.
-        let limits = Limits { budget: (1 << 20) + 4096 + cap, fixed: 0 };
-        let mut counted = count_in(&input, o, order, None, limits).unwrap();
+        let limits = Limits { budget: (1 << 20) + 4096 + cap, fixed: 0, group_windows: 4 };
+        let mut counted = match count_in(&input, o, order, None, limits) {
+            Ok(c) => c,
+            // The smallest budget named must be more than the one refused, and must work.
+            Err(BoundedError::TooSmall { need }) => {
+                assert!(need > limits.budget, "{need} refused at {}", limits.budget);
+                count_in(&input, o, order, None, Limits { budget: need, ..limits }).unwrap()
+            }
+            Err(e) => panic!("{e}"),
+        };
         let mut out = Vec::new();
         while let Some(r) = counted.merge.next_row().unwrap() {
             out.push(flat(r.n, r.count, r.docs, r.variants, r.dp, r.words().to_vec()));
@@ -302,9 +309,16 @@ mod tests {
         let keys: Vec<u32> = (0..16).map(|s| s / 2).collect();
         let ranks = Ranks { surface_keys: &keys, key_rank: &krank, surface_rank: &srank };
         let input = Input { spilled: &spilled, ranks, key_stop: &stop };
-        let limits = Limits { budget: (1 << 20) + 4096 + 2000, fixed: 0 };
+        // Too small a budget names the smallest that works; that one spills many runs.
+        let tiny = Limits { budget: 1 << 20, fixed: 0, group_windows: 4 };
+        let Err(BoundedError::TooSmall { need }) =
+            count_in(&input, &o, RowOrder::Count, None, tiny)
+        else {
+            panic!("a megabyte cannot hold the dense arrays and a bucket")
+        };
+        let limits = Limits { budget: need, ..tiny };
         let counted = count_in(&input, &o, RowOrder::Count, None, limits).unwrap();
-        assert!(counted.runs >= 10, "{} runs", counted.runs);
+        assert!(counted.runs >= 10 && counted.partitions >= 10, "{} runs", counted.runs);
         assert_eq!(
             bounded(&corpus, &o, RowOrder::Count, 2000),
             in_memory(&corpus, &o, RowOrder::Count)

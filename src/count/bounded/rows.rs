@@ -57,44 +57,53 @@ pub struct Ranks<'a> {
 }
 
 /// Where a row sorts; compared field by field.
+///
+/// For [`RowOrder::Phrase`] the words are the display phrase's and the count is left out:
+/// display phrases are unique (a surface n-gram has one key), so they order rows alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SortKey {
-    /// The display phrase's word ranks + 1, zero-padded (only for [`RowOrder::Phrase`]).
-    phrase: [u32; MAX_N],
     /// Documents (complemented) or DP bits (NaN last); 0 for the other orders.
     primary: u64,
     /// Count, complemented: largest first.
     count: u32,
-    /// The key's word ranks + 1, zero-padded: a phrase sorts before its extensions.
-    key: [u32; MAX_N],
+    /// The key's (or display phrase's) word ranks + 1, zero-padded: a phrase sorts before
+    /// its extensions.
+    words: [u32; MAX_N],
 }
 
 impl SortKey {
     /// The key of `row` in `order`.
     pub fn of(row: &Row, order: RowOrder, r: Ranks) -> SortKey {
-        let mut key = [0u32; MAX_N];
-        let mut phrase = [0u32; MAX_N];
+        let mut words = [0u32; MAX_N];
         for (i, &s) in row.words().iter().enumerate() {
-            key[i] = r.key_rank[r.surface_keys[s as usize] as usize] + 1;
-            if order == RowOrder::Phrase {
-                phrase[i] = r.surface_rank[s as usize] + 1;
-            }
+            words[i] = match order {
+                RowOrder::Phrase => r.surface_rank[s as usize] + 1,
+                _ => r.key_rank[r.surface_keys[s as usize] as usize] + 1,
+            };
         }
-        let primary = match order {
-            RowOrder::Count | RowOrder::Phrase => 0,
-            RowOrder::Docs => !(row.docs as u64),
-            RowOrder::Dp if row.dp.is_nan() => u64::MAX,
-            RowOrder::Dp => row.dp.to_bits(),
+        let (primary, count) = match order {
+            RowOrder::Count => (0, !row.count),
+            RowOrder::Phrase => (0, 0),
+            RowOrder::Docs => (!(row.docs as u64), !row.count),
+            RowOrder::Dp if row.dp.is_nan() => (u64::MAX, !row.count),
+            RowOrder::Dp => (row.dp.to_bits(), !row.count),
         };
-        SortKey { phrase, primary, count: !row.count, key }
+        SortKey { primary, count, words }
     }
 }
 
-/// Sort rows in `order` and keep the first `limit`.
-pub fn sort_rows(rows: &mut Vec<Row>, order: RowOrder, r: Ranks, limit: Option<usize>) {
+/// Bytes a row holds while it waits to be sorted (itself, then its key and index).
+pub const ROW_BYTES: u64 =
+    (std::mem::size_of::<Row>() + std::mem::size_of::<(SortKey, u32)>()) as u64;
+
+/// The order of `rows` (indices) in `order`, the first `limit` of them.
+pub fn sorted_order(rows: &[Row], order: RowOrder, r: Ranks, limit: Option<usize>) -> Vec<u32> {
     use rayon::prelude::*;
-    let mut keyed: Vec<(SortKey, Row)> =
-        rows.par_drain(..).map(|row| (SortKey::of(&row, order, r), row)).collect();
+    let mut keyed: Vec<(SortKey, u32)> = rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, row)| (SortKey::of(row, order, r), i as u32))
+        .collect();
     if let Some(k) = limit.filter(|&k| k < keyed.len()) {
         if k > 0 {
             keyed.select_nth_unstable_by(k - 1, |a, b| a.0.cmp(&b.0));
@@ -102,15 +111,21 @@ pub fn sort_rows(rows: &mut Vec<Row>, order: RowOrder, r: Ranks, limit: Option<u
         keyed.truncate(k);
     }
     keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    rows.extend(keyed.into_iter().map(|(_, row)| row));
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Write sorted rows to a new run file in `space`.
-pub fn write_run(space: &TempSpace, rows: &[Row]) -> io::Result<RunFile> {
+/// Sort rows in `order` and keep the first `limit`.
+pub fn sort_rows(rows: &mut Vec<Row>, order: RowOrder, r: Ranks, limit: Option<usize>) {
+    let order = sorted_order(rows, order, r, limit);
+    *rows = order.into_iter().map(|i| rows[i as usize]).collect();
+}
+
+/// Write rows to a new run file in `space`, in the order of `order` (indices).
+pub fn write_run(space: &TempSpace, rows: &[Row], order: &[u32]) -> io::Result<RunFile> {
     let (file, path) = space.create("run")?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let mut buf = Vec::with_capacity(64);
-    for row in rows {
+    for row in order.iter().map(|&i| &rows[i as usize]) {
         buf.clear();
         buf.push(row.n);
         for v in [row.count, row.docs, row.variants] {
@@ -124,7 +139,7 @@ pub fn write_run(space: &TempSpace, rows: &[Row]) -> io::Result<RunFile> {
     }
     w.flush()?;
     let bytes = w.get_ref().metadata()?.len();
-    Ok(RunFile { path, rows: rows.len(), bytes })
+    Ok(RunFile { path, rows: order.len(), bytes })
 }
 
 /// A run written to disk.
@@ -147,7 +162,7 @@ pub struct RunReader {
 impl RunReader {
     /// Open `run`.
     pub fn open(run: &RunFile) -> io::Result<RunReader> {
-        let r = BufReader::with_capacity(1 << 18, File::open(&run.path)?);
+        let r = BufReader::with_capacity(1 << 16, File::open(&run.path)?);
         Ok(RunReader { r, left: run.rows })
     }
 
@@ -172,6 +187,75 @@ impl RunReader {
             *d = u32::from_le_bytes(words[4 * i..4 * i + 4].try_into().expect("4 bytes"));
         }
         Ok(Some(Row { n, count: u(1), docs: u(5), variants: u(9), dp, display }))
+    }
+}
+
+/// Where counted rows go: held until they pass their share of the budget, then sorted and
+/// written to a run; at the end, the sorted sources for the merge.
+pub struct Sink<'a> {
+    space: &'a TempSpace,
+    order: RowOrder,
+    ranks: Ranks<'a>,
+    limit: Option<usize>,
+    /// Rows held at most.
+    cap: usize,
+    pending: Vec<Row>,
+    runs: Vec<RunFile>,
+    /// Rows reported, per n (index n − 1), before `--top`.
+    pub distinct: Vec<u64>,
+}
+
+impl<'a> Sink<'a> {
+    /// A sink holding at most `bytes` of rows before it writes a run.
+    pub fn new(
+        space: &'a TempSpace,
+        order: RowOrder,
+        ranks: Ranks<'a>,
+        limit: Option<usize>,
+        bytes: u64,
+    ) -> Self {
+        let cap = (bytes / ROW_BYTES).max(1) as usize;
+        let distinct = vec![0; MAX_N];
+        Sink { space, order, ranks, limit, cap, pending: Vec::new(), runs: Vec::new(), distinct }
+    }
+
+    /// Take `rows`.
+    pub fn add(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        for r in &rows {
+            self.distinct[r.n as usize - 1] += 1;
+        }
+        if self.pending.is_empty() {
+            self.pending = rows;
+        } else {
+            self.pending.extend(rows);
+        }
+        if self.pending.len() > self.cap {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let order = sorted_order(&self.pending, self.order, self.ranks, self.limit);
+        self.runs.push(write_run(self.space, &self.pending, &order)?);
+        self.pending = Vec::new();
+        Ok(())
+    }
+
+    /// The runs written (and the rows still held, sorted) as sources for the merge.
+    pub fn finish(mut self) -> io::Result<(Vec<Source>, Vec<RunFile>)> {
+        let mut sources = Vec::new();
+        if !self.runs.is_empty() && !self.pending.is_empty() {
+            self.flush()?;
+        }
+        for run in &self.runs {
+            sources.push(Source::Disk(RunReader::open(run)?));
+        }
+        if !self.pending.is_empty() {
+            sort_rows(&mut self.pending, self.order, self.ranks, self.limit);
+            sources.push(Source::Memory(std::mem::take(&mut self.pending).into_iter()));
+        }
+        Ok((sources, self.runs))
     }
 }
 
@@ -269,7 +353,7 @@ mod tests {
         let mut b = vec![row(1, 3, &[1]), row(2, 2, &[2, 2]), row(2, 1, &[1, 2])];
         sort_rows(&mut a, RowOrder::Count, ranks, None);
         sort_rows(&mut b, RowOrder::Count, ranks, None);
-        let run = write_run(&space, &a).unwrap();
+        let run = write_run(&space, &a, &(0..a.len() as u32).collect::<Vec<_>>()).unwrap();
         let sources =
             vec![Source::Disk(RunReader::open(&run).unwrap()), Source::Memory(b.into_iter())];
         let mut merge = Merge::new(sources, RowOrder::Count, ranks).unwrap();

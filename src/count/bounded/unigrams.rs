@@ -7,7 +7,10 @@ use super::rows::{MAX_N, Row};
 use super::{BUCKET_BITS, Input, WINDOW_BYTES, WORD_BYTES, bucket};
 use crate::count::blocks::NONE;
 use crate::count::dispersion::Parts;
-use crate::count::{CountOptions, EdgePolicy, TokenIndex};
+use crate::count::spilled::RawSegment;
+use crate::count::{CountOptions, EdgePolicy};
+
+use rayon::prelude::*;
 
 /// Windows of one bucket.
 #[derive(Debug, Clone, Copy, Default)]
@@ -37,35 +40,59 @@ pub struct Words {
     pub bytes: u64,
 }
 
-/// Per-key tallies in corpus order.
+/// Per-key tallies.
 struct Tally {
     count: Vec<u32>,
     docs: Vec<u32>,
-    last: Vec<u32>,
     surface_count: Vec<u32>,
 }
+
+impl Tally {
+    fn new(keys: usize, surfaces: usize) -> Tally {
+        Tally { count: vec![0; keys], docs: vec![0; keys], surface_count: vec![0; surfaces] }
+    }
+
+    /// Add another tally (counts add up: a document lies in one segment).
+    fn merge(mut self, other: Tally) -> Tally {
+        for (a, b) in [(&mut self.count, other.count), (&mut self.docs, other.docs)]
+            .into_iter()
+            .chain([(&mut self.surface_count, other.surface_count)])
+        {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+        }
+        self
+    }
+}
+
+/// Segments decoded at once by the passes that must visit them in order.
+const READ_AHEAD: usize = 4;
 
 /// Count words, then find DP and the windows.
 pub fn count(input: &Input, options: &CountOptions) -> io::Result<Words> {
     let keys = input.ranks.key_rank.len();
     let surfaces = input.ranks.surface_rank.len();
-    let mut t = Tally {
-        count: vec![0; keys],
-        docs: vec![0; keys],
-        last: vec![NONE; keys],
-        surface_count: vec![0; surfaces],
-    };
-    for seg in input.spilled.segments(input.ranks.surface_keys) {
-        let seg = seg?;
-        for_each_word(&seg.index, seg.first_doc, |k, s, doc| {
-            t.count[k as usize] += 1;
-            t.surface_count[s as usize] += 1;
-            if t.last[k as usize] != doc {
-                t.last[k as usize] = doc;
-                t.docs[k as usize] += 1;
-            }
-        });
-    }
+    let skeys = input.ranks.surface_keys;
+    let spilled = input.spilled;
+    let t = (0..spilled.segment_count())
+        .into_par_iter()
+        .try_fold(
+            || (Tally::new(keys, surfaces), vec![NONE; keys]),
+            |(mut t, mut last), k| -> io::Result<_> {
+                let seg = spilled.raw_segment(k)?;
+                for_each_word(&seg, |s, doc| {
+                    let key = skeys[s as usize] as usize;
+                    t.count[key] += 1;
+                    t.surface_count[s as usize] += 1;
+                    if last[key] != doc {
+                        last[key] = doc;
+                        t.docs[key] += 1;
+                    }
+                });
+                Ok((t, last))
+            },
+        )
+        .map(|r| r.map(|(t, _)| t))
+        .try_reduce(|| Tally::new(keys, surfaces), |a, b| Ok(a.merge(b)))?;
     let alive: Vec<bool> = (0..keys)
         .map(|k| t.count[k] >= options.min_count && t.docs[k] >= options.min_docs)
         .collect();
@@ -75,43 +102,55 @@ pub fn count(input: &Input, options: &CountOptions) -> io::Result<Words> {
     Ok(Words { rows, alive, buckets, bytes })
 }
 
-/// Call `f(key, surface, document)` for every word of a segment.
-fn for_each_word(index: &TokenIndex, first_doc: usize, mut f: impl FnMut(u32, u32, u32)) {
-    for d in 0..index.doc_count() {
-        let doc = (first_doc + d) as u32;
-        for i in index.doc_range(d) {
-            f(index.keys[i], index.surfaces[i], doc);
+/// Call `f(surface, document)` for every word of a segment.
+fn for_each_word(seg: &RawSegment, mut f: impl FnMut(u32, u32)) {
+    let mut at = 0;
+    for (d, &len) in seg.lens.iter().enumerate() {
+        let doc = (seg.first_doc + d) as u32;
+        for &id in &seg.ids[at..at + len as usize] {
+            f(id & !RawSegment::START, doc);
         }
+        at += len as usize;
     }
 }
 
-/// Call `f(position, words)` for every window of a segment: a position where a surviving word
-/// is followed in its sentence by another, with the number of surviving words from there to
-/// the end of the sentence or the first word that did not survive, at most `max_n`.
+/// Call `f(position, words, document)` for every window of a segment, in position order: a
+/// position where a surviving word is followed in its sentence by another, with the number of
+/// surviving words from there to the end of the sentence or the first word that did not
+/// survive, at most `max_n`. Positions and documents are the segment's own.
 pub fn for_each_window(
-    index: &TokenIndex,
+    seg: &RawSegment,
+    surface_keys: &[u32],
     alive: &[bool],
     max_n: usize,
-    mut f: impl FnMut(usize, usize),
+    mut f: impl FnMut(usize, usize, usize),
 ) {
-    let len = index.len();
-    let mut end = len;
-    for i in (0..len).rev() {
-        if !alive[index.keys[i] as usize] {
-            end = i;
-            continue;
+    let ids = &seg.ids;
+    let lives = |i: usize| alive[surface_keys[(ids[i] & !RawSegment::START) as usize] as usize];
+    let mut pos = 0;
+    for (d, &len) in seg.lens.iter().enumerate() {
+        let end = pos + len as usize;
+        let mut i = pos;
+        while i < end {
+            if !lives(i) {
+                i += 1;
+                continue;
+            }
+            let stretch = i;
+            i += 1;
+            while i < end && ids[i] & RawSegment::START == 0 && lives(i) {
+                i += 1;
+            }
+            for j in stretch..i.saturating_sub(1) {
+                f(j, (i - j).min(max_n), d);
+            }
         }
-        if i + 1 < len && index.sentence_start[i + 1] {
-            end = i + 1;
-        }
-        let m = (end - i).min(max_n);
-        if m >= 2 {
-            f(i, m);
-        }
+        pos = end;
     }
 }
 
-/// DP_norm of every surviving word, and the windows per bucket.
+/// DP_norm of every surviving word (its terms added in corpus order), and the windows per
+/// bucket.
 fn second_pass(
     input: &Input,
     options: &CountOptions,
@@ -119,16 +158,43 @@ fn second_pass(
     count: &[u32],
 ) -> io::Result<(Vec<f64>, Vec<Bucket>)> {
     let keys = alive.len();
-    let parts = Parts::from_lengths(&input.spilled.doc_len);
+    let spilled = input.spilled;
+    let skeys = input.ranks.surface_keys;
+    let parts = Parts::from_lengths(&spilled.doc_len);
     let want_dp = options.min_n == 1 && parts.is_some();
     let (mut acc, mut in_doc, mut last) = (vec![0f64; keys], vec![0u32; keys], vec![NONE; keys]);
-    let lens = &input.spilled.doc_len;
+    let lens = &spilled.doc_len;
     let mut buckets = vec![Bucket::default(); 1 << BUCKET_BITS];
-    for seg in input.spilled.segments(input.ranks.surface_keys) {
-        let seg = seg?;
-        if let (true, Some(parts)) = (want_dp, &parts) {
-            for_each_word(&seg.index, seg.first_doc, |k, _, doc| {
-                let k = k as usize;
+    let max_n = options.max_n.min(MAX_N);
+    let all: Vec<usize> = (0..spilled.segment_count()).collect();
+    for ahead in all.chunks(READ_AHEAD) {
+        // Read and histogram in parallel; DP terms in corpus order below.
+        let read: Vec<(RawSegment, Vec<Bucket>)> = ahead
+            .par_iter()
+            .map(|&k| -> io::Result<_> {
+                let seg = spilled.raw_segment(k)?;
+                let mut local = Vec::new();
+                if max_n >= 2 {
+                    local = vec![Bucket::default(); 1 << BUCKET_BITS];
+                    for_each_window(&seg, skeys, alive, max_n, |i, m, _| {
+                        let (a, b) =
+                            (seg.ids[i] & !RawSegment::START, seg.ids[i + 1] & !RawSegment::START);
+                        let b = &mut local[bucket(skeys[a as usize], skeys[b as usize])];
+                        b.windows += 1;
+                        b.words += m as u64;
+                    });
+                }
+                Ok((seg, local))
+            })
+            .collect::<io::Result<_>>()?;
+        for (seg, local) in read {
+            for (b, l) in buckets.iter_mut().zip(&local) {
+                b.windows += l.windows;
+                b.words += l.words;
+            }
+            let Some(parts) = parts.as_ref().filter(|_| want_dp) else { continue };
+            for_each_word(&seg, |s, doc| {
+                let k = skeys[s as usize] as usize;
                 if !alive[k] {
                     return;
                 }
@@ -139,14 +205,6 @@ fn second_pass(
                     (last[k], in_doc[k]) = (doc, 0);
                 }
                 in_doc[k] += 1;
-            });
-        }
-        if options.max_n >= 2 {
-            let idx = &seg.index;
-            for_each_window(idx, alive, options.max_n.min(MAX_N), |i, m| {
-                let b = &mut buckets[bucket(idx.keys[i], idx.keys[i + 1])];
-                b.windows += 1;
-                b.words += m as u64;
             });
         }
     }

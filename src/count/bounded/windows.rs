@@ -6,38 +6,64 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::rows::{MAX_N, Row};
+use super::rows::{MAX_N, Row, Sink};
 use super::unigrams::{Bucket, for_each_window};
 use super::{Input, bucket};
 use crate::collections::{HashMap, map_with_capacity};
 use crate::count::blocks::NONE;
 use crate::count::dispersion::Parts;
+use crate::count::spilled::RawSegment;
 use crate::count::{CountOptions, EdgePolicy};
 
-/// Consecutive buckets whose windows fit in `cap` bytes together.
-/// A bucket larger than `cap` cannot be split: the error holds its bytes.
-pub fn partitions(buckets: &[Bucket], cap: u64) -> Result<Vec<Range<usize>>, u64> {
+/// Bytes a window of a bucket being counted may need besides its own arrays (ids, candidates,
+/// hash maps and the rows it makes, for the largest bucket on every thread at once).
+const COUNTING_BYTES: u64 = 160;
+
+/// How a partition plan shares the memory left for n-grams.
+#[derive(Debug)]
+pub struct Plan {
+    /// Consecutive buckets counted together, one pass over the segments each.
+    pub parts: Vec<Range<usize>>,
+    /// Bytes of rows held before a run is written.
+    pub row_bytes: u64,
+    /// Buckets are counted in parallel in groups of about this many windows, whose rows go
+    /// to the sink together.
+    pub group_windows: u64,
+}
+
+/// Share `avail` bytes between the windows of a partition, the buckets being counted and
+/// the rows waiting to be sorted; fails with the smallest `avail` that works.
+pub fn plan(buckets: &[Bucket], avail: u64, group_windows: u64) -> Result<Plan, u64> {
     let largest = buckets.iter().map(Bucket::bytes).max().unwrap_or(0);
-    if largest > cap {
-        return Err(largest);
+    let most = buckets.iter().map(|b| b.windows).max().unwrap_or(0);
+    // A group being counted holds at most its windows, or the largest bucket's.
+    let counting = most.max(group_windows) * COUNTING_BYTES;
+    let rest = avail.saturating_sub(counting);
+    // Half for the windows, half for the rows; each must hold the largest bucket's.
+    if rest / 2 < largest {
+        return Err(counting + 2 * largest);
     }
-    let mut out = Vec::new();
+    let cap = rest / 2;
+    let mut parts = Vec::new();
     let (mut start, mut bytes) = (0, 0u64);
     for (b, bucket) in buckets.iter().enumerate() {
         if bytes + bucket.bytes() > cap && b > start {
-            out.push(start..b);
+            parts.push(start..b);
             (start, bytes) = (b, 0);
         }
         bytes += bucket.bytes();
     }
     if bytes > 0 {
-        out.push(start..buckets.len());
+        parts.push(start..buckets.len());
     }
-    Ok(out)
+    Ok(Plan { parts, row_bytes: rest - cap, group_windows })
 }
 
-/// The windows of a partition, grouped by bucket, each bucket in position order.
-struct Windows {
+/// The windows of a partition, grouped by bucket, each bucket in position order. The buffers
+/// are kept from one partition to the next (fresh gigabyte buffers cost a page fault per
+/// 4 KB every time).
+#[derive(Default)]
+pub struct Windows {
     /// Surface ids of all windows' words.
     words: Vec<u32>,
     /// Start of each window in `words` (one more at the end).
@@ -48,68 +74,90 @@ struct Windows {
     bucket_start: Vec<usize>,
 }
 
-/// Collect the windows of the buckets in `part`.
+/// Segments read at once while windows are collected.
+const READ_AHEAD: usize = 4;
+
+impl Windows {
+    /// Room for the windows of the buckets `sizes`; returns where each bucket's words start.
+    fn lay_out(&mut self, sizes: &[Bucket]) -> Vec<usize> {
+        self.bucket_start.clear();
+        let mut word_start = Vec::with_capacity(sizes.len());
+        let (mut w, mut x) = (0usize, 0usize);
+        for b in sizes {
+            self.bucket_start.push(w);
+            word_start.push(x);
+            w += b.windows as usize;
+            x += b.words as usize;
+        }
+        self.bucket_start.push(w);
+        for (v, len) in [(&mut self.words, x), (&mut self.start, w + 1), (&mut self.doc, w)] {
+            v.clear();
+            v.resize(len, 0);
+        }
+        self.start[w] = x as u32;
+        word_start
+    }
+}
+
+/// Collect the windows of the buckets in `part` into `out`, reading segments in parallel and
+/// placing their windows in corpus order.
 fn collect(
     input: &Input,
     options: &CountOptions,
     alive: &[bool],
     part: &Range<usize>,
     sizes: &[Bucket],
-) -> io::Result<Windows> {
-    let sizes = &sizes[part.clone()];
-    let mut bucket_start = Vec::with_capacity(sizes.len() + 1);
-    let mut word_start = Vec::with_capacity(sizes.len() + 1);
-    let (mut w, mut x) = (0usize, 0usize);
-    for b in sizes {
-        bucket_start.push(w);
-        word_start.push(x);
-        w += b.windows as usize;
-        x += b.words as usize;
-    }
-    bucket_start.push(w);
-    let mut out =
-        Windows { words: vec![0; x], start: vec![0; w + 1], doc: vec![0; w], bucket_start };
-    out.start[w] = x as u32;
-    // The next free window and word of each bucket.
-    let mut next_window: Vec<usize> = out.bucket_start[..sizes.len()].to_vec();
-    let mut next_word = word_start;
+    out: &mut Windows,
+) -> io::Result<()> {
+    let mut next_word = out.lay_out(&sizes[part.clone()]);
+    let mut next_window: Vec<usize> = out.bucket_start[..part.len()].to_vec();
     let max_n = options.max_n.min(MAX_N);
-    for seg in input.spilled.segments(input.ranks.surface_keys) {
-        let seg = seg?;
-        let idx = &seg.index;
-        let mut d = 0;
-        for_each_window_forward(idx, alive, max_n, |i, m| {
-            let b = bucket(idx.keys[i], idx.keys[i + 1]);
-            if !part.contains(&b) {
-                return;
+    let spilled = input.spilled;
+    let all: Vec<usize> = (0..spilled.segment_count()).collect();
+    for ahead in all.chunks(READ_AHEAD) {
+        let found: Vec<Vec<u32>> = ahead
+            .par_iter()
+            .map(|&k| segment_windows(input, alive, max_n, part, k))
+            .collect::<io::Result<_>>()?;
+        // Records: bucket (within the partition), document, words, then the words.
+        for rec in found {
+            let mut r = 0;
+            while r < rec.len() {
+                let (local, doc, m) = (rec[r] as usize, rec[r + 1], rec[r + 2] as usize);
+                let (win, at) = (next_window[local], next_word[local]);
+                out.words[at..at + m].copy_from_slice(&rec[r + 3..r + 3 + m]);
+                out.start[win] = at as u32;
+                out.doc[win] = doc;
+                next_window[local] += 1;
+                next_word[local] += m;
+                r += 3 + m;
             }
-            while idx.doc_start[d + 1] as usize <= i {
-                d += 1;
-            }
-            let local = b - part.start;
-            let (win, at) = (next_window[local], next_word[local]);
-            out.words[at..at + m].copy_from_slice(&idx.surfaces[i..i + m]);
-            out.start[win] = at as u32;
-            out.doc[win] = (seg.first_doc + d) as u32;
-            next_window[local] += 1;
-            next_word[local] += m;
-        });
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
-/// [`for_each_window`] in position order (windows of a bucket must follow the corpus).
-fn for_each_window_forward(
-    index: &crate::count::TokenIndex,
+/// The windows of segment `k` that fall in `part`, as records.
+fn segment_windows(
+    input: &Input,
     alive: &[bool],
     max_n: usize,
-    mut f: impl FnMut(usize, usize),
-) {
-    let mut found = Vec::new();
-    for_each_window(index, alive, max_n, |i, m| found.push((i as u32, m as u8)));
-    for &(i, m) in found.iter().rev() {
-        f(i as usize, m as usize);
-    }
+    part: &Range<usize>,
+    k: usize,
+) -> io::Result<Vec<u32>> {
+    let seg = input.spilled.raw_segment(k)?;
+    let skeys = input.ranks.surface_keys;
+    let surface = |i: usize| seg.ids[i] & !RawSegment::START;
+    let mut rec = Vec::new();
+    for_each_window(&seg, skeys, alive, max_n, |i, m, d| {
+        let b = bucket(skeys[surface(i) as usize], skeys[surface(i + 1) as usize]);
+        if !part.contains(&b) {
+            return;
+        }
+        rec.extend([(b - part.start) as u32, (seg.first_doc + d) as u32, m as u32]);
+        rec.extend((i..i + m).map(surface));
+    });
+    Ok(rec)
 }
 
 /// Count the n-grams (n ≥ 2) of one partition into rows.
@@ -119,13 +167,32 @@ pub fn count_partition(
     alive: &[bool],
     part: &Range<usize>,
     sizes: &[Bucket],
-) -> io::Result<Vec<Row>> {
-    let windows = collect(input, options, alive, part, sizes)?;
+    windows: &mut Windows,
+    sink: &mut Sink,
+    group_windows: u64,
+) -> io::Result<()> {
+    let started = std::time::Instant::now();
+    collect(input, options, alive, part, sizes, windows)?;
+    let windows = &*windows;
+    crate::progress::trace(started, || format!("collected {} windows", windows.doc.len()));
     let parts = Parts::from_lengths(&input.spilled.doc_len);
-    let cx = Context { input, options, parts, windows: &windows };
-    let groups: Vec<Range<usize>> = windows.bucket_start.windows(2).map(|w| w[0]..w[1]).collect();
-    let rows = groups.par_iter().flat_map_iter(|g| cx.count_bucket(g.clone())).collect();
-    Ok(rows)
+    let cx = Context { input, options, parts, windows };
+    let buckets: Vec<Range<usize>> =
+        windows.bucket_start.windows(2).map(|w| w[0]..w[1]).filter(|g| !g.is_empty()).collect();
+    let mut group = 0;
+    while group < buckets.len() {
+        let mut end = group + 1;
+        let mut size = buckets[group].len() as u64;
+        while end < buckets.len() && size + (buckets[end].len() as u64) <= group_windows {
+            size += buckets[end].len() as u64;
+            end += 1;
+        }
+        let rows: Vec<Row> =
+            buckets[group..end].par_iter().flat_map_iter(|g| cx.count_bucket(g.clone())).collect();
+        sink.add(rows)?;
+        group = end;
+    }
+    Ok(())
 }
 
 struct Context<'a> {
