@@ -557,7 +557,8 @@ pub struct CorpusArgs {
     #[arg(long, value_enum, default_value_t = CleanArg::Auto, help_heading = "Input")]
     pub clean: CleanArg,
     /// Skip (and count) files larger than SIZE, and .gz files whose content is: bytes, or with
-    /// a suffix K, M, G or T, or KiB, MiB, GiB, TiB (powers of 1024; any case), e.g. `500M`.
+    /// a suffix K, M, G or T, or KiB, MiB, GiB, TiB (powers of 1024; any case), e.g. `500M`
+    /// or `1.5G`.
     /// KB, MB, GB and TB are refused as ambiguous.
     #[arg(
         long,
