@@ -48,6 +48,12 @@ pub fn forget(path: &Path) {
     PENDING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != path);
 }
 
+/// Whether `path` is registered (for tests of the modules that register paths).
+#[cfg(test)]
+pub(crate) fn is_pending(path: &Path) -> bool {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|p| p == path)
+}
+
 /// Start the thread that waits for SIGINT and SIGTERM (once per process).
 fn install() {
     static ONCE: Once = Once::new();

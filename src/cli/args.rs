@@ -19,7 +19,8 @@ use crate::table::Format;
 ///
 /// Exit status: 0 on success (unreadable or malformed inputs are skipped, reported on stderr
 /// and counted in the run summary); 2 on an error (unknown option, missing PATH, output that
-/// cannot be written or that would overwrite an input, out of memory).
+/// cannot be written or that would overwrite an input, a --memory below 64M, a --temp-dir that
+/// cannot be written, a full disk, out of memory).
 #[derive(Debug, Parser)]
 #[command(name = "refrain", version, max_term_width = 100)]
 pub struct Cli {
@@ -556,7 +557,8 @@ pub struct CorpusArgs {
     #[arg(long, value_enum, default_value_t = CleanArg::Auto, help_heading = "Input")]
     pub clean: CleanArg,
     /// Skip (and count) files larger than SIZE, and .gz files whose content is: bytes, or with
-    /// a suffix K, M, G or T, or KiB, MiB, GiB, TiB (powers of 1024; any case), e.g. `500M`.
+    /// a suffix K, M, G or T, or KiB, MiB, GiB, TiB (powers of 1024; any case), e.g. `500M`
+    /// or `1.5G`.
     /// KB, MB, GB and TB are refused as ambiguous.
     #[arg(
         long,
@@ -603,6 +605,28 @@ pub struct CorpusArgs {
     /// metadata.
     #[arg(long = "where", value_name = "COLUMN=VALUE", help_heading = "Selection")]
     pub where_: Vec<String>,
+    /// Working memory the run may use: bytes, or a number with K, M, G or T (KiB … TiB, powers
+    /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
+    /// physical memory (MemTotal in /proc/meminfo); the run summary shows the budget used]. When
+    /// the counts outgrow it they are written to sorted runs under --temp-dir and merged at
+    /// the end: slower, but the output is the same bytes as with unlimited memory. Not
+    /// included: a small fixed overhead (the program, thread stacks, output buffers; figures
+    /// in BENCHMARKS.md). The smallest budget that works is 64M.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        value_parser = crate::cli::settings::parse_memory,
+        allow_negative_numbers = true,
+        help_heading = "Resources"
+    )]
+    pub memory: Option<u64>,
+    /// Folder for the temporary files of a run that outgrows --memory [default: the system's
+    /// temporary folder, $TMPDIR or /tmp]. The run works in a folder of its own there
+    /// (refrain-XXXXXX), removed when the run ends, fails or is interrupted (Ctrl-C). The
+    /// folder must exist and be writable (checked before any work); a full disk stops the
+    /// run with an error naming it, and no output is written.
+    #[arg(long, value_name = "DIR", help_heading = "Resources")]
+    pub temp_dir: Option<PathBuf>,
 }
 
 /// What to count.

@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 use super::args::{
     CleanArg, Command, CorpusArgs, CountArgs, EdgesArg, OutputArgs, PhraseCountArgs,
 };
 use crate::analysis::{AnalyzerOptions, Language, StopWords};
+use crate::budget::Budget;
 use crate::corpus::{CleanMode, ReadOptions};
 use crate::count::{CountOptions, EdgePolicy};
 use crate::pipeline::PipelineOptions;
@@ -19,6 +20,7 @@ use crate::table::{Format, Output};
 
 /// Pipeline options from the corpus arguments.
 pub fn pipeline(args: &CorpusArgs, command: &'static str) -> Result<PipelineOptions> {
+    let budget = budget(args)?;
     let read = ReadOptions {
         text_field: args.text_field.clone(),
         title_field: args.title_field.clone(),
@@ -58,18 +60,88 @@ pub fn pipeline(args: &CorpusArgs, command: &'static str) -> Result<PipelineOpti
         keep_text: false,
         keep_spans: false,
         select: selection(args)?,
-        budget: budget(args)?,
+        budget,
         may_spill: false,
         command,
     })
 }
 
-/// `--memory` and `--temp-dir`.
-pub fn budget(_args: &CorpusArgs) -> Result<crate::budget::Budget> {
-    match std::env::var("REFRAIN_MEMORY") {
-        Ok(v) => Ok(crate::budget::Budget::of(parse_size(&v).map_err(anyhow::Error::msg)?)),
-        Err(_) => Ok(crate::budget::Budget::default()),
+/// The environment variable read for the budget when `--memory` is not given (a test suite or
+/// a CI job can bound every run with it).
+pub const MEMORY_ENV: &str = "REFRAIN_MEMORY";
+
+/// `--memory` (else `REFRAIN_MEMORY`, else the default share of physical memory) and
+/// `--temp-dir`, checked before any work: a folder that is missing, not a folder or cannot be
+/// written is an error now rather than when the counts first outgrow the budget, an hour in.
+pub fn budget(args: &CorpusArgs) -> Result<Budget> {
+    budget_with(args, std::env::var_os(MEMORY_ENV).as_deref())
+}
+
+/// [`budget`] with the value of `REFRAIN_MEMORY` given (an empty value counts as unset).
+fn budget_with(args: &CorpusArgs, env: Option<&std::ffi::OsStr>) -> Result<Budget> {
+    let bytes = match (args.memory, env.filter(|v| !v.is_empty())) {
+        (Some(bytes), _) => bytes,
+        (None, Some(value)) => {
+            let text = value.to_string_lossy();
+            parse_memory(&text).map_err(|e| anyhow!("{MEMORY_ENV}={text}: {e}"))?
+        }
+        (None, None) => crate::budget::default_bytes().max(crate::budget::MIN_BYTES),
+    };
+    match &args.temp_dir {
+        Some(dir) => check_temp_dir(dir, "--temp-dir")?,
+        None => {
+            // The system's folder was not chosen: a run that never outgrows the budget does
+            // not need it, so it is only a warning.
+            let system = std::env::temp_dir();
+            if let Err(e) = check_temp_dir(&system, "the system's temporary folder") {
+                crate::progress::warn(format_args!(
+                    "{e} (only a run that outgrows --memory writes there; --temp-dir DIR \
+                     chooses another folder)"
+                ));
+            }
+        }
     }
+    Ok(Budget { bytes, temp_dir: args.temp_dir.clone() })
+}
+
+/// `dir` exists, is a folder, and a folder holding a file of one block can be made and
+/// removed in it (the run makes its own folder there; a permission check would pass for root
+/// on a read-only file system, and a full disk is better found now than an hour in). `named`
+/// says which folder it is in messages.
+fn check_temp_dir(dir: &Path, named: &str) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => bail!("{named} `{}` is a file, not a folder", dir.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("{named} `{}` does not exist", dir.display())
+        }
+        Err(e) => return Err(crate::budget::spill_error(dir, e)),
+    }
+    probe_writing(dir).map_err(|e| crate::budget::spill_error(dir, e))
+}
+
+/// Make `.refrain-probe-PID-N` in `dir` with a file of 4 KiB in it, then remove both.
+fn probe_writing(dir: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let pid = std::process::id();
+    let mut n = 0;
+    let probe = loop {
+        let probe = dir.join(format!(".refrain-probe-{pid}-{n}"));
+        match std::fs::create_dir(&probe) {
+            Ok(()) => break probe,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let file = probe.join("block");
+    // No fsync: a full disk refuses the write itself, and a sync may wait on a busy disk.
+    let written = std::fs::File::create(&file).and_then(|mut f| f.write_all(&[0; 4096]));
+    let removed = std::fs::remove_file(&file).or_else(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Ok(()),
+        _ => Err(e),
+    });
+    let removed = removed.and(std::fs::remove_dir(&probe));
+    written.and(removed)
 }
 
 /// `--name-pattern`, `--meta`, `--meta-key` and `--where`, checked and loaded.
@@ -211,12 +283,42 @@ pub fn check_parent(path: &Path) -> Result<()> {
 
 /// `--max-file-size`: a number of bytes, or a number with a binary suffix `K`, `M`, `G` or
 /// `T` (or `KiB`, `MiB`, `GiB`, `TiB`; any case), powers of 1024: `500M` = `500MiB` =
-/// 524,288,000 bytes. `KB`, `MB`, `GB` and `TB` are refused, not guessed: they mean powers of
-/// 1000 to some users and of 1024 to others.
+/// 524,288,000 bytes; with a suffix the number may have a fraction (`1.5G`). `KB`, `MB`, `GB`
+/// and `TB` are refused, not guessed: they mean powers of 1000 to some users and of 1024 to
+/// others.
 pub fn parse_size(s: &str) -> Result<u64, String> {
+    match parse_bytes(s)? {
+        0 => Err(format!("`{}`: the size must be more than 0", s.trim())),
+        bytes => Ok(bytes),
+    }
+}
+
+/// `--memory` (and `REFRAIN_MEMORY`): a size as [`parse_size`] reads it, at least
+/// [`crate::budget::MIN_BYTES`].
+pub fn parse_memory(s: &str) -> Result<u64, String> {
+    let bytes = parse_bytes(s)?;
+    if bytes < crate::budget::MIN_BYTES {
+        return Err(format!(
+            "{} is too small: the smallest budget that works is {}",
+            s.trim(),
+            crate::budget::show(crate::budget::MIN_BYTES)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The forms a size may take, for messages.
+const SIZE_FORMS: &str = "write bytes, or a number with K, M, G or T (KiB, MiB, GiB, TiB; \
+                          powers of 1024), such as 500M, 1.5G or 2G";
+
+/// A size in bytes (0 allowed): the syntax of [`parse_size`].
+fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = (&t[..split], t[split..].trim_start());
+    if t.is_empty() {
+        return Err(format!("an empty value is not a size: {SIZE_FORMS}"));
+    }
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let (number, unit) = (&t[..split], t[split..].trim_start());
     let shift = match unit.to_ascii_uppercase().as_str() {
         "" => 0,
         "K" | "KIB" => 10,
@@ -224,25 +326,29 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "G" | "GIB" => 30,
         "T" | "TIB" => 40,
         u @ ("KB" | "MB" | "GB" | "TB") => {
-            let binary = format!("{digits}{}", &u[..1]);
+            let binary = format!("{number}{}", &u[..1]);
             return Err(format!(
                 "`{s}`: {u} may mean powers of 1000 or of 1024; sizes here are powers of 1024, \
                  so write `{binary}` or `{binary}iB`"
             ));
         }
-        _ => {
-            return Err(format!(
-                "`{s}` is not a size: write bytes, or a number with K, M, G or T (KiB, MiB, \
-                 GiB, TiB; powers of 1024), such as 500M or 2G"
-            ));
-        }
+        _ => return Err(format!("`{s}` is not a size: {SIZE_FORMS}")),
     };
-    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is not a size such as 500M or 2G"))?;
-    let bytes = n.checked_mul(1u64 << shift).ok_or_else(|| format!("`{s}` is too large"))?;
-    if bytes == 0 {
-        return Err("the size must be more than 0".into());
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || fraction.len() > 9 {
+        return Err(format!("`{s}` is not a size: {SIZE_FORMS}"));
     }
-    Ok(bytes)
+    if number.contains('.') && shift == 0 {
+        return Err(format!("`{s}`: a number of bytes is whole; a fraction needs K, M, G or T"));
+    }
+    let too_large = || format!("`{s}` is too large");
+    let whole: u64 = whole.parse().map_err(|_| too_large())?;
+    let bytes = whole.checked_mul(1u64 << shift).ok_or_else(too_large)?;
+    // The fraction in whole bytes, rounded down: at most 9 digits, so it fits in a u128.
+    let f: u128 = fraction.parse().map_err(|_| too_large())?;
+    let part = ((f << shift) / 10u128.pow(fraction.len() as u32)) as u64;
+    bytes.checked_add(part).ok_or_else(too_large)
 }
 
 /// `-j` is capped at this many worker threads per core: more only cost time (`-j 20000`
@@ -490,13 +596,89 @@ mod tests {
         assert_eq!(parse_size("3tib"), Ok(3 << 40));
         assert_eq!(parse_size(" 7 K "), Ok(7 << 10));
         assert!(parse_size("0").is_err() && parse_size("lots").is_err());
-        assert!(parse_size("M").is_err() && parse_size("1.5G").is_err());
+        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_size("0.5k"), Ok(512));
+        assert_eq!(parse_size("2.25 MiB"), Ok(9 << 18));
+        assert_eq!(parse_size("0.001K"), Ok(1)); // rounded down to a whole byte
+        for bad in ["M", "1.5", "1.G", ".5G", "1.2.3G", "1,5G", "-1", "1.0000000001G", ""] {
+            assert!(parse_size(bad).is_err(), "{bad:?} was taken for a size");
+        }
+        assert!(parse_size("").unwrap_err().starts_with("an empty value is not a size: write"));
+        assert!(parse_size("0").unwrap_err().contains("`0`"));
+        assert!(parse_size("0.0001K").unwrap_err().contains("more than 0"));
         assert!(parse_size("10B").is_err() && parse_size("10Mi").is_err());
         // Decimal-looking units are refused with the binary spelling to use instead.
         let e = parse_size("10MB").unwrap_err();
         assert!(e.contains("`10M` or `10MiB`") && e.contains("powers of 1024"), "{e}");
         assert!(parse_size("3tb").unwrap_err().contains("`3T` or `3TiB`"));
         assert!(parse_size("99999999999T").is_err());
+    }
+
+    /// The corpus arguments of `refrain freq ARGS…`.
+    fn corpus_args(args: &[&str]) -> CorpusArgs {
+        use clap::Parser;
+        let cli = super::super::Cli::try_parse_from(["refrain", "freq"].iter().chain(args))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        match cli.command {
+            Command::Freq(a) => a.corpus,
+            _ => unreachable!("freq parsed as another command"),
+        }
+    }
+
+    #[test]
+    fn memory_below_the_smallest_budget_is_refused_with_it() {
+        assert_eq!(parse_memory("64M"), Ok(64 << 20));
+        assert_eq!(parse_memory("67108864"), Ok(64 << 20));
+        assert_eq!(parse_memory("1.5G"), Ok(3 << 29));
+        let e = parse_memory("65535K").unwrap_err();
+        assert_eq!(e, "65535K is too small: the smallest budget that works is 64M");
+        assert!(parse_memory("0").unwrap_err().contains("smallest budget that works is 64M"));
+        assert!(parse_memory("3X").unwrap_err().contains("such as 500M"));
+    }
+
+    #[test]
+    fn memory_comes_from_the_flag_then_the_environment_then_physical_memory() {
+        let flag = corpus_args(&["--memory", "4G"]);
+        let env = |v: &str| Some(std::ffi::OsString::from(v));
+        // The flag wins, even over a malformed variable.
+        assert_eq!(budget_with(&flag, env("3X").as_deref()).unwrap().bytes, 4 << 30);
+        let none = corpus_args(&[]);
+        assert_eq!(budget_with(&none, env("100M").as_deref()).unwrap().bytes, 100 << 20);
+        let default = crate::budget::default_bytes().max(crate::budget::MIN_BYTES);
+        assert_eq!(budget_with(&none, None).unwrap().bytes, default);
+        assert_eq!(budget_with(&none, env("").as_deref()).unwrap().bytes, default);
+        let e = budget_with(&none, env("3X").as_deref()).unwrap_err().to_string();
+        assert!(e.starts_with("REFRAIN_MEMORY=3X: `3X` is not a size: write bytes"), "{e}");
+        let e = budget_with(&none, env("10M").as_deref()).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "REFRAIN_MEMORY=10M: 10M is too small: the smallest budget that works is 64M"
+        );
+    }
+
+    #[test]
+    fn the_temporary_folder_is_checked_and_carried() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_str().unwrap();
+        let args = corpus_args(&["--memory", "1G", "--temp-dir", path]);
+        let budget = budget_with(&args, None).unwrap();
+        assert_eq!(budget, Budget { bytes: 1 << 30, temp_dir: Some(dir.path().into()) });
+        // The probe left nothing behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let missing = dir.path().join("missing");
+        let args = corpus_args(&["--temp-dir", missing.to_str().unwrap()]);
+        let e = budget_with(&args, None).unwrap_err().to_string();
+        assert_eq!(e, format!("--temp-dir `{}` does not exist", missing.display()));
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let args = corpus_args(&["--temp-dir", file.to_str().unwrap()]);
+        let e = budget_with(&args, None).unwrap_err().to_string();
+        assert_eq!(e, format!("--temp-dir `{}` is a file, not a folder", file.display()));
+        // Under /proc nothing can be made, whoever runs the test (root included).
+        let args = corpus_args(&["--temp-dir", "/proc/sys"]);
+        let e = budget_with(&args, None).unwrap_err().to_string();
+        assert!(e.starts_with("cannot write temporary files under `/proc/sys`: "), "{e}");
+        assert!(e.ends_with("; choose another folder with --temp-dir"), "{e}");
     }
 
     #[test]

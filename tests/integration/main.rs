@@ -4,6 +4,7 @@
 //! a module per command, plus shared fixtures in `util`.
 
 mod bad_input;
+mod budget;
 mod clean;
 mod conventions;
 mod differential;

@@ -36,11 +36,103 @@ impl TestDir {
     }
 }
 
-/// The `refrain` binary, with a clean environment and no progress bars.
+/// The `refrain` binary, with a clean environment and no progress bars. `REFRAIN_MEMORY` is
+/// passed on when set, so that `REFRAIN_MEMORY=64M cargo test` runs every test under a small
+/// memory budget (the output must not change).
 pub fn refrain() -> Command {
     let mut cmd = Command::cargo_bin("refrain").expect("binary built");
     cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    if let Some(memory) = std::env::var_os("REFRAIN_MEMORY") {
+        cmd.env("REFRAIN_MEMORY", memory);
+    }
     cmd
+}
+
+/// A tmpfs of a few kilobytes mounted on a new folder, unmounted when dropped: a disk that
+/// fills up, or (read-only) one that cannot be written, even by root. Mounting needs root
+/// (CAP_SYS_ADMIN): where it is not permitted the test panics with the reason rather than
+/// passing without testing anything.
+pub struct TinyFs {
+    dir: TestDir,
+}
+
+impl TinyFs {
+    /// A writable tmpfs of `size` (`mount -o size=`: `64k`, `1m`).
+    pub fn new(size: &str) -> Self {
+        Self::mount(&format!("size={size}"))
+    }
+
+    /// A read-only tmpfs.
+    pub fn read_only() -> Self {
+        Self::mount("ro,size=64k")
+    }
+
+    /// A tmpfs of `size` already full (see [`TinyFs::fill`]).
+    pub fn full(size: &str) -> Self {
+        let fs = Self::new(size);
+        fs.fill("filler");
+        fs
+    }
+
+    fn mount(options: &str) -> Self {
+        let dir = TestDir::new();
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "refrain-test"])
+            .arg(dir.path())
+            .output();
+        match out {
+            Ok(out) if out.status.success() => TinyFs { dir },
+            Ok(out) => panic!(
+                "cannot mount a tmpfs (-o {options}) on {}: {}; this test needs root with \
+                 CAP_SYS_ADMIN (mount -t tmpfs)",
+                dir.path().display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => panic!("cannot run `mount` to make a tmpfs: {e}; this test needs it"),
+        }
+    }
+
+    /// The mount point.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Path of `name` on the file system.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Write file `name` until the file system is full: the next write of data fails with "no
+    /// space left on device" (a folder, which takes no data block, can still be made).
+    pub fn fill(&self, name: &str) {
+        use std::io::Write;
+        let mut file = std::fs::File::create(self.join(name)).expect("create the filler");
+        let block = [0u8; 4096];
+        loop {
+            match file.write(&block) {
+                Ok(0) => panic!("the tmpfs took no bytes without saying it was full"),
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::StorageFull => return,
+                Err(e) => panic!("filling the tmpfs failed otherwise: {e}"),
+            }
+        }
+    }
+}
+
+impl Drop for TinyFs {
+    /// Unmount before the (then empty) mount point is removed; lazily if it is still busy.
+    fn drop(&mut self) {
+        let umount = |args: &[&str]| {
+            std::process::Command::new("umount")
+                .args(args)
+                .arg(self.dir.path())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !umount(&[]) && !umount(&["-l"]) {
+            eprintln!("warning: could not unmount the test tmpfs {}", self.dir.path().display());
+        }
+    }
 }
 
 /// Run `refrain` with `args`, expect success, and return (stdout, stderr).
