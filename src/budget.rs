@@ -78,6 +78,25 @@ pub fn physical_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Memory the process holds now (resident set, Linux), or `None` where it cannot be read.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Give memory freed by one phase back to the system before the next, so that what the
+/// budget is measured against (the resident set) holds only what is in use. glibc keeps
+/// freed heap memory otherwise.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// A size for messages: `3.0G`, `512M`, `640K`.
 pub fn show(bytes: u64) -> String {
     const G: u64 = 1 << 30;

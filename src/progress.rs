@@ -69,6 +69,24 @@ impl Progress {
         Progress { bar }
     }
 
+    /// A bar for `stage` with `total` steps that also shows an estimate of the time left (for
+    /// long phases whose steps take about the same time: segment passes, rows written).
+    pub fn with_eta(stage: &str, total: u64) -> Self {
+        let progress = Progress::new(stage, total);
+        let style = ProgressStyle::with_template(
+            "{prefix:>9} [{bar:30}] {percent:>3}% {elapsed} elapsed, about {eta} left",
+        )
+        .expect("valid template")
+        .progress_chars("=> ");
+        progress.bar.set_style(style);
+        progress
+    }
+
+    /// Change the number of steps (a phase that learns its size on the way).
+    pub fn set_length(&self, total: u64) {
+        self.bar.set_length(total);
+    }
+
     /// A spinner for `stage`, a step of unknown length: it shows the stage's name and the time
     /// spent (hidden when stderr is not a terminal or when progress is switched off).
     pub fn spinner(stage: &str) -> Self {

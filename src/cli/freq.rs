@@ -114,7 +114,8 @@ fn run_spilled(
         (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
     ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
     ctx.note(&format!(
-        "memory budget {}: token index on disk ({}), {} partition(s), {} sorted run(s) ({}) merged\n",
+        "over the memory budget ({}): token index on disk ({}), n-grams counted in {} \
+         partition(s), {} sorted run(s) ({}) merged\n",
         crate::budget::show(budget.bytes),
         crate::budget::show(spilled.disk_bytes()),
         counted.partitions,
@@ -123,6 +124,8 @@ fn run_spilled(
     ));
     let totals = (spilled.words.max(1) as f64, spilled.doc_count().max(1) as f64);
     let mut left = dest.top.unwrap_or(usize::MAX);
+    let all: u64 = per_n.iter().map(|&(_, k)| k).sum();
+    let progress = crate::progress::Progress::with_eta("writing", all.min(left as u64));
     let mut failed = None;
     let next = || -> Result<Option<Table>, table::TableError> {
         let mut rows = Vec::new();
@@ -137,6 +140,7 @@ fn run_spilled(
             }
             left -= 1;
         }
+        progress.inc(rows.len() as u64);
         Ok((!rows.is_empty()).then(|| spilled_table(vocab, &rows, totals)))
     };
     let written =

@@ -19,7 +19,7 @@ use crate::budget::TempSpace;
 use super::TokenIndex;
 
 /// Words per segment file (4 bytes each on disk).
-pub const SEGMENT_WORDS: usize = 1 << 22;
+pub const SEGMENT_WORDS: usize = 1 << 20;
 
 /// Marks a word that starts a sentence in a segment file.
 const START: u32 = 1 << 31;

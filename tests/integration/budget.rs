@@ -217,11 +217,13 @@ fn help_documents_the_budget_and_the_temporary_folder() {
         for needed in [
             "Resources: --memory <SIZE>",
             "[default: REFRAIN_MEMORY when set, else half of physical memory (MemTotal in \
-             /proc/meminfo); the run summary shows the budget used]",
-            "written to sorted runs under --temp-dir and merged at the end",
+             /proc/meminfo)]",
+            "sorts what it found into runs on disk and merges them at the end",
             "the output is the same bytes as with unlimited memory",
-            "Not included: a small fixed overhead",
-            "The smallest budget that works is 64M",
+            "Commands that cannot work that way yet stop before reading, naming the budget \
+             they need",
+            "Not included: the program itself",
+            "The smallest budget accepted is 64M",
             "--temp-dir <DIR>",
             "removed when the run ends, fails or is interrupted (Ctrl-C)",
         ] {

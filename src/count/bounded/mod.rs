@@ -88,7 +88,11 @@ pub fn count<'a>(
     limit: Option<usize>,
     budget: u64,
 ) -> Result<Counted<'a>, BoundedError> {
-    let fixed = FIXED_BYTES.min(budget / 4);
+    // What the process holds already (vocabulary, documents, the program) is part of the
+    // budget: the budget is a promise about the resident set.
+    crate::budget::release_freed_memory();
+    let held = crate::budget::resident_bytes().unwrap_or(0);
+    let fixed = held + FIXED_BYTES.min(budget / 4);
     count_in(input, options, order, limit, Limits { budget, fixed, group_windows: 1 << 18 })
 }
 
@@ -112,7 +116,10 @@ pub fn count_in<'a>(
     limits: Limits,
 ) -> Result<Counted<'a>, BoundedError> {
     let started = std::time::Instant::now();
-    let words = unigrams::count(input, options)?;
+    // Each pass over the segments is a step: two for the words, one per partition.
+    let segments = input.spilled.segment_count() as u64;
+    let progress = crate::progress::Progress::with_eta("counting", 2 * segments);
+    let words = unigrams::count(input, options, &progress)?;
     crate::progress::trace(started, || "counted the words".into());
     // The dense arrays and the words' rows stay; the rest of the budget is for n-grams.
     let reserved = words.bytes + limits.fixed;
@@ -128,22 +135,18 @@ pub fn count_in<'a>(
     if options.min_n == 1 {
         sink.add(words.rows)?;
     }
-    let progress = crate::progress::Progress::new("counting", plan.parts.len() as u64);
+    progress.set_length((2 + plan.parts.len() as u64) * segments);
     let mut buffers = windows::Windows::default();
+    let cx = windows::Partition {
+        input,
+        options,
+        alive: &words.alive,
+        sizes: &words.buckets,
+        group: plan.group_windows,
+        progress: &progress,
+    };
     for part in &plan.parts {
-        let (alive, buckets) = (&words.alive, &words.buckets);
-        let group = plan.group_windows;
-        windows::count_partition(
-            input,
-            options,
-            alive,
-            part,
-            buckets,
-            &mut buffers,
-            &mut sink,
-            group,
-        )?;
-        progress.inc(1);
+        windows::count_partition(&cx, part, &mut buffers, &mut sink)?;
     }
     progress.finish();
     drop(buffers);

@@ -224,21 +224,23 @@ impl<'a> Sink<'a> {
         for r in &rows {
             self.distinct[r.n as usize - 1] += 1;
         }
-        if self.pending.is_empty() {
-            self.pending = rows;
-        } else {
-            self.pending.extend(rows);
-        }
-        if self.pending.len() > self.cap {
+        if !self.pending.is_empty() && self.pending.len() + rows.len() > self.cap {
             self.flush()?;
         }
+        if self.pending.is_empty() && rows.len() >= self.cap {
+            self.pending = rows;
+            return self.flush();
+        }
+        // Room for all the rows held at once, so that growing never copies them.
+        self.pending.reserve_exact(self.cap.saturating_sub(self.pending.len()));
+        self.pending.extend(rows);
         Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
         let order = sorted_order(&self.pending, self.order, self.ranks, self.limit);
         self.runs.push(write_run(self.space, &self.pending, &order)?);
-        self.pending = Vec::new();
+        self.pending.clear();
         Ok(())
     }
 

@@ -12,6 +12,8 @@ use crate::count::{CountOptions, EdgePolicy};
 
 use rayon::prelude::*;
 
+use crate::progress::Progress;
+
 /// Windows of one bucket.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Bucket {
@@ -65,10 +67,10 @@ impl Tally {
 }
 
 /// Segments decoded at once by the passes that must visit them in order.
-const READ_AHEAD: usize = 4;
+const READ_AHEAD: usize = 2;
 
 /// Count words, then find DP and the windows.
-pub fn count(input: &Input, options: &CountOptions) -> io::Result<Words> {
+pub fn count(input: &Input, options: &CountOptions, progress: &Progress) -> io::Result<Words> {
     let keys = input.ranks.key_rank.len();
     let surfaces = input.ranks.surface_rank.len();
     let skeys = input.ranks.surface_keys;
@@ -79,6 +81,7 @@ pub fn count(input: &Input, options: &CountOptions) -> io::Result<Words> {
             || (Tally::new(keys, surfaces), vec![NONE; keys]),
             |(mut t, mut last), k| -> io::Result<_> {
                 let seg = spilled.raw_segment(k)?;
+                progress.inc(1);
                 for_each_word(&seg, |s, doc| {
                     let key = skeys[s as usize] as usize;
                     t.count[key] += 1;
@@ -96,7 +99,7 @@ pub fn count(input: &Input, options: &CountOptions) -> io::Result<Words> {
     let alive: Vec<bool> = (0..keys)
         .map(|k| t.count[k] >= options.min_count && t.docs[k] >= options.min_docs)
         .collect();
-    let (dp, buckets) = second_pass(input, options, &alive, &t.count)?;
+    let (dp, buckets) = second_pass(input, options, &alive, &t.count, progress)?;
     let rows = word_rows(input, options, &alive, &t, &dp);
     let bytes = (keys * 6 + surfaces * 4 + buckets.len() * 16) as u64;
     Ok(Words { rows, alive, buckets, bytes })
@@ -156,6 +159,7 @@ fn second_pass(
     options: &CountOptions,
     alive: &[bool],
     count: &[u32],
+    progress: &Progress,
 ) -> io::Result<(Vec<f64>, Vec<Bucket>)> {
     let keys = alive.len();
     let spilled = input.spilled;
@@ -187,6 +191,7 @@ fn second_pass(
                 Ok((seg, local))
             })
             .collect::<io::Result<_>>()?;
+        progress.inc(ahead.len() as u64);
         for (seg, local) in read {
             for (b, l) in buckets.iter_mut().zip(&local) {
                 b.windows += l.windows;

@@ -75,7 +75,7 @@ pub struct Windows {
 }
 
 /// Segments read at once while windows are collected.
-const READ_AHEAD: usize = 4;
+const READ_AHEAD: usize = 2;
 
 impl Windows {
     /// Room for the windows of the buckets `sizes`; returns where each bucket's words start.
@@ -91,6 +91,10 @@ impl Windows {
         }
         self.bucket_start.push(w);
         for (v, len) in [(&mut self.words, x), (&mut self.start, w + 1), (&mut self.doc, w)] {
+            if len > v.capacity() {
+                // Growing in place would hold the old buffer and the new one at once.
+                *v = Vec::new();
+            }
             v.clear();
             v.resize(len, 0);
         }
@@ -99,52 +103,62 @@ impl Windows {
     }
 }
 
+/// What every partition is counted with.
+pub struct Partition<'a> {
+    /// The counter's input.
+    pub input: &'a Input<'a>,
+    /// What to count.
+    pub options: &'a CountOptions,
+    /// Key ids that survived as words.
+    pub alive: &'a [bool],
+    /// Windows per bucket.
+    pub sizes: &'a [Bucket],
+    /// Windows counted in parallel at once.
+    pub group: u64,
+    /// Advanced once per segment read.
+    pub progress: &'a crate::progress::Progress,
+}
+
 /// Collect the windows of the buckets in `part` into `out`, reading segments in parallel and
 /// placing their windows in corpus order.
-fn collect(
-    input: &Input,
-    options: &CountOptions,
-    alive: &[bool],
-    part: &Range<usize>,
-    sizes: &[Bucket],
-    out: &mut Windows,
-) -> io::Result<()> {
+fn collect(p: &Partition, part: &Range<usize>, out: &mut Windows) -> io::Result<()> {
+    let Partition { input, options, alive, sizes, .. } = *p;
     let mut next_word = out.lay_out(&sizes[part.clone()]);
     let mut next_window: Vec<usize> = out.bucket_start[..part.len()].to_vec();
     let max_n = options.max_n.min(MAX_N);
     let spilled = input.spilled;
     let all: Vec<usize> = (0..spilled.segment_count()).collect();
     for ahead in all.chunks(READ_AHEAD) {
-        let found: Vec<Vec<u32>> = ahead
+        let found: Vec<(RawSegment, Vec<[u32; 4]>)> = ahead
             .par_iter()
             .map(|&k| segment_windows(input, alive, max_n, part, k))
             .collect::<io::Result<_>>()?;
-        // Records: bucket (within the partition), document, words, then the words.
-        for rec in found {
-            let mut r = 0;
-            while r < rec.len() {
-                let (local, doc, m) = (rec[r] as usize, rec[r + 1], rec[r + 2] as usize);
+        p.progress.inc(ahead.len() as u64);
+        for (seg, records) in found {
+            for &[local, doc, m, i] in &records {
+                let (local, m, i) = (local as usize, m as usize, i as usize);
                 let (win, at) = (next_window[local], next_word[local]);
-                out.words[at..at + m].copy_from_slice(&rec[r + 3..r + 3 + m]);
+                let words = seg.ids[i..i + m].iter().map(|&v| v & !RawSegment::START);
+                out.words[at..at + m].iter_mut().zip(words).for_each(|(w, v)| *w = v);
                 out.start[win] = at as u32;
                 out.doc[win] = doc;
                 next_window[local] += 1;
                 next_word[local] += m;
-                r += 3 + m;
             }
         }
     }
     Ok(())
 }
 
-/// The windows of segment `k` that fall in `part`, as records.
+/// Segment `k` and its windows that fall in `part`: bucket (within the partition), document,
+/// words and position.
 fn segment_windows(
     input: &Input,
     alive: &[bool],
     max_n: usize,
     part: &Range<usize>,
     k: usize,
-) -> io::Result<Vec<u32>> {
+) -> io::Result<(RawSegment, Vec<[u32; 4]>)> {
     let seg = input.spilled.raw_segment(k)?;
     let skeys = input.ranks.surface_keys;
     let surface = |i: usize| seg.ids[i] & !RawSegment::START;
@@ -154,25 +168,21 @@ fn segment_windows(
         if !part.contains(&b) {
             return;
         }
-        rec.extend([(b - part.start) as u32, (seg.first_doc + d) as u32, m as u32]);
-        rec.extend((i..i + m).map(surface));
+        rec.push([(b - part.start) as u32, (seg.first_doc + d) as u32, m as u32, i as u32]);
     });
-    Ok(rec)
+    Ok((seg, rec))
 }
 
 /// Count the n-grams (n ≥ 2) of one partition into rows.
 pub fn count_partition(
-    input: &Input,
-    options: &CountOptions,
-    alive: &[bool],
+    p: &Partition,
     part: &Range<usize>,
-    sizes: &[Bucket],
     windows: &mut Windows,
     sink: &mut Sink,
-    group_windows: u64,
 ) -> io::Result<()> {
     let started = std::time::Instant::now();
-    collect(input, options, alive, part, sizes, windows)?;
+    let (input, options, group_windows) = (p.input, p.options, p.group);
+    collect(p, part, windows)?;
     let windows = &*windows;
     crate::progress::trace(started, || format!("collected {} windows", windows.doc.len()));
     let parts = Parts::from_lengths(&input.spilled.doc_len);
