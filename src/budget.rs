@@ -97,12 +97,14 @@ pub fn release_freed_memory() {
     }
 }
 
-/// A size for messages: `3.0G`, `512M`, `640K`.
+/// A size for messages, rounded up (a budget shown is never less than the one meant):
+/// `3.0G`, `512M`, `640K`.
 pub fn show(bytes: u64) -> String {
     const G: u64 = 1 << 30;
     const M: u64 = 1 << 20;
     if bytes >= G {
-        format!("{:.1}G", bytes as f64 / G as f64)
+        let tenths = (bytes as u128 * 10).div_ceil(G as u128);
+        format!("{}.{}G", tenths / 10, tenths % 10)
     } else if bytes >= M {
         format!("{}M", bytes.div_ceil(M))
     } else {

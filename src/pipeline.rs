@@ -53,11 +53,16 @@ pub fn memory_needed(inputs: &[Input]) -> (u64, u64) {
     (bytes, bytes.saturating_mul(MEMORY_PER_BYTE))
 }
 
+/// Set to `1`, the token index of a command that can count it on disk goes there whatever
+/// the corpus's size (tests and benchmarks of the bounded counter on small corpora).
+pub const FORCE_SPILL: &str = "REFRAIN_FORCE_SPILL";
+
 /// Whether the token index goes to disk: the corpus is estimated to need more than the
 /// budget. A command that cannot count a spilled index is refused here, before any reading.
 fn spill_needed(inputs: &[Input], options: &PipelineOptions) -> Result<bool, corpus::CorpusError> {
     let (bytes, need) = memory_needed(inputs);
-    if need <= options.budget.bytes {
+    let forced = options.may_spill && std::env::var_os(FORCE_SPILL).is_some_and(|v| v == "1");
+    if need <= options.budget.bytes && !forced {
         return Ok(false);
     }
     if options.may_spill && !options.keep_text && !options.keep_spans {

@@ -17,6 +17,7 @@ mod output_policy;
 mod phrases;
 mod report;
 mod report_folder;
+mod spill;
 mod tour;
 mod trend;
 mod util;

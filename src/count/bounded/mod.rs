@@ -93,7 +93,11 @@ pub fn count<'a>(
     crate::budget::release_freed_memory();
     let held = crate::budget::resident_bytes().unwrap_or(0);
     let fixed = held + FIXED_BYTES.min(budget / 4);
-    count_in(input, options, order, limit, Limits { budget, fixed, group_windows: 1 << 18 })
+    // Groups of buckets counted at once take an eighth of the budget at most.
+    let group_windows =
+        (budget.saturating_sub(fixed) / 8 / windows::COUNTING_BYTES).clamp(1 << 10, 1 << 18);
+    let fixed_at_most = held + FIXED_BYTES;
+    count_in(input, options, order, limit, Limits { budget, fixed, fixed_at_most, group_windows })
 }
 
 /// How the budget is shared.
@@ -101,8 +105,10 @@ pub fn count<'a>(
 pub struct Limits {
     /// The whole budget.
     pub budget: u64,
-    /// The part kept for what is not counted.
+    /// The part kept for what is not counted (including what the process holds already).
     pub fixed: u64,
+    /// The most that part can be at a larger budget.
+    pub fixed_at_most: u64,
     /// Windows counted in parallel at once (their tables and rows are held together).
     pub group_windows: u64,
 }
@@ -125,8 +131,12 @@ pub fn count_in<'a>(
     let reserved = words.bytes + limits.fixed;
     let avail = limits.budget.saturating_sub(reserved);
     let plan = if options.max_n >= 2 {
-        windows::plan(&words.buckets, avail, limits.group_windows)
-            .map_err(|need| BoundedError::TooSmall { need: reserved + need })?
+        windows::plan(&words.buckets, avail, limits.group_windows).map_err(|need| {
+            // At the budget named, the fixed share is at most FIXED_BYTES; what the
+            // process holds may differ a little from one run to the next.
+            let need = reserved - limits.fixed + limits.fixed.max(limits.fixed_at_most) + need;
+            BoundedError::TooSmall { need: need + need / 16 + (8 << 20) }
+        })?
     } else {
         windows::Plan { parts: Vec::new(), row_bytes: avail, group_windows: 0 }
     };
@@ -234,7 +244,8 @@ mod tests {
         let ranks = Ranks { surface_keys: &keys, key_rank: &krank, surface_rank: &srank };
         let input = Input { spilled: &spilled, ranks, key_stop: &stop };
         // The dense arrays and the bucket table take about a megabyte; `cap` is what is left.
-        let limits = Limits { budget: (1 << 20) + 4096 + cap, fixed: 0, group_windows: 4 };
+        let limits =
+            Limits { budget: (1 << 20) + 4096 + cap, fixed: 0, fixed_at_most: 0, group_windows: 4 };
         let mut counted = match count_in(&input, o, order, None, limits) {
             Ok(c) => c,
             // The smallest budget named must be more than the one refused, and must work.
@@ -313,14 +324,26 @@ mod tests {
         let ranks = Ranks { surface_keys: &keys, key_rank: &krank, surface_rank: &srank };
         let input = Input { spilled: &spilled, ranks, key_stop: &stop };
         // Too small a budget names the smallest that works; that one spills many runs.
-        let tiny = Limits { budget: 1 << 20, fixed: 0, group_windows: 4 };
+        let tiny = Limits { budget: 1 << 20, fixed: 0, fixed_at_most: 0, group_windows: 4 };
         let Err(BoundedError::TooSmall { need }) =
             count_in(&input, &o, RowOrder::Count, None, tiny)
         else {
             panic!("a megabyte cannot hold the dense arrays and a bucket")
         };
-        let limits = Limits { budget: need, ..tiny };
-        let counted = count_in(&input, &o, RowOrder::Count, None, limits).unwrap();
+        assert!(
+            count_in(&input, &o, RowOrder::Count, None, Limits { budget: need, ..tiny }).is_ok()
+        );
+        // The smallest budget that works, found by bisection, spills many runs.
+        let (mut lo, mut hi) = (tiny.budget, need);
+        while hi - lo > 64 {
+            let mid = (lo + hi) / 2;
+            match count_in(&input, &o, RowOrder::Count, None, Limits { budget: mid, ..tiny }) {
+                Ok(_) => hi = mid,
+                Err(_) => lo = mid,
+            }
+        }
+        let counted =
+            count_in(&input, &o, RowOrder::Count, None, Limits { budget: hi, ..tiny }).unwrap();
         assert!(counted.runs >= 10 && counted.partitions >= 10, "{} runs", counted.runs);
         assert_eq!(
             bounded(&corpus, &o, RowOrder::Count, 2000),

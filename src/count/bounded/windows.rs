@@ -17,7 +17,7 @@ use crate::count::{CountOptions, EdgePolicy};
 
 /// Bytes a window of a bucket being counted may need besides its own arrays (ids, candidates,
 /// hash maps and the rows it makes, for the largest bucket on every thread at once).
-const COUNTING_BYTES: u64 = 160;
+pub const COUNTING_BYTES: u64 = 160;
 
 /// How a partition plan shares the memory left for n-grams.
 #[derive(Debug)]
@@ -36,7 +36,10 @@ pub struct Plan {
 pub fn plan(buckets: &[Bucket], avail: u64, group_windows: u64) -> Result<Plan, u64> {
     let largest = buckets.iter().map(Bucket::bytes).max().unwrap_or(0);
     let most = buckets.iter().map(|b| b.windows).max().unwrap_or(0);
-    // A group being counted holds at most its windows, or the largest bucket's.
+    // A group being counted holds at most its windows, or the largest bucket's; groups are
+    // never larger than the largest bucket, so that this share does not grow with the budget
+    // (the smallest budget named must work).
+    let group_windows = group_windows.min(most.max(1 << 10));
     let counting = most.max(group_windows) * COUNTING_BYTES;
     let rest = avail.saturating_sub(counting);
     // Half for the windows, half for the rows; each must hold the largest bucket's.

@@ -1,0 +1,200 @@
+//! `freq` over the memory budget: the token index on disk, sorted runs, the merge, and what
+//! happens when the disk fills up or the run is interrupted. `REFRAIN_FORCE_SPILL=1` sends a
+//! small corpus down the bounded path; the budget itself is real.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use super::util::{TestDir, TinyFs, refrain};
+
+const INAUGURAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/inaugural");
+
+/// `freq` on `corpus` with `args`; with `memory`, the bounded path under that budget.
+fn freq(corpus: &Path, memory: Option<&str>, args: &[&str]) -> (Vec<u8>, String) {
+    let mut cmd = refrain();
+    cmd.arg("freq").args(args).arg(corpus);
+    if let Some(m) = memory {
+        cmd.args(["--memory", m]).env("REFRAIN_FORCE_SPILL", "1");
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "freq {args:?} --memory {memory:?} failed:\n{stderr}");
+    (out.stdout, stderr)
+}
+
+/// The number of sorted runs the summary reports.
+fn runs(stderr: &str) -> usize {
+    let line = stderr.lines().find(|l| l.contains("sorted run(s)")).expect("a spilled run");
+    let before = &line[..line.find(" sorted run(s)").unwrap()];
+    before.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_budget_that_forces_many_runs_gives_the_bytes_of_an_unlimited_run() {
+    let args = ["-n", "1..5", "--stopword-edges", "keep", "--format", "csv"];
+    let (whole, _) = freq(INAUGURAL.as_ref(), None, &args);
+    let (bounded, stderr) = freq(INAUGURAL.as_ref(), Some("64M"), &args);
+    assert!(runs(&stderr) >= 10, "{stderr}");
+    assert!(stderr.contains("token index on disk"), "{stderr}");
+    assert!(whole.len() > 10_000_000, "the unlimited table is the real one");
+    assert!(whole == bounded, "the bounded table differs");
+}
+
+#[test]
+fn every_order_limit_and_format_survives_the_merge() {
+    for args in [
+        vec!["-n", "2..4", "--sort", "docs", "--top", "500", "--format", "tsv"],
+        vec!["-n", "1..3", "--sort", "dp", "--min-count", "3", "--format", "csv"],
+        vec!["-n", "3", "--sort", "phrase", "--min-docs", "2", "--format", "json"],
+        vec!["-n", "1", "--format", "csv"],
+        vec!["-n", "2..8", "--min-count", "2", "--top", "40", "--format", "table"],
+    ] {
+        let (whole, _) = freq(INAUGURAL.as_ref(), None, &args);
+        let (bounded, stderr) = freq(INAUGURAL.as_ref(), Some("64M"), &args);
+        assert!(stderr.contains("token index on disk"), "{args:?}: {stderr}");
+        assert!(whole == bounded, "{args:?}: the bounded table differs");
+    }
+}
+
+#[test]
+fn too_small_a_budget_names_the_smallest_that_works() {
+    // One formula over and over puts all its windows in one bucket, which cannot be split.
+    let dir = TestDir::new();
+    let text = "of the people and of the party and of the nation. ".repeat(120_000);
+    dir.write("formula.txt", &text);
+    let out_path = dir.join("out.csv");
+    let run = |memory: &str| {
+        refrain()
+            .args(["freq", "-n", "1..8", "--memory", memory, "-o"])
+            .arg(&out_path)
+            .arg(dir.join("formula.txt"))
+            .env("REFRAIN_FORCE_SPILL", "1")
+            .output()
+            .unwrap()
+    };
+    let refused = run("64M");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(!out_path.exists(), "nothing is written");
+    let at = stderr.find("the smallest budget that works is ").expect("the smallest budget");
+    let need = stderr[at..].split_whitespace().nth(6).unwrap().trim_end_matches(['.', ')']);
+    assert!(need.ends_with('M') || need.ends_with('G'), "{stderr}");
+    let worked = run(need);
+    assert!(worked.status.success(), "{need}: {}", String::from_utf8_lossy(&worked.stderr));
+    let whole = refrain()
+        .args(["freq", "-n", "1..8", "--format", "csv"])
+        .arg(dir.join("formula.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(std::fs::read(&out_path).unwrap(), whole.stdout);
+}
+
+#[test]
+fn a_full_disk_while_spilling_stops_with_the_folder_named_and_writes_nothing() {
+    let tiny = TinyFs::new("1m");
+    let dir = TestDir::new();
+    let out = dir.join("out.csv");
+    std::fs::write(&out, "an earlier table\n").unwrap();
+    let run = refrain()
+        .args(["freq", "-n", "1..5", "--memory", "64M", "--temp-dir"])
+        .arg(tiny.path())
+        .arg("-o")
+        .arg(&out)
+        .arg(INAUGURAL)
+        .env("REFRAIN_FORCE_SPILL", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&tiny.path().display().to_string()), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "an earlier table\n");
+    let left: Vec<_> = std::fs::read_dir(tiny.path()).unwrap().collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// Send SIGINT to a child and wait for it.
+fn interrupt(child: &mut std::process::Child) -> std::process::ExitStatus {
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    child.wait().unwrap()
+}
+
+#[test]
+fn ctrl_c_in_the_merge_removes_the_runs() {
+    // Nobody reads stdout: once the pipe is full the run waits in the merge, runs on disk.
+    let temp = TestDir::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_refrain"))
+        .args(["freq", "-n", "1..5", "--stopword-edges", "keep", "--format", "csv"])
+        .args(["--memory", "64M", "--temp-dir"])
+        .arg(temp.path())
+        .arg(INAUGURAL)
+        .env("REFRAIN_FORCE_SPILL", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // The first bytes of the table mean the counting is over and the merge has begun.
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    let runs = runs_in(temp.path());
+    assert!(runs >= 10, "{runs} runs on disk while merging");
+    let status = interrupt(&mut child);
+    assert!(!status.success());
+    let left: Vec<_> = std::fs::read_dir(temp.path()).unwrap().collect();
+    assert!(left.is_empty(), "temporary files left after Ctrl-C: {left:?}");
+}
+
+/// Run files in the run's own folder under `parent`.
+fn runs_in(parent: &Path) -> usize {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .filter(|f| f.file_name().to_string_lossy().starts_with("run-"))
+        .count()
+}
+
+#[test]
+fn ctrl_c_while_counting_leaves_an_earlier_output_untouched() {
+    let temp = TestDir::new();
+    let dir = TestDir::new();
+    let out = dir.join("out.csv");
+    std::fs::write(&out, "an earlier table\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_refrain"))
+        .args(["freq", "-n", "1..5", "--stopword-edges", "keep", "--memory", "64M"])
+        .arg("--temp-dir")
+        .arg(temp.path())
+        .arg("-o")
+        .arg(&out)
+        .arg(INAUGURAL)
+        .env("REFRAIN_FORCE_SPILL", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the first run on disk, then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while runs_in(temp.path()) == 0 && std::time::Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = interrupt(&mut child);
+    if status.success() {
+        // The run finished before the signal: nothing to check about an interruption.
+        assert_ne!(std::fs::read_to_string(&out).unwrap(), "an earlier table\n");
+        return;
+    }
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "an earlier table\n");
+    let left: Vec<_> = std::fs::read_dir(temp.path()).unwrap().collect();
+    assert!(left.is_empty(), "temporary files left after Ctrl-C: {left:?}");
+    let strays: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|f| f.file_name() != "out.csv")
+        .collect();
+    assert!(strays.is_empty(), "a half-written table was left: {strays:?}");
+}
