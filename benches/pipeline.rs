@@ -66,6 +66,83 @@ fn counter(c: &mut Criterion) {
     group.finish();
 }
 
+/// The bounded counter on the same corpus written to disk, with a budget small enough to
+/// make several partitions and runs (the spill), and the k-way merge of the runs it wrote.
+fn bounded(c: &mut Criterion) {
+    use refrain::budget::TempSpace;
+    use refrain::count::RowOrder;
+    use refrain::count::bounded::{self, Input, Limits, Ranks};
+    use refrain::count::spilled::SpillWriter;
+    let inaugural =
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/inaugural"));
+    let corpus = refrain::pipeline::run(&[inaugural], &PipelineOptions::default()).unwrap();
+    let (vocab, index) = (&corpus.vocab, &corpus.index);
+    let mut writer = SpillWriter::new(TempSpace::new(None).unwrap());
+    for d in 0..index.doc_count() {
+        let words = index.doc_range(d).map(|i| (index.surfaces[i], index.sentence_start[i]));
+        writer.push_doc(words).unwrap();
+    }
+    let spilled = writer.finish().unwrap();
+    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
+    let surface_rank = ranks(vocab.surface_count(), |s| vocab.surface(s));
+    let key_rank = ranks(vocab.key_count(), |k| vocab.key(k));
+    let ranks = Ranks {
+        surface_keys: vocab.surface_keys(),
+        key_rank: &key_rank,
+        surface_rank: &surface_rank,
+    };
+    let input = Input { spilled: &spilled, ranks, key_stop: &key_stop };
+    let options =
+        CountOptions { min_n: 1, max_n: 5, edges: EdgePolicy::Keep, ..Default::default() };
+    // The in-memory counter's count of "united states", independent of the bounded one.
+    let united_states = [vocab.find_key("unit").unwrap(), vocab.find_key("state").unwrap()];
+    let facts =
+        VocabFacts { key_stop: &key_stop, key_rank: &key_rank, surface_rank: &surface_rank };
+    let counts = count(index, &facts, &options);
+    let id = NgramFinder::new(&counts, vocab.key_count()).find(&united_states).unwrap();
+    let expected = (counts.levels[1].count[id as usize], counts.levels[1].docs[id as usize]);
+    drop(counts);
+    let limits = Limits { budget: 8 << 20, fixed: 0, fixed_at_most: 0, group_windows: 1 << 12 };
+    let keys = vocab.surface_keys();
+    let mut group = c.benchmark_group("bounded");
+    group.throughput(Throughput::Elements(index.len() as u64));
+    group.bench_function("spill: 1..5-grams of the inaugural addresses in 8 MB", |b| {
+        b.iter(|| {
+            let mut counted =
+                bounded::count_in(&input, &options, RowOrder::Count, None, limits).unwrap();
+            assert!(counted.runs >= 2 && counted.partitions >= 2);
+            let mut found = None;
+            while let Some(row) = counted.merge.next_row().unwrap() {
+                if row.words().iter().map(|&s| keys[s as usize]).eq(united_states) {
+                    found = Some((row.count, row.docs));
+                }
+            }
+            assert_eq!(found, Some(expected));
+            counted.runs
+        })
+    });
+    let counted = bounded::count_in(&input, &options, RowOrder::Count, None, limits).unwrap();
+    let rows: u64 = counted.distinct.iter().sum();
+    drop(counted);
+    group.throughput(Throughput::Elements(rows));
+    group.bench_function("merge: the sorted runs of the spill", |b| {
+        // The counting is redone outside the timing; only the merge is measured.
+        b.iter_batched(
+            || bounded::count_in(&input, &options, RowOrder::Count, None, limits).unwrap(),
+            |mut counted| {
+                let mut n = 0u64;
+                while counted.merge.next_row().unwrap().is_some() {
+                    n += 1;
+                }
+                assert_eq!(n, rows);
+                n
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
 /// A `freq`-shaped table of `rows` rows (phrase, key, four integers, three reals), made chunk
 /// by chunk from the words of the seed article.
 fn freq_like(words: &[String], rows: usize) -> Chunked<'_> {
@@ -149,5 +226,5 @@ fn hostile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyzer, counter, csv, hostile);
+criterion_group!(benches, analyzer, counter, bounded, csv, hostile);
 criterion_main!(benches);
