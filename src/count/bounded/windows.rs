@@ -126,31 +126,97 @@ pub struct Partition<'a> {
 /// placing their windows in corpus order.
 fn collect(p: &Partition, part: &Range<usize>, out: &mut Windows) -> io::Result<()> {
     let Partition { input, options, alive, sizes, .. } = *p;
-    let mut next_word = out.lay_out(&sizes[part.clone()]);
-    let mut next_window: Vec<usize> = out.bucket_start[..part.len()].to_vec();
+    let word_start = out.lay_out(&sizes[part.clone()]);
     let max_n = options.max_n.min(MAX_N);
     let spilled = input.spilled;
+    // Buckets are placed by shards of consecutive buckets, in parallel: each shard owns its
+    // part of the arrays, and takes its windows in corpus order.
+    let buckets = part.len();
+    let shard_of = |local: usize| local * SHARDS / buckets.max(1);
+    let bounds: Vec<usize> = (0..=SHARDS).map(|t| (t * buckets).div_ceil(SHARDS)).collect();
+    let mut shards = out.shards(&bounds, &word_start);
     let all: Vec<usize> = (0..spilled.segment_count()).collect();
     for ahead in all.chunks(READ_AHEAD) {
-        let found: Vec<(RawSegment, Vec<[u32; 4]>)> = ahead
+        let found: Vec<(RawSegment, Vec<Vec<[u32; 4]>>)> = ahead
             .par_iter()
-            .map(|&k| segment_windows(input, alive, max_n, part, k))
+            .map(|&k| segment_windows(input, alive, max_n, part, k, &shard_of))
             .collect::<io::Result<_>>()?;
         p.progress.inc(ahead.len() as u64);
-        for (seg, records) in found {
-            for &[local, doc, m, i] in &records {
-                let (local, m, i) = (local as usize, m as usize, i as usize);
-                let (win, at) = (next_window[local], next_word[local]);
-                let words = seg.ids[i..i + m].iter().map(|&v| v & !RawSegment::START);
-                out.words[at..at + m].iter_mut().zip(words).for_each(|(w, v)| *w = v);
-                out.start[win] = at as u32;
-                out.doc[win] = doc;
-                next_window[local] += 1;
-                next_word[local] += m;
+        shards.par_iter_mut().enumerate().for_each(|(t, shard)| {
+            for (seg, records) in &found {
+                shard.place(seg, &records[t]);
             }
-        }
+        });
     }
     Ok(())
+}
+
+/// Shards of consecutive buckets whose windows are placed in parallel.
+const SHARDS: usize = 16;
+
+/// One shard's share of a partition's arrays, and where its buckets' next windows go.
+struct Shard<'a> {
+    words: &'a mut [u32],
+    start: &'a mut [u32],
+    doc: &'a mut [u32],
+    /// Where the shard's words and windows begin in the partition's arrays.
+    word_base: usize,
+    window_base: usize,
+    /// First bucket of the shard, and the next window and word of each of its buckets.
+    first_bucket: usize,
+    next_window: Vec<usize>,
+    next_word: Vec<usize>,
+}
+
+impl Windows {
+    /// The arrays cut into shards at the bucket `bounds`.
+    fn shards<'a>(&'a mut self, bounds: &[usize], word_start: &[usize]) -> Vec<Shard<'a>> {
+        let total_words = self.words.len();
+        let word_at = |b: usize| word_start.get(b).copied().unwrap_or(total_words);
+        let (mut words, mut start, mut doc) =
+            (self.words.as_mut_slice(), self.start.as_mut_slice(), self.doc.as_mut_slice());
+        let mut out = Vec::with_capacity(bounds.len() - 1);
+        for pair in bounds.windows(2) {
+            let (b0, b1) = (pair[0], pair[1]);
+            let (w0, w1) = (self.bucket_start[b0], self.bucket_start[b1]);
+            let (x0, x1) = (word_at(b0), word_at(b1));
+            let (head, tail) = std::mem::take(&mut words).split_at_mut(x1 - x0);
+            words = tail;
+            let (shead, stail) = std::mem::take(&mut start).split_at_mut(w1 - w0);
+            start = stail;
+            let (dhead, dtail) = std::mem::take(&mut doc).split_at_mut(w1 - w0);
+            doc = dtail;
+            out.push(Shard {
+                words: head,
+                start: shead,
+                doc: dhead,
+                word_base: x0,
+                window_base: w0,
+                first_bucket: b0,
+                next_window: self.bucket_start[b0..b1].to_vec(),
+                next_word: (b0..b1).map(word_at).collect(),
+            });
+        }
+        out
+    }
+}
+
+impl Shard<'_> {
+    /// Place a segment's windows of this shard, in order.
+    fn place(&mut self, seg: &RawSegment, records: &[[u32; 4]]) {
+        for &[local, doc, m, i] in records {
+            let b = local as usize - self.first_bucket;
+            let (m, i) = (m as usize, i as usize);
+            let (win, at) = (self.next_window[b], self.next_word[b]);
+            let words = seg.ids[i..i + m].iter().map(|&v| v & !RawSegment::START);
+            let dest = &mut self.words[at - self.word_base..at - self.word_base + m];
+            dest.iter_mut().zip(words).for_each(|(w, v)| *w = v);
+            self.start[win - self.window_base] = at as u32;
+            self.doc[win - self.window_base] = doc;
+            self.next_window[b] += 1;
+            self.next_word[b] += m;
+        }
+    }
 }
 
 /// Segment `k` and its windows that fall in `part`: bucket (within the partition), document,
@@ -161,17 +227,19 @@ fn segment_windows(
     max_n: usize,
     part: &Range<usize>,
     k: usize,
-) -> io::Result<(RawSegment, Vec<[u32; 4]>)> {
+    shard_of: &(dyn Fn(usize) -> usize + Sync),
+) -> io::Result<(RawSegment, Vec<Vec<[u32; 4]>>)> {
     let seg = input.spilled.raw_segment(k)?;
     let skeys = input.ranks.surface_keys;
     let surface = |i: usize| seg.ids[i] & !RawSegment::START;
-    let mut rec = Vec::new();
+    let mut rec = vec![Vec::new(); SHARDS];
     for_each_window(&seg, skeys, alive, max_n, |i, m, d| {
         let b = bucket(skeys[surface(i) as usize], skeys[surface(i + 1) as usize]);
         if !part.contains(&b) {
             return;
         }
-        rec.push([(b - part.start) as u32, (seg.first_doc + d) as u32, m as u32, i as u32]);
+        let local = b - part.start;
+        rec[shard_of(local)].push([local as u32, (seg.first_doc + d) as u32, m as u32, i as u32]);
     });
     Ok((seg, rec))
 }
