@@ -104,14 +104,12 @@ fn batches(inputs: &[Input], bytes: u64) -> Vec<&[Input]> {
 }
 
 fn spill_error(options: &PipelineOptions, e: &std::io::Error) -> corpus::CorpusError {
-    let reason = crate::fsutil::os_reason(e);
-    let full = matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
-    let message = if full {
-        format!("{reason}: free space there or choose another folder with --temp-dir")
-    } else {
-        reason
+    // The system's error number decides the advice (a full disk, a quota).
+    let owned = match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(e.kind(), e.to_string()),
     };
-    corpus::CorpusError::Spill { folder: options.budget.temp_parent(), message }
+    corpus::CorpusError::Spill { message: format!("{:#}", options.budget.spill_error(owned)) }
 }
 
 /// What the pipeline does.

@@ -160,11 +160,7 @@ fn spill_failure(
 ) -> anyhow::Error {
     use crate::count::bounded::BoundedError;
     match e {
-        BoundedError::Io(e) => anyhow::anyhow!(
-            "cannot use temporary files under `{}`: {}",
-            budget.temp_parent().display(),
-            crate::fsutil::os_reason(&e)
-        ),
+        BoundedError::Io(e) => budget.spill_error(e),
         e @ BoundedError::TooSmall { .. } => anyhow::anyhow!("{e} (--memory)"),
     }
 }

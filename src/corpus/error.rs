@@ -34,12 +34,11 @@ pub enum CorpusError {
         /// What it is.
         what: &'static str,
     },
-    /// Writing the token index to the temporary folder failed (disk full, folder removed).
-    #[error("cannot write temporary files under `{}`: {message}", folder.display())]
+    /// Writing the token index to the temporary folder failed (disk full, folder removed):
+    /// the message names the folder (see [`crate::budget::spill_error`]).
+    #[error("{message}")]
     Spill {
-        /// The run's temporary folder's parent (`--temp-dir`).
-        folder: PathBuf,
-        /// What the operating system said, with advice.
+        /// The whole message.
         message: String,
     },
     /// The corpus is too large for the memory budget of a command that holds it in memory.
