@@ -77,9 +77,9 @@ fn spill_needed(inputs: &[Input], options: &PipelineOptions) -> Result<bool, cor
 }
 
 /// Text bytes read per batch: a share of the budget (a batch's text, its analysis and the
-/// next batch being read are alive at once).
+/// next batch being read are alive at once), at most 256 MB (larger batches only cost memory).
 fn batch_bytes(budget: &crate::budget::Budget) -> u64 {
-    (budget.bytes / 16).max(1 << 20)
+    (budget.bytes / 16).clamp(1 << 20, 256 << 20)
 }
 
 /// Cut the inputs into batches of at most [`BATCH_FILES`] files and about `bytes` of files.
