@@ -16,6 +16,7 @@ mod output_policy;
 mod phrases;
 mod report;
 mod report_folder;
+mod spilled;
 mod tour;
 mod trend;
 mod util;
