@@ -178,3 +178,93 @@ impl<'a> Rereader<'a> {
         Some(Reread { text: found.text, spans })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::budget::Budget;
+
+    const ENGLISH: &str = "The party cells are the basic units of the party, and they lead.";
+    const SPANISH: &str = "Las células del partido son las unidades básicas y dirigen la lucha.";
+
+    /// A folder of a text file and a JSON Lines file whose records include one without text
+    /// (skipped by the reader), one in Spanish and one the `--where` of the tests leaves out.
+    fn corpus(dir: &Path) -> PathBuf {
+        let root = dir.join("c");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("a.txt"), format!("{ENGLISH}\n\nParty cells, always.")).unwrap();
+        let records = [
+            format!(r#"{{"kind": "keep", "text": "{ENGLISH} One."}}"#),
+            r#"{"kind": "keep", "text": ""}"#.to_string(),
+            format!(r#"{{"kind": "keep", "text": "{SPANISH}"}}"#),
+            format!(r#"{{"kind": "drop", "text": "{ENGLISH} Two."}}"#),
+            format!(r#"{{"kind": "keep", "text": "Party  cells\n\nof  {ENGLISH} Three."}}"#),
+            format!(r#"{{"kind": "keep", "text": "{ENGLISH} Four, the last."}}"#),
+        ];
+        std::fs::write(root.join("b.jsonl"), records.join("\n")).unwrap();
+        root
+    }
+
+    fn options(spill: bool) -> PipelineOptions {
+        let mut options =
+            PipelineOptions { only_lang: Some("en".into()), command: "test", ..Default::default() };
+        options.select.conditions.conditions.push("kind!=drop".parse().unwrap());
+        options.select.filter = true;
+        if spill {
+            (options.budget, options.may_spill) = (Budget::of(1), true);
+        } else {
+            (options.budget, options.keep_text, options.keep_spans) =
+                (Budget::unlimited(), true, true);
+        }
+        options
+    }
+
+    #[test]
+    fn documents_read_again_are_those_analysed_and_a_changed_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = corpus(dir.path());
+        let paths = [root.clone()];
+        let memory = crate::pipeline::run(&paths, &options(false)).unwrap();
+        let spilled_options = options(true);
+        let spilled = crate::pipeline::run(&paths, &spilled_options).unwrap();
+        let on_disk = spilled.spilled.as_ref().expect("spilled");
+        // a.txt, then records 1, 5 and 6 (2 has no text, 3 is Spanish, 4 is left out).
+        assert_eq!(memory.docs.len(), 4);
+        assert_eq!(spilled.docs.len(), 4);
+        assert!(spilled.docs.iter().all(|d| d.text.is_empty()));
+        let (inputs, _) = corpus::list_inputs(&paths, &[]).unwrap();
+        let rereader = Rereader::new(&spilled, &on_disk.doc_len, &inputs, &spilled_options);
+        let got = rereader.map(&[0, 2, 3], |d, r| (d, r.clone())).unwrap();
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [0, 2, 3]);
+        for (d, (_, reread)) in got {
+            assert_eq!(reread.text, memory.docs[d].text, "document {d}");
+            assert_eq!(reread.spans, memory.spans[memory.index.doc_range(d)], "document {d}");
+        }
+        assert!(memory.docs[2].text.starts_with("Party cells\n\nof"), "{}", memory.docs[2].text);
+
+        // A record changed after the run read it: an error, not another document's words.
+        let b = root.join("b.jsonl");
+        let text = std::fs::read_to_string(&b).unwrap().replace("Four, the last", "Four");
+        std::fs::write(&b, text).unwrap();
+        let e = rereader.map(&[1, 3], |_, r| r.text.len()).unwrap_err();
+        let source_name = b.display().to_string();
+        assert_eq!(e, RereadError::Changed { source_name, id: spilled.docs[3].id.clone() });
+        // The unchanged file still reads.
+        // 13 words, a paragraph break, 3 words.
+        assert_eq!(rereader.map(&[0], |_, r| r.spans.len()).unwrap(), [(0, 16)]);
+    }
+
+    #[test]
+    fn a_source_that_is_not_an_input_cannot_be_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = corpus(dir.path());
+        let options = options(true);
+        let corpus = crate::pipeline::run(&[root], &options).unwrap();
+        let doc_len = corpus.spilled.as_ref().unwrap().doc_len.clone();
+        let rereader = Rereader::new(&corpus, &doc_len, &[], &options);
+        let e = rereader.map(&[0], |_, _| ()).unwrap_err();
+        assert!(matches!(e, RereadError::NotRereadable { .. }), "{e}");
+    }
+}

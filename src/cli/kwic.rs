@@ -99,9 +99,48 @@ struct Hit {
     word: u32,
 }
 
+/// The lines to print, kept while the matches arrive in corpus order: with `--limit`, once
+/// there are twice as many as it prints (and at least [`PRUNE_AT`]), they are ordered and cut
+/// to the limit, so memory holds about two limits of lines, not every match.
+struct Best {
+    hits: Vec<Hit>,
+    limit: Option<usize>,
+    prune_at: usize,
+}
+
+/// Lines kept before ordering them to cut them to `--limit` (sorting more rarely is cheaper).
+const PRUNE_AT: usize = 1 << 16;
+
+impl Best {
+    fn new(limit: Option<usize>, prune_at: usize) -> Self {
+        Best { hits: Vec::new(), limit, prune_at }
+    }
+
+    fn push(&mut self, hit: Hit) {
+        self.hits.push(hit);
+        if let Some(limit) = self.limit
+            && self.hits.len() > limit.saturating_mul(2).max(self.prune_at)
+        {
+            self.order();
+        }
+    }
+
+    fn order(&mut self) {
+        self.hits.sort_by(|a, b| a.key.cmp(&b.key).then(a.seq.cmp(&b.seq)));
+        if let Some(limit) = self.limit {
+            self.hits.truncate(limit);
+        }
+    }
+
+    /// The lines in print order.
+    fn finish(mut self) -> Vec<Hit> {
+        self.order();
+        self.hits
+    }
+}
+
 /// The lines of a corpus whose token index is on disk: matches are found and ordered a
-/// segment at a time (with `--limit`, only the lines that can still be printed are kept),
-/// then the documents of the printed lines are read again for their text.
+/// segment at a time, then the documents of the printed lines are read again for their text.
 fn spilled_lines(
     args: &KwicArgs,
     ctx: &Context,
@@ -113,13 +152,8 @@ fn spilled_lines(
     let on_disk = corpus.spilled.as_ref().expect("a spilled corpus");
     spilled::note(ctx, on_disk, &options.budget);
     let sorter = Sorter::new(args.sort, corpus, query.len(), args.window);
-    let order = |hits: &mut Vec<Hit>| {
-        hits.sort_by(|a, b| a.key.cmp(&b.key).then(a.seq.cmp(&b.seq)));
-        if let Some(limit) = args.limit {
-            hits.truncate(limit);
-        }
-    };
-    let (mut hits, mut seq, mut docs, mut last_doc) = (Vec::new(), 0u64, 0u64, None);
+    let mut best = Best::new(args.limit, PRUNE_AT);
+    let (mut seq, mut docs, mut last_doc) = (0u64, 0u64, None);
     let keys = corpus.vocab.surface_keys();
     for found in query::find_spilled(on_disk, keys, std::slice::from_ref(query)) {
         let found = found.map_err(|e| spilled::read_failure(&e, on_disk))?;
@@ -129,15 +163,30 @@ fn spilled_lines(
             last_doc = Some(doc);
             let date = corpus.docs[doc as usize].date;
             let key = sorter.key(&found.segment.index, m, date);
-            hits.push(Hit { key, seq, doc, word: found.word(m) });
+            best.push(Hit { key, seq, doc, word: found.word(m) });
             seq += 1;
-        }
-        if args.limit.is_some_and(|limit| hits.len() > limit.saturating_mul(2).max(1 << 16)) {
-            order(&mut hits);
         }
     }
     note_found(ctx, query, seq, docs);
-    order(&mut hits);
+    let hits = best.finish();
+    let contexts = reread_contexts(corpus, &hits, (query.len(), args.window), inputs, options)?;
+    let rows = hits
+        .iter()
+        .zip(contexts)
+        .map(|(hit, context)| (&corpus.docs[hit.doc as usize], hit.word as usize, context));
+    Ok(table_of(rows))
+}
+
+/// The contexts of `hits` (`n` words each, `window` words each side), cut from their
+/// documents read again from the corpus's `inputs`.
+fn reread_contexts(
+    corpus: &AnalyzedCorpus,
+    hits: &[Hit],
+    (n, window): (usize, usize),
+    inputs: &[Input],
+    options: &PipelineOptions,
+) -> Result<Vec<[String; 3]>> {
+    let on_disk = corpus.spilled.as_ref().expect("a spilled corpus");
     let mut wanted: Vec<usize> = hits.iter().map(|h| h.doc as usize).collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -147,7 +196,6 @@ fn spilled_lines(
         let w = wanted.binary_search(&(hit.doc as usize)).expect("a wanted document");
         of_doc[w].push(h);
     }
-    let (n, window) = (query.len(), args.window);
     let rereader = Rereader::new(corpus, &on_disk.doc_len, inputs, options);
     let cut_doc = |d: usize, doc: &crate::reread::Reread| {
         let w = wanted.binary_search(&d).expect("a wanted document");
@@ -161,11 +209,7 @@ fn spilled_lines(
             contexts[h] = Some(context);
         }
     }
-    let rows = hits.iter().zip(contexts).map(|(hit, context)| {
-        let context = context.expect("every printed document was read again");
-        (&corpus.docs[hit.doc as usize], hit.word as usize, context)
-    });
-    Ok(table_of(rows))
+    Ok(contexts.into_iter().map(|c| c.expect("every printed document was read again")).collect())
 }
 
 /// What orders kwic lines: a sequence of numbers per match, compared in order, ties broken by
@@ -384,5 +428,31 @@ mod tests {
         assert_eq!(m.iter().map(|m| m.pos).collect::<Vec<_>>(), [4, 1, 7]);
         sort(&mut m, &Sorter::new(KwicSort::Right, &c, 1, 2), &c);
         assert_eq!(m.iter().map(|m| m.pos).collect::<Vec<_>>(), [7, 4, 1]);
+    }
+
+    proptest::proptest! {
+        /// Cutting the kept lines to the limit while they arrive keeps the lines a full sort
+        /// of all of them would print, in the same order.
+        #[test]
+        fn pruning_keeps_the_lines_a_full_sort_prints(
+            keys in proptest::collection::vec(proptest::collection::vec(0u32..4, 0..3), 0..200),
+            limit in proptest::option::of(0usize..30),
+            prune_at in 0usize..10,
+        ) {
+            let hit = |(seq, key): (usize, &Vec<u32>)| {
+                Hit { key: key.clone(), seq: seq as u64, doc: seq as u32, word: 0 }
+            };
+            let mut best = Best::new(limit, prune_at);
+            for h in keys.iter().enumerate().map(hit) {
+                best.push(h);
+            }
+            let got: Vec<u64> = best.finish().iter().map(|h| h.seq).collect();
+            let mut all: Vec<Hit> = keys.iter().enumerate().map(hit).collect();
+            // A stable sort by key alone: ties stay in arrival order.
+            all.sort_by(|a, b| a.key.cmp(&b.key));
+            all.truncate(limit.unwrap_or(usize::MAX));
+            let expected: Vec<u64> = all.iter().map(|h| h.seq).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 }
