@@ -51,10 +51,12 @@ pub fn run(args: &KwicArgs, ctx: &Context) -> Result<()> {
     let corpus = ctx.read(&paths, &options)?;
     let started = std::time::Instant::now();
     let query = Query::parse(&phrase, &corpus.analyzer, &corpus.vocab, args.exact)?;
-    let lines = if corpus.spilled.is_some() {
-        spilled_lines(args, ctx, &corpus, &query, &inputs, &options)?
-    } else {
+    // Without the text (a corpus meant to spill, whether or not the pipeline spilled it),
+    // contexts come from the documents read again.
+    let lines = if options.keep_text {
         memory_lines(args, ctx, &corpus, &query)
+    } else {
+        reread_lines(args, ctx, &corpus, &query, &inputs, &options)?
     };
     let frame = Frame::from_table(lines)?;
     table::write(&frame, dest.format, &dest.output)?;
@@ -139,9 +141,41 @@ impl Best {
     }
 }
 
-/// The lines of a corpus whose token index is on disk: matches are found and ordered a
-/// segment at a time, then the documents of the printed lines are read again for their text.
-fn spilled_lines(
+/// Matches ordered into the lines to print, as they arrive, part after part in corpus order.
+struct Collect {
+    sorter: Sorter,
+    best: Best,
+    /// Matches seen, and the documents holding them.
+    matches: u64,
+    docs: u64,
+    last_doc: Option<u32>,
+}
+
+impl Collect {
+    /// Add `matches` of `index`, whose first document is corpus document `first_doc`.
+    fn add(
+        &mut self,
+        corpus: &AnalyzedCorpus,
+        index: &TokenIndex,
+        first_doc: usize,
+        matches: &[Match],
+    ) {
+        for m in matches {
+            let doc = (first_doc + m.doc as usize) as u32;
+            self.docs += u64::from(self.last_doc != Some(doc));
+            self.last_doc = Some(doc);
+            let key = self.sorter.key(index, m, corpus.docs[doc as usize].date);
+            let word = m.pos - index.doc_start[m.doc as usize];
+            self.best.push(Hit { key, seq: self.matches, doc, word });
+            self.matches += 1;
+        }
+    }
+}
+
+/// The lines of a corpus without its text: matches are found and ordered (a segment at a
+/// time when the token index is on disk), then the documents of the printed lines are read
+/// again for their text.
+fn reread_lines(
     args: &KwicArgs,
     ctx: &Context,
     corpus: &AnalyzedCorpus,
@@ -149,27 +183,30 @@ fn spilled_lines(
     inputs: &[Input],
     options: &PipelineOptions,
 ) -> Result<Table> {
-    let on_disk = corpus.spilled.as_ref().expect("a spilled corpus");
-    spilled::note(ctx, on_disk, &options.budget);
     let sorter = Sorter::new(args.sort, corpus, query.len(), args.window);
-    let mut best = Best::new(args.limit, PRUNE_AT);
-    let (mut seq, mut docs, mut last_doc) = (0u64, 0u64, None);
-    let keys = corpus.vocab.surface_keys();
-    for found in query::find_spilled(on_disk, keys, std::slice::from_ref(query)) {
-        let found = found.map_err(|e| spilled::read_failure(&e, on_disk))?;
-        for m in &found.matches {
-            let doc = found.doc(m);
-            docs += u64::from(last_doc != Some(doc));
-            last_doc = Some(doc);
-            let date = corpus.docs[doc as usize].date;
-            let key = sorter.key(&found.segment.index, m, date);
-            best.push(Hit { key, seq, doc, word: found.word(m) });
-            seq += 1;
+    let best = Best::new(args.limit, PRUNE_AT);
+    let mut collect = Collect { sorter, best, matches: 0, docs: 0, last_doc: None };
+    let queries = std::slice::from_ref(query);
+    let doc_len: Vec<u32> = match &corpus.spilled {
+        Some(on_disk) => {
+            spilled::note(ctx, on_disk, &options.budget);
+            let keys = corpus.vocab.surface_keys();
+            for found in query::find_spilled(on_disk, keys, queries) {
+                let found = found.map_err(|e| spilled::read_failure(&e, on_disk))?;
+                let segment = &found.segment;
+                collect.add(corpus, &segment.index, segment.first_doc, &found.matches);
+            }
+            on_disk.doc_len.clone()
         }
-    }
-    note_found(ctx, query, seq, docs);
-    let hits = best.finish();
-    let contexts = reread_contexts(corpus, &hits, (query.len(), args.window), inputs, options)?;
+        None => {
+            collect.add(corpus, &corpus.index, 0, &query::find_all(&corpus.index, queries));
+            (0..corpus.docs.len()).map(|d| corpus.index.doc_len(d) as u32).collect()
+        }
+    };
+    note_found(ctx, query, collect.matches, collect.docs);
+    let hits = collect.best.finish();
+    let reader = Rereader::new(corpus, &doc_len, inputs, options);
+    let contexts = reread_contexts(&reader, &hits, (query.len(), args.window))?;
     let rows = hits
         .iter()
         .zip(contexts)
@@ -178,15 +215,12 @@ fn spilled_lines(
 }
 
 /// The contexts of `hits` (`n` words each, `window` words each side), cut from their
-/// documents read again from the corpus's `inputs`.
+/// documents read again by `rereader`.
 fn reread_contexts(
-    corpus: &AnalyzedCorpus,
+    rereader: &Rereader,
     hits: &[Hit],
     (n, window): (usize, usize),
-    inputs: &[Input],
-    options: &PipelineOptions,
 ) -> Result<Vec<[String; 3]>> {
-    let on_disk = corpus.spilled.as_ref().expect("a spilled corpus");
     let mut wanted: Vec<usize> = hits.iter().map(|h| h.doc as usize).collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -196,7 +230,6 @@ fn reread_contexts(
         let w = wanted.binary_search(&(hit.doc as usize)).expect("a wanted document");
         of_doc[w].push(h);
     }
-    let rereader = Rereader::new(corpus, &on_disk.doc_len, inputs, options);
     let cut_doc = |d: usize, doc: &crate::reread::Reread| {
         let w = wanted.binary_search(&d).expect("a wanted document");
         let cut_hit =
@@ -428,6 +461,39 @@ mod tests {
         assert_eq!(m.iter().map(|m| m.pos).collect::<Vec<_>>(), [4, 1, 7]);
         sort(&mut m, &Sorter::new(KwicSort::Right, &c, 1, 2), &c);
         assert_eq!(m.iter().map(|m| m.pos).collect::<Vec<_>>(), [7, 4, 1]);
+    }
+
+    /// Lines whose contexts come from documents read again are the lines of the corpus held
+    /// with its text, for every order and a limit.
+    #[test]
+    fn lines_read_again_equal_the_lines_kept_in_memory() {
+        use clap::Parser;
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("2016-01-02-a.txt", "Party cells lead. The party cells, always.\n\nParty cells end");
+        write("b.txt", "b party z. a party y. b party x.");
+        write("2015-05-05-c.txt", "조선로동당 만세! Señor Kim’s party cells\n\nwere praised.");
+        let root = dir.path().to_path_buf();
+        let path = root.to_str().unwrap();
+        let ctx = Context { quiet: true, verbose: false };
+        for (sort, limit) in [("doc", "9"), ("date", "4"), ("left", "3"), ("right", "9")] {
+            let argv = ["refrain", "kwic", path, "party", "--sort", sort, "--limit", limit];
+            let super::super::args::Command::Kwic(args) =
+                super::super::Cli::try_parse_from(argv).unwrap().command
+            else {
+                unreachable!()
+            };
+            let mut options = settings::pipeline(&args.corpus, "kwic").unwrap();
+            let (inputs, _) = corpus::list_inputs(std::slice::from_ref(&root), &[]).unwrap();
+            let plain = pipeline::run(std::slice::from_ref(&root), &options).unwrap();
+            assert!(plain.docs.iter().all(|d| d.text.is_empty()));
+            let query = Query::parse("party", &plain.analyzer, &plain.vocab, false).unwrap();
+            let reread = reread_lines(&args, &ctx, &plain, &query, &inputs, &options).unwrap();
+            (options.keep_text, options.keep_spans) = (true, true);
+            let kept = pipeline::run(std::slice::from_ref(&root), &options).unwrap();
+            assert_eq!(reread, memory_lines(&args, &ctx, &kept, &query), "--sort {sort}");
+            assert_eq!(reread.columns[0].1.len(), limit.parse::<usize>().unwrap().min(7));
+        }
     }
 
     proptest::proptest! {
