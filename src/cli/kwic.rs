@@ -53,13 +53,12 @@ pub fn run(args: &KwicArgs, ctx: &Context) -> Result<()> {
     let query = Query::parse(&phrase, &corpus.analyzer, &corpus.vocab, args.exact)?;
     // Without the text (a corpus meant to spill, whether or not the pipeline spilled it),
     // contexts come from the documents read again.
-    let lines = if options.keep_text {
-        memory_lines(args, ctx, &corpus, &query)
+    if options.keep_text {
+        let frame = Frame::from_table(memory_lines(args, ctx, &corpus, &query))?;
+        table::write(&frame, dest.format, &dest.output)?;
     } else {
-        reread_lines(args, ctx, &corpus, &query, &inputs, &options)?
-    };
-    let frame = Frame::from_table(lines)?;
-    table::write(&frame, dest.format, &dest.output)?;
+        write_reread(args, ctx, &corpus, &query, (&inputs, &options), &dest)?;
+    }
     trace(started, || "wrote the lines".into());
     Ok(())
 }
@@ -172,17 +171,55 @@ impl Collect {
     }
 }
 
-/// The lines of a corpus without its text: matches are found and ordered (a segment at a
-/// time when the token index is on disk), then the documents of the printed lines are read
-/// again for their text.
-fn reread_lines(
+/// Lines written a chunk at a time when they are in corpus or date order (the lines of a
+/// document are then together, so each document is read again about once).
+const LINES_PER_CHUNK: usize = 4096;
+
+/// The lines of a corpus without its text, written as they are made: matches are found and
+/// ordered ([`reread_hits`]), then the documents of each chunk of lines are read again for
+/// their contexts. CSV and TSV are written chunk after chunk.
+fn write_reread(
     args: &KwicArgs,
     ctx: &Context,
     corpus: &AnalyzedCorpus,
     query: &Query,
-    inputs: &[Input],
+    (inputs, options): (&[Input], &PipelineOptions),
+    dest: &settings::Destination,
+) -> Result<()> {
+    let (hits, doc_len) = reread_hits(args, ctx, corpus, query, options)?;
+    let reader = Rereader::new(corpus, &doc_len, inputs, options);
+    // In word order the lines of a document are spread over all of them: one chunk.
+    let size = match args.sort {
+        KwicSort::Doc | KwicSort::Date => LINES_PER_CHUNK,
+        KwicSort::Left | KwicSort::Right => hits.len(),
+    };
+    let mut chunks = hits.chunks(size.max(1));
+    let mut failed = None;
+    let next = || -> Result<Option<Table>, table::TableError> {
+        let Some(part) = chunks.next() else { return Ok(None) };
+        reread_table(corpus, &reader, part, (query.len(), args.window)).map(Some).map_err(|e| {
+            let message = table::TableError::Polars(e.to_string());
+            failed = Some(e);
+            message
+        })
+    };
+    let written =
+        table::write_stream(table_of(std::iter::empty()), dest.format, &dest.output, next);
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    Ok(written?)
+}
+
+/// The matches of a corpus without its text, as the lines to print in order (found a segment
+/// at a time when the token index is on disk), and the words of each document.
+fn reread_hits(
+    args: &KwicArgs,
+    ctx: &Context,
+    corpus: &AnalyzedCorpus,
+    query: &Query,
     options: &PipelineOptions,
-) -> Result<Table> {
+) -> Result<(Vec<Hit>, Vec<u32>)> {
     let sorter = Sorter::new(args.sort, corpus, query.len(), args.window);
     let best = Best::new(args.limit, PRUNE_AT);
     let mut collect = Collect { sorter, best, matches: 0, docs: 0, last_doc: None };
@@ -204,9 +241,17 @@ fn reread_lines(
         }
     };
     note_found(ctx, query, collect.matches, collect.docs);
-    let hits = collect.best.finish();
-    let reader = Rereader::new(corpus, &doc_len, inputs, options);
-    let contexts = reread_contexts(&reader, &hits, (query.len(), args.window))?;
+    Ok((collect.best.finish(), doc_len))
+}
+
+/// The kwic table of `hits`, their documents read again by `reader`.
+fn reread_table(
+    corpus: &AnalyzedCorpus,
+    reader: &Rereader,
+    hits: &[Hit],
+    n_window: (usize, usize),
+) -> Result<Table> {
+    let contexts = reread_contexts(reader, hits, n_window)?;
     let rows = hits
         .iter()
         .zip(contexts)
@@ -488,7 +533,9 @@ mod tests {
             let plain = pipeline::run(std::slice::from_ref(&root), &options).unwrap();
             assert!(plain.docs.iter().all(|d| d.text.is_empty()));
             let query = Query::parse("party", &plain.analyzer, &plain.vocab, false).unwrap();
-            let reread = reread_lines(&args, &ctx, &plain, &query, &inputs, &options).unwrap();
+            let (hits, doc_len) = reread_hits(&args, &ctx, &plain, &query, &options).unwrap();
+            let reader = Rereader::new(&plain, &doc_len, &inputs, &options);
+            let reread = reread_table(&plain, &reader, &hits, (1, args.window)).unwrap();
             (options.keep_text, options.keep_spans) = (true, true);
             let kept = pipeline::run(std::slice::from_ref(&root), &options).unwrap();
             assert_eq!(reread, memory_lines(&args, &ctx, &kept, &query), "--sort {sort}");
