@@ -183,6 +183,30 @@ fn kwic_rereads_records_of_many_document_files() {
 }
 
 #[test]
+fn kwic_and_trend_on_disk_with_joined_metadata() {
+    let dir = TestDir::new();
+    let mut meta = String::from("id,era\n");
+    for entry in std::fs::read_dir(inaugural()).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let era = if stem.as_str() < "1900" { "old" } else { "new" };
+        meta.push_str(&format!("{stem},{era}\n"));
+    }
+    let meta = dir.write("meta.csv", meta);
+    let (c, m) = (inaugural(), meta.to_str().unwrap().to_string());
+    let c = c.to_str().unwrap();
+    let joined = ["--meta", m.as_str(), "--meta-key", "id"];
+    let kwic = ["kwic", c, "freedom", "--where", "era=old", "--sort", "left", "--format", "csv"];
+    let out = same_bytes(SMALL, &[&kwic[..], &joined].concat());
+    let rows = csv_rows(&out);
+    assert!(rows.iter().all(|r| r["doc"].as_str() < "1900"), "only documents before 1900:\n{out}");
+    let trend =
+        [&["trend", c, "freedom", "liberty", "--by", "era", "--format", "csv"][..], &joined];
+    let out = same_bytes(SMALL, &trend.concat());
+    assert_eq!(csv_rows(&out).len(), 4);
+}
+
+#[test]
 fn kwic_refuses_to_spill_a_corpus_read_from_stdin() {
     let c = inaugural();
     let out = refrain()
@@ -205,6 +229,13 @@ fn shared_corpora_on_disk() {
         same_bytes("10M", &["trend", kp, "nuclear", "sanctions", "--by", "month"]);
         same_bytes("10M", &["trend", kp, "--top", "10", "-n", "2..3", "--by", "month"]);
         same_bytes("10M", &["docs", kp, "--format", "csv"]);
+    }
+    if let Some(un) = shared("ungdc") {
+        let un = un.to_str().unwrap();
+        let pattern = r"(?P<iso>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})";
+        let select = ["--name-pattern", pattern, "--where", "iso=PRK"];
+        let kwic = [&["kwic", un, "nuclear", "--sort", "date", "--format", "csv"][..], &select];
+        same_bytes("100M", &kwic.concat());
     }
     if let Some(ko) = shared("nk_newyear_ko") {
         let ko = ko.to_str().unwrap();
