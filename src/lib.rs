@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod query;
 pub mod report;
+pub mod reread;
 pub mod select;
 pub mod stats;
 pub mod table;

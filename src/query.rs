@@ -17,6 +17,7 @@ use crate::analysis::segment::segment;
 use crate::analysis::{Analyzer, SegmentStats, Vocabulary};
 use crate::count::TokenIndex;
 use crate::count::blocks::{BLOCK_WORDS, blocks};
+use crate::count::spilled::{SegmentIndex, SpilledIndex};
 
 /// Words of the corpus a query slot accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +164,55 @@ pub fn find_all(index: &TokenIndex, queries: &[Query]) -> Vec<Match> {
     parts.concat()
 }
 
+/// The matches of one segment of a token index on disk.
+pub struct SegmentMatches {
+    /// The segment (its words stay available for contexts).
+    pub segment: SegmentIndex,
+    /// Its matches, as [`find_all`] gives them: document numbers and positions are the
+    /// segment's own (see [`SegmentMatches::doc`]).
+    pub matches: Vec<Match>,
+}
+
+impl SegmentMatches {
+    /// The corpus's number of the document of `m`.
+    pub fn doc(&self, m: &Match) -> u32 {
+        (self.segment.first_doc + m.doc as usize) as u32
+    }
+
+    /// Position of the first word of `m` in its document (0 for the document's first word).
+    pub fn word(&self, m: &Match) -> u32 {
+        m.pos - self.segment.index.doc_start[m.doc as usize]
+    }
+
+    /// The corpus's position of the first word of `m`.
+    pub fn corpus_pos(&self, m: &Match) -> u64 {
+        self.segment.first_word + m.pos as u64
+    }
+
+    /// (corpus document, query) of every match, in corpus order.
+    pub fn doc_queries(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.matches.iter().map(|m| (self.doc(m), m.query))
+    }
+}
+
+/// Every occurrence of every query in a token index on disk: the segments are read back one
+/// at a time, in corpus order, and searched as [`find_all`] searches an index in memory.
+/// Documents never straddle segments, so the matches are the same.
+pub fn find_spilled<'a>(
+    spilled: &'a SpilledIndex,
+    surface_keys: &'a [u32],
+    queries: &'a [Query],
+) -> impl Iterator<Item = std::io::Result<SegmentMatches>> + 'a {
+    let searched = queries.iter().any(Query::can_match);
+    // Nothing can match: no segment needs to be read.
+    let segments = spilled.segments(surface_keys).take_while(move |_| searched);
+    segments.map(move |segment| {
+        let segment = segment?;
+        let matches = find_all(&segment.index, queries);
+        Ok(SegmentMatches { segment, matches })
+    })
+}
+
 fn find_in(index: &TokenIndex, docs: Range<usize>, queries: &[(u32, &Query)]) -> Vec<Match> {
     let mut out = Vec::new();
     for d in docs {
@@ -236,5 +286,52 @@ mod tests {
         assert_eq!(find(&c, "the * the", false), [(0, 0), (0, 2)]);
         // "the" ends document 0 and "party" starts document 1: no match across documents.
         assert_eq!(find(&c, "the party", false), [(0, 0), (0, 2)]);
+    }
+
+    #[test]
+    fn spilled_segments_give_the_matches_of_the_index_in_memory() {
+        use crate::count::spilled::{SEGMENT_WORDS, SpillWriter};
+        // Documents of 997 words (so they do not line up with segments) over 40 surfaces,
+        // key = surface / 2, a sentence every 13 words: a little over two segments.
+        let docs = (SEGMENT_WORDS * 2 + 5000) / 997;
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as u32 % 40
+        };
+        let words: Vec<Vec<(u32, bool)>> =
+            (0..docs).map(|_| (0..997).map(|i| (next(), i % 13 == 0)).collect()).collect();
+        let mut index = TokenIndex::new();
+        let mut writer = SpillWriter::new(crate::budget::TempSpace::new(None).unwrap());
+        for doc in &words {
+            index.push_doc(doc.iter().map(|&(s, start)| (s / 2, s, start)));
+            writer.push_doc(doc.iter().copied()).unwrap();
+        }
+        let spilled = writer.finish().unwrap();
+        let keys: Vec<u32> = (0..40).map(|s| s / 2).collect();
+        let query = |slots: Vec<Slot>| Query { text: String::new(), slots, keys: String::new() };
+        let queries = [
+            query(vec![Slot::Key(3), Slot::Key(5)]),
+            query(vec![Slot::Key(1), Slot::Any, Slot::Key(2)]),
+            query(vec![Slot::Surface(7)]),
+        ];
+        let expected: Vec<(u32, u64, u32)> =
+            find_all(&index, &queries).iter().map(|m| (m.doc, m.pos as u64, m.query)).collect();
+        let mut got = Vec::new();
+        let mut segments = 0;
+        for found in find_spilled(&spilled, &keys, &queries) {
+            let found = found.unwrap();
+            segments += 1;
+            for m in &found.matches {
+                let doc = found.doc(m);
+                assert_eq!(found.word(m) as usize + index.doc_start[doc as usize] as usize, {
+                    found.corpus_pos(m) as usize
+                });
+                got.push((doc, found.corpus_pos(m), m.query));
+            }
+        }
+        assert!(segments >= 2, "{segments} segment(s)");
+        assert!(expected.len() > 100_000, "{} matches", expected.len());
+        assert_eq!(got, expected);
     }
 }

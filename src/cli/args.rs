@@ -133,7 +133,10 @@ fn trend_columns() -> String {
          Decades and centuries are named by their first year: the 1780s are 1780–1789, the \
          1700s 1700–1799. first_date and last_date are printed at the precision the source \
          gives, as in every command: 1790 when only the year is known (the day is unknown, not \
-         the 1st of January), 1790-03 when only the month is.",
+         the 1st of January), 1790-03 when only the month is.\n\n\
+         Works within the memory budget (--memory): a corpus larger than it is followed from \
+         its token index on disk (phrases found a segment at a time, --top rows counted by \
+         sorted runs), with the same output.",
         help_list(TREND),
         help_list(TREND_SUMMARY)
     )
@@ -157,13 +160,21 @@ fn kwic_columns() -> String {
     format!(
         "Positional arguments that name existing files or folders (or `-`) are the corpus; the \
          others form the phrase.\n\nOutput columns:\n{}\nContexts are cut from the cleaned \
-         text at word boundaries; a paragraph break inside a context is shown as ¶.",
+         text at word boundaries; a paragraph break inside a context is shown as ¶.\n\n\
+         Works within the memory budget (--memory): a corpus larger than it is searched in its \
+         token index on disk, and only the documents of the printed lines are read again from \
+         their files for their contexts, with the same output (standard input cannot be read \
+         twice, so a corpus with `-` must fit the budget).",
         help_list(KWIC)
     )
 }
 
 fn docs_columns() -> String {
-    format!("Output columns:\n{}", crate::table::schema::help_list(crate::table::schema::DOCS))
+    format!(
+        "Output columns:\n{}\nWorks within the memory budget (--memory): the words of a corpus \
+         larger than it are counted from its token index on disk, with the same output.",
+        crate::table::schema::help_list(crate::table::schema::DOCS)
+    )
 }
 
 /// Options of `refrain docs`.

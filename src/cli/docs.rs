@@ -4,15 +4,20 @@
 use anyhow::Result;
 
 use super::args::DocsArgs;
-use super::{Context, settings};
+use super::{Context, settings, spilled};
 use crate::pipeline::AnalyzedCorpus;
 use crate::table::{self, Frame, Table, Values};
 
 /// Run `docs`.
 pub fn run(args: &DocsArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
-    let options = settings::pipeline(&args.corpus, "docs")?;
+    let mut options = settings::pipeline(&args.corpus, "docs")?;
+    // Only the word count of each document is needed: a token index on disk has it.
+    options.may_spill = true;
     let corpus = ctx.read(&args.corpus.paths, &options)?;
+    if let Some(spilled) = &corpus.spilled {
+        spilled::note(ctx, spilled, &options.budget);
+    }
     let frame = Frame::from_table(docs_table(&corpus))?.sort_limit(&[], dest.top)?;
     table::write(&frame, dest.format, &dest.output)?;
     Ok(())
@@ -27,7 +32,10 @@ pub fn docs_table(corpus: &AnalyzedCorpus) -> Table {
     let meta = |key: &str| -> Values {
         Values::OptStr(corpus.docs.iter().map(|d| d.meta.get(key).cloned()).collect())
     };
-    let words = (0..corpus.docs.len()).map(|d| corpus.index.doc_len(d) as i64).collect();
+    let words = match &corpus.spilled {
+        Some(spilled) => spilled.doc_len.iter().map(|&n| n as i64).collect(),
+        None => (0..corpus.docs.len()).map(|d| corpus.index.doc_len(d) as i64).collect(),
+    };
     Table::new()
         .with("id", Values::Str(corpus.docs.iter().map(|d| d.id.clone()).collect()))
         .with("source", Values::Str(corpus.docs.iter().map(|d| d.source.clone()).collect()))

@@ -109,7 +109,7 @@ fn run_spilled(
     let input = bounded::Input { spilled, ranks, key_stop: &key_stop };
     let order = row_order(args.sort);
     let mut counted = bounded::count(&input, options, order, dest.top, budget.bytes)
-        .map_err(|e| spill_failure(e, budget))?;
+        .map_err(|e| super::spilled::bounded_failure(e, budget))?;
     let per_n: Vec<(usize, u64)> =
         (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
     ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
@@ -146,23 +146,11 @@ fn run_spilled(
     let written =
         table::write_stream(spilled_table(vocab, &[], totals), dest.format, &dest.output, next);
     if let Some(e) = failed {
-        return Err(spill_failure(bounded::BoundedError::Io(e), budget));
+        return Err(super::spilled::bounded_failure(bounded::BoundedError::Io(e), budget));
     }
     written?;
     trace(started, || "counted and wrote the table".into());
     Ok(())
-}
-
-/// A bounded counter's failure as the message a user sees.
-fn spill_failure(
-    e: crate::count::bounded::BoundedError,
-    budget: &crate::budget::Budget,
-) -> anyhow::Error {
-    use crate::count::bounded::BoundedError;
-    match e {
-        BoundedError::Io(e) => budget.spill_error(e),
-        e @ BoundedError::TooSmall { .. } => anyhow::anyhow!("{e} (--memory)"),
-    }
 }
 
 /// The freq table (columns as [`freq_table`]) of rows from the bounded counter.

@@ -19,9 +19,14 @@ pub const DEFAULT_TOP: usize = 100;
 const TAKEN: &[&str] =
     &["phrase", "key", "n", "count", "per_million", "docs", "doc_share", "tokens", "ci_low"];
 
-/// Group the corpus' documents by `by` and note the grouping on stderr.
+/// Group the corpus' documents by `by` and note the grouping on stderr. The words per group
+/// come from the token index, or from the word counts of a token index on disk.
 pub fn assign(ctx: &Context, corpus: &AnalyzedCorpus, by: &str) -> Result<Groups> {
-    let groups = group::assign(&corpus.docs, &corpus.index, &GroupBy::parse(by))?;
+    let by = GroupBy::parse(by);
+    let groups = match &corpus.spilled {
+        Some(spilled) => group::assign(&corpus.docs, spilled.doc_len.as_slice(), &by)?,
+        None => group::assign(&corpus.docs, &corpus.index, &by)?,
+    };
     ctx.note(&groups.describe());
     Ok(groups)
 }

@@ -12,6 +12,7 @@ pub mod kwic;
 pub mod phrases;
 pub mod report;
 pub mod settings;
+pub mod spilled;
 pub mod summary;
 pub mod trend;
 

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use super::args::{OutputArgs, TrendArgs};
 use super::chart::{self, ChartOut};
 use super::freq::RankedCounts;
-use super::{Context, grouped, settings};
+use super::{Context, grouped, settings, spilled};
 use crate::chart::Chart;
 use crate::count::RowOrder;
 use crate::figure::{self, TrendSpec};
@@ -47,14 +47,22 @@ pub fn run(args: &TrendArgs, ctx: &Context) -> Result<()> {
         bail!("--baseline must be at least 1 period");
     }
     let chart_out = ChartOut::from_args(&args.chart)?;
-    let options = settings::pipeline(&args.corpus, "trend")?;
+    let mut options = settings::pipeline(&args.corpus, "trend")?;
+    // Over the budget, phrases are found segment by segment in a token index on disk, and
+    // --top's rows come from the bounded counter.
+    options.may_spill = true;
     let corpus = ctx.read(&paths, &options)?;
+    if let Some(spilled) = &corpus.spilled {
+        spilled::note(ctx, spilled, &options.budget);
+    }
     let by = args.by.clone().unwrap_or_else(|| default_by(ctx, &corpus));
     let groups = grouped::assign(ctx, &corpus, &by)?;
-    let series = if phrases.is_empty() {
-        top_series(ctx, &corpus, &groups, args)?
-    } else {
+    let series = if !phrases.is_empty() {
         phrase_series(ctx, &corpus, &groups, &phrases, args.exact)?
+    } else if corpus.spilled.is_some() {
+        top_series_spilled(ctx, &corpus, &groups, args, &options.budget)?
+    } else {
+        top_series(ctx, &corpus, &groups, args)?
     };
     let rule = SpikeRule { window: args.baseline, threshold: args.spike_z, ..SpikeRule::default() };
     let periods = period_frame(&series, &groups, &rule)?;
@@ -104,20 +112,37 @@ pub fn phrase_series(
     for q in queries.iter().filter(|q| !q.can_match()) {
         ctx.note(&format!("`{}` does not occur in the corpus (keys: {})", q.text, q.keys));
     }
-    let matches = query::find_all(&corpus.index, &queries);
-    let dates = group::doc_dates(&corpus.docs);
-    let tally = group::count_matches(
-        matches.iter().map(|m| (m.doc, m.query)),
-        queries.len(),
-        groups,
-        Some(&dates),
-    )?;
+    let tally = tally_queries(corpus, &queries, groups)?;
     Ok(Series {
         phrases: queries.iter().map(|q| q.text.clone()).collect(),
         keys: queries.iter().map(|q| q.keys.clone()).collect(),
         n: queries.iter().map(Query::len).collect(),
         tally,
     })
+}
+
+/// Count the matches of `queries` per group, with the first and last date of each. A token
+/// index on disk is searched a segment at a time: only one segment's matches are held.
+fn tally_queries(
+    corpus: &AnalyzedCorpus,
+    queries: &[Query],
+    groups: &Groups,
+) -> Result<GroupCounts> {
+    let dates = group::doc_dates(&corpus.docs);
+    let Some(on_disk) = &corpus.spilled else {
+        let matches = query::find_all(&corpus.index, queries);
+        let matches = matches.iter().map(|m| (m.doc, m.query));
+        return Ok(group::count_matches(matches, queries.len(), groups, Some(&dates))?);
+    };
+    let mut failed = None;
+    let matches = query::find_spilled(on_disk, corpus.vocab.surface_keys(), queries)
+        .map_while(|found| found.map_err(|e| failed = Some(e)).ok())
+        .flat_map(|found| found.doc_queries().collect::<Vec<_>>());
+    let tally = group::count_matches(matches, queries.len(), groups, Some(&dates));
+    if let Some(e) = failed {
+        return Err(spilled::read_failure(&e, on_disk));
+    }
+    Ok(tally?)
 }
 
 /// Count the K most frequent n-grams per group.
@@ -131,6 +156,39 @@ fn top_series(
     let ranked = RankedCounts::noted(corpus, &options, ctx);
     let rows = ranked.rows(RowOrder::Count, Some(args.top.unwrap_or(DEFAULT_TOP)));
     row_series(corpus, &ranked.counts, &rows, groups)
+}
+
+/// [`top_series`] over a token index on disk: the top rows of the bounded counter (the same
+/// rows as the counter in memory gives), followed as phrase queries that find exactly their
+/// occurrences.
+fn top_series_spilled(
+    ctx: &Context,
+    corpus: &AnalyzedCorpus,
+    groups: &Groups,
+    args: &TrendArgs,
+    budget: &crate::budget::Budget,
+) -> Result<Series> {
+    let options = settings::count(&args.count);
+    let top = args.top.unwrap_or(DEFAULT_TOP);
+    let rows = spilled::top_rows(ctx, corpus, &options, RowOrder::Count, top, budget)?;
+    spilled_row_series(corpus, &rows, groups)
+}
+
+/// Count rows of the bounded counter per group in a spilled corpus, with their first and last
+/// dates (as [`row_series`] counts the rows of counts in memory).
+pub fn spilled_row_series(
+    corpus: &AnalyzedCorpus,
+    rows: &[crate::count::bounded::Row],
+    groups: &Groups,
+) -> Result<Series> {
+    let queries: Vec<Query> = rows.iter().map(|r| spilled::row_query(corpus, r)).collect();
+    let tally = tally_queries(corpus, &queries, groups)?;
+    Ok(Series {
+        phrases: queries.iter().map(|q| q.text.clone()).collect(),
+        keys: queries.iter().map(|q| q.keys.clone()).collect(),
+        n: rows.iter().map(|r| r.n as usize).collect(),
+        tally,
+    })
 }
 
 /// Count the counted n-grams `rows` of `counts` per group, with their first and last dates.

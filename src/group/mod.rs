@@ -156,8 +156,32 @@ pub enum GroupError {
     },
 }
 
-/// Put each document of `docs` (indexed like `index`) in a group.
-pub fn assign(docs: &[Document], index: &TokenIndex, by: &GroupBy) -> Result<Groups, GroupError> {
+/// The number of words of each document: the token index in memory, or the word counts of a
+/// token index on disk ([`crate::count::spilled::SpilledIndex::doc_len`]), so that groups are
+/// made the same way whether or not the corpus was spilled.
+pub trait DocLengths {
+    /// Words in document `d`.
+    fn words_in(&self, d: usize) -> usize;
+}
+
+impl DocLengths for TokenIndex {
+    fn words_in(&self, d: usize) -> usize {
+        self.doc_len(d)
+    }
+}
+
+impl DocLengths for [u32] {
+    fn words_in(&self, d: usize) -> usize {
+        self[d] as usize
+    }
+}
+
+/// Put each document of `docs` (with word counts `index`) in a group.
+pub fn assign(
+    docs: &[Document],
+    index: &(impl DocLengths + ?Sized),
+    by: &GroupBy,
+) -> Result<Groups, GroupError> {
     match by {
         GroupBy::Period(kind) => by_period(docs, index, *kind),
         GroupBy::Doc => {
@@ -171,7 +195,7 @@ pub fn assign(docs: &[Document], index: &TokenIndex, by: &GroupBy) -> Result<Gro
 
 fn by_period(
     docs: &[Document],
-    index: &TokenIndex,
+    index: &(impl DocLengths + ?Sized),
     kind: PeriodKind,
 ) -> Result<Groups, GroupError> {
     let mut left_out = LeftOut::default();
@@ -230,7 +254,11 @@ pub fn precision(doc: &Document) -> Precision {
     }
 }
 
-fn by_column(docs: &[Document], index: &TokenIndex, column: &str) -> Result<Groups, GroupError> {
+fn by_column(
+    docs: &[Document],
+    index: &(impl DocLengths + ?Sized),
+    column: &str,
+) -> Result<Groups, GroupError> {
     let values: Vec<Option<String>> = docs
         .iter()
         .map(|d| select::field(d, column).map(|v| v.into_owned()).filter(|v| !v.is_empty()))
@@ -269,12 +297,17 @@ fn label_order(a: &str, b: &str) -> std::cmp::Ordering {
 impl Groups {
     /// Groups with these labels and this assignment; tokens and documents are summed from
     /// `index`.
-    pub fn new(by: GroupBy, labels: Vec<String>, of_doc: Vec<u32>, index: &TokenIndex) -> Self {
+    pub fn new(
+        by: GroupBy,
+        labels: Vec<String>,
+        of_doc: Vec<u32>,
+        index: &(impl DocLengths + ?Sized),
+    ) -> Self {
         let mut tokens = vec![0u64; labels.len()];
         let mut docs = vec![0u32; labels.len()];
         for (d, &g) in of_doc.iter().enumerate() {
             if g != NONE {
-                tokens[g as usize] += index.doc_len(d) as u64;
+                tokens[g as usize] += index.words_in(d) as u64;
                 docs[g as usize] += 1;
             }
         }
@@ -482,5 +515,24 @@ mod tests {
         assert_eq!(g.labels, ["z", "a"]);
         assert_eq!(g.tokens, [1, 2]);
         assert_eq!(g.column(), "doc");
+    }
+
+    #[test]
+    fn word_counts_of_a_spilled_index_group_as_the_index_does() {
+        let (docs, index) = corpus(vec![
+            doc("a", Some(("2016-01-05", "day")), 10),
+            doc("b", Some(("2016-04-20", "day")), 20),
+            doc("c", None, 3),
+            doc("d", Some(("2016-04-01", "month")), 5),
+        ]);
+        let lengths: Vec<u32> = vec![10, 20, 3, 5];
+        for by in ["month", "year", "doc", "id"] {
+            let from_index = assign(&docs, &index, &GroupBy::parse(by)).unwrap();
+            let from_lengths = assign(&docs, lengths.as_slice(), &GroupBy::parse(by)).unwrap();
+            assert_eq!(from_lengths.tokens, from_index.tokens, "{by}");
+            assert_eq!(from_lengths.of_doc, from_index.of_doc, "{by}");
+        }
+        let g = assign(&docs, lengths.as_slice(), &GroupBy::parse("month")).unwrap();
+        assert_eq!(g.tokens, [10, 0, 0, 25]);
     }
 }

@@ -18,6 +18,7 @@ mod phrases;
 mod report;
 mod report_folder;
 mod spill;
+mod spilled;
 mod tour;
 mod trend;
 mod util;

@@ -1,0 +1,101 @@
+//! What the commands share when the corpus's token index is on disk
+//! ([`AnalyzedCorpus::spilled`]): the summary line that says so, the messages for failures
+//! of the temporary files, and the top rows of the bounded counter as phrase queries.
+
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::{Context, summary};
+use crate::budget::Budget;
+use crate::count::bounded::{self, BoundedError, Ranks, Row};
+use crate::count::spilled::SpilledIndex;
+use crate::count::{self, CountOptions, RowOrder};
+use crate::pipeline::AnalyzedCorpus;
+use crate::query::{Query, Slot};
+
+/// Say on stderr that the corpus was over the budget and its token index went to disk.
+pub fn note(ctx: &Context, spilled: &SpilledIndex, budget: &Budget) {
+    ctx.note(&format!(
+        "memory budget {}: token index on disk ({})\n",
+        crate::budget::show(budget.bytes),
+        crate::budget::show(spilled.disk_bytes()),
+    ));
+}
+
+/// A failure to read or write the run's temporary files, as the message a user sees.
+pub fn io_failure(e: &std::io::Error, budget: &Budget) -> anyhow::Error {
+    // The system's error number decides the advice (a full disk, a quota).
+    let owned = match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(e.kind(), e.to_string()),
+    };
+    budget.spill_error(owned)
+}
+
+/// A failure to read the token index back from its temporary folder.
+pub fn read_failure(e: &std::io::Error, spilled: &SpilledIndex) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot read the token index back from `{}`: {}",
+        spilled.space().path().display(),
+        crate::fsutil::os_reason(e)
+    )
+}
+
+/// A bounded counter's failure as the message a user sees.
+pub fn bounded_failure(e: BoundedError, budget: &Budget) -> anyhow::Error {
+    match e {
+        BoundedError::Io(e) => io_failure(&e, budget),
+        e @ BoundedError::TooSmall { .. } => anyhow::anyhow!("{e} (--memory)"),
+    }
+}
+
+/// The first `top` rows in `order` of the bounded counter over the spilled corpus, with the
+/// counting noted on stderr as `freq` notes it.
+pub fn top_rows(
+    ctx: &Context,
+    corpus: &AnalyzedCorpus,
+    options: &CountOptions,
+    order: RowOrder,
+    top: usize,
+    budget: &Budget,
+) -> Result<Vec<Row>> {
+    let started = Instant::now();
+    let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
+    let vocab = &corpus.vocab;
+    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
+    let surface_rank = count::ranks(vocab.surface_count(), |s| vocab.surface(s));
+    let key_rank = count::ranks(vocab.key_count(), |k| vocab.key(k));
+    let ranks = Ranks {
+        surface_keys: vocab.surface_keys(),
+        key_rank: &key_rank,
+        surface_rank: &surface_rank,
+    };
+    let input = bounded::Input { spilled, ranks, key_stop: &key_stop };
+    let mut counted = bounded::count(&input, options, order, Some(top), budget.bytes)
+        .map_err(|e| bounded_failure(e, budget))?;
+    let per_n: Vec<(usize, u64)> =
+        (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
+    ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
+    let mut rows = Vec::with_capacity(top.min(1 << 16));
+    while rows.len() < top {
+        match counted.merge.next_row().map_err(|e| io_failure(&e, budget))? {
+            Some(row) => rows.push(row),
+            None => break,
+        }
+    }
+    Ok(rows)
+}
+
+/// A counted row as a query that finds exactly its occurrences: one key slot per word (the
+/// counter's n-grams are sequences of keys inside a sentence, as query matches are). The
+/// text is the row's display form.
+pub fn row_query(corpus: &AnalyzedCorpus, row: &Row) -> Query {
+    let vocab = &corpus.vocab;
+    let keys = vocab.surface_keys();
+    let words = row.words();
+    let text = super::freq::join(words.iter().map(|&s| vocab.surface(s)));
+    let key_text = super::freq::join(words.iter().map(|&s| vocab.key(keys[s as usize])));
+    let slots = words.iter().map(|&s| Slot::Key(keys[s as usize])).collect();
+    Query { text, slots, keys: key_text }
+}

@@ -1,0 +1,245 @@
+//! Commands over a corpus whose token index went to disk (a memory budget smaller than the
+//! corpus needs): `docs`, `trend` (phrases and --top) and `kwic` print the same bytes as
+//! with the corpus in memory, on real text.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{TestDir, csv_rows, refrain};
+
+/// The inaugural addresses in the repository (about 880 KB of text: 12 × that is far over
+/// [`SMALL`]).
+fn inaugural() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/inaugural")
+}
+
+/// A budget that forces the inaugural addresses to disk and still holds the bounded
+/// counter's tables for them.
+const SMALL: &str = "4M";
+
+/// The shared corpora (read only), if this machine has them.
+fn shared(name: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("REFRAIN_CORPORA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora"));
+    let alt = Path::new("/work/shared/corpora").join(name);
+    let path = root.join(name);
+    match (path.exists(), alt.exists()) {
+        (true, _) => Some(path),
+        (false, true) => Some(alt),
+        _ => {
+            eprintln!("shared corpus `{name}` not found: its comparison is not run");
+            None
+        }
+    }
+}
+
+/// Run `refrain` with `args` under the memory budget `memory`: (stdout bytes, stderr).
+fn run_with(memory: &str, args: &[&str]) -> (Vec<u8>, String) {
+    let out = refrain().env("REFRAIN_MEMORY", memory).args(args).output().expect("run refrain");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "refrain {args:?} with {memory} failed:\n{stderr}");
+    (out.stdout, stderr)
+}
+
+/// Run `args` with no practical limit and with `budget`; the second must spill, and both must
+/// print the same bytes. Returns stdout.
+fn same_output(budget: &str, args: &[&str]) -> String {
+    let (memory, err) = run_with("1000G", args);
+    assert!(!err.contains("token index on disk"), "the unlimited run spilled:\n{err}");
+    let (disk, err) = run_with(budget, args);
+    assert!(err.contains("token index on disk"), "refrain {args:?} did not spill:\n{err}");
+    let (memory, disk) = (String::from_utf8(memory).unwrap(), String::from_utf8(disk).unwrap());
+    assert_eq!(disk, memory, "refrain {args:?}: the spilled run printed other bytes");
+    memory
+}
+
+/// [`same_output`], of more than a header.
+fn same_bytes(budget: &str, args: &[&str]) -> String {
+    let out = same_output(budget, args);
+    assert!(out.lines().count() > 2, "refrain {args:?} printed almost nothing:\n{out}");
+    out
+}
+
+#[test]
+fn docs_counts_words_from_the_index_on_disk() {
+    let corpus = inaugural();
+    let out = same_bytes(SMALL, &["docs", corpus.to_str().unwrap(), "--format", "csv"]);
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 59);
+    let words: u64 = rows.iter().map(|r| r["words"].parse::<u64>().unwrap()).sum();
+    // The reading summary's count of the same corpus.
+    assert_eq!(words, 137_851);
+    same_bytes(SMALL, &["docs", corpus.to_str().unwrap(), "--top", "5"]);
+}
+
+#[test]
+fn trend_of_phrases_on_disk() {
+    let c = inaugural();
+    let c = c.to_str().unwrap();
+    let out = same_bytes(
+        SMALL,
+        &["trend", c, "freedom", "the people", "we must", "--by", "decade", "--format", "csv"],
+    );
+    // Every phrase gets a row per decade, 1780s … 2020s.
+    assert_eq!(csv_rows(&out).len(), 3 * 25);
+    same_bytes(
+        SMALL,
+        &["trend", c, "liberty", "* of the", "--exact", "--summary", "--format", "csv"],
+    );
+    same_bytes(SMALL, &["trend", c, "union", "--by", "year", "--baseline", "3"]);
+}
+
+#[test]
+fn trend_of_the_top_rows_on_disk() {
+    let c = inaugural();
+    let c = c.to_str().unwrap();
+    let out = same_bytes(SMALL, &["trend", c, "--top", "12", "-n", "1..3", "--format", "csv"]);
+    assert_eq!(csv_rows(&out).len(), 12 * 25);
+    same_bytes(
+        SMALL,
+        &["trend", c, "--top", "8", "-n", "2..4", "--stopword-edges", "keep", "--by", "year"],
+    );
+    same_bytes(SMALL, &["trend", c, "--top", "20", "-n", "2..3", "--summary", "--format", "csv"]);
+}
+
+#[test]
+fn kwic_rereads_the_printed_documents() {
+    let c = inaugural();
+    let c = c.to_str().unwrap();
+    let out = same_bytes(SMALL, &["kwic", c, "freedom", "--format", "csv"]);
+    assert!(out.contains(",freedom,"), "{out}");
+    same_bytes(SMALL, &["kwic", c, "the", "people", "--sort", "left", "--format", "csv"]);
+    same_bytes(SMALL, &["kwic", c, "we", "must", "--sort", "right", "--limit", "7"]);
+    same_bytes(SMALL, &["kwic", c, "liberty", "--sort", "date", "--window", "9"]);
+    same_bytes(SMALL, &["kwic", c, "government", "of", "the", "--exact", "--format", "tsv"]);
+    // 10,195 lines, written in chunks of lines read again: the same bytes in every format.
+    for format in ["csv", "json", "table"] {
+        let out = same_bytes(SMALL, &["kwic", c, "the", "--format", format]);
+        if format == "csv" {
+            assert_eq!(out.lines().count(), 10_196);
+        }
+    }
+    same_bytes(SMALL, &["kwic", c, "the", "--sort", "date", "--window", "2", "--format", "tsv"]);
+    // Thousands of matches, 20 printed.
+    same_bytes(SMALL, &["kwic", c, "the", "--sort", "right", "--limit", "20", "--format", "csv"]);
+    // A phrase the corpus does not hold: the header alone, both ways.
+    let none = same_output(SMALL, &["kwic", c, "party", "cells", "--format", "csv"]);
+    assert_eq!(none, "doc,title,date,left,match,right,word\n");
+}
+
+/// The inaugural addresses cut into paragraph records of JSON Lines files, one per decade,
+/// with a date (but every fifth), a title and a `part` field: many documents per file.
+fn paragraph_records(dir: &TestDir) -> PathBuf {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(inaugural())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut decades: std::collections::BTreeMap<String, String> = Default::default();
+    for path in files {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let out = decades.entry(stem[..3].to_string()).or_default();
+        for (i, paragraph) in text.split("\n\n").filter(|p| !p.trim().is_empty()).enumerate() {
+            let mut record = serde_json::json!({
+                "title": format!("{stem} ¶{}", i + 1),
+                "part": if i % 2 == 0 { "even" } else { "odd" },
+                "text": paragraph,
+            });
+            if i % 5 != 4 {
+                record["date"] = format!("{}-03-04", &stem[..4]).into();
+            }
+            out.push_str(&record.to_string());
+            out.push('\n');
+        }
+    }
+    // Named without digits: a year in a file name would date its undated records.
+    for (k, lines) in decades.values().enumerate() {
+        dir.write(&format!("records/speeches-{}.jsonl", (b'a' + k as u8) as char), lines);
+    }
+    dir.join("records")
+}
+
+#[test]
+fn kwic_rereads_records_of_many_document_files() {
+    let dir = TestDir::new();
+    let records = paragraph_records(&dir);
+    let r = records.to_str().unwrap();
+    let out = same_bytes(SMALL, &["kwic", r, "freedom", "--sort", "left", "--format", "csv"]);
+    // Titles show the record each line was cut from.
+    assert!(csv_rows(&out).iter().all(|row| row["title"].contains('¶')), "{out}");
+    // Selection by a record field: the records left out are skipped when reading again too.
+    same_bytes(SMALL, &["kwic", r, "the", "people", "--where", "part=odd", "--format", "csv"]);
+    same_bytes(SMALL, &["docs", r, "--where", "part=even", "--format", "csv"]);
+    same_bytes(SMALL, &["trend", r, "freedom", "liberty", "--by", "part", "--format", "csv"]);
+    // Undated records: last by date, left out of the periods.
+    let out = same_bytes(SMALL, &["kwic", r, "liberty", "--sort", "date", "--format", "csv"]);
+    let rows = csv_rows(&out);
+    let undated = rows.iter().position(|row| row["date"].is_empty()).expect("an undated line");
+    assert!(rows[undated..].iter().all(|row| row["date"].is_empty()), "{out}");
+    let out = same_output(SMALL, &["trend", r, "liberty", "--by", "decade", "--summary"]);
+    assert!(out.contains("liberty"), "{out}");
+}
+
+#[test]
+fn kwic_and_trend_on_disk_with_joined_metadata() {
+    let dir = TestDir::new();
+    let mut meta = String::from("id,era\n");
+    for entry in std::fs::read_dir(inaugural()).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let era = if stem.as_str() < "1900" { "old" } else { "new" };
+        meta.push_str(&format!("{stem},{era}\n"));
+    }
+    let meta = dir.write("meta.csv", meta);
+    let (c, m) = (inaugural(), meta.to_str().unwrap().to_string());
+    let c = c.to_str().unwrap();
+    let joined = ["--meta", m.as_str(), "--meta-key", "id"];
+    let kwic = ["kwic", c, "freedom", "--where", "era=old", "--sort", "left", "--format", "csv"];
+    let out = same_bytes(SMALL, &[&kwic[..], &joined].concat());
+    let rows = csv_rows(&out);
+    assert!(rows.iter().all(|r| r["doc"].as_str() < "1900"), "only documents before 1900:\n{out}");
+    let trend =
+        [&["trend", c, "freedom", "liberty", "--by", "era", "--format", "csv"][..], &joined];
+    let out = same_bytes(SMALL, &trend.concat());
+    assert_eq!(csv_rows(&out).len(), 4);
+}
+
+#[test]
+fn kwic_refuses_to_spill_a_corpus_read_from_stdin() {
+    let c = inaugural();
+    let out = refrain()
+        .env("REFRAIN_MEMORY", SMALL)
+        .args(["kwic", c.to_str().unwrap(), "-", "freedom"])
+        .write_stdin("Freedom rings.")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`kwic`") && err.contains("--memory"), "{err}");
+}
+
+#[test]
+fn shared_corpora_on_disk() {
+    if let Some(kp) = shared("kcna_kp") {
+        let kp = kp.to_str().unwrap();
+        same_bytes("10M", &["kwic", kp, "nuclear", "--sort", "left", "--limit", "40"]);
+        same_bytes("10M", &["kwic", kp, "Kim", "Jong", "Un", "--sort", "date", "--format", "csv"]);
+        same_bytes("10M", &["trend", kp, "nuclear", "sanctions", "--by", "month"]);
+        same_bytes("10M", &["trend", kp, "--top", "10", "-n", "2..3", "--by", "month"]);
+        same_bytes("10M", &["docs", kp, "--format", "csv"]);
+    }
+    if let Some(un) = shared("ungdc") {
+        let un = un.to_str().unwrap();
+        let pattern = r"(?P<iso>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})";
+        let select = ["--name-pattern", pattern, "--where", "iso=PRK"];
+        let kwic = [&["kwic", un, "nuclear", "--sort", "date", "--format", "csv"][..], &select];
+        same_bytes("100M", &kwic.concat());
+    }
+    if let Some(ko) = shared("nk_newyear_ko") {
+        let ko = ko.to_str().unwrap();
+        same_bytes("5M", &["kwic", ko, "인민", "--sort", "right", "--limit", "30"]);
+        same_bytes("5M", &["trend", ko, "인민", "조국", "--by", "decade", "--format", "csv"]);
+    }
+}
