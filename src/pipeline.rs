@@ -57,11 +57,16 @@ pub fn memory_needed(inputs: &[Input]) -> (u64, u64) {
 /// the corpus's size (tests and benchmarks of the bounded counter on small corpora).
 pub const FORCE_SPILL: &str = "REFRAIN_FORCE_SPILL";
 
+/// Whether [`FORCE_SPILL`] is set to `1`.
+pub fn spill_forced() -> bool {
+    std::env::var_os(FORCE_SPILL).is_some_and(|v| v == "1")
+}
+
 /// Whether the token index goes to disk: the corpus is estimated to need more than the
 /// budget. A command that cannot count a spilled index is refused here, before any reading.
 fn spill_needed(inputs: &[Input], options: &PipelineOptions) -> Result<bool, corpus::CorpusError> {
     let (bytes, need) = memory_needed(inputs);
-    let forced = options.may_spill && std::env::var_os(FORCE_SPILL).is_some_and(|v| v == "1");
+    let forced = options.may_spill && spill_forced();
     if need <= options.budget.bytes && !forced {
         return Ok(false);
     }

@@ -41,7 +41,8 @@ pub fn run(args: &KwicArgs, ctx: &Context) -> Result<()> {
     // in its token index on disk, and the documents whose lines are printed are read again
     // from their files. Standard input cannot be read twice, so with it the text is kept
     // (and a corpus over the budget refused).
-    let over = pipeline::memory_needed(&inputs).1 > options.budget.bytes;
+    let over =
+        pipeline::memory_needed(&inputs).1 > options.budget.bytes || pipeline::spill_forced();
     if over && !inputs.contains(&Input::Stdin) {
         options.may_spill = true;
     } else {

@@ -14,7 +14,14 @@ fn inaugural() -> PathBuf {
 
 /// A budget that forces the inaugural addresses to disk and still holds the bounded
 /// counter's tables for them.
-const SMALL: &str = "4M";
+const SMALL: &str = "64M";
+
+/// A budget for the bounded counter (`trend --top`) on the larger shared corpora in a debug
+/// build, whose program alone takes 50 MB.
+const MEDIUM: &str = "192M";
+
+/// No practical limit.
+const UNLIMITED: &str = "1000G";
 
 /// The shared corpora (read only), if this machine has them.
 fn shared(name: &str) -> Option<PathBuf> {
@@ -35,7 +42,13 @@ fn shared(name: &str) -> Option<PathBuf> {
 
 /// Run `refrain` with `args` under the memory budget `memory`: (stdout bytes, stderr).
 fn run_with(memory: &str, args: &[&str]) -> (Vec<u8>, String) {
-    let out = refrain().env("REFRAIN_MEMORY", memory).args(args).output().expect("run refrain");
+    let mut cmd = refrain();
+    cmd.env("REFRAIN_MEMORY", memory).args(args);
+    if memory != UNLIMITED {
+        // The budget is real; the small corpora are sent to disk all the same.
+        cmd.env("REFRAIN_FORCE_SPILL", "1");
+    }
+    let out = cmd.output().expect("run refrain");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "refrain {args:?} with {memory} failed:\n{stderr}");
     (out.stdout, stderr)
@@ -44,7 +57,7 @@ fn run_with(memory: &str, args: &[&str]) -> (Vec<u8>, String) {
 /// Run `args` with no practical limit and with `budget`; the second must spill, and both must
 /// print the same bytes. Returns stdout.
 fn same_output(budget: &str, args: &[&str]) -> String {
-    let (memory, err) = run_with("1000G", args);
+    let (memory, err) = run_with(UNLIMITED, args);
     assert!(!err.contains("token index on disk"), "the unlimited run spilled:\n{err}");
     let (disk, err) = run_with(budget, args);
     assert!(err.contains("token index on disk"), "refrain {args:?} did not spill:\n{err}");
@@ -208,10 +221,12 @@ fn kwic_and_trend_on_disk_with_joined_metadata() {
 
 #[test]
 fn kwic_refuses_to_spill_a_corpus_read_from_stdin() {
-    let c = inaugural();
+    // Six megabytes on disk: estimated over a 64M budget, so the corpus would go to disk.
+    let dir = TestDir::new();
+    let big = dir.write("big.txt", "Freedom rings from every hill. ".repeat(200_000));
     let out = refrain()
         .env("REFRAIN_MEMORY", SMALL)
-        .args(["kwic", c.to_str().unwrap(), "-", "freedom"])
+        .args(["kwic", big.to_str().unwrap(), "-", "freedom"])
         .write_stdin("Freedom rings.")
         .output()
         .unwrap();
@@ -224,22 +239,22 @@ fn kwic_refuses_to_spill_a_corpus_read_from_stdin() {
 fn shared_corpora_on_disk() {
     if let Some(kp) = shared("kcna_kp") {
         let kp = kp.to_str().unwrap();
-        same_bytes("10M", &["kwic", kp, "nuclear", "--sort", "left", "--limit", "40"]);
-        same_bytes("10M", &["kwic", kp, "Kim", "Jong", "Un", "--sort", "date", "--format", "csv"]);
-        same_bytes("10M", &["trend", kp, "nuclear", "sanctions", "--by", "month"]);
-        same_bytes("10M", &["trend", kp, "--top", "10", "-n", "2..3", "--by", "month"]);
-        same_bytes("10M", &["docs", kp, "--format", "csv"]);
+        same_bytes(SMALL, &["kwic", kp, "nuclear", "--sort", "left", "--limit", "40"]);
+        same_bytes(SMALL, &["kwic", kp, "Kim", "Jong", "Un", "--sort", "date", "--format", "csv"]);
+        same_bytes(SMALL, &["trend", kp, "nuclear", "sanctions", "--by", "month"]);
+        same_bytes(MEDIUM, &["trend", kp, "--top", "10", "-n", "2..3", "--by", "month"]);
+        same_bytes(SMALL, &["docs", kp, "--format", "csv"]);
     }
     if let Some(un) = shared("ungdc") {
         let un = un.to_str().unwrap();
         let pattern = r"(?P<iso>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})";
         let select = ["--name-pattern", pattern, "--where", "iso=PRK"];
         let kwic = [&["kwic", un, "nuclear", "--sort", "date", "--format", "csv"][..], &select];
-        same_bytes("100M", &kwic.concat());
+        same_bytes(SMALL, &kwic.concat());
     }
     if let Some(ko) = shared("nk_newyear_ko") {
         let ko = ko.to_str().unwrap();
-        same_bytes("5M", &["kwic", ko, "인민", "--sort", "right", "--limit", "30"]);
-        same_bytes("5M", &["trend", ko, "인민", "조국", "--by", "decade", "--format", "csv"]);
+        same_bytes(SMALL, &["kwic", ko, "인민", "--sort", "right", "--limit", "30"]);
+        same_bytes(SMALL, &["trend", ko, "인민", "조국", "--by", "decade", "--format", "csv"]);
     }
 }
