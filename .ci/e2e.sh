@@ -49,6 +49,31 @@ check "threads do not change the output"
 "$bin" -j 2 freq -n 1..3 --min-count 2 --format csv "$corpora/inaugural" > "$work/j2.csv" 2>/dev/null
 cmp -s "$work/j1.csv" "$work/j2.csv" || fail "-j 1 and -j 2 differ"
 
+check "memory budget: corpora over --memory counted on disk, the bytes of an unlimited run, within the budget"
+# peak KB of a command (python's resource module: no /usr/bin/time needed)
+peak_kb() { python3 -c 'import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss and print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)' "$@"; }
+for spec in "ungdc 256" "kcna_cojp 400"; do
+  set -- $spec
+  corpus="$corpora/$1"; mb=$2
+  "$bin" freq -n 1..5 --min-count 2 --stopword-edges keep --format csv --memory 20G "$corpus" > "$work/unl.csv" 2>/dev/null
+  for j in 1 2; do
+    kb=$(peak_kb "$bin" -j $j freq -n 1..5 --min-count 2 --stopword-edges keep --format csv --memory ${mb}M --temp-dir "$work" -o "$work/bud.csv" "$corpus" 2>"$work/bud.err") || fail "$1 under ${mb}M failed: $(tail -3 "$work/bud.err")"
+    grep -q "token index on disk" "$work/bud.err" || fail "$1 under ${mb}M did not spill"
+    cmp -s "$work/unl.csv" "$work/bud.csv" || fail "$1 under ${mb}M, -j $j: other bytes than the unlimited run"
+    # The budget plus the program itself (about 20 MB; 64 MB allowed).
+    [ "$kb" -le $(( (mb + 64) * 1024 )) ] || fail "$1 under ${mb}M peaked at ${kb} KB"
+    [ -z "$(ls -A "$work" | grep '^refrain-')" ] || fail "temporary folder left in $work"
+    echo "   $1 (${mb}M, -j $j): $(grep -o 'n-grams counted in.*' "$work/bud.err"), peak $((kb / 1024)) MB, same bytes"
+  done
+done
+"$bin" trend --memory 400M "$corpora/kcna_cojp" "party policies" --by year --format csv > "$work/tb.csv" 2>"$work/tb.err" || fail "trend under 400M failed"
+grep -q "token index on disk" "$work/tb.err" || fail "trend under 400M did not spill"
+"$bin" trend --memory 20G "$corpora/kcna_cojp" "party policies" --by year --format csv > "$work/tu.csv" 2>/dev/null
+cmp -s "$work/tb.csv" "$work/tu.csv" || fail "trend under 400M: other bytes"
+"$bin" phrases --memory 1G "$corpora/kcna_cojp" > /dev/null 2>"$work/pb.err" && fail "phrases over its budget should stop"
+grep -q -- "--memory" "$work/pb.err" || fail "phrases over budget: no advice: $(cat "$work/pb.err")"
+echo "   trend on disk: same bytes; phrases over budget: $(grep -o 'needs about [^,]*' "$work/pb.err")"
+
 check "KCNA 2017 phrases: formulas, not fragments; independent counts, parents, dates"
 "$bin" phrases --only-lang en --min-count 10 --min-docs 5 --format csv -o "$work/phrases2017.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null
 "$bin" -j 1 phrases --only-lang en --min-count 10 --min-docs 5 --format csv -o "$work/phrases2017j1.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null
