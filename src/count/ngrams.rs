@@ -520,7 +520,7 @@ impl NgramCounts {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::BTreeMap;
 
     use proptest::prelude::*;
@@ -529,9 +529,11 @@ mod tests {
 
     /// A corpus: documents of sentences of surface ids. Key of surface `s` is `s / 2` (so two
     /// surface forms share each key); key 0 is a stop word.
-    type Corpus = Vec<Vec<Vec<u32>>>;
+    pub(crate) type Corpus = Vec<Vec<Vec<u32>>>;
 
-    fn index_of(corpus: &Corpus) -> TokenIndex {
+    /// The index of `corpus`: the key of surface `s` is `s / 2` (shared with the bounded
+    /// counter's tests).
+    pub(crate) fn index_of(corpus: &Corpus) -> TokenIndex {
         let mut idx = TokenIndex::new();
         for doc in corpus {
             let words = doc

@@ -183,11 +183,11 @@ mod tests {
     use super::*;
     use crate::budget::TempSpace;
     use crate::count::spilled::SpillWriter;
-    use crate::count::{EdgePolicy, TokenIndex, VocabFacts, ordered_row_data};
+    use crate::count::{EdgePolicy, VocabFacts, ordered_row_data};
 
     /// Documents of sentences of surface ids; the key of surface `s` is `s / 2`, key 0 is a
-    /// stop word (as in the level-wise counter's tests).
-    type Corpus = Vec<Vec<Vec<u32>>>;
+    /// stop word (as in the level-wise counter's tests, whose index builder this uses).
+    use crate::count::ngrams::tests::{Corpus, index_of};
 
     const SURFACES: u32 = 16;
 
@@ -197,17 +197,6 @@ mod tests {
     fn flat(n: u8, count: u32, docs: u32, variants: u32, dp: f64, display: Vec<u32>) -> Flat {
         let dp = if dp.is_nan() { u64::MAX } else { dp.to_bits() };
         (n, count, docs, variants, dp, display)
-    }
-
-    fn index_of(corpus: &Corpus) -> TokenIndex {
-        let mut idx = TokenIndex::new();
-        for doc in corpus {
-            let words = doc
-                .iter()
-                .flat_map(|sent| sent.iter().enumerate().map(|(i, &s)| (s / 2, s, i == 0)));
-            idx.push_doc(words);
-        }
-        idx
     }
 
     /// Ranks that are not the ids, so that order bugs show: byte order reverses the ids.
