@@ -324,10 +324,10 @@ impl Context<'_> {
     fn count_bucket(&self, g: Range<usize>) -> Vec<Row> {
         let len = g.len();
         // Id of the surviving (n−1)-gram, and of its surface n-gram, in each window.
-        let (mut ids, mut sids) = (vec![NONE; len], vec![NONE; len]);
+        let mut slots = Slots { ids: vec![NONE; len], sids: vec![NONE; len] };
         let mut rows = Vec::new();
         for n in 2..=self.options.max_n.min(MAX_N) {
-            let survivors = self.level(&g, n, &mut ids, &mut sids, &mut rows);
+            let survivors = self.level(&g, n, &mut slots, &mut rows);
             if survivors == 0 {
                 break;
             }
@@ -335,16 +335,10 @@ impl Context<'_> {
         rows
     }
 
-    /// Count level `n` of a bucket: `ids`/`sids` move from level n−1 to level n, reported
+    /// Count level `n` of a bucket: `slots` move from level n−1 to level n, reported
     /// survivors are added to `rows`; returns the number of survivors.
-    fn level(
-        &self,
-        g: &Range<usize>,
-        n: usize,
-        ids: &mut [u32],
-        sids: &mut [u32],
-        rows: &mut Vec<Row>,
-    ) -> usize {
+    fn level(&self, g: &Range<usize>, n: usize, slots: &mut Slots, rows: &mut Vec<Row>) -> usize {
+        let ids = &slots.ids;
         let docs = &self.windows.doc[g.clone()];
         let mut map = map_with_capacity(g.len().min(1 << 16));
         let mut cands = Candidates::default();
@@ -369,25 +363,24 @@ impl Context<'_> {
                 kept.docs.push(cands.docs[j]);
             }
         }
-        self.surfaces(g, n, &cand_of, &survivor, ids, sids, &mut kept);
+        self.surfaces(g, n, (&cand_of, &survivor), slots, &mut kept);
         if n >= o.min_n {
-            self.report(g, n, ids, &kept, rows);
+            self.report(g, n, &slots.ids, &kept, rows);
         }
         kept.count.len()
     }
 
-    /// Move `ids`/`sids` to level `n` and count the surface n-grams of the survivors.
-    #[allow(clippy::too_many_arguments)]
+    /// Move `slots` to level `n` (`cand_of` each window's candidate, `survivor` each
+    /// candidate's survivor id) and count the surface n-grams of the survivors.
     fn surfaces(
         &self,
         g: &Range<usize>,
         n: usize,
-        cand_of: &[u32],
-        survivor: &[u32],
-        ids: &mut [u32],
-        sids: &mut [u32],
+        (cand_of, survivor): (&[u32], &[u32]),
+        slots: &mut Slots,
         kept: &mut Level,
     ) {
+        let Slots { ids, sids } = slots;
         let mut smap = map_with_capacity(kept.count.len().min(1 << 16));
         for w in 0..g.len() {
             let c = cand_of[w];
@@ -504,6 +497,13 @@ impl Context<'_> {
             })
             .collect()
     }
+}
+
+/// Per window of a bucket: the id of its surviving n-gram at the current level, and of that
+/// n-gram's surface form (`NONE` once the window's n-gram did not survive).
+struct Slots {
+    ids: Vec<u32>,
+    sids: Vec<u32>,
 }
 
 /// The survivors of one level of a bucket.
