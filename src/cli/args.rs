@@ -618,15 +618,16 @@ pub struct CorpusArgs {
     pub where_: Vec<String>,
     /// Working memory the run may use: bytes, or a number with K, M, G or T (KiB … TiB, powers
     /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
-    /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (about
-    /// 12 times its size on disk, 48 times for .gz files) is not held in memory: `freq`
-    /// (without --by or --chart) writes its token index to --temp-dir, counts n-grams in
-    /// partitions that fit, sorts what it found into runs on disk and merges them at the end,
-    /// within the budget, and says so in the run summary; the output is the same bytes as with
-    /// unlimited memory. Commands that cannot work that way yet stop before reading, naming
-    /// the budget they need. Not included: the program itself and its thread stacks (about
-    /// 20 MB; figures in BENCHMARKS.md). The smallest budget accepted is 64M; a run that
-    /// needs more for its largest group of n-grams says how much.
+    /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (12 times
+    /// its size on disk, 15 for `report`, 18 for `phrases`, four times more for .gz files) is
+    /// not held in memory: `freq` (without --by or --chart), `trend`, `kwic` and `docs` keep
+    /// its words in a token index on disk under --temp-dir and work from there within the
+    /// budget (`freq` counts n-grams in partitions that fit, sorts what it found into runs on
+    /// disk and merges them at the end), and say so in the run summary; the output is the same
+    /// bytes as with unlimited memory. Commands that cannot work that way yet stop before
+    /// reading, naming the budget they need. Not included: the program itself and its thread
+    /// stacks (about 20 MB; figures in BENCHMARKS.md). The smallest budget accepted is 64M; a
+    /// run that needs more for its largest group of n-grams says how much.
     #[arg(
         long,
         value_name = "SIZE",

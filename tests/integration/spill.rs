@@ -29,14 +29,43 @@ fn runs(stderr: &str) -> usize {
     before.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
+/// A corpus of `files` files of pseudo-random sentences over a vocabulary of 3,000 words
+/// (a linear congruential generator, so the same bytes every time): nearly every 3-, 4- and
+/// 5-gram occurs once, so a table of all of them is far larger than the corpus.
+fn random_corpus(dir: &TestDir, files: usize, sentences: usize) {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let word = |n: usize| {
+        let letters: String =
+            (0..3).map(|k| (b'a' + (n / 26usize.pow(k) % 26) as u8) as char).collect();
+        format!("w{letters}")
+    };
+    for f in 0..files {
+        let mut text = String::new();
+        for _ in 0..sentences {
+            let words: Vec<String> = (0..12).map(|_| word(next() % 3000)).collect();
+            text.push_str(&words.join(" "));
+            text.push_str(". ");
+        }
+        dir.write(&format!("doc{f:03}.txt"), text);
+    }
+}
+
 #[test]
 fn a_budget_that_forces_many_runs_gives_the_bytes_of_an_unlimited_run() {
+    // About 4 MB and 800,000 words: some 3 million rows, against the 128M budget's share
+    // for rows (a few tens of megabytes once the program and the vocabulary are held).
+    let dir = TestDir::new();
+    random_corpus(&dir, 12, 5_500);
     let args = ["-n", "1..5", "--stopword-edges", "keep", "--format", "csv"];
-    let (whole, _) = freq(INAUGURAL.as_ref(), None, &args);
-    let (bounded, stderr) = freq(INAUGURAL.as_ref(), Some("64M"), &args);
+    let (whole, _) = freq(dir.path(), None, &args);
+    let (bounded, stderr) = freq(dir.path(), Some("128M"), &args);
     assert!(runs(&stderr) >= 10, "{stderr}");
     assert!(stderr.contains("token index on disk"), "{stderr}");
-    assert!(whole.len() > 10_000_000, "the unlimited table is the real one");
+    assert!(whole.len() > 100_000_000, "the unlimited table is the real one");
     assert!(whole == bounded, "the bounded table differs");
 }
 
@@ -50,7 +79,7 @@ fn every_order_limit_and_format_survives_the_merge() {
         vec!["-n", "2..8", "--min-count", "2", "--top", "40", "--format", "table"],
     ] {
         let (whole, _) = freq(INAUGURAL.as_ref(), None, &args);
-        let (bounded, stderr) = freq(INAUGURAL.as_ref(), Some("64M"), &args);
+        let (bounded, stderr) = freq(INAUGURAL.as_ref(), Some("96M"), &args);
         assert!(stderr.contains("token index on disk"), "{args:?}: {stderr}");
         assert!(whole == bounded, "{args:?}: the bounded table differs");
     }
@@ -91,26 +120,35 @@ fn too_small_a_budget_names_the_smallest_that_works() {
 
 #[test]
 fn a_full_disk_while_spilling_stops_with_the_folder_named_and_writes_nothing() {
-    let tiny = TinyFs::new("1m");
-    let dir = TestDir::new();
-    let out = dir.join("out.csv");
-    std::fs::write(&out, "an earlier table\n").unwrap();
-    let run = refrain()
-        .args(["freq", "-n", "1..5", "--memory", "64M", "--temp-dir"])
-        .arg(tiny.path())
-        .arg("-o")
-        .arg(&out)
-        .arg(INAUGURAL)
-        .env("REFRAIN_FORCE_SPILL", "1")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&tiny.path().display().to_string()), "{stderr}");
-    assert!(stderr.contains("No space left on device"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "an earlier table\n");
-    let left: Vec<_> = std::fs::read_dir(tiny.path()).unwrap().collect();
-    assert!(left.is_empty(), "temporary files left: {left:?}");
+    // About 3 MB of token index and 100 MB of runs: a 1 MB disk fills up with the token
+    // index, an 8 MB one with the runs.
+    let corpus = TestDir::new();
+    random_corpus(&corpus, 12, 5_500);
+    for size in ["1m", "8m"] {
+        let tiny = TinyFs::new(size);
+        let dir = TestDir::new();
+        let out = dir.join("out.csv");
+        std::fs::write(&out, "an earlier table\n").unwrap();
+        let run = refrain()
+            .args(["freq", "-n", "1..5", "--stopword-edges", "keep", "--memory", "128M"])
+            .arg("--temp-dir")
+            .arg(tiny.path())
+            .arg("-o")
+            .arg(&out)
+            .arg(corpus.path())
+            .env("REFRAIN_FORCE_SPILL", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{size}: {stderr}");
+        assert!(stderr.contains(&tiny.path().display().to_string()), "{size}: {stderr}");
+        assert!(stderr.contains("the disk is full"), "{size}: {stderr}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "an earlier table\n");
+        let left: Vec<_> = std::fs::read_dir(tiny.path()).unwrap().collect();
+        assert!(left.is_empty(), "{size}: temporary files left: {left:?}");
+        let strays: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(strays.len(), 1, "{size}: a half-written table was left: {strays:?}");
+    }
 }
 
 /// Send SIGINT to a child and wait for it.
@@ -123,12 +161,13 @@ fn interrupt(child: &mut std::process::Child) -> std::process::ExitStatus {
 #[test]
 fn ctrl_c_in_the_merge_removes_the_runs() {
     // Nobody reads stdout: once the pipe is full the run waits in the merge, runs on disk.
-    let temp = TestDir::new();
+    let (temp, corpus) = (TestDir::new(), TestDir::new());
+    random_corpus(&corpus, 12, 5_500);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_refrain"))
         .args(["freq", "-n", "1..5", "--stopword-edges", "keep", "--format", "csv"])
-        .args(["--memory", "64M", "--temp-dir"])
+        .args(["--memory", "128M", "--temp-dir"])
         .arg(temp.path())
-        .arg(INAUGURAL)
+        .arg(corpus.path())
         .env("REFRAIN_FORCE_SPILL", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -163,7 +202,7 @@ fn ctrl_c_while_counting_leaves_an_earlier_output_untouched() {
     let out = dir.join("out.csv");
     std::fs::write(&out, "an earlier table\n").unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_refrain"))
-        .args(["freq", "-n", "1..5", "--stopword-edges", "keep", "--memory", "64M"])
+        .args(["freq", "-n", "1..5", "--stopword-edges", "keep", "--memory", "128M"])
         .arg("--temp-dir")
         .arg(temp.path())
         .arg("-o")
