@@ -276,7 +276,7 @@ pub fn run(
     builder.summary.problems = problems;
     builder.summary.inputs = inputs.len();
     let mut selection = SelectionReport::default();
-    let progress = Progress::new("reading", inputs.len() as u64);
+    let progress = Progress::with_eta("reading", inputs.len() as u64);
     let mut pending: Option<Batch> = None;
     for files in batches(&inputs, batch_bytes) {
         let (batch, ()) = rayon::join(
