@@ -122,8 +122,9 @@ pub fn count_in<'a>(
     limits: Limits,
 ) -> Result<Counted<'a>, BoundedError> {
     let started = std::time::Instant::now();
-    // Each pass over the segments is a step: two for the words, one per partition.
-    let segments = input.spilled.segment_count() as u64;
+    // Each pass over the segments is a step: two for the words, then per partition one to
+    // collect its windows and one (in proportion) to count its buckets.
+    let segments = input.spilled.segment_count() as u64 * STEPS_PER_SEGMENT;
     let progress = crate::progress::Progress::with_eta("counting", 2 * segments);
     let words = unigrams::count(input, options, &progress)?;
     crate::progress::trace(started, || "counted the words".into());
@@ -145,7 +146,7 @@ pub fn count_in<'a>(
     if options.min_n == 1 {
         sink.add(words.rows)?;
     }
-    progress.set_length((2 + plan.parts.len() as u64) * segments);
+    progress.set_length((2 + 2 * plan.parts.len() as u64) * segments);
     let mut buffers = windows::Windows::default();
     let cx = windows::Partition {
         input,
@@ -166,6 +167,10 @@ pub fn count_in<'a>(
     let merge = Merge::new(sources, order, input.ranks)?;
     Ok(Counted { merge, distinct, partitions: plan.parts.len(), runs: runs.len(), run_bytes })
 }
+
+/// Progress steps per segment read (a pass over the segments is `segments × this` steps, so
+/// that a corpus of one segment still moves the bar while its buckets are counted).
+const STEPS_PER_SEGMENT: u64 = 64;
 
 /// The bucket of a window starting with keys `a`, `b`.
 fn bucket(a: u32, b: u32) -> usize {

@@ -81,7 +81,7 @@ pub fn count(input: &Input, options: &CountOptions, progress: &Progress) -> io::
             || (Tally::new(keys, surfaces), vec![NONE; keys]),
             |(mut t, mut last), k| -> io::Result<_> {
                 let seg = spilled.raw_segment(k)?;
-                progress.inc(1);
+                progress.inc(super::STEPS_PER_SEGMENT);
                 for_each_word(&seg, |s, doc| {
                     let key = skeys[s as usize] as usize;
                     t.count[key] += 1;
@@ -191,7 +191,7 @@ fn second_pass(
                 Ok((seg, local))
             })
             .collect::<io::Result<_>>()?;
-        progress.inc(ahead.len() as u64);
+        progress.inc(ahead.len() as u64 * super::STEPS_PER_SEGMENT);
         for (seg, local) in read {
             for (b, l) in buckets.iter_mut().zip(&local) {
                 b.windows += l.windows;

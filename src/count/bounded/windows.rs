@@ -141,7 +141,7 @@ fn collect(p: &Partition, part: &Range<usize>, out: &mut Windows) -> io::Result<
             .par_iter()
             .map(|&k| segment_windows(input, alive, max_n, part, k, &shard_of))
             .collect::<io::Result<_>>()?;
-        p.progress.inc(ahead.len() as u64);
+        p.progress.inc(ahead.len() as u64 * super::STEPS_PER_SEGMENT);
         shards.par_iter_mut().enumerate().for_each(|(t, shard)| {
             for (seg, records) in &found {
                 shard.place(seg, &records[t]);
@@ -260,6 +260,11 @@ pub fn count_partition(
     let cx = Context { input, options, parts, windows };
     let buckets: Vec<Range<usize>> =
         windows.bucket_start.windows(2).map(|w| w[0]..w[1]).filter(|g| !g.is_empty()).collect();
+    // Counting a partition's buckets is worth as many steps as reading the segments: the
+    // share of its windows counted so far.
+    let steps = p.input.spilled.segment_count() as u64 * super::STEPS_PER_SEGMENT;
+    let total = windows.doc.len().max(1) as u64;
+    let (mut counted, mut shown) = (0u64, 0u64);
     let mut group = 0;
     while group < buckets.len() {
         let mut end = group + 1;
@@ -272,7 +277,12 @@ pub fn count_partition(
             buckets[group..end].par_iter().flat_map_iter(|g| cx.count_bucket(g.clone())).collect();
         sink.add(rows)?;
         group = end;
+        counted += size;
+        let now = steps * counted / total;
+        p.progress.inc(now - shown);
+        shown = now;
     }
+    p.progress.inc(steps - shown);
     Ok(())
 }
 
