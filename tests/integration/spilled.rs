@@ -1,6 +1,6 @@
 //! Commands over a corpus whose token index went to disk (a memory budget smaller than the
-//! corpus needs): `docs`, `trend` (phrases and --top) and `kwic` print the same bytes as
-//! with the corpus in memory, on real text.
+//! corpus needs): `docs`, `trend` (phrases and --top), `kwic` and `freq --by` print the same
+//! bytes as with the corpus in memory, on real text.
 
 use std::path::{Path, PathBuf};
 
@@ -113,6 +113,90 @@ fn trend_of_the_top_rows_on_disk() {
         &["trend", c, "--top", "8", "-n", "2..4", "--stopword-edges", "keep", "--by", "year"],
     );
     same_bytes(SMALL, &["trend", c, "--top", "20", "-n", "2..3", "--summary", "--format", "csv"]);
+}
+
+#[test]
+fn freq_by_period_on_disk() {
+    let c = inaugural();
+    let c = c.to_str().unwrap();
+    let out = same_bytes(SMALL, &["freq", c, "--by", "year", "--format", "csv"]);
+    let rows = csv_rows(&out);
+    // The default top 100 phrases, each with a row for every year from 1789 to 2021 (233,
+    // years without an address included).
+    const YEARS: usize = 2021 - 1789 + 1;
+    assert_eq!(rows.len(), 100 * YEARS);
+    // Independently: per phrase, the counts over the years add up to its count in plain
+    // `freq`, and the years' words to the corpus's 137,851.
+    let plain = refrain().args(["freq", c, "--top", "100", "--format", "csv"]).output().unwrap();
+    let plain = csv_rows(&String::from_utf8(plain.stdout).unwrap());
+    for (i, whole) in plain.iter().enumerate() {
+        let years = &rows[i * YEARS..(i + 1) * YEARS];
+        assert!(years.iter().all(|r| r["key"] == whole["key"]), "row order of {}", whole["key"]);
+        let count: u64 = years.iter().map(|r| r["count"].parse::<u64>().unwrap()).sum();
+        assert_eq!(count, whole["count"].parse::<u64>().unwrap(), "{}", whole["key"]);
+        let tokens: u64 = years.iter().map(|r| r["tokens"].parse::<u64>().unwrap()).sum();
+        assert_eq!(tokens, 137_851);
+    }
+    let out = same_bytes(
+        SMALL,
+        &["freq", c, "--by", "decade", "-n", "1..3", "--sort", "docs", "--top", "7"],
+    );
+    assert!(out.contains("1780s") && out.contains("2020s"), "{out}");
+    same_bytes(
+        SMALL,
+        &[
+            "freq", c, "--by", "decade", "-n", "2", "--sort", "phrase", "--top", "12", "--format",
+            "csv",
+        ],
+    );
+    // Ordering by dispersion keeps every row's positions: more than the smallest budget.
+    same_bytes(
+        MEDIUM,
+        &[
+            "freq", c, "--by", "decade", "-n", "1..3", "--sort", "dp", "--top", "9", "--format",
+            "csv",
+        ],
+    );
+}
+
+#[test]
+fn freq_by_doc_and_by_metadata_on_disk() {
+    let c = inaugural();
+    let c = c.to_str().unwrap();
+    let args = ["freq", c, "--by", "doc", "-n", "2", "--stopword-edges", "keep", "--top", "5"];
+    let out = same_bytes(SMALL, &[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(csv_rows(&out).len(), 5 * 59);
+    let dir = TestDir::new();
+    let mut meta = String::from("id,party\n");
+    for entry in std::fs::read_dir(inaugural()).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let party = ["a", "b", "c"][stem.len() % 3];
+        meta.push_str(&format!("{stem},{party}\n"));
+    }
+    let meta = dir.write("meta.csv", meta);
+    let joined = ["--meta", meta.to_str().unwrap(), "--meta-key", "id"];
+    let by = ["freq", c, "--by", "party", "-n", "1..3", "--top", "15", "--format", "csv"];
+    // The bounded counter asks for more than the smallest budget here (154M in a debug build).
+    let out = same_bytes(MEDIUM, &[&by[..], &joined].concat());
+    assert_eq!(csv_rows(&out).len(), 15 * 3);
+}
+
+#[test]
+fn freq_by_draws_the_same_heatmap_on_disk() {
+    let c = inaugural();
+    let dir = TestDir::new();
+    let png = |name: &str, memory: &str| {
+        let path = dir.join(name);
+        let args = ["freq", c.to_str().unwrap(), "--by", "decade", "--top", "10", "--chart"];
+        let (out, _) = run_with(memory, &[&args[..], &[path.to_str().unwrap()]].concat());
+        (out, std::fs::read(&path).expect("a chart"))
+    };
+    let (memory, drawn) = png("memory.png", UNLIMITED);
+    let (disk, drawn_on_disk) = png("disk.png", SMALL);
+    assert_eq!(disk, memory);
+    assert!(drawn.starts_with(b"\x89PNG"));
+    assert!(drawn == drawn_on_disk, "the heatmaps differ");
 }
 
 #[test]
