@@ -329,6 +329,8 @@ fn shared_corpora_on_disk() {
         same_bytes(SMALL, &["kwic", kp, "Kim", "Jong", "Un", "--sort", "date", "--format", "csv"]);
         same_bytes(SMALL, &["trend", kp, "nuclear", "sanctions", "--by", "month"]);
         same_bytes(MEDIUM, &["trend", kp, "--top", "10", "-n", "2..3", "--by", "month"]);
+        let freq = ["freq", kp, "--by", "month", "-n", "2..3", "--sort", "docs", "--top", "10"];
+        same_bytes(MEDIUM, &freq);
         same_bytes(SMALL, &["docs", kp, "--format", "csv"]);
     }
     if let Some(un) = shared("ungdc") {
@@ -337,6 +339,10 @@ fn shared_corpora_on_disk() {
         let select = ["--name-pattern", pattern, "--where", "iso=PRK"];
         let kwic = [&["kwic", un, "nuclear", "--sort", "date", "--format", "csv"][..], &select];
         same_bytes(SMALL, &kwic.concat());
+        // 31 MB of text is over MEDIUM by the estimate itself, not only by REFRAIN_FORCE_SPILL.
+        let freq = ["freq", un, "--by", "year", "-n", "1..2", "--top", "10", "--format", "csv"];
+        let out = same_bytes(MEDIUM, &freq);
+        assert_eq!(csv_rows(&out).len(), 10 * 11, "10 phrases × the years 2014 … 2024");
     }
     if let Some(ko) = shared("nk_newyear_ko") {
         let ko = ko.to_str().unwrap();
