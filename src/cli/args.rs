@@ -224,7 +224,8 @@ pub struct FreqArgs {
     /// Count per group: `century`, `decade`, `year`, `quarter`, `month`, `week`, `day`
     /// (calendar periods, empty ones included; the 1780s are 1780–1789, the 1700s 1700–1799),
     /// `doc`, or a metadata column. Rows are phrase × group; the phrases are
-    /// the top ones overall (--top, default 100).
+    /// the top ones overall (--top, default 100). Over the memory budget, those rows come from
+    /// the counter on disk and are found per group a segment at a time: the same table.
     #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
     pub by: Option<String>,
     /// A chart of the table.
@@ -620,7 +621,7 @@ pub struct CorpusArgs {
     /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
     /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (12 times
     /// its size on disk, 15 for `report`, 18 for `phrases`, four times more for .gz files) is
-    /// not held in memory: `freq` (without --by or --chart), `trend`, `kwic` and `docs` keep
+    /// not held in memory: `freq` (without --chart, or with --by), `trend`, `kwic` and `docs` keep
     /// its words in a token index on disk under --temp-dir and work from there within the
     /// budget (`freq` counts n-grams in partitions that fit, sorts what it found into runs on
     /// disk and merges them at the end), and say so in the run summary; the output is the same

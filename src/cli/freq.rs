@@ -8,11 +8,13 @@ use super::args::{FreqArgs, SortBy};
 use super::chart::{self, ChartOut};
 use super::{Context, grouped, settings, summary};
 use crate::analysis::Vocabulary;
+use crate::budget::Budget;
 use crate::chart::Chart;
 use crate::count::{self, NgramCounts, RowData, RowOrder, VocabFacts, WordLists};
 use crate::figure::{self, BarSpec, HeatmapSpec};
 use crate::pipeline::AnalyzedCorpus;
 use crate::progress::trace;
+use crate::query::Query;
 use crate::table::{self, Chunked, Frame, Table, TextColumn, Values};
 
 /// Run `freq`.
@@ -20,41 +22,31 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
     let chart_out = ChartOut::from_args(&args.chart)?;
     let mut options = settings::pipeline(&args.corpus, "freq")?;
-    // Counting a token index on disk writes plain rows: no groups, no chart from a frame.
-    options.may_spill = args.by.is_none() && chart_out.is_none();
+    // Counting a token index on disk writes plain rows, or with --by a frame of the top rows
+    // found per group; a bar chart needs a frame of all rows.
+    options.may_spill = args.by.is_some() || chart_out.is_none();
     let count_options = settings::count(&args.count);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     if corpus.spilled.is_some() {
-        return run_spilled(args, ctx, &corpus, &count_options, &dest, &options.budget);
+        let grouped =
+            Grouped { args, ctx, options: &count_options, dest: &dest, chart: &chart_out };
+        return match &args.by {
+            Some(by) => grouped.run_spilled(&corpus, by, &options.budget),
+            None => run_spilled(args, ctx, &corpus, &count_options, &dest, &options.budget),
+        };
     }
     // Group first: a grouping that cannot be made should fail before the counting.
     let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;
     let ranked = RankedCounts::noted(&corpus, &count_options, ctx);
     let started = Instant::now();
     if let Some(groups) = &groups {
-        let top = dest.top.unwrap_or(grouped::DEFAULT_TOP);
-        if dest.top.is_none() {
-            ctx.note(&format!(
-                "--by: writing the top {top} phrases, one row per group (--top N for more)"
-            ));
-        }
-        let rows = ranked.rows(row_order(args.sort), Some(top));
+        let grouped =
+            Grouped { args, ctx, options: &count_options, dest: &dest, chart: &chart_out };
+        let rows = ranked.rows(row_order(args.sort), Some(grouped.top()));
         let tally = grouped::count_rows(&corpus, &ranked.counts, &rows, groups, false)?;
         trace(started, || format!("counted {} rows in {} groups", rows.len(), groups.len()));
         let frame = grouped::freq_frame(&corpus, &ranked.counts, &rows, groups, &tally)?;
-        let png = chart::maybe(&chart_out, || {
-            let title = format!(
-                "Top {} by {} — {}",
-                ngrams_name(&count_options),
-                by_name(groups),
-                name(args)
-            );
-            let spec = HeatmapSpec { title, period: None, value: None, rows: None };
-            Ok(Chart::Heatmap(figure::heatmap(&frame, &spec)?))
-        })?;
-        table::write(&frame, dest.format, &dest.output)?;
-        trace(started, || "wrote the table".into());
-        return chart::write(png, ctx);
+        return grouped.write(groups, &frame);
     }
     let rows = count::ordered_row_data(&ranked.counts, row_order(args.sort), dest.top);
     trace(started, || format!("ordered {} rows", rows.len()));
@@ -151,6 +143,70 @@ fn run_spilled(
     written?;
     trace(started, || "counted and wrote the table".into());
     Ok(())
+}
+
+/// `freq --by`: what its table needs besides the rows and their counts per group.
+struct Grouped<'a> {
+    args: &'a FreqArgs,
+    ctx: &'a Context,
+    options: &'a count::CountOptions,
+    dest: &'a settings::Destination,
+    chart: &'a Option<ChartOut>,
+}
+
+impl Grouped<'_> {
+    /// How many phrases get rows (--top, else [`grouped::DEFAULT_TOP`], said on stderr).
+    fn top(&self) -> usize {
+        let top = self.dest.top.unwrap_or(grouped::DEFAULT_TOP);
+        if self.dest.top.is_none() {
+            self.ctx.note(&format!(
+                "--by: writing the top {top} phrases, one row per group (--top N for more)"
+            ));
+        }
+        top
+    }
+
+    /// `freq --by` over a token index on disk: the top rows of the bounded counter (the rows
+    /// the counter in memory gives, in the same order), each found as a key query a segment at
+    /// a time and counted per group; the table is the one written in memory.
+    fn run_spilled(&self, corpus: &AnalyzedCorpus, by: &str, budget: &Budget) -> Result<()> {
+        let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
+        super::spilled::note(self.ctx, spilled, budget);
+        // Group first, as in memory: a grouping that cannot be made fails before the counting.
+        let groups = grouped::assign(self.ctx, corpus, by)?;
+        let top = self.top();
+        let order = row_order(self.args.sort);
+        let rows = super::spilled::top_rows(self.ctx, corpus, self.options, order, top, budget)?;
+        let started = Instant::now();
+        let queries: Vec<Query> =
+            rows.iter().map(|r| super::spilled::row_query(corpus, r)).collect();
+        let tally = super::spilled::tally_queries(corpus, spilled, &queries, &groups, None)?;
+        trace(started, || format!("counted {} rows in {} groups", rows.len(), groups.len()));
+        let phrases: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
+        let keys: Vec<String> = queries.iter().map(|q| q.keys.clone()).collect();
+        let n: Vec<usize> = rows.iter().map(|r| r.n as usize).collect();
+        let labels = grouped::RowLabels { phrases: &phrases, keys: &keys, n: &n };
+        let frame = grouped::labelled_frame(&labels, &groups, &tally)?;
+        self.write(&groups, &frame)
+    }
+
+    /// Write the table, and its heatmap with --chart.
+    fn write(&self, groups: &crate::group::Groups, frame: &Frame) -> Result<()> {
+        let started = Instant::now();
+        let png = chart::maybe(self.chart, || {
+            let title = format!(
+                "Top {} by {} — {}",
+                ngrams_name(self.options),
+                by_name(groups),
+                name(self.args)
+            );
+            let spec = HeatmapSpec { title, period: None, value: None, rows: None };
+            Ok(Chart::Heatmap(figure::heatmap(frame, &spec)?))
+        })?;
+        table::write(frame, self.dest.format, &self.dest.output)?;
+        trace(started, || "wrote the table".into());
+        chart::write(png, self.ctx)
+    }
 }
 
 /// The freq table (columns as [`freq_table`]) of rows from the bounded counter.

@@ -79,8 +79,27 @@ pub fn freq_frame(
     tally: &GroupCounts,
 ) -> Result<Frame> {
     let (phrases, keys) = row_labels(corpus, counts, rows);
+    let n: Vec<usize> = rows.iter().map(|r| r.0).collect();
+    labelled_frame(&RowLabels { phrases: &phrases, keys: &keys, n: &n }, groups, tally)
+}
+
+/// What the `freq --by` table says of each of its rows, in row order.
+pub struct RowLabels<'a> {
+    /// Display forms.
+    pub phrases: &'a [String],
+    /// Keys, words joined by spaces.
+    pub keys: &'a [String],
+    /// Words per row.
+    pub n: &'a [usize],
+}
+
+/// The `freq --by` table of rows given by their labels, counted per group in `tally` (one
+/// tally row per label, in the same order): what [`freq_frame`] writes for counts in memory,
+/// and `freq` writes for the bounded counter's rows of a token index on disk.
+pub fn labelled_frame(labels: &RowLabels, groups: &Groups, tally: &GroupCounts) -> Result<Frame> {
+    let RowLabels { phrases, keys, n: sizes } = *labels;
     let column = group_column(groups);
-    let indexed: Vec<usize> = (0..rows.len()).collect();
+    let indexed: Vec<usize> = (0..phrases.len()).collect();
     let frame = Frame::from_tables_par(&indexed, 64, |chunk| {
         let cells = chunk.len() * groups.len();
         let (mut phrase, mut key) =
@@ -95,7 +114,7 @@ pub fn freq_frame(
                 phrase.push(&phrases[r]);
                 key.push(&keys[r]);
                 label.push(&groups.labels[g]);
-                n.push(rows[r].0 as i64);
+                n.push(sizes[r] as i64);
                 count.push(c as i64);
                 pm.push(rate(c as u64, groups.tokens[g]));
                 docs.push(d as i64);

@@ -1,6 +1,7 @@
 //! What the commands share when the corpus's token index is on disk
 //! ([`AnalyzedCorpus::spilled`]): the summary line that says so, the messages for failures
-//! of the temporary files, and the top rows of the bounded counter as phrase queries.
+//! of the temporary files, the top rows of the bounded counter as phrase queries, and the
+//! matches of queries counted per group a segment at a time.
 
 use std::time::Instant;
 
@@ -11,8 +12,9 @@ use crate::budget::Budget;
 use crate::count::bounded::{self, BoundedError, Ranks, Row};
 use crate::count::spilled::SpilledIndex;
 use crate::count::{self, CountOptions, RowOrder};
+use crate::group::{self, DocDate, GroupCounts, Groups};
 use crate::pipeline::AnalyzedCorpus;
-use crate::query::{Query, Slot};
+use crate::query::{self, Query, Slot};
 
 /// Say on stderr that the corpus was over the budget and its token index went to disk.
 pub fn note(ctx: &Context, spilled: &SpilledIndex, budget: &Budget) {
@@ -98,4 +100,25 @@ pub fn row_query(corpus: &AnalyzedCorpus, row: &Row) -> Query {
     let key_text = super::freq::join(words.iter().map(|&s| vocab.key(keys[s as usize])));
     let slots = words.iter().map(|&s| Slot::Key(keys[s as usize])).collect();
     Query { text, slots, keys: key_text }
+}
+
+/// Count the matches of `queries` per group in the token index on disk `spilled`, with the
+/// first and last date of each when `dates` (one per document) are given. The segments are
+/// searched one at a time: only one segment and its matches are held.
+pub fn tally_queries(
+    corpus: &AnalyzedCorpus,
+    spilled: &SpilledIndex,
+    queries: &[Query],
+    groups: &Groups,
+    dates: Option<&[Option<DocDate>]>,
+) -> Result<GroupCounts> {
+    let mut failed = None;
+    let matches = query::find_spilled(spilled, corpus.vocab.surface_keys(), queries)
+        .map_while(|found| found.map_err(|e| failed = Some(e)).ok())
+        .flat_map(|found| found.doc_queries().collect::<Vec<_>>());
+    let tally = group::count_matches(matches, queries.len(), groups, dates);
+    if let Some(e) = failed {
+        return Err(read_failure(&e, spilled));
+    }
+    Ok(tally?)
 }

@@ -134,15 +134,7 @@ fn tally_queries(
         let matches = matches.iter().map(|m| (m.doc, m.query));
         return Ok(group::count_matches(matches, queries.len(), groups, Some(&dates))?);
     };
-    let mut failed = None;
-    let matches = query::find_spilled(on_disk, corpus.vocab.surface_keys(), queries)
-        .map_while(|found| found.map_err(|e| failed = Some(e)).ok())
-        .flat_map(|found| found.doc_queries().collect::<Vec<_>>());
-    let tally = group::count_matches(matches, queries.len(), groups, Some(&dates));
-    if let Some(e) = failed {
-        return Err(spilled::read_failure(&e, on_disk));
-    }
-    Ok(tally?)
+    spilled::tally_queries(corpus, on_disk, queries, groups, Some(&dates))
 }
 
 /// Count the K most frequent n-grams per group.

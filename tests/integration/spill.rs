@@ -79,7 +79,7 @@ fn every_order_limit_and_format_survives_the_merge() {
         vec!["-n", "2..8", "--min-count", "2", "--top", "40", "--format", "table"],
     ] {
         let (whole, _) = freq(INAUGURAL.as_ref(), None, &args);
-        let (bounded, stderr) = freq(INAUGURAL.as_ref(), Some("96M"), &args);
+        let (bounded, stderr) = freq(INAUGURAL.as_ref(), Some("192M"), &args);
         assert!(stderr.contains("token index on disk"), "{args:?}: {stderr}");
         assert!(whole == bounded, "{args:?}: the bounded table differs");
     }
