@@ -619,7 +619,7 @@ pub struct CorpusArgs {
     pub where_: Vec<String>,
     /// Working memory the run may use: bytes, or a number with K, M, G or T (KiB … TiB, powers
     /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
-    /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (12 times
+    /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (14 times
     /// its size on disk, 15 for `report`, 18 for `phrases`, four times more for .gz files) is
     /// not held in memory: `freq` (without --chart, or with --by), `trend`, `kwic` and `docs` keep
     /// its words in a token index on disk under --temp-dir and work from there within the

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{TestDir, csv_rows, refrain};
 
-/// The inaugural addresses in the repository (about 880 KB of text: 12 × that is far over
+/// The inaugural addresses in the repository (about 880 KB of text: 14 × that is far over
 /// [`SMALL`]).
 fn inaugural() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/inaugural")
