@@ -124,13 +124,8 @@ fn batches(inputs: &[Input], bytes: u64) -> Vec<&[Input]> {
     out
 }
 
-fn spill_error(options: &PipelineOptions, e: &std::io::Error) -> corpus::CorpusError {
-    // The system's error number decides the advice (a full disk, a quota).
-    let owned = match e.raw_os_error() {
-        Some(code) => std::io::Error::from_raw_os_error(code),
-        None => std::io::Error::new(e.kind(), e.to_string()),
-    };
-    corpus::CorpusError::Spill { message: format!("{:#}", options.budget.spill_error(owned)) }
+fn spill_error(options: &PipelineOptions, e: std::io::Error) -> corpus::CorpusError {
+    corpus::CorpusError::Spill { message: format!("{:#}", options.budget.spill_error(e)) }
 }
 
 /// What the pipeline does.
@@ -266,7 +261,7 @@ pub fn run(
     let (inputs, problems) = corpus::list_inputs(paths, &options.exclude)?;
     let spill = match spill_needed(&inputs, options)? {
         true => Some(SpillWriter::new(
-            options.budget.temp_space().map_err(|e| spill_error(options, &e))?,
+            options.budget.temp_space().map_err(|e| spill_error(options, e))?,
         )),
         false => None,
     };
@@ -302,10 +297,10 @@ pub fn run(
     builder.summary.selection = selection;
     crate::progress::trace(started, || "read and analysed the corpus".into());
     if let Some(e) = builder.spill_failed.take() {
-        return Err(spill_error(options, &e));
+        return Err(spill_error(options, e));
     }
     let spilled = match builder.spill.take() {
-        Some(w) => Some(w.finish().map_err(|e| spill_error(options, &e))?),
+        Some(w) => Some(w.finish().map_err(|e| spill_error(options, e))?),
         None => None,
     };
     let parts = builder.into_parts();

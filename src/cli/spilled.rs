@@ -25,16 +25,6 @@ pub fn note(ctx: &Context, spilled: &SpilledIndex, budget: &Budget) {
     ));
 }
 
-/// A failure to read or write the run's temporary files, as the message a user sees.
-pub fn io_failure(e: &std::io::Error, budget: &Budget) -> anyhow::Error {
-    // The system's error number decides the advice (a full disk, a quota).
-    let owned = match e.raw_os_error() {
-        Some(code) => std::io::Error::from_raw_os_error(code),
-        None => std::io::Error::new(e.kind(), e.to_string()),
-    };
-    budget.spill_error(owned)
-}
-
 /// A failure to read the token index back from its temporary folder.
 pub fn read_failure(e: &std::io::Error, spilled: &SpilledIndex) -> anyhow::Error {
     anyhow::anyhow!(
@@ -47,7 +37,7 @@ pub fn read_failure(e: &std::io::Error, spilled: &SpilledIndex) -> anyhow::Error
 /// A bounded counter's failure as the message a user sees.
 pub fn bounded_failure(e: BoundedError, budget: &Budget) -> anyhow::Error {
     match e {
-        BoundedError::Io(e) => io_failure(&e, budget),
+        BoundedError::Io(e) => budget.spill_error(e),
         e @ BoundedError::TooSmall { .. } => anyhow::anyhow!("{e} (--memory)"),
     }
 }
@@ -81,7 +71,7 @@ pub fn top_rows(
     ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
     let mut rows = Vec::with_capacity(top.min(1 << 16));
     while rows.len() < top {
-        match counted.merge.next_row().map_err(|e| io_failure(&e, budget))? {
+        match counted.merge.next_row().map_err(|e| budget.spill_error(e))? {
             Some(row) => rows.push(row),
             None => break,
         }
