@@ -21,23 +21,23 @@ impl Parts {
     /// The parts of `index`, or `None` when DP_norm is undefined (fewer than two documents
     /// that hold words).
     pub fn of(index: &TokenIndex) -> Option<Parts> {
-        let sizes = (0..index.doc_count()).map(|d| index.doc_len(d)).filter(|&l| l > 0);
-        let (parts, min_len) = sizes.fold((0usize, usize::MAX), |(n, m), l| (n + 1, m.min(l)));
-        if parts < 2 {
-            return None;
-        }
-        let total = index.len() as f64;
-        Some(Parts { total, norm: 1.0 - min_len as f64 / total })
+        Parts::from_sizes((0..index.doc_count()).map(|d| index.doc_len(d)))
     }
 
-    /// The parts of a corpus whose documents have these lengths (as [`Parts::of`]).
+    /// The parts of a corpus whose documents have these lengths (a token index on disk).
     pub fn from_lengths(lens: &[u32]) -> Option<Parts> {
-        let sizes = lens.iter().filter(|&&l| l > 0);
-        let (parts, min_len) = sizes.fold((0usize, u32::MAX), |(n, m), &l| (n + 1, m.min(l)));
+        Parts::from_sizes(lens.iter().map(|&l| l as usize))
+    }
+
+    fn from_sizes(sizes: impl Iterator<Item = usize>) -> Option<Parts> {
+        let (mut parts, mut min_len, mut total) = (0usize, usize::MAX, 0usize);
+        for l in sizes.filter(|&l| l > 0) {
+            (parts, min_len, total) = (parts + 1, min_len.min(l), total + l);
+        }
         if parts < 2 {
             return None;
         }
-        let total = lens.iter().map(|&l| l as u64).sum::<u64>() as f64;
+        let total = total as f64;
         Some(Parts { total, norm: 1.0 - min_len as f64 / total })
     }
 
