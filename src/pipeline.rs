@@ -54,18 +54,26 @@ pub fn memory_per_byte(command: &str) -> u64 {
 /// run of `freq`, `trend`, `kwic`, `keyness` or `docs` holding the corpus in memory is
 /// estimated to need (see [`memory_per_byte`] for the others).
 pub fn memory_needed(inputs: &[Input]) -> (u64, u64) {
-    let bytes: u64 = inputs
-        .iter()
-        .map(|i| match i {
-            Input::File(path) => {
-                let len = std::fs::metadata(path).map_or(0, |m| m.len());
-                let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-                if gz { len * GZ_EXPANSION } else { len }
-            }
-            Input::Stdin | Input::Sample => 0,
-        })
-        .sum();
+    let bytes = text_bytes(inputs, &file_sizes(inputs));
     (bytes, bytes.saturating_mul(MEMORY_PER_BYTE))
+}
+
+/// The size of every input on disk (0 for standard input and the sample).
+fn file_sizes(inputs: &[Input]) -> Vec<u64> {
+    let size = |i: &Input| match i {
+        Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        Input::Stdin | Input::Sample => 0,
+    };
+    inputs.iter().map(size).collect()
+}
+
+/// The text the inputs hold, `.gz` files counted at their estimated text size.
+fn text_bytes(inputs: &[Input], sizes: &[u64]) -> u64 {
+    let gz = |i: &Input| match i {
+        Input::File(path) => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")),
+        Input::Stdin | Input::Sample => false,
+    };
+    inputs.iter().zip(sizes).map(|(i, &len)| if gz(i) { len * GZ_EXPANSION } else { len }).sum()
 }
 
 /// Set to `1`, the token index of a command that can count it on disk goes there whatever
@@ -79,8 +87,12 @@ pub fn spill_forced() -> bool {
 
 /// Whether the token index goes to disk: the corpus is estimated to need more than the
 /// budget. A command that cannot count a spilled index is refused here, before any reading.
-fn spill_needed(inputs: &[Input], options: &PipelineOptions) -> Result<bool, corpus::CorpusError> {
-    let bytes = memory_needed(inputs).0;
+fn spill_needed(
+    inputs: &[Input],
+    sizes: &[u64],
+    options: &PipelineOptions,
+) -> Result<bool, corpus::CorpusError> {
+    let bytes = text_bytes(inputs, sizes);
     let need = bytes.saturating_mul(memory_per_byte(options.command));
     let forced = options.may_spill && spill_forced();
     if need <= options.budget.bytes && !forced {
@@ -103,15 +115,12 @@ fn batch_bytes(budget: &crate::budget::Budget) -> u64 {
     (budget.bytes / 16).clamp(1 << 20, 256 << 20)
 }
 
-/// Cut the inputs into batches of at most [`BATCH_FILES`] files and about `bytes` of files.
-fn batches(inputs: &[Input], bytes: u64) -> Vec<&[Input]> {
+/// Cut the inputs (of these `sizes`) into batches of at most [`BATCH_FILES`] files and about
+/// `bytes` of files.
+fn batches<'a>(inputs: &'a [Input], sizes: &[u64], bytes: u64) -> Vec<&'a [Input]> {
     let mut out = Vec::new();
     let (mut start, mut size) = (0, 0u64);
-    for (i, input) in inputs.iter().enumerate() {
-        let len = match input {
-            Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
-            _ => 0,
-        };
+    for (i, &len) in sizes.iter().enumerate() {
         if i > start && (i - start >= BATCH_FILES || size + len > bytes) {
             out.push(&inputs[start..i]);
             (start, size) = (i, 0);
@@ -259,7 +268,8 @@ pub fn run(
         rayon::spawn(corpus::clean::kcna::prepare);
     }
     let (inputs, problems) = corpus::list_inputs(paths, &options.exclude)?;
-    let spill = match spill_needed(&inputs, options)? {
+    let sizes = file_sizes(&inputs);
+    let spill = match spill_needed(&inputs, &sizes, options)? {
         true => Some(SpillWriter::new(
             options.budget.temp_space().map_err(|e| spill_error(options, e))?,
         )),
@@ -274,7 +284,7 @@ pub fn run(
     let mut selection = SelectionReport::default();
     let progress = Progress::with_eta("reading", inputs.len() as u64);
     let mut pending: Option<Batch> = None;
-    for files in batches(&inputs, batch_bytes) {
+    for files in batches(&inputs, &sizes, batch_bytes) {
         let (batch, ()) = rayon::join(
             || {
                 let batch = read_batch(files, options, &analyzer, &mut selection);
