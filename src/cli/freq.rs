@@ -86,37 +86,16 @@ fn run_spilled(
     dest: &settings::Destination,
     budget: &crate::budget::Budget,
 ) -> Result<()> {
-    use crate::count::bounded::{self, Ranks};
     let started = Instant::now();
     let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
     let vocab = &corpus.vocab;
-    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
-    let surface_rank = count::ranks(vocab.surface_count(), |s| vocab.surface(s));
-    let key_rank = count::ranks(vocab.key_count(), |k| vocab.key(k));
-    let ranks = Ranks {
-        surface_keys: vocab.surface_keys(),
-        key_rank: &key_rank,
-        surface_rank: &surface_rank,
-    };
-    let input = bounded::Input { spilled, ranks, key_stop: &key_stop };
+    super::spilled::note(ctx, spilled, budget);
+    let words = WordOrder::of(vocab);
     let order = row_order(args.sort);
-    let mut counted = bounded::count(&input, options, order, dest.top, budget.bytes)
-        .map_err(|e| super::spilled::bounded_failure(e, budget))?;
-    let per_n: Vec<(usize, u64)> =
-        (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
-    ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
-    ctx.note(&format!(
-        "over the memory budget ({}): token index on disk ({}), n-grams counted in {} \
-         partition(s), {} sorted run(s) ({}) merged\n",
-        crate::budget::show(budget.bytes),
-        crate::budget::show(spilled.disk_bytes()),
-        counted.partitions,
-        counted.runs,
-        crate::budget::show(counted.run_bytes),
-    ));
+    let mut counted = super::spilled::count(ctx, corpus, &words, options, order, dest.top, budget)?;
     let totals = (spilled.words.max(1) as f64, spilled.doc_count().max(1) as f64);
     let mut left = dest.top.unwrap_or(usize::MAX);
-    let all: u64 = per_n.iter().map(|&(_, k)| k).sum();
+    let all: u64 = counted.distinct[options.min_n - 1..options.max_n].iter().sum();
     let progress = crate::progress::Progress::with_eta("writing", all.min(left as u64));
     let mut failed = None;
     let next = || -> Result<Option<Table>, table::TableError> {
@@ -138,7 +117,7 @@ fn run_spilled(
     let written =
         table::write_stream(spilled_table(vocab, &[], totals), dest.format, &dest.output, next);
     if let Some(e) = failed {
-        return Err(super::spilled::bounded_failure(bounded::BoundedError::Io(e), budget));
+        return Err(budget.spill_error(e));
     }
     written?;
     trace(started, || "counted and wrote the table".into());
@@ -263,27 +242,65 @@ pub fn by_name(groups: &crate::group::Groups) -> String {
     }
 }
 
-/// Counts together with the word ranks that order their rows.
-pub struct RankedCounts {
-    /// The counts.
-    pub counts: NgramCounts,
+/// The vocabulary's stop flags and the byte order of its keys and surface forms: what the
+/// counters, in memory and on disk, filter and order rows by.
+pub struct WordOrder {
+    /// Is key id `k` a stop word?
+    pub key_stop: Vec<bool>,
     /// Rank of each key id in byte order.
     pub key_rank: Vec<u32>,
     /// Rank of each surface id in byte order.
     pub surface_rank: Vec<u32>,
 }
 
+impl WordOrder {
+    /// The order of `vocab`'s words.
+    pub fn of(vocab: &Vocabulary) -> Self {
+        WordOrder {
+            key_stop: (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect(),
+            key_rank: count::ranks(vocab.key_count(), |k| vocab.key(k)),
+            surface_rank: count::ranks(vocab.surface_count(), |s| vocab.surface(s)),
+        }
+    }
+
+    /// As the counter in memory takes them.
+    pub fn facts(&self) -> VocabFacts<'_> {
+        VocabFacts {
+            key_stop: &self.key_stop,
+            key_rank: &self.key_rank,
+            surface_rank: &self.surface_rank,
+        }
+    }
+
+    /// As the bounded counter takes them, with the token index on disk it counts.
+    pub fn bounded<'a>(
+        &'a self,
+        vocab: &'a Vocabulary,
+        spilled: &'a crate::count::spilled::SpilledIndex,
+    ) -> crate::count::bounded::Input<'a> {
+        let ranks = crate::count::bounded::Ranks {
+            surface_keys: vocab.surface_keys(),
+            key_rank: &self.key_rank,
+            surface_rank: &self.surface_rank,
+        };
+        crate::count::bounded::Input { spilled, ranks, key_stop: &self.key_stop }
+    }
+}
+
+/// Counts together with the word order of their rows.
+pub struct RankedCounts {
+    /// The counts.
+    pub counts: NgramCounts,
+    /// The stop flags and ranks they were counted with.
+    pub order: WordOrder,
+}
+
 impl RankedCounts {
     /// Count `corpus` as `options` say.
     pub fn new(corpus: &AnalyzedCorpus, options: &count::CountOptions) -> Self {
-        let vocab = &corpus.vocab;
-        let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
-        let surface_rank = count::ranks(vocab.surface_count(), |s| vocab.surface(s));
-        let key_rank = count::ranks(vocab.key_count(), |k| vocab.key(k));
-        let facts =
-            VocabFacts { key_stop: &key_stop, key_rank: &key_rank, surface_rank: &surface_rank };
-        let counts = count::count(&corpus.index, &facts, options);
-        RankedCounts { counts, key_rank, surface_rank }
+        let order = WordOrder::of(&corpus.vocab);
+        let counts = count::count(&corpus.index, &order.facts(), options);
+        RankedCounts { counts, order }
     }
 
     /// Count as [`RankedCounts::new`] does and say so in the run summary (distinct keys per

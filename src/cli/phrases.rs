@@ -11,7 +11,7 @@ use super::freq::RankedCounts;
 use super::settings::{self, Destination};
 use super::{Context, grouped, summary};
 use crate::chart::Chart;
-use crate::count::{CountOptions, NgramFinder, VocabFacts};
+use crate::count::{CountOptions, NgramFinder};
 use crate::figure::{self, BarSpec, FigureError};
 use crate::phrases::chains::Chains;
 use crate::phrases::coverage::coverage;
@@ -337,14 +337,7 @@ pub fn find_frames(
     options: &FrameOptions,
     limit: Option<usize>,
 ) -> Vec<Frame> {
-    let vocab = &corpus.vocab;
-    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
-    let facts = VocabFacts {
-        key_stop: &key_stop,
-        key_rank: &ranked.key_rank,
-        surface_rank: &ranked.surface_rank,
-    };
-    let mut found = frames(&corpus.index, finder, &facts, options);
+    let mut found = frames(&corpus.index, finder, &ranked.order.facts(), options);
     let counts = &ranked.counts;
     // Ties by the byte order of the parts' keys (see `count::trie`).
     let ranks = |g: Gram| counts.levels[g.0 - 1].order[g.1 as usize];

@@ -7,11 +7,12 @@ use std::time::Instant;
 
 use anyhow::Result;
 
+use super::freq::WordOrder;
 use super::{Context, summary};
 use crate::budget::Budget;
-use crate::count::bounded::{self, BoundedError, Ranks, Row};
+use crate::count::bounded::{self, BoundedError, Counted, Row};
 use crate::count::spilled::SpilledIndex;
-use crate::count::{self, CountOptions, RowOrder};
+use crate::count::{CountOptions, RowOrder};
 use crate::group::{self, DocDate, GroupCounts, Groups};
 use crate::pipeline::AnalyzedCorpus;
 use crate::query::{self, Query, Slot};
@@ -19,7 +20,7 @@ use crate::query::{self, Query, Slot};
 /// Say on stderr that the corpus was over the budget and its token index went to disk.
 pub fn note(ctx: &Context, spilled: &SpilledIndex, budget: &Budget) {
     ctx.note(&format!(
-        "memory budget {}: token index on disk ({})\n",
+        "over the memory budget ({}): token index on disk ({})\n",
         crate::budget::show(budget.bytes),
         crate::budget::show(spilled.disk_bytes()),
     ));
@@ -42,8 +43,35 @@ pub fn bounded_failure(e: BoundedError, budget: &Budget) -> anyhow::Error {
     }
 }
 
-/// The first `top` rows in `order` of the bounded counter over the spilled corpus, with the
-/// counting noted on stderr as `freq` notes it.
+/// The bounded counter over the spilled corpus: rows in `order`, at most `top`, with the
+/// counting (distinct keys per n, partitions and runs) noted on stderr.
+pub fn count<'a>(
+    ctx: &Context,
+    corpus: &'a AnalyzedCorpus,
+    words: &'a WordOrder,
+    options: &CountOptions,
+    order: RowOrder,
+    top: Option<usize>,
+    budget: &Budget,
+) -> Result<Counted<'a>> {
+    let started = Instant::now();
+    let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
+    let input = words.bounded(&corpus.vocab, spilled);
+    let counted = bounded::count(&input, options, order, top, budget.bytes)
+        .map_err(|e| bounded_failure(e, budget))?;
+    let per_n: Vec<(usize, u64)> =
+        (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
+    ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
+    ctx.note(&format!(
+        "n-grams counted in {} partition(s), {} sorted run(s) ({}) merged\n",
+        counted.partitions,
+        counted.runs,
+        crate::budget::show(counted.run_bytes),
+    ));
+    Ok(counted)
+}
+
+/// The first `top` rows in `order` of the bounded counter over the spilled corpus.
 pub fn top_rows(
     ctx: &Context,
     corpus: &AnalyzedCorpus,
@@ -52,23 +80,8 @@ pub fn top_rows(
     top: usize,
     budget: &Budget,
 ) -> Result<Vec<Row>> {
-    let started = Instant::now();
-    let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
-    let vocab = &corpus.vocab;
-    let key_stop: Vec<bool> = (0..vocab.key_count() as u32).map(|k| vocab.is_stop(k)).collect();
-    let surface_rank = count::ranks(vocab.surface_count(), |s| vocab.surface(s));
-    let key_rank = count::ranks(vocab.key_count(), |k| vocab.key(k));
-    let ranks = Ranks {
-        surface_keys: vocab.surface_keys(),
-        key_rank: &key_rank,
-        surface_rank: &surface_rank,
-    };
-    let input = bounded::Input { spilled, ranks, key_stop: &key_stop };
-    let mut counted = bounded::count(&input, options, order, Some(top), budget.bytes)
-        .map_err(|e| bounded_failure(e, budget))?;
-    let per_n: Vec<(usize, u64)> =
-        (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
-    ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
+    let words = WordOrder::of(&corpus.vocab);
+    let mut counted = count(ctx, corpus, &words, options, order, Some(top), budget)?;
     let mut rows = Vec::with_capacity(top.min(1 << 16));
     while rows.len() < top {
         match counted.merge.next_row().map_err(|e| budget.spill_error(e))? {
