@@ -50,14 +50,6 @@ pub fn memory_per_byte(command: &str) -> u64 {
     }
 }
 
-/// Bytes of input (`.gz` files counted at their estimated text size) and bytes of memory a
-/// run of `freq`, `trend`, `kwic`, `keyness` or `docs` holding the corpus in memory is
-/// estimated to need (see [`memory_per_byte`] for the others).
-pub fn memory_needed(inputs: &[Input]) -> (u64, u64) {
-    let bytes = text_bytes(inputs, &file_sizes(inputs));
-    (bytes, bytes.saturating_mul(MEMORY_PER_BYTE))
-}
-
 /// The size of every input on disk (0 for standard input and the sample).
 fn file_sizes(inputs: &[Input]) -> Vec<u64> {
     let size = |i: &Input| match i {
@@ -81,7 +73,7 @@ fn text_bytes(inputs: &[Input], sizes: &[u64]) -> u64 {
 pub const FORCE_SPILL: &str = "REFRAIN_FORCE_SPILL";
 
 /// Whether [`FORCE_SPILL`] is set to `1`.
-pub fn spill_forced() -> bool {
+fn spill_forced() -> bool {
     std::env::var_os(FORCE_SPILL).is_some_and(|v| v == "1")
 }
 
@@ -98,7 +90,7 @@ fn spill_needed(
     if need <= options.budget.bytes && !forced {
         return Ok(false);
     }
-    if options.may_spill && !options.keep_text && !options.keep_spans {
+    if options.may_spill {
         return Ok(true);
     }
     Err(corpus::CorpusError::OverBudget {
@@ -148,17 +140,18 @@ pub struct PipelineOptions {
     pub exclude: Vec<String>,
     /// Keep only documents detected to be in this language (ISO 639-1 code, e.g. `en`).
     pub only_lang: Option<String>,
-    /// Keep document texts after analysis (for contexts).
+    /// Keep document texts after analysis (for contexts), when the corpus is held in memory.
     pub keep_text: bool,
-    /// Keep the byte range of every word (for contexts).
+    /// Keep the byte range of every word (for contexts), when the corpus is held in memory.
     pub keep_spans: bool,
     /// Metadata from file names and a user's table, and `--where` (applied to each batch
     /// right after reading, before analysis).
     pub select: Selection,
     /// The memory budget and the temporary folder (`--memory`, `--temp-dir`).
     pub budget: crate::budget::Budget,
-    /// The command can count a corpus whose token index is on disk ([`AnalyzedCorpus::spilled`]);
-    /// without it a corpus estimated to be over the budget is refused before reading.
+    /// The command can work from a token index on disk ([`AnalyzedCorpus::spilled`]), without
+    /// the texts and word offsets (`keep_text` and `keep_spans` then do not apply); without it
+    /// a corpus estimated to be over the budget is refused before reading.
     pub may_spill: bool,
     /// The command's name, for the over-budget message.
     pub command: &'static str,
@@ -466,11 +459,13 @@ impl<'a> Builder<'a> {
                     (keys[s as usize], s, span.sentence_start)
                 }));
             }
-            if self.options.keep_spans {
+            // A corpus on disk keeps neither texts nor offsets (see `may_spill`).
+            let in_memory = self.spill.is_none();
+            if self.options.keep_spans && in_memory {
                 self.spans.extend(spans.iter().map(|s| (s.start, s.end)));
             }
             count_document(&mut self.summary, &doc, n);
-            if !self.options.keep_text {
+            if !(self.options.keep_text && in_memory) {
                 doc.text = String::new();
             }
             self.docs.push(doc);

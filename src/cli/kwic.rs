@@ -13,8 +13,9 @@ use super::args::{KwicArgs, KwicSort, OutputArgs};
 use super::summary::count;
 use super::{Context, settings, spilled};
 use crate::corpus::{self, Document, Input};
+use crate::count::spilled::SpilledIndex;
 use crate::count::{TokenIndex, ranks};
-use crate::pipeline::{self, AnalyzedCorpus, PipelineOptions};
+use crate::pipeline::{AnalyzedCorpus, PipelineOptions};
 use crate::progress::trace;
 use crate::query::{self, Match, Query};
 use crate::reread::Rereader;
@@ -36,29 +37,21 @@ pub fn run(args: &KwicArgs, ctx: &Context) -> Result<()> {
         top: None,
     })?;
     let mut options = settings::pipeline(&args.corpus, "kwic")?;
-    let (inputs, _) = corpus::list_inputs(&paths, &options.exclude)?;
     // A corpus over the budget keeps neither its text nor its word offsets: matches are found
     // in its token index on disk, and the documents whose lines are printed are read again
-    // from their files. Standard input cannot be read twice, so with it the text is kept
-    // (and a corpus over the budget refused).
-    let over =
-        pipeline::memory_needed(&inputs).1 > options.budget.bytes || pipeline::spill_forced();
-    if over && !inputs.contains(&Input::Stdin) {
-        options.may_spill = true;
-    } else {
-        options.keep_text = true;
-        options.keep_spans = true;
-    }
+    // from their files. Standard input cannot be read twice, so a corpus with it is held in
+    // memory (and refused when over the budget).
+    (options.keep_text, options.keep_spans) = (true, true);
+    options.may_spill = !paths.iter().any(|p| p.as_os_str() == "-");
     let corpus = ctx.read(&paths, &options)?;
     let started = std::time::Instant::now();
     let query = Query::parse(&phrase, &corpus.analyzer, &corpus.vocab, args.exact)?;
-    // Without the text (a corpus meant to spill, whether or not the pipeline spilled it),
-    // contexts come from the documents read again.
-    if options.keep_text {
+    if let Some(on_disk) = &corpus.spilled {
+        let (inputs, _) = corpus::list_inputs(&paths, &options.exclude)?;
+        write_reread(args, ctx, (&corpus, on_disk), &query, (&inputs, &options), &dest)?;
+    } else {
         let frame = Frame::from_table(memory_lines(args, ctx, &corpus, &query))?;
         table::write(&frame, dest.format, &dest.output)?;
-    } else {
-        write_reread(args, ctx, &corpus, &query, (&inputs, &options), &dest)?;
     }
     trace(started, || "wrote the lines".into());
     Ok(())
@@ -182,13 +175,13 @@ const LINES_PER_CHUNK: usize = 4096;
 fn write_reread(
     args: &KwicArgs,
     ctx: &Context,
-    corpus: &AnalyzedCorpus,
+    (corpus, on_disk): (&AnalyzedCorpus, &SpilledIndex),
     query: &Query,
     (inputs, options): (&[Input], &PipelineOptions),
     dest: &settings::Destination,
 ) -> Result<()> {
-    let (hits, doc_len) = reread_hits(args, ctx, corpus, query, options)?;
-    let reader = Rereader::new(corpus, &doc_len, inputs, options);
+    let hits = reread_hits(args, ctx, (corpus, on_disk), query, options)?;
+    let reader = Rereader::new(corpus, &on_disk.doc_len, inputs, options);
     // In word order the lines of a document are spread over all of them: one chunk.
     let size = match args.sort {
         KwicSort::Doc | KwicSort::Date => LINES_PER_CHUNK,
@@ -212,37 +205,27 @@ fn write_reread(
     Ok(written?)
 }
 
-/// The matches of a corpus without its text, as the lines to print in order (found a segment
-/// at a time when the token index is on disk), and the words of each document.
+/// The matches of a corpus whose token index is on disk, found a segment at a time, as the
+/// lines to print in order.
 fn reread_hits(
     args: &KwicArgs,
     ctx: &Context,
-    corpus: &AnalyzedCorpus,
+    (corpus, on_disk): (&AnalyzedCorpus, &SpilledIndex),
     query: &Query,
     options: &PipelineOptions,
-) -> Result<(Vec<Hit>, Vec<u32>)> {
+) -> Result<Vec<Hit>> {
     let sorter = Sorter::new(args.sort, corpus, query.len(), args.window);
     let best = Best::new(args.limit, PRUNE_AT);
     let mut collect = Collect { sorter, best, matches: 0, docs: 0, last_doc: None };
-    let queries = std::slice::from_ref(query);
-    let doc_len: Vec<u32> = match &corpus.spilled {
-        Some(on_disk) => {
-            spilled::note(ctx, on_disk, &options.budget);
-            let keys = corpus.vocab.surface_keys();
-            for found in query::find_spilled(on_disk, keys, queries) {
-                let found = found.map_err(|e| spilled::read_failure(&e, on_disk))?;
-                let segment = &found.segment;
-                collect.add(corpus, &segment.index, segment.first_doc, &found.matches);
-            }
-            on_disk.doc_len.clone()
-        }
-        None => {
-            collect.add(corpus, &corpus.index, 0, &query::find_all(&corpus.index, queries));
-            (0..corpus.docs.len()).map(|d| corpus.index.doc_len(d) as u32).collect()
-        }
-    };
+    spilled::note(ctx, on_disk, &options.budget);
+    let keys = corpus.vocab.surface_keys();
+    for found in query::find_spilled(on_disk, keys, std::slice::from_ref(query)) {
+        let found = found.map_err(|e| spilled::read_failure(&e, on_disk))?;
+        let segment = &found.segment;
+        collect.add(corpus, &segment.index, segment.first_doc, &found.matches);
+    }
     note_found(ctx, query, collect.matches, collect.docs);
-    Ok((collect.best.finish(), doc_len))
+    Ok(collect.best.finish())
 }
 
 /// The kwic table of `hits`, their documents read again by `reader`.
@@ -531,14 +514,18 @@ mod tests {
             };
             let mut options = settings::pipeline(&args.corpus, "kwic").unwrap();
             let (inputs, _) = corpus::list_inputs(std::slice::from_ref(&root), &[]).unwrap();
-            let plain = pipeline::run(std::slice::from_ref(&root), &options).unwrap();
+            // A budget of one byte: the corpus goes to disk, without its texts.
+            (options.may_spill, options.budget) = (true, crate::budget::Budget::of(1));
+            (options.keep_text, options.keep_spans) = (true, true);
+            let plain = crate::pipeline::run(std::slice::from_ref(&root), &options).unwrap();
+            let on_disk = plain.spilled.as_ref().expect("the corpus went to disk");
             assert!(plain.docs.iter().all(|d| d.text.is_empty()));
             let query = Query::parse("party", &plain.analyzer, &plain.vocab, false).unwrap();
-            let (hits, doc_len) = reread_hits(&args, &ctx, &plain, &query, &options).unwrap();
-            let reader = Rereader::new(&plain, &doc_len, &inputs, &options);
+            let hits = reread_hits(&args, &ctx, (&plain, on_disk), &query, &options).unwrap();
+            let reader = Rereader::new(&plain, &on_disk.doc_len, &inputs, &options);
             let reread = reread_table(&plain, &reader, &hits, (1, args.window)).unwrap();
-            (options.keep_text, options.keep_spans) = (true, true);
-            let kept = pipeline::run(std::slice::from_ref(&root), &options).unwrap();
+            (options.may_spill, options.budget) = (false, crate::budget::Budget::unlimited());
+            let kept = crate::pipeline::run(std::slice::from_ref(&root), &options).unwrap();
             assert_eq!(reread, memory_lines(&args, &ctx, &kept, &query), "--sort {sort}");
             assert_eq!(reread.columns[0].1.len(), limit.parse::<usize>().unwrap().min(7));
         }
