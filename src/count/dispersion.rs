@@ -7,8 +7,8 @@
 //! the item contribute |0 − s_d| = s_d, so only documents that contain it need visiting:
 //! DP = ½ (1 + Σ_{d ∋ item} (|v_d − s_d| − s_d)). Documents without words are not parts.
 
-use super::TokenIndex;
 use super::blocks::NONE;
+use super::{DocLengths, TokenIndex};
 
 /// The documents as parts: what DP needs to know about them.
 #[derive(Debug, Clone, Copy)]
@@ -69,10 +69,13 @@ impl DpAccumulator {
 
     /// One occurrence of item `j` (of `count[j]` in all) in document `doc`; documents must
     /// come in increasing order for each item.
-    pub fn add(&mut self, index: &TokenIndex, parts: &Parts, count: &[u32], j: usize, doc: u32) {
+    pub fn add<L>(&mut self, lens: &L, parts: &Parts, count: &[u32], j: usize, doc: u32)
+    where
+        L: DocLengths + ?Sized,
+    {
         if self.last_doc[j] != doc {
             if self.last_doc[j] != NONE {
-                let len = index.doc_len(self.last_doc[j] as usize);
+                let len = lens.words_in(self.last_doc[j] as usize);
                 self.acc[j] += parts.term(self.in_doc[j], count[j], len);
             }
             self.last_doc[j] = doc;
@@ -82,12 +85,15 @@ impl DpAccumulator {
     }
 
     /// DP_norm of every item (NaN for items never seen).
-    pub fn finish(self, index: &TokenIndex, parts: &Parts, count: &[u32]) -> Vec<f64> {
+    pub fn finish<L>(self, lens: &L, parts: &Parts, count: &[u32]) -> Vec<f64>
+    where
+        L: DocLengths + ?Sized,
+    {
         (0..count.len())
             .map(|j| match self.last_doc[j] {
                 NONE => f64::NAN,
                 d => {
-                    let last = parts.term(self.in_doc[j], count[j], index.doc_len(d as usize));
+                    let last = parts.term(self.in_doc[j], count[j], lens.words_in(d as usize));
                     parts.finish(self.acc[j] + last)
                 }
             })

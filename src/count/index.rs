@@ -70,6 +70,26 @@ impl TokenIndex {
     }
 }
 
+/// The number of words of each document: the token index in memory, or the word counts of a
+/// token index on disk ([`crate::count::spilled::SpilledIndex::doc_len`]), so that groups are
+/// made, and DP computed, the same way whether or not the corpus was spilled.
+pub trait DocLengths {
+    /// Words in document `d`.
+    fn words_in(&self, d: usize) -> usize;
+}
+
+impl DocLengths for TokenIndex {
+    fn words_in(&self, d: usize) -> usize {
+        self.doc_len(d)
+    }
+}
+
+impl DocLengths for [u32] {
+    fn words_in(&self, d: usize) -> usize {
+        self[d] as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

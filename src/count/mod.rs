@@ -21,7 +21,7 @@ pub mod spilled;
 pub mod trie;
 pub mod words;
 
-pub use index::TokenIndex;
+pub use index::{DocLengths, TokenIndex};
 pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
 pub use order::{RowData, RowOrder, ordered_row_data, ordered_rows, ranks};
 pub use scan::{NgramFinder, Occurrence};

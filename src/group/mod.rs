@@ -26,8 +26,9 @@ use std::fmt::Write as _;
 pub use counts::{DocDate, GroupCounts, count_matches, count_ngrams, doc_dates};
 pub use period::PeriodKind;
 
+pub use crate::count::DocLengths;
+
 use crate::corpus::{Document, Precision};
-use crate::count::TokenIndex;
 use crate::select;
 
 /// "In no group".
@@ -154,26 +155,6 @@ pub enum GroupError {
         /// Groups.
         groups: usize,
     },
-}
-
-/// The number of words of each document: the token index in memory, or the word counts of a
-/// token index on disk ([`crate::count::spilled::SpilledIndex::doc_len`]), so that groups are
-/// made the same way whether or not the corpus was spilled.
-pub trait DocLengths {
-    /// Words in document `d`.
-    fn words_in(&self, d: usize) -> usize;
-}
-
-impl DocLengths for TokenIndex {
-    fn words_in(&self, d: usize) -> usize {
-        self.doc_len(d)
-    }
-}
-
-impl DocLengths for [u32] {
-    fn words_in(&self, d: usize) -> usize {
-        self[d] as usize
-    }
 }
 
 /// Put each document of `docs` (with word counts `index`) in a group.
@@ -388,6 +369,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::count::TokenIndex;
 
     pub(crate) fn doc(id: &str, date: Option<(&str, &str)>, words: usize) -> (Document, usize) {
         let mut d = Document { id: id.into(), ..Default::default() };

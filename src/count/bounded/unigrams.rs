@@ -6,7 +6,7 @@ use std::io;
 use super::rows::{MAX_N, Row};
 use super::{BUCKET_BITS, Input, WINDOW_BYTES, WORD_BYTES, bucket};
 use crate::count::blocks::NONE;
-use crate::count::dispersion::Parts;
+use crate::count::dispersion::{DpAccumulator, Parts};
 use crate::count::spilled::RawSegment;
 use crate::count::{CountOptions, EdgePolicy};
 
@@ -166,8 +166,8 @@ fn second_pass(
     let skeys = input.ranks.surface_keys;
     let parts = Parts::from_lengths(&spilled.doc_len);
     let want_dp = options.min_n == 1 && parts.is_some();
-    let (mut acc, mut in_doc, mut last) = (vec![0f64; keys], vec![0u32; keys], vec![NONE; keys]);
-    let lens = &spilled.doc_len;
+    let mut dp = DpAccumulator::new(keys);
+    let lens = &spilled.doc_len[..];
     let mut buckets = vec![Bucket::default(); 1 << BUCKET_BITS];
     let max_n = options.max_n.min(MAX_N);
     let all: Vec<usize> = (0..spilled.segment_count()).collect();
@@ -200,28 +200,16 @@ fn second_pass(
             let Some(parts) = parts.as_ref().filter(|_| want_dp) else { continue };
             for_each_word(&seg, |s, doc| {
                 let k = skeys[s as usize] as usize;
-                if !alive[k] {
-                    return;
+                if alive[k] {
+                    dp.add(lens, parts, count, k, doc);
                 }
-                if last[k] != doc {
-                    if last[k] != NONE {
-                        acc[k] += parts.term(in_doc[k], count[k], lens[last[k] as usize] as usize);
-                    }
-                    (last[k], in_doc[k]) = (doc, 0);
-                }
-                in_doc[k] += 1;
             });
         }
     }
-    let dp = (0..keys)
-        .map(|k| match (&parts, last[k]) {
-            (Some(parts), d) if want_dp && d != NONE => {
-                let term = parts.term(in_doc[k], count[k], lens[d as usize] as usize);
-                parts.finish(acc[k] + term)
-            }
-            _ => f64::NAN,
-        })
-        .collect();
+    let dp = match parts.filter(|_| want_dp) {
+        Some(parts) => dp.finish(lens, &parts, count),
+        None => vec![f64::NAN; keys],
+    };
     Ok((dp, buckets))
 }
 

@@ -11,7 +11,7 @@ use super::unigrams::{Bucket, for_each_window};
 use super::{Input, bucket};
 use crate::collections::{HashMap, map_with_capacity};
 use crate::count::blocks::NONE;
-use crate::count::dispersion::Parts;
+use crate::count::dispersion::{DpAccumulator, Parts};
 use crate::count::spilled::RawSegment;
 use crate::count::{CountOptions, EdgePolicy};
 
@@ -480,32 +480,15 @@ impl Context<'_> {
         let Some(parts) = &self.parts else {
             return vec![f64::NAN; survivors];
         };
-        let lens = &self.input.spilled.doc_len;
+        let lens = &self.input.spilled.doc_len[..];
         let docs = &self.windows.doc[g.clone()];
-        let (mut acc, mut in_doc, mut last) =
-            (vec![0f64; survivors], vec![0u32; survivors], vec![NONE; survivors]);
+        let mut dp = DpAccumulator::new(survivors);
         for (w, &id) in ids.iter().enumerate() {
-            if id == NONE || !emitted[id as usize] {
-                continue;
+            if id != NONE && emitted[id as usize] {
+                dp.add(lens, parts, &kept.count, id as usize, docs[w]);
             }
-            let (k, doc) = (id as usize, docs[w]);
-            if last[k] != doc {
-                if last[k] != NONE {
-                    acc[k] += parts.term(in_doc[k], kept.count[k], lens[last[k] as usize] as usize);
-                }
-                (last[k], in_doc[k]) = (doc, 0);
-            }
-            in_doc[k] += 1;
         }
-        (0..survivors)
-            .map(|k| match last[k] {
-                NONE => f64::NAN,
-                d => {
-                    let term = parts.term(in_doc[k], kept.count[k], lens[d as usize] as usize);
-                    parts.finish(acc[k] + term)
-                }
-            })
-            .collect()
+        dp.finish(lens, parts, &kept.count)
     }
 }
 
