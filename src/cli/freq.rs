@@ -93,7 +93,7 @@ fn run_spilled(
     let words = WordOrder::of(vocab);
     let order = row_order(args.sort);
     let mut counted = super::spilled::count(ctx, corpus, &words, options, order, dest.top, budget)?;
-    let totals = (spilled.words.max(1) as f64, spilled.doc_count().max(1) as f64);
+    let totals = (spilled.words, spilled.doc_count() as u64);
     let mut left = dest.top.unwrap_or(usize::MAX);
     let all: u64 = counted.distinct[options.min_n - 1..options.max_n].iter().sum();
     let progress = crate::progress::Progress::with_eta("writing", all.min(left as u64));
@@ -192,31 +192,16 @@ impl Grouped<'_> {
 fn spilled_table(
     vocab: &Vocabulary,
     rows: &[crate::count::bounded::Row],
-    totals: (f64, f64),
+    totals: (u64, u64),
 ) -> Table {
-    let (total, documents) = totals;
-    let mut phrase = TextColumn::with_capacity(rows.len());
-    let mut key = TextColumn::with_capacity(rows.len());
+    let mut columns = FreqColumns::new(rows.len(), totals);
     let keys = vocab.surface_keys();
     for row in rows {
-        phrase.push_joined(row.words().iter().map(|&s| vocab.surface(s)), " ");
-        key.push_joined(row.words().iter().map(|&s| vocab.key(keys[s as usize])), " ");
+        columns.phrase.push_joined(row.words().iter().map(|&s| vocab.surface(s)), " ");
+        columns.key.push_joined(row.words().iter().map(|&s| vocab.key(keys[s as usize])), " ");
+        columns.push(row.n, row.count, row.docs, row.dp, row.variants);
     }
-    let ints =
-        |f: &dyn Fn(&crate::count::bounded::Row) -> i64| Values::Int(rows.iter().map(f).collect());
-    let reals = |f: &dyn Fn(&crate::count::bounded::Row) -> f64| {
-        Values::Float(rows.iter().map(f).collect())
-    };
-    Table::new()
-        .with("phrase", Values::Text(phrase))
-        .with("key", Values::Text(key))
-        .with("n", ints(&|r| r.n as i64))
-        .with("count", ints(&|r| r.count as i64))
-        .with("per_million", reals(&|r| r.count as f64 / total * 1e6))
-        .with("docs", ints(&|r| r.docs as i64))
-        .with("doc_share", reals(&|r| r.docs as f64 / documents))
-        .with("dp", reals(&|r| r.dp))
-        .with("variants", ints(&|r| r.variants as i64))
+    columns.table()
 }
 
 fn name(args: &FreqArgs) -> String {
@@ -358,20 +343,8 @@ pub fn freq_table(
     words: &WordLists,
     rows: &[RowData],
 ) -> Table {
-    let total = counts.words.max(1) as f64;
-    let documents = counts.documents.max(1) as f64;
-    let mut phrase = TextColumn::with_capacity(rows.len());
-    let mut key = TextColumn::with_capacity(rows.len());
-    let len = rows.len();
-    let (mut n, mut count, mut pm, mut docs, mut share, mut dp, mut variants) = (
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-    );
+    let totals = (counts.words, counts.documents as u64);
+    let mut columns = FreqColumns::new(rows.len(), totals);
     const AHEAD: usize = 8;
     for (i, row) in rows.iter().enumerate() {
         if let Some(next) = rows.get(i + AHEAD) {
@@ -379,26 +352,70 @@ pub fn freq_table(
         }
         let size = row.n as usize;
         let display = words.surfaces(size, row.display);
-        phrase.push_joined(display.iter().map(|&s| vocab.surface(s)), " ");
-        key.push_joined(words.keys(size, row.id).iter().map(|&k| vocab.key(k)), " ");
-        n.push(size as i64);
-        count.push(row.count as i64);
-        pm.push(row.count as f64 / total * 1e6);
-        docs.push(row.docs as i64);
-        share.push(row.docs as f64 / documents);
-        dp.push(row.dp);
-        variants.push(row.variants as i64);
+        columns.phrase.push_joined(display.iter().map(|&s| vocab.surface(s)), " ");
+        columns.key.push_joined(words.keys(size, row.id).iter().map(|&k| vocab.key(k)), " ");
+        columns.push(row.n, row.count, row.docs, row.dp, row.variants);
     }
-    Table::new()
-        .with("phrase", Values::Text(phrase))
-        .with("key", Values::Text(key))
-        .with("n", Values::Int(n))
-        .with("count", Values::Int(count))
-        .with("per_million", Values::Float(pm))
-        .with("docs", Values::Int(docs))
-        .with("doc_share", Values::Float(share))
-        .with("dp", Values::Float(dp))
-        .with("variants", Values::Int(variants))
+    columns.table()
+}
+
+/// The freq table's columns, filled a row at a time by the counter in memory and by the
+/// bounded counter alike: the rates are computed here, once.
+struct FreqColumns {
+    phrase: TextColumn,
+    key: TextColumn,
+    n: Vec<i64>,
+    count: Vec<i64>,
+    per_million: Vec<f64>,
+    docs: Vec<i64>,
+    doc_share: Vec<f64>,
+    dp: Vec<f64>,
+    variants: Vec<i64>,
+    /// Words and documents of the corpus (at least 1).
+    total: f64,
+    documents: f64,
+}
+
+impl FreqColumns {
+    fn new(len: usize, (words, documents): (u64, u64)) -> Self {
+        FreqColumns {
+            phrase: TextColumn::with_capacity(len),
+            key: TextColumn::with_capacity(len),
+            n: Vec::with_capacity(len),
+            count: Vec::with_capacity(len),
+            per_million: Vec::with_capacity(len),
+            docs: Vec::with_capacity(len),
+            doc_share: Vec::with_capacity(len),
+            dp: Vec::with_capacity(len),
+            variants: Vec::with_capacity(len),
+            total: words.max(1) as f64,
+            documents: documents.max(1) as f64,
+        }
+    }
+
+    /// The numbers of a row whose phrase and key have been pushed.
+    fn push(&mut self, n: u8, count: u32, docs: u32, dp: f64, variants: u32) {
+        self.n.push(n as i64);
+        self.count.push(count as i64);
+        self.per_million.push(count as f64 / self.total * 1e6);
+        self.docs.push(docs as i64);
+        self.doc_share.push(docs as f64 / self.documents);
+        self.dp.push(dp);
+        self.variants.push(variants as i64);
+    }
+
+    fn table(self) -> Table {
+        Table::new()
+            .with("phrase", Values::Text(self.phrase))
+            .with("key", Values::Text(self.key))
+            .with("n", Values::Int(self.n))
+            .with("count", Values::Int(self.count))
+            .with("per_million", Values::Float(self.per_million))
+            .with("docs", Values::Int(self.docs))
+            .with("doc_share", Values::Float(self.doc_share))
+            .with("dp", Values::Float(self.dp))
+            .with("variants", Values::Int(self.variants))
+    }
 }
 
 /// Join words with single spaces.
