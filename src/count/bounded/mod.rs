@@ -168,6 +168,9 @@ pub fn count_in<'a>(
     Ok(Counted { merge, distinct, partitions: plan.parts.len(), runs: runs.len(), run_bytes })
 }
 
+/// Segments read at once, in parallel, by the passes that visit them in corpus order.
+const READ_AHEAD: usize = 2;
+
 /// Progress steps per segment read (a pass over the segments is `segments × this` steps, so
 /// that a corpus of one segment still moves the bar while its buckets are counted).
 const STEPS_PER_SEGMENT: u64 = 64;

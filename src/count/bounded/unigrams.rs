@@ -4,7 +4,7 @@
 use std::io;
 
 use super::rows::{MAX_N, Row};
-use super::{BUCKET_BITS, Input, WINDOW_BYTES, WORD_BYTES, bucket};
+use super::{BUCKET_BITS, Input, READ_AHEAD, WINDOW_BYTES, WORD_BYTES, bucket};
 use crate::count::blocks::NONE;
 use crate::count::dispersion::{DpAccumulator, Parts};
 use crate::count::spilled::RawSegment;
@@ -56,18 +56,17 @@ impl Tally {
 
     /// Add another tally (counts add up: a document lies in one segment).
     fn merge(mut self, other: Tally) -> Tally {
-        for (a, b) in [(&mut self.count, other.count), (&mut self.docs, other.docs)]
-            .into_iter()
-            .chain([(&mut self.surface_count, other.surface_count)])
-        {
+        let pairs = [
+            (&mut self.count, other.count),
+            (&mut self.docs, other.docs),
+            (&mut self.surface_count, other.surface_count),
+        ];
+        for (a, b) in pairs {
             a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
         }
         self
     }
 }
-
-/// Segments decoded at once by the passes that must visit them in order.
-const READ_AHEAD: usize = 2;
 
 /// Count words, then find DP and the windows.
 pub fn count(input: &Input, options: &CountOptions, progress: &Progress) -> io::Result<Words> {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::rows::{MAX_N, Row, Sink};
 use super::unigrams::{Bucket, for_each_window};
-use super::{Input, bucket};
+use super::{Input, READ_AHEAD, bucket};
 use crate::collections::{HashMap, map_with_capacity};
 use crate::count::blocks::NONE;
 use crate::count::dispersion::{DpAccumulator, Parts};
@@ -76,9 +76,6 @@ pub struct Windows {
     /// Windows of each bucket of the partition (one more at the end).
     bucket_start: Vec<usize>,
 }
-
-/// Segments read at once while windows are collected.
-const READ_AHEAD: usize = 2;
 
 impl Windows {
     /// Room for the windows of the buckets `sizes`; returns where each bucket's words start.
