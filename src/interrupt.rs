@@ -24,11 +24,7 @@ static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 pub fn temp_dir(
     make: impl FnOnce() -> std::io::Result<tempfile::TempDir>,
 ) -> std::io::Result<tempfile::TempDir> {
-    install();
-    let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = make()?;
-    pending.push(dir.path().to_path_buf());
-    Ok(dir)
+    register(make, tempfile::TempDir::path)
 }
 
 /// Make a temporary file with `make` and remove it if the run is interrupted before
@@ -36,11 +32,19 @@ pub fn temp_dir(
 pub fn temp_file(
     make: impl FnOnce() -> std::io::Result<tempfile::NamedTempFile>,
 ) -> std::io::Result<tempfile::NamedTempFile> {
+    register(make, tempfile::NamedTempFile::path)
+}
+
+/// Make something with `make` under the handler's lock and register its `path`.
+fn register<T>(
+    make: impl FnOnce() -> std::io::Result<T>,
+    path: impl Fn(&T) -> &Path,
+) -> std::io::Result<T> {
     install();
     let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-    let file = make()?;
-    pending.push(file.path().to_path_buf());
-    Ok(file)
+    let made = make()?;
+    pending.push(path(&made).to_path_buf());
+    Ok(made)
 }
 
 /// `path` is gone or has been renamed into place: an interruption leaves it alone.
