@@ -96,13 +96,13 @@ fn formula_cells_in_docs_and_kwic_csv_are_neutralised_unless_raw() {
     };
 
     // docs: id, source, title, …
+    // (id, title) of every row of a docs table.
+    let id_titles = |csv: &str| -> Vec<(String, String)> {
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        reader.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[2].to_string())).collect()
+    };
     let docs = csv_of(&["docs", "-q", "--format", "csv"], &dir);
-    let mut reader = csv::Reader::from_reader(docs.as_bytes());
-    let rows: Vec<(String, String)> = reader
-        .records()
-        .map(|r| r.unwrap())
-        .map(|r| (r[0].to_string(), r[2].to_string()))
-        .collect();
+    let rows = id_titles(&docs);
     let want: Vec<(String, String)> =
         ids.iter().zip(titles).map(|(i, t)| (guarded(i), guarded(t))).collect();
     assert_eq!(rows, want);
@@ -111,12 +111,7 @@ fn formula_cells_in_docs_and_kwic_csv_are_neutralised_unless_raw() {
         "{docs}"
     );
     let raw = csv_of(&["docs", "-q", "--format", "csv", "--raw-cells"], &dir);
-    let mut reader = csv::Reader::from_reader(raw.as_bytes());
-    let rows: Vec<(String, String)> = reader
-        .records()
-        .map(|r| r.unwrap())
-        .map(|r| (r[0].to_string(), r[2].to_string()))
-        .collect();
+    let rows = id_titles(&raw);
     let want: Vec<(String, String)> =
         ids.iter().zip(titles).map(|(i, t)| (i.to_string(), t.to_string())).collect();
     assert_eq!(rows, want);
