@@ -45,7 +45,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let (chains, formulas) =
         decide(&corpus, &ranked, &finder, &count_options, rule(args.overlap), ctx);
     if args.per_doc {
-        let cov = coverage(index, &chains, &formulas);
+        let cov = coverage(&chains, &formulas);
         let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
         let title = format!("Most formulaic documents — {name}");
         let png = chart::maybe(&chart_out, || bar_chart(&frame, title))?;
@@ -96,10 +96,9 @@ pub fn phrases_frame(
     chains: Chains,
     rows: Vec<Gram>,
 ) -> Result<TableFrame, table::TableError> {
-    let index = &corpus.index;
-    let periods = Periods::of(&corpus.docs, index);
+    let periods = Periods::of(&corpus.docs, &chains);
     let spreads = match &periods {
-        Some(p) => spread(index, &chains, &corpus.docs, p, &rows),
+        Some(p) => spread(&chains, &corpus.docs, p, &rows),
         None => vec![Spread { first: None, last: None, peak: None }; rows.len()],
     };
     drop(chains);
@@ -149,7 +148,7 @@ pub fn resolve<'a>(
     let chains = Chains::new(&corpus.index, finder);
     let options =
         OverlapOptions { overlap: rule, min_n: count_options.min_n, max_n: count_options.max_n };
-    let formulas = overlap::resolve(&corpus.index, &chains, &options);
+    let formulas = overlap::resolve(&chains, &options);
     (chains, formulas)
 }
 

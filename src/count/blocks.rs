@@ -34,17 +34,24 @@ pub const PARTITIONS: usize = 64;
 
 /// Cut the documents of `index` into blocks of about `target` words (document ranges).
 pub fn blocks(index: &TokenIndex, target: usize) -> Vec<Range<usize>> {
+    blocks_of(&index.doc_start, target)
+}
+
+/// [`blocks`] of documents given by their start positions (`docs + 1` entries, the total
+/// length last).
+pub fn blocks_of(doc_start: &[u32], target: usize) -> Vec<Range<usize>> {
+    let docs = doc_start.len() - 1;
     let mut out = Vec::new();
     let mut first = 0;
-    for d in 0..index.doc_count() {
-        let words = index.doc_start[d + 1] as usize - index.doc_start[first] as usize;
+    for d in 0..docs {
+        let words = doc_start[d + 1] as usize - doc_start[first] as usize;
         if words >= target {
             out.push(first..d + 1);
             first = d + 1;
         }
     }
-    if first < index.doc_count() || out.is_empty() {
-        out.push(first..index.doc_count());
+    if first < docs || out.is_empty() {
+        out.push(first..docs);
     }
     out
 }

@@ -12,6 +12,7 @@
 pub mod blocks;
 pub mod bounded;
 pub mod dispersion;
+pub mod from_rows;
 pub mod index;
 pub mod ngrams;
 pub mod order;
@@ -22,7 +23,7 @@ pub mod trie;
 pub mod words;
 
 pub use index::{DocLengths, TokenIndex};
-pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, VocabFacts, count};
+pub use ngrams::{CountOptions, EdgePolicy, Level, NgramCounts, SurfaceLevel, VocabFacts, count};
 pub use order::{RowData, RowOrder, ordered_row_data, ordered_rows, ranks};
 pub use scan::{NgramFinder, Occurrence};
 pub use words::WordLists;

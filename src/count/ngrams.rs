@@ -419,7 +419,7 @@ impl<'a> SurfaceSlices<'a> {
     }
 }
 
-fn emitted(level: &Level, n: usize, o: &CountOptions, key_stop: &[bool]) -> Vec<bool> {
+pub(super) fn emitted(level: &Level, n: usize, o: &CountOptions, key_stop: &[bool]) -> Vec<bool> {
     let in_range = n >= o.min_n;
     (0..level.len())
         .map(|j| {
@@ -455,7 +455,7 @@ fn choose_display(level: &mut Level) {
 }
 
 /// Give every key and surface n-gram its position in the byte order of its string.
-fn order_all(counts: &mut NgramCounts, facts: &VocabFacts) {
+pub(super) fn order_all(counts: &mut NgramCounts, facts: &VocabFacts) {
     let keys: Vec<TrieLevel> =
         counts.levels.iter().map(|l| TrieLevel { parent: &l.prefix, last: &l.last }).collect();
     let surfaces: Vec<TrieLevel> = counts

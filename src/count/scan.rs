@@ -49,6 +49,18 @@ impl<'a> NgramFinder<'a> {
         NgramFinder { counts, words, maps }
     }
 
+    /// The finder of `counts` from lookup maps already made: `words` gives the level-1 id of
+    /// each key id (`NONE` when the word did not survive), `maps[n - 2]` the id of each
+    /// (prefix id << 32 | last key id) at level n, as [`NgramFinder::new`] makes them
+    /// (see [`super::from_rows`]).
+    pub fn from_maps(
+        counts: &'a NgramCounts,
+        words: Vec<u32>,
+        maps: Vec<HashMap<u64, u32>>,
+    ) -> Self {
+        NgramFinder { counts, words, maps }
+    }
+
     /// A finder that knows only the n-grams `rows` ((n, id) pairs) and the prefixes they are
     /// built from. Scanning with it reports the occurrences of exactly those n-grams (and
     /// of their prefixes); with a few rows its maps stay in cache, and most positions stop at

@@ -8,7 +8,6 @@
 
 use super::chains::Chains;
 use super::overlap::Formulas;
-use crate::count::TokenIndex;
 
 /// The coverage of one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,11 +29,11 @@ struct Walk {
 }
 
 impl Walk {
-    fn settle(&mut self, index: &TokenIndex) {
+    fn settle(&mut self, chains: &Chains) {
         if self.found.is_empty() {
             return;
         }
-        let range = index.doc_range(self.doc as usize);
+        let range = chains.doc_range(self.doc as usize);
         self.taken.clear();
         self.taken.resize(range.len(), false);
         // Longest first, then leftmost.
@@ -54,23 +53,23 @@ impl Walk {
     }
 }
 
-/// The coverage of every document of `index` by the reported phrases of `formulas`.
-pub fn coverage(index: &TokenIndex, chains: &Chains, formulas: &Formulas) -> Vec<DocCoverage> {
+/// The coverage of every document of the corpus of `chains` by the reported phrases of `formulas`.
+pub fn coverage(chains: &Chains, formulas: &Formulas) -> Vec<DocCoverage> {
     let top = chains.counts().levels.len();
     let init = || Walk { doc: 0, found: Vec::new(), done: Vec::new(), taken: Vec::new() };
-    let walks = chains.scan(index, formulas.min_n..=top, init, |w: &mut Walk, o| {
+    let walks = chains.scan(formulas.min_n..=top, init, |w: &mut Walk, o| {
         if !formulas.is_reported((o.n as usize, o.id)) {
             return;
         }
         if o.doc != w.doc {
-            w.settle(index);
+            w.settle(chains);
             w.doc = o.doc;
         }
         w.found.push((o.pos, o.n));
     });
-    let mut out = vec![DocCoverage::default(); index.doc_count()];
+    let mut out = vec![DocCoverage::default(); chains.doc_count()];
     for mut w in walks {
-        w.settle(index);
+        w.settle(chains);
         for (d, c) in w.done {
             out[d as usize] = c;
         }
@@ -109,9 +108,9 @@ mod tests {
         let finder = NgramFinder::new(&kit.counts, 32);
         let options = OverlapOptions { overlap: Overlap::Maximal, min_n: 2, max_n: 4 };
         let chains = Chains::new(&kit.index, &finder);
-        let formulas = resolve(&kit.index, &chains, &options);
+        let formulas = resolve(&chains, &options);
         assert_eq!(formulas.rows().len(), 2);
-        let got = coverage(&kit.index, &chains, &formulas);
+        let got = coverage(&chains, &formulas);
         assert_eq!(
             got,
             [DocCoverage { covered: 6, placed: 2 }, DocCoverage { covered: 20, placed: 6 }]
@@ -130,10 +129,10 @@ mod tests {
         let finder = NgramFinder::new(&kit.counts, 32);
         let options = OverlapOptions { overlap: Overlap::None, min_n: 2, max_n: 3 };
         let chains = Chains::new(&kit.index, &finder);
-        let formulas = resolve(&kit.index, &chains, &options);
+        let formulas = resolve(&chains, &options);
         // Candidates: A B, B C, A B C, C D, D E, C D E (each twice).
         assert_eq!(formulas.rows().len(), 6);
-        let got = coverage(&kit.index, &chains, &formulas);
+        let got = coverage(&chains, &formulas);
         // Sentence 1: A B C (3). Sentence 2: C D E (3). Sentence 3: A B C, then C D E
         // overlaps, C D overlaps, D E fits: 5. Total 11 of 11, placed 1 + 1 + 2.
         assert_eq!(got, [DocCoverage { covered: 11, placed: 4 }]);

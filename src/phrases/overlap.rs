@@ -55,7 +55,7 @@ use std::cmp::Ordering;
 use super::Gram;
 use super::chains::Chains;
 use crate::collections::{HashMap, new_map};
-use crate::count::{NgramCounts, Occurrence, TokenIndex};
+use crate::count::{NgramCounts, Occurrence};
 
 /// How overlapping candidates are treated (`--overlap`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -140,7 +140,7 @@ pub struct OverlapOptions {
 }
 
 /// Decide every candidate under `options`.
-pub fn resolve(index: &TokenIndex, chains: &Chains, options: &OverlapOptions) -> Formulas {
+pub fn resolve(chains: &Chains, options: &OverlapOptions) -> Formulas {
     let counts = chains.counts();
     let min_n = options.min_n.max(2);
     let candidate = candidates(counts, min_n);
@@ -156,7 +156,7 @@ pub fn resolve(index: &TokenIndex, chains: &Chains, options: &OverlapOptions) ->
     }
     let mut absorber: Vec<Vec<Absorber>> =
         candidate.iter().map(|l| vec![Absorber::No; l.len()]).collect();
-    let scan = Scan { index, chains, candidate: &candidate };
+    let scan = Scan { chains, candidate: &candidate };
     let mut d =
         Decider { f: &mut f, absorber: &mut absorber, candidate: &candidate, counts, options };
     match options.overlap {
@@ -216,7 +216,6 @@ fn unpack(k: u64) -> Gram {
 
 /// What every pass shares.
 struct Scan<'a> {
-    index: &'a TokenIndex,
     chains: &'a Chains<'a>,
     candidate: &'a [Vec<bool>],
 }
@@ -236,7 +235,7 @@ impl Scan<'_> {
             active: Vec::new(),
             tally: Tally { covered: new_map(), credits: new_map() },
         };
-        let walks = self.chains.scan(self.index, lo..=top, init, |w: &mut Walk, o| w.visit(o));
+        let walks = self.chains.scan(lo..=top, init, |w: &mut Walk, o| w.visit(o));
         let mut tally = Tally { covered: new_map(), credits: new_map() };
         for mut w in walks {
             w.flush();
@@ -251,7 +250,7 @@ impl Scan<'_> {
     fn links(&self, n: usize) -> Vec<u32> {
         type State = (Option<(u32, u32)>, HashMap<(u32, u32), u32>);
         let init = || -> State { (None, new_map()) };
-        let states = self.chains.scan(self.index, n..=n, init, |s: &mut State, o| {
+        let states = self.chains.scan(n..=n, init, |s: &mut State, o| {
             if let Some((pos, id)) = s.0
                 && pos + 1 == o.pos
             {
@@ -501,7 +500,7 @@ mod tests {
     fn decided(kit: &Kit, overlap: Overlap, max_n: usize) -> Vec<Decided> {
         let finder = NgramFinder::new(&kit.counts, 32);
         let options = OverlapOptions { overlap, min_n: 2, max_n };
-        let f = resolve(&kit.index, &Chains::new(&kit.index, &finder), &options);
+        let f = resolve(&Chains::new(&kit.index, &finder), &options);
         let c = &kit.counts;
         let mut out: Vec<_> = f
             .rows()

@@ -15,7 +15,7 @@ use super::Gram;
 use super::chains::Chains;
 use crate::collections::{HashMap, new_map};
 use crate::corpus::Document;
-use crate::count::TokenIndex;
+use crate::count::DocLengths;
 
 /// "No period" / "no row".
 const NONE: u32 = u32::MAX;
@@ -58,8 +58,9 @@ pub fn date_label(doc: &Document) -> Option<String> {
 }
 
 impl Periods {
-    /// The periods of `docs` (whose words are in `index`), or `None` when no document is dated.
-    pub fn of(docs: &[Document], index: &TokenIndex) -> Option<Periods> {
+    /// The periods of `docs` (whose lengths `lengths` gives), or `None` when no document is
+    /// dated.
+    pub fn of<L: DocLengths + ?Sized>(docs: &[Document], lengths: &L) -> Option<Periods> {
         let dated: Vec<(usize, NaiveDate)> =
             docs.iter().enumerate().filter_map(|(i, d)| Some((i, d.date?))).collect();
         if dated.is_empty() {
@@ -81,7 +82,7 @@ impl Periods {
         for &(i, d) in &dated {
             let p = (serial(d) - base) as usize;
             of_doc[i] = p as u32;
-            words[p] += index.doc_len(i) as u64;
+            words[p] += lengths.words_in(i) as u64;
         }
         Some(Periods { kind, of_doc, words, base })
     }
@@ -115,13 +116,7 @@ struct Tally {
 }
 
 /// The spread of each of `rows`, from one scan of the corpus.
-pub fn spread(
-    index: &TokenIndex,
-    chains: &Chains,
-    docs: &[Document],
-    periods: &Periods,
-    rows: &[Gram],
-) -> Vec<Spread> {
+pub fn spread(chains: &Chains, docs: &[Document], periods: &Periods, rows: &[Gram]) -> Vec<Spread> {
     let counts = chains.counts();
     let mut row_of: Vec<Vec<u32>> = counts.levels.iter().map(|l| vec![NONE; l.len()]).collect();
     for (r, &(n, id)) in rows.iter().enumerate() {
@@ -130,7 +125,7 @@ pub fn spread(
     let lo = rows.iter().map(|g| g.0).min().unwrap_or(1);
     let earlier = |a: u32, b: u32| (docs[a as usize].date, a) < (docs[b as usize].date, b);
     let init = || Tally { per_period: new_map(), bounds: new_map() };
-    let tallies = chains.scan(index, lo..=counts.levels.len(), init, |t: &mut Tally, o| {
+    let tallies = chains.scan(lo..=counts.levels.len(), init, |t: &mut Tally, o| {
         let r = row_of[o.n as usize - 1][o.id as usize];
         let p = periods.of_doc[o.doc as usize];
         if r == NONE || p == NONE {
@@ -255,8 +250,7 @@ mod tests {
         );
         let finder = NgramFinder::new(&kit.counts, 32);
         let ab = finder.find(&[1, 2]).unwrap();
-        let got =
-            spread(&kit.index, &Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
+        let got = spread(&Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
         // Rates: January 1/16, March 1/4: the peak is March. First is the January document
         // (index 1) although it comes later in corpus order; last the March one (index 0).
         assert_eq!(got, [Spread { first: Some(1), last: Some(0), peak: Some(2) }]);
@@ -273,8 +267,7 @@ mod tests {
         assert_eq!(date_label(&docs[1]).unwrap(), "2017-01-05");
         let finder = NgramFinder::new(&kit.counts, 32);
         let ab = finder.find(&[1, 2]).unwrap();
-        let got =
-            spread(&kit.index, &Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
+        let got = spread(&Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
         // 2016: 1/4; 2017: 1/16: the peak is 2016 (period 0).
         assert_eq!(got[0].peak, Some(0));
         // Equal rates go to the earlier period: 2 of 8 in 2016 vs 1 of 4 in 2017 would tie;
