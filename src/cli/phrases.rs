@@ -9,9 +9,9 @@ use super::args::{OverlapArg, PhrasesArgs, ScoreArg};
 use super::chart::{self, ChartOut};
 use super::freq::RankedCounts;
 use super::settings::{self, Destination};
-use super::{Context, grouped, summary};
+use super::{Context, grouped, spilled, summary};
 use crate::chart::Chart;
-use crate::count::{CountOptions, NgramFinder};
+use crate::count::{CountOptions, DocLengths, NgramFinder};
 use crate::figure::{self, BarSpec, FigureError};
 use crate::phrases::chains::Chains;
 use crate::phrases::coverage::coverage;
@@ -27,26 +27,43 @@ use crate::table::{self, Frame as TableFrame, Table, TextColumn, Values};
 pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
     let chart_out = ChartOut::from_args(&args.chart)?;
-    let options = settings::pipeline(&args.corpus, "phrases")?;
+    let mut options = settings::pipeline(&args.corpus, "phrases")?;
+    // Over the budget the token index goes to disk, and only the counted n-grams are held.
+    options.may_spill = !args.frames;
     let corpus = ctx.read(&args.corpus.paths, &options)?;
+    if let Some(spilled) = &corpus.spilled {
+        spilled::note(ctx, spilled, &options.budget);
+    }
     // Group first: a grouping that cannot be made should fail before the counting.
     let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;
-    let index = &corpus.index;
-    let filled = (0..index.doc_count()).filter(|&d| index.doc_len(d) > 0).count();
-    let mut count_options = settings::phrase_count(&args.count, index.len() as u64, filled)?;
+    let (words, filled) = sizes(&corpus);
+    let mut count_options = settings::phrase_count(&args.count, words, filled)?;
     let name = crate::report::corpus_name(&args.corpus.paths);
     if args.frames {
         let out = (&dest, &chart_out, name.as_str());
         return run_frames(&corpus, count_options, rule(args.overlap), out, ctx);
     }
-    let ranked = RankedCounts::noted(&corpus, &count_options, ctx);
-    let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
+    let (ranked, maps) = match &corpus.spilled {
+        Some(_) => {
+            let (ranked, maps) =
+                spilled::rebuilt_counts(ctx, &corpus, &count_options, &options.budget)?;
+            (ranked, Some(maps))
+        }
+        None => (RankedCounts::noted(&corpus, &count_options, ctx), None),
+    };
+    let finder = match maps {
+        Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
+        None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
+    };
     count_options.min_n = count_options.min_n.max(2);
-    let (chains, formulas) =
-        decide(&corpus, &ranked, &finder, &count_options, rule(args.overlap), ctx);
+    let chains = match &corpus.spilled {
+        Some(_) => spilled::chains(&corpus, &finder)?,
+        None => Chains::new(&corpus.index, &finder),
+    };
+    let formulas = decide(&chains, &ranked, &count_options, rule(args.overlap), ctx);
     if args.per_doc {
         let cov = coverage(&chains, &formulas);
-        let frame = TableFrame::from_table(formulaicity_table(&corpus, &cov, dest.top))?;
+        let frame = TableFrame::from_table(formulaicity_table(&corpus, &chains, &cov, dest.top))?;
         let title = format!("Most formulaic documents — {name}");
         let png = chart::maybe(&chart_out, || bar_chart(&frame, title))?;
         table::write(&frame, dest.format, &dest.output)?;
@@ -61,8 +78,13 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         }
         drop(chains);
         let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, Some(top));
-        let tally = grouped::count_rows(&corpus, &ranked.counts, &rows, groups, false)?;
-        let frame = grouped::freq_frame(&corpus, &ranked.counts, &rows, groups, &tally)?;
+        let frame = match &corpus.spilled {
+            Some(spilled) => spilled::grams_by(&corpus, spilled, &ranked.counts, &rows, groups)?,
+            None => {
+                let tally = grouped::count_rows(&corpus, &ranked.counts, &rows, groups, false)?;
+                grouped::freq_frame(&corpus, &ranked.counts, &rows, groups, &tally)?
+            }
+        };
         return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
     let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
@@ -114,18 +136,29 @@ pub fn phrases_frame(
     }
 }
 
-/// Decide which candidates are formulas, and say how many on stderr. The chains that the
-/// decision walked serve the later walks.
-fn decide<'a>(
-    corpus: &AnalyzedCorpus,
+/// Words in the corpus, and documents holding at least one, whether its token index is in
+/// memory or on disk.
+fn sizes(corpus: &AnalyzedCorpus) -> (u64, usize) {
+    match &corpus.spilled {
+        Some(s) => (s.words, s.doc_len.iter().filter(|&&l| l > 0).count()),
+        None => {
+            let index = &corpus.index;
+            let filled = (0..index.doc_count()).filter(|&d| index.doc_len(d) > 0).count();
+            (index.len() as u64, filled)
+        }
+    }
+}
+
+/// Decide which candidates are formulas, walking `chains`, and say how many on stderr.
+fn decide(
+    chains: &Chains,
     ranked: &RankedCounts,
-    finder: &'a NgramFinder<'a>,
     count_options: &CountOptions,
     rule: Overlap,
     ctx: &Context,
-) -> (Chains<'a>, Formulas) {
+) -> Formulas {
     let started = Instant::now();
-    let (chains, formulas) = resolve(corpus, finder, count_options, rule);
+    let formulas = overlap::resolve(chains, &overlap_options(count_options, rule));
     let candidates = overlap::candidates(&ranked.counts, count_options.min_n);
     ctx.note(&format!(
         "reported {} phrases of {} candidates ({:.2} s)",
@@ -133,7 +166,7 @@ fn decide<'a>(
         summary::thousands(candidates.iter().flatten().filter(|c| **c).count() as u64),
         started.elapsed().as_secs_f64()
     ));
-    (chains, formulas)
+    formulas
 }
 
 /// Decide which candidates (the reported n-grams of `ranked` with n ≥ `count_options.min_n`,
@@ -146,10 +179,12 @@ pub fn resolve<'a>(
     rule: Overlap,
 ) -> (Chains<'a>, Formulas) {
     let chains = Chains::new(&corpus.index, finder);
-    let options =
-        OverlapOptions { overlap: rule, min_n: count_options.min_n, max_n: count_options.max_n };
-    let formulas = overlap::resolve(&chains, &options);
+    let formulas = overlap::resolve(&chains, &overlap_options(count_options, rule));
     (chains, formulas)
+}
+
+fn overlap_options(count_options: &CountOptions, rule: Overlap) -> OverlapOptions {
+    OverlapOptions { overlap: rule, min_n: count_options.min_n, max_n: count_options.max_n }
 }
 
 fn rule(arg: OverlapArg) -> Overlap {
@@ -260,15 +295,15 @@ fn phrase_table(
 /// order), at most `limit`.
 fn formulaicity_table(
     corpus: &AnalyzedCorpus,
+    chains: &Chains,
     cov: &[crate::phrases::coverage::DocCoverage],
     limit: Option<usize>,
 ) -> Table {
-    let index = &corpus.index;
     let share = |d: usize| {
-        let len = index.doc_len(d);
+        let len = chains.words_in(d);
         if len == 0 { f64::NAN } else { cov[d].covered as f64 / len as f64 }
     };
-    let mut order: Vec<usize> = (0..index.doc_count()).collect();
+    let mut order: Vec<usize> = (0..chains.doc_count()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (share(a), share(b));
         x.is_nan()
@@ -282,7 +317,7 @@ fn formulaicity_table(
         .with("id", Values::Str(order.iter().map(|&d| docs[d].id.clone()).collect()))
         .with("title", Values::OptStr(order.iter().map(|&d| docs[d].title.clone()).collect()))
         .with("date", Values::OptStr(order.iter().map(|&d| date_label(&docs[d])).collect()))
-        .with("tokens", Values::Int(order.iter().map(|&d| index.doc_len(d) as i64).collect()))
+        .with("tokens", Values::Int(order.iter().map(|&d| chains.words_in(d) as i64).collect()))
         .with("covered", Values::Int(order.iter().map(|&d| cov[d].covered as i64).collect()))
         .with("formulas", Values::Int(order.iter().map(|&d| cov[d].placed as i64).collect()))
         .with("formulaicity", Values::Float(order.iter().map(|&d| share(d)).collect()))

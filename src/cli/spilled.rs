@@ -1,19 +1,22 @@
 //! What the commands share when the corpus's token index is on disk
 //! ([`AnalyzedCorpus::spilled`]): the summary line that says so, the messages for failures
 //! of the temporary files, the top rows of the bounded counter as phrase queries, and the
-//! matches of queries counted per group a segment at a time.
+//! matches of queries counted per group a segment at a time, and the counts and chains that
+//! `phrases` analyses.
 
 use std::time::Instant;
 
 use anyhow::Result;
 
-use super::freq::WordOrder;
+use super::freq::{RankedCounts, WordOrder};
 use super::{Context, summary};
 use crate::budget::Budget;
 use crate::count::bounded::{self, BoundedError, Counted, Row};
+use crate::count::from_rows::{FinderMaps, REBUILT_BYTES, Totals, rebuild};
 use crate::count::spilled::SpilledIndex;
-use crate::count::{CountOptions, RowOrder};
+use crate::count::{CountOptions, EdgePolicy, NgramCounts, NgramFinder, RowOrder};
 use crate::group::{self, DocDate, GroupCounts, Groups};
+use crate::phrases::chains::Chains;
 use crate::pipeline::AnalyzedCorpus;
 use crate::query::{self, Query, Slot};
 
@@ -124,4 +127,86 @@ pub fn tally_queries(
         return Err(read_failure(&e, spilled));
     }
     Ok(tally?)
+}
+
+/// The counts `phrases` analyses, over the spilled corpus: the bounded counter's rows of
+/// every surviving n-gram (n from 1, every edge kept) rebuilt into [`NgramCounts`] as the
+/// counter in memory would make them under `options`, with the finder's maps. Only the
+/// survivors are held, so the corpus may be larger than the budget; when the survivors
+/// themselves are not, the run stops before rebuilding them and names the budget they need.
+pub fn rebuilt_counts(
+    ctx: &Context,
+    corpus: &AnalyzedCorpus,
+    options: &CountOptions,
+    budget: &Budget,
+) -> Result<(RankedCounts, FinderMaps)> {
+    let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
+    let order = WordOrder::of(&corpus.vocab);
+    let all = CountOptions { min_n: 1, edges: EdgePolicy::Keep, ..*options };
+    let mut counted = count(ctx, corpus, &order, &all, RowOrder::Count, None, budget)?;
+    let survivors: u64 = counted.distinct.iter().sum();
+    crate::budget::release_freed_memory();
+    let held = crate::budget::resident_bytes().unwrap_or(0);
+    let need = held + survivors * REBUILT_BYTES + spilled.words * CHAIN_BYTES;
+    if need > budget.bytes {
+        anyhow::bail!(
+            "the memory budget is too small for these phrases: the {} n-grams that reach \
+             --min-count {} are held in memory, which needs about {} (--memory; or raise \
+             --min-count or --min-per-million)",
+            summary::thousands(survivors),
+            options.min_count,
+            crate::budget::show(need),
+        );
+    }
+    let started = Instant::now();
+    let totals = Totals {
+        words: spilled.words,
+        documents: spilled.doc_count(),
+        surface_keys: corpus.vocab.surface_keys(),
+        distinct: &counted.distinct.clone(),
+    };
+    let rebuilt = rebuild(|| counted.merge.next_row(), &order.facts(), options, &totals)
+        .map_err(|e| budget.spill_error(e))?;
+    drop(counted);
+    crate::progress::trace(started, || format!("rebuilt {survivors} n-grams"));
+    Ok((RankedCounts { counts: rebuilt.counts, order }, rebuilt.maps))
+}
+
+/// Bytes of [`crate::phrases::chains::Chains`] per corpus word.
+const CHAIN_BYTES: u64 = 5;
+
+/// The chains of the spilled corpus, found a segment at a time.
+pub fn chains<'a>(corpus: &AnalyzedCorpus, finder: &'a NgramFinder<'a>) -> Result<Chains<'a>> {
+    let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
+    let segments = spilled.segments(corpus.vocab.surface_keys());
+    Chains::from_segments(segments, &spilled.doc_len, finder).map_err(|e| read_failure(&e, spilled))
+}
+
+/// Counted n-gram `g` of `counts` as a query that finds exactly its occurrences (see
+/// [`row_query`]).
+pub fn gram_query(corpus: &AnalyzedCorpus, counts: &NgramCounts, (n, id): (usize, u32)) -> Query {
+    let vocab = &corpus.vocab;
+    let keys = counts.key_words(n, id);
+    let text = super::freq::join(counts.display_words(n, id).into_iter().map(|s| vocab.surface(s)));
+    let key_text = super::freq::join(keys.iter().map(|&k| vocab.key(k)));
+    Query { text, slots: keys.into_iter().map(Slot::Key).collect(), keys: key_text }
+}
+
+/// The `--by` table of counted n-grams `rows` of `counts` (their display forms and keys as
+/// labels), counted per group in the spilled corpus: what `grouped::freq_frame` makes in
+/// memory.
+pub fn grams_by(
+    corpus: &AnalyzedCorpus,
+    spilled: &SpilledIndex,
+    counts: &NgramCounts,
+    rows: &[(usize, u32)],
+    groups: &Groups,
+) -> Result<crate::table::Frame> {
+    let queries: Vec<Query> = rows.iter().map(|&g| gram_query(corpus, counts, g)).collect();
+    let tally = tally_queries(corpus, spilled, &queries, groups, None)?;
+    let phrases: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
+    let keys: Vec<String> = queries.iter().map(|q| q.keys.clone()).collect();
+    let n: Vec<usize> = rows.iter().map(|g| g.0).collect();
+    let labels = super::grouped::RowLabels { phrases: &phrases, keys: &keys, n: &n };
+    Ok(super::grouped::labelled_frame(&labels, groups, &tally)?)
 }

@@ -7,8 +7,9 @@
 //! from n = 1, its rows are exactly the survivors of every level (survival, count ≥ min-count
 //! and documents ≥ min-docs, holds for an n-gram only if it holds for its parts), so the
 //! levels can be rebuilt from them alone: ids are given in row order, each n-gram's prefix is
-//! found by (prefix id, last key) as [`NgramFinder`] finds it, and whether it is reported and
-//! the byte order of keys are decided as the in-memory counter decides them.
+//! found by (prefix id, last key) as [`NgramFinder`](super::NgramFinder) finds it, and
+//! whether it is reported and the byte order of keys are decided as the in-memory counter
+//! decides them.
 //!
 //! Only the display form of each n-gram is known, so each level's surface n-grams are the
 //! display forms and their prefixes: `display`, `variants` and the phrase order are those of
@@ -23,24 +24,31 @@ use std::io;
 use super::blocks::NONE;
 use super::bounded::Row;
 use super::ngrams::{emitted, order_all};
-use super::{CountOptions, Level, NgramCounts, NgramFinder, SurfaceLevel, VocabFacts};
+use super::{CountOptions, Level, NgramCounts, SurfaceLevel, VocabFacts};
 use crate::collections::{HashMap, map_with_capacity};
 
-/// Counts rebuilt from rows, with the lookup maps found on the way (they are the maps of
-/// [`NgramFinder::new`], so the finder is made from them instead of built again).
+/// Bytes a rebuilt n-gram takes at most while it is rebuilt: its level's arrays (41 bytes),
+/// its display form's surface n-gram (20), the two lookup maps' entries with their slack,
+/// and its share of the overlap decision's arrays (21). Rounded up from the peak resident
+/// set of `phrases` on the 1 GB synthetic corpus (see BENCHMARKS.md).
+pub const REBUILT_BYTES: u64 = 128;
+
+/// Counts rebuilt from rows, with the lookup maps found on the way: they are the maps of
+/// [`NgramFinder::new`](super::NgramFinder::new), so the finder is made from them
+/// ([`NgramFinder::from_maps`](super::NgramFinder::from_maps)) instead of built again.
 pub struct Rebuilt {
     /// The counts.
     pub counts: NgramCounts,
-    /// Level-1 id of each key id, and for n ≥ 2 (prefix id << 32 | last key id) → id.
-    maps: (Vec<u32>, Vec<HashMap<u64, u32>>),
+    /// The finder's maps.
+    pub maps: FinderMaps,
 }
 
-impl Rebuilt {
-    /// The finder of these counts, from the maps found while rebuilding.
-    pub fn finder(&mut self) -> NgramFinder<'_> {
-        let (words, maps) = std::mem::take(&mut self.maps);
-        NgramFinder::from_maps(&self.counts, words, maps)
-    }
+/// The lookup maps of an [`NgramFinder`](super::NgramFinder).
+pub struct FinderMaps {
+    /// Level-1 id of each key id (`NONE` when the word did not survive).
+    pub words: Vec<u32>,
+    /// For n ≥ 2, `levels[n - 2]`: (prefix id << 32 | last key id) → id.
+    pub levels: Vec<HashMap<u64, u32>>,
 }
 
 /// What the rows were counted over and with.
@@ -81,7 +89,7 @@ pub fn rebuild(
         }
     }
     order_all(&mut counts, facts);
-    Ok(Rebuilt { counts, maps: (b.words, b.maps) })
+    Ok(Rebuilt { counts, maps: FinderMaps { words: b.words, levels: b.maps } })
 }
 
 /// The levels under construction.
@@ -216,7 +224,7 @@ mod tests {
     use crate::count::bounded::{Input, Limits, Ranks, count_in};
     use crate::count::ngrams::tests::{Corpus, index_of};
     use crate::count::spilled::SpillWriter;
-    use crate::count::{EdgePolicy, RowOrder, ordered_row_data};
+    use crate::count::{EdgePolicy, NgramFinder, RowOrder, ordered_row_data};
 
     /// Surface ids; the key of surface `s` is `s / 2`, key 0 is a stop word.
     const SURFACES: u32 = 12;
@@ -336,18 +344,15 @@ mod tests {
         let mut counted = count_in(&input, &o, RowOrder::Count, None, limits).unwrap();
         let distinct = counted.distinct.clone();
         let totals = Totals { words: 0, documents: 0, surface_keys: &keys, distinct: &distinct };
-        let mut r = rebuild(|| counted.merge.next_row(), &facts, &o, &totals).unwrap();
-        let anew = NgramFinder::new(&r.counts.clone(), 6).scan(
-            &idx,
-            1..=4,
-            Vec::new,
-            |v: &mut Vec<_>, x| v.push(x),
-        );
-        let from_maps = r.finder().scan(&idx, 1..=4, Vec::new, |v: &mut Vec<_>, x| v.push(x));
+        let r = rebuild(|| counted.merge.next_row(), &facts, &o, &totals).unwrap();
+        let collect = |v: &mut Vec<_>, x| v.push(x);
+        let anew = NgramFinder::new(&r.counts, 6).scan(&idx, 1..=4, Vec::new, collect);
+        let finder = NgramFinder::from_maps(&r.counts, r.maps);
+        let from_maps = finder.scan(&idx, 1..=4, Vec::new, collect);
         assert!(!anew.concat().is_empty());
         assert_eq!(from_maps, anew);
         // "2 4 6" (keys 1 2 3) occurs three times.
-        let c = &r.counts;
+        let c = finder.counts();
         let id = (0..c.levels[2].len() as u32).find(|&id| c.key_words(3, id) == [1, 2, 3]).unwrap();
         assert_eq!(c.levels[2].count[id as usize], 3);
     }

@@ -49,16 +49,10 @@ impl<'a> NgramFinder<'a> {
         NgramFinder { counts, words, maps }
     }
 
-    /// The finder of `counts` from lookup maps already made: `words` gives the level-1 id of
-    /// each key id (`NONE` when the word did not survive), `maps[n - 2]` the id of each
-    /// (prefix id << 32 | last key id) at level n, as [`NgramFinder::new`] makes them
-    /// (see [`super::from_rows`]).
-    pub fn from_maps(
-        counts: &'a NgramCounts,
-        words: Vec<u32>,
-        maps: Vec<HashMap<u64, u32>>,
-    ) -> Self {
-        NgramFinder { counts, words, maps }
+    /// The finder of `counts` from the lookup maps [`super::from_rows::rebuild`] made
+    /// (those [`NgramFinder::new`] would make).
+    pub fn from_maps(counts: &'a NgramCounts, maps: super::from_rows::FinderMaps) -> Self {
+        NgramFinder { counts, words: maps.words, maps: maps.levels }
     }
 
     /// A finder that knows only the n-grams `rows` ((n, id) pairs) and the prefixes they are

@@ -8,23 +8,23 @@ use crate::util::{TestDir, csv_rows, refrain};
 
 /// The inaugural addresses in the repository (about 880 KB of text: 14 × that is far over
 /// [`SMALL`]).
-fn inaugural() -> PathBuf {
+pub(crate) fn inaugural() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/inaugural")
 }
 
 /// A budget that forces the inaugural addresses to disk and still holds the bounded
 /// counter's tables for them.
-const SMALL: &str = "64M";
+pub(crate) const SMALL: &str = "64M";
 
 /// A budget for the bounded counter (`trend --top`) on the larger shared corpora in a debug
 /// build, whose program alone takes 50 MB.
-const MEDIUM: &str = "192M";
+pub(crate) const MEDIUM: &str = "192M";
 
 /// No practical limit.
-const UNLIMITED: &str = "1000G";
+pub(crate) const UNLIMITED: &str = "1000G";
 
 /// The shared corpora (read only), if this machine has them.
-fn shared(name: &str) -> Option<PathBuf> {
+pub(crate) fn shared(name: &str) -> Option<PathBuf> {
     let root = std::env::var_os("REFRAIN_CORPORA")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora"));
@@ -41,7 +41,7 @@ fn shared(name: &str) -> Option<PathBuf> {
 }
 
 /// Run `refrain` with `args` under the memory budget `memory`: (stdout bytes, stderr).
-fn run_with(memory: &str, args: &[&str]) -> (Vec<u8>, String) {
+pub(crate) fn run_with(memory: &str, args: &[&str]) -> (Vec<u8>, String) {
     let mut cmd = refrain();
     cmd.env("REFRAIN_MEMORY", memory).args(args);
     if memory != UNLIMITED {
@@ -56,7 +56,7 @@ fn run_with(memory: &str, args: &[&str]) -> (Vec<u8>, String) {
 
 /// Run `args` with no practical limit and with `budget`; the second must spill, and both must
 /// print the same bytes. Returns stdout.
-fn same_output(budget: &str, args: &[&str]) -> String {
+pub(crate) fn same_output(budget: &str, args: &[&str]) -> String {
     let (memory, err) = run_with(UNLIMITED, args);
     assert!(!err.contains("token index on disk"), "the unlimited run spilled:\n{err}");
     let (disk, err) = run_with(budget, args);
@@ -67,7 +67,7 @@ fn same_output(budget: &str, args: &[&str]) -> String {
 }
 
 /// [`same_output`], of more than a header.
-fn same_bytes(budget: &str, args: &[&str]) -> String {
+pub(crate) fn same_bytes(budget: &str, args: &[&str]) -> String {
     let out = same_output(budget, args);
     assert!(out.lines().count() > 2, "refrain {args:?} printed almost nothing:\n{out}");
     out
