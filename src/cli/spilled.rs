@@ -208,5 +208,5 @@ pub fn grams_by(
     let keys: Vec<String> = queries.iter().map(|q| q.keys.clone()).collect();
     let n: Vec<usize> = rows.iter().map(|g| g.0).collect();
     let labels = super::grouped::RowLabels { phrases: &phrases, keys: &keys, n: &n };
-    Ok(super::grouped::labelled_frame(&labels, groups, &tally)?)
+    super::grouped::labelled_frame(&labels, groups, &tally)
 }

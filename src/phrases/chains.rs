@@ -260,8 +260,8 @@ mod tests {
             let whole = Chains::new(&idx, &finder);
             let mut parts = Vec::new();
             let mut first = 0;
-            for d in 0..docs.len() {
-                if cuts[d] || d + 1 == docs.len() {
+            for (d, &cut) in cuts.iter().enumerate().take(docs.len()) {
+                if cut || d + 1 == docs.len() {
                     parts.push(segment(&idx, first..d + 1));
                     first = d + 1;
                 }
