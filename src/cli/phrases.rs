@@ -21,6 +21,7 @@ use crate::phrases::overlap::OverlapOptions;
 use crate::phrases::spread::{Periods, Spread, date_label, spread};
 use crate::phrases::{Formulas, Gram, Overlap, order_rows, overlap};
 use crate::pipeline::AnalyzedCorpus;
+use crate::progress::trace;
 use crate::table::{self, Frame as TableFrame, Table, TextColumn, Values};
 
 /// Run `phrases`.
@@ -51,6 +52,8 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         }
         None => (RankedCounts::noted(&corpus, &count_options, ctx), None),
     };
+    let started = Instant::now();
+    trace(started, || "counted".into());
     let finder = match maps {
         Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
         None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
@@ -60,7 +63,9 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         Some(_) => spilled::chains(&corpus, &finder)?,
         None => Chains::new(&corpus.index, &finder),
     };
+    trace(started, || "found the chains".into());
     let formulas = decide(&chains, &ranked, &count_options, rule(args.overlap), ctx);
+    trace(started, || "decided the formulas".into());
     if args.per_doc {
         let cov = coverage(&chains, &formulas);
         let frame = TableFrame::from_table(formulaicity_table(&corpus, &chains, &cov, dest.top))?;
@@ -88,7 +93,9 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
     let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
+    trace(started, || format!("sorted {} formulas", rows.len()));
     let frame = phrases_frame(&corpus, &finder, &formulas, chains, rows)?;
+    trace(started, || "made the table".into());
     let title = match args.score {
         ScoreArg::Count => format!("Most frequent formulas — {name}"),
         // The bars are occurrences; the title must not claim they are the order's measure.

@@ -143,10 +143,12 @@ pub fn rebuilt_counts(
     let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
     let order = WordOrder::of(&corpus.vocab);
     let all = CountOptions { min_n: 1, edges: EdgePolicy::Keep, ..*options };
-    let mut counted = count(ctx, corpus, &order, &all, RowOrder::Count, None, budget)?;
-    let survivors: u64 = counted.distinct.iter().sum();
+    // What the run holds before counting (the program, vocabulary, documents) stays; the
+    // counter's tables and the merge's buffers are gone before the analyses' peak.
     crate::budget::release_freed_memory();
     let held = crate::budget::resident_bytes().unwrap_or(0);
+    let mut counted = count(ctx, corpus, &order, &all, RowOrder::Count, None, budget)?;
+    let survivors: u64 = counted.distinct.iter().sum();
     let need = held + survivors * REBUILT_BYTES + spilled.words * CHAIN_BYTES;
     if need > budget.bytes {
         anyhow::bail!(

@@ -95,32 +95,65 @@ impl<'a> Chains<'a> {
         I: Fn() -> S + Sync,
         V: Fn(&mut S, Occurrence) + Sync,
     {
-        let (lo, hi) = ((*lengths.start()).max(1), *lengths.end());
-        let levels = &self.counts.levels;
+        let lengths = &lengths;
+        self.blocks.par_iter().map(|docs| self.walk_block(docs, lengths, &init, &visit)).collect()
+    }
+
+    /// [`Chains::scan`], each block's state turned into a result by `finish` and the results
+    /// combined by `merge` as blocks end, so that only a few blocks' results are held at once
+    /// (the walks that tally into maps would otherwise hold one map per block). `merge` must
+    /// not depend on the order it combines in (sums do not).
+    pub fn scan_merged<S, T, I, V, F, M>(
+        &self,
+        lengths: RangeInclusive<usize>,
+        (init, visit): (I, V),
+        finish: F,
+        merge: M,
+    ) -> T
+    where
+        S: Send,
+        T: Send + Default,
+        I: Fn() -> S + Sync,
+        V: Fn(&mut S, Occurrence) + Sync,
+        F: Fn(S) -> T + Sync,
+        M: Fn(T, T) -> T + Sync + Send,
+    {
+        let lengths = &lengths;
         self.blocks
             .par_iter()
-            .map(|docs| {
-                let mut state = init();
-                let mut ids = [0u32; 8];
-                for d in docs.clone() {
-                    for i in self.doc_range(d) {
-                        let top = self.len[i] as usize;
-                        if top < lo {
-                            continue;
-                        }
-                        ids[top - 1] = self.top[i];
-                        for m in (lo..top).rev() {
-                            ids[m - 1] = levels[m].prefix[ids[m] as usize];
-                        }
-                        for (n, &id) in ids.iter().enumerate().take(top.min(hi)).skip(lo - 1) {
-                            let o = Occurrence { doc: d as u32, pos: i as u32, n: n as u8 + 1, id };
-                            visit(&mut state, o);
-                        }
-                    }
+            .map(|docs| finish(self.walk_block(docs, lengths, &init, &visit)))
+            .reduce(T::default, merge)
+    }
+
+    /// The walk of one block of documents.
+    fn walk_block<S>(
+        &self,
+        docs: &Range<usize>,
+        lengths: &RangeInclusive<usize>,
+        init: &(impl Fn() -> S + Sync),
+        visit: &(impl Fn(&mut S, Occurrence) + Sync),
+    ) -> S {
+        let (lo, hi) = ((*lengths.start()).max(1), *lengths.end());
+        let levels = &self.counts.levels;
+        let mut state = init();
+        let mut ids = [0u32; 8];
+        for d in docs.clone() {
+            for i in self.doc_range(d) {
+                let top = self.len[i] as usize;
+                if top < lo {
+                    continue;
                 }
-                state
-            })
-            .collect()
+                ids[top - 1] = self.top[i];
+                for m in (lo..top).rev() {
+                    ids[m - 1] = levels[m].prefix[ids[m] as usize];
+                }
+                for (n, &id) in ids.iter().enumerate().take(top.min(hi)).skip(lo - 1) {
+                    let o = Occurrence { doc: d as u32, pos: i as u32, n: n as u8 + 1, id };
+                    visit(&mut state, o);
+                }
+            }
+        }
+        state
     }
 }
 

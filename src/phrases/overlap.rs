@@ -80,8 +80,9 @@ pub struct Formulas {
     pub reported: Vec<Vec<bool>>,
     /// Occurrences outside every longer reported phrase (0 for non-candidates).
     pub independent: Vec<Vec<u32>>,
-    /// The parent formula of each reported phrase.
-    pub parent: Vec<Vec<Option<Gram>>>,
+    /// The parent formula of each reported phrase, packed ([`pack`]; [`NO_PARENT`]: none):
+    /// 8 bytes where an `Option<Gram>` takes 24, for every counted n-gram.
+    parent: Vec<Vec<u64>>,
 }
 
 impl Formulas {
@@ -108,7 +109,7 @@ impl Formulas {
 
     /// Parent of `g`.
     pub fn parent(&self, (n, id): Gram) -> Option<Gram> {
-        self.parent[n - 1][id as usize]
+        Some(self.parent[n - 1][id as usize]).filter(|&p| p != NO_PARENT).map(unpack)
     }
 }
 
@@ -123,10 +124,20 @@ pub fn candidates(counts: &NgramCounts, min_n: usize) -> Vec<Vec<bool>> {
 enum Absorber {
     /// Nothing: not a candidate (a window that cannot be reported), or dropped below the cap.
     No,
-    /// Absorbs, and credits this reported phrase as the parent (itself, or the head of the
-    /// chain a continuation belongs to).
-    Credit(Gram),
+    /// Absorbs, and credits this reported phrase (n, id) as the parent (itself, or the head
+    /// of the chain a continuation belongs to). Two fields instead of a [`Gram`] keep it at
+    /// 8 bytes: there is one per counted n-gram.
+    Credit(u8, u32),
 }
+
+impl Absorber {
+    fn credit((n, id): Gram) -> Absorber {
+        Absorber::Credit(n as u8, id)
+    }
+}
+
+/// No parent.
+const NO_PARENT: u64 = u64::MAX;
 
 /// How to decide.
 #[derive(Debug, Clone, Copy)]
@@ -149,7 +160,7 @@ pub fn resolve(chains: &Chains, options: &OverlapOptions) -> Formulas {
         min_n,
         reported: candidate.iter().map(|l| vec![false; l.len()]).collect(),
         independent: candidate.iter().map(|l| vec![0; l.len()]).collect(),
-        parent: candidate.iter().map(|l| vec![None; l.len()]).collect(),
+        parent: candidate.iter().map(|l| vec![NO_PARENT; l.len()]).collect(),
     };
     if top < min_n {
         return f;
@@ -163,7 +174,7 @@ pub fn resolve(chains: &Chains, options: &OverlapOptions) -> Formulas {
         Overlap::None => {
             for (n, level) in candidate.iter().enumerate() {
                 for (id, _) in level.iter().enumerate().filter(|(_, c)| **c) {
-                    d.absorber[n][id] = Absorber::Credit((n + 1, id as u32));
+                    d.absorber[n][id] = Absorber::credit((n + 1, id as u32));
                 }
             }
             let tally = scan.pass(d.absorber, min_n, top);
@@ -196,6 +207,14 @@ struct Tally {
 }
 
 impl Tally {
+    /// The two tallies' sums, made in the larger one.
+    fn merged(a: Tally, b: Tally) -> Tally {
+        let size = |t: &Tally| t.covered.len() + t.credits.len();
+        let (mut big, small) = if size(&a) >= size(&b) { (a, b) } else { (b, a) };
+        big.absorb(small);
+        big
+    }
+
     fn absorb(&mut self, other: Tally) {
         for (k, v) in other.covered {
             *self.covered.entry(k).or_default() += v;
@@ -235,13 +254,12 @@ impl Scan<'_> {
             active: Vec::new(),
             tally: Tally { covered: new_map(), credits: new_map() },
         };
-        let walks = self.chains.scan(lo..=top, init, |w: &mut Walk, o| w.visit(o));
-        let mut tally = Tally { covered: new_map(), credits: new_map() };
-        for mut w in walks {
+        let visit = |w: &mut Walk, o| w.visit(o);
+        let finish = |mut w: Walk| {
             w.flush();
-            tally.absorb(w.tally);
-        }
-        tally
+            w.tally
+        };
+        self.chains.scan_merged(lo..=top, (init, visit), finish, Tally::merged)
     }
 
     /// For every counted n-gram of length `n`, the counted n-gram one word earlier that holds
@@ -250,20 +268,22 @@ impl Scan<'_> {
     fn links(&self, n: usize) -> Vec<u32> {
         type State = (Option<(u32, u32)>, HashMap<(u32, u32), u32>);
         let init = || -> State { (None, new_map()) };
-        let states = self.chains.scan(n..=n, init, |s: &mut State, o| {
+        let visit = |s: &mut State, o: Occurrence| {
             if let Some((pos, id)) = s.0
                 && pos + 1 == o.pos
             {
                 *s.1.entry((o.id, id)).or_default() += 1;
             }
             s.0 = Some((o.pos, o.id));
-        });
-        let mut pairs: HashMap<(u32, u32), u32> = new_map();
-        for (_, m) in states {
-            for (k, v) in m {
-                *pairs.entry(k).or_default() += v;
+        };
+        let merge = |a: HashMap<(u32, u32), u32>, b: HashMap<(u32, u32), u32>| {
+            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (k, v) in small {
+                *big.entry(k).or_default() += v;
             }
-        }
+            big
+        };
+        let pairs = self.chains.scan_merged(n..=n, (init, visit), |s: State| s.1, merge);
         let level = &self.chains.counts().levels[n - 1];
         let mut links = vec![NO_LINK; level.len()];
         for ((w, v), c) in pairs {
@@ -319,10 +339,10 @@ impl Walk<'_> {
             for &(start, m, a) in &self.active {
                 if m > n && start as usize + m >= i + n {
                     absorbed = true;
-                    if let Absorber::Credit(g) = a
-                        && !parents.contains(&pack(g))
+                    if let Absorber::Credit(n, id) = a
+                        && !parents.contains(&pack((n as usize, id)))
                     {
-                        parents.push(pack(g));
+                        parents.push(pack((n as usize, id)));
                     }
                 }
             }
@@ -363,7 +383,7 @@ impl Decider<'_> {
             self.f.reported[n - 1][id] = keep;
             self.f.independent[n - 1][id] = (count - covered) as u32;
             self.absorber[n - 1][id] =
-                if keep { Absorber::Credit((n, id as u32)) } else { Absorber::No };
+                if keep { Absorber::credit((n, id as u32)) } else { Absorber::No };
         }
         let mut best: HashMap<u32, (u32, Gram)> = new_map();
         for (&(c, p), &credit) in &tally.credits {
@@ -373,7 +393,7 @@ impl Decider<'_> {
             }
         }
         for (cid, (_, p)) in best {
-            self.f.parent[n - 1][cid as usize] = Some(p);
+            self.f.parent[n - 1][cid as usize] = pack(p);
         }
     }
 
@@ -422,7 +442,7 @@ impl Decider<'_> {
             self.f.reported[n - 1][id] = !continues;
             self.f.independent[n - 1][id] = level.count[id];
             let credited = if continues { head } else { id as u32 };
-            self.absorber[n - 1][id] = Absorber::Credit((n, credited));
+            self.absorber[n - 1][id] = Absorber::credit((n, credited));
         }
     }
 }
