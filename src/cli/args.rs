@@ -198,12 +198,23 @@ fn freq_columns() -> String {
 fn phrases_columns() -> String {
     use crate::table::schema::{FORMULAICITY, FRAMES, PHRASES, help_list};
     format!(
-        "Output columns:\n{}\nWith --frames:\n{}\nWith --per-doc:\n{}\n{}",
+        "Output columns:\n{}\nWith --frames:\n{}\nWith --per-doc:\n{}\n{}\n\n{}",
         help_list(PHRASES),
         help_list(FRAMES),
         help_list(FORMULAICITY),
-        crate::table::schema::PHRASES_NOTES
+        crate::table::schema::PHRASES_NOTES,
+        PHRASES_MEMORY
     )
+}
+
+/// How `phrases` keeps to the memory budget.
+const PHRASES_MEMORY: &str = "Works within the memory budget (--memory): over it, the corpus's \
+     words go to a token index on disk, the n-grams are counted there in partitions that fit \
+     (as `freq` does), and only those that reach --min-count and --min-docs are held, about 224 \
+     bytes each, with 5 bytes per word of the corpus for the walks that decide the formulas; \
+     the table (and --per-doc, --by) is the same bytes as with unlimited memory. When those \
+     n-grams do not fit the budget, the run stops before writing and names the budget they \
+     need (or raise --min-count). --frames still holds the corpus in memory.";
 }
 
 /// Options of `refrain freq`.
@@ -621,10 +632,12 @@ pub struct CorpusArgs {
     /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
     /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (14 times
     /// its size on disk, 15 for `report`, 18 for `phrases`, four times more for .gz files) is
-    /// not held in memory: `freq` (without --chart, or with --by), `trend`, `kwic` and `docs` keep
-    /// its words in a token index on disk under --temp-dir and work from there within the
-    /// budget (`freq` counts n-grams in partitions that fit, sorts what it found into runs on
-    /// disk and merges them at the end), and say so in the run summary; the output is the same
+    /// not held in memory: `freq` (without --chart, or with --by), `phrases` (without
+    /// --frames), `trend`, `kwic` and `docs` keep its words in a token index on disk under
+    /// --temp-dir and work from there within the budget (`freq` counts n-grams in partitions
+    /// that fit, sorts what it found into runs on disk and merges them at the end; `phrases`
+    /// then holds only the n-grams that reach its thresholds), and say so in the run summary;
+    /// the output is the same
     /// bytes as with unlimited memory. Commands that cannot work that way yet stop before
     /// reading, naming the budget they need. Not included: the program itself and its thread
     /// stacks (about 20 MB; figures in BENCHMARKS.md). The smallest budget accepted is 64M; a
