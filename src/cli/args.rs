@@ -215,7 +215,6 @@ const PHRASES_MEMORY: &str = "Works within the memory budget (--memory): over it
      the table (and --per-doc, --by) is the same bytes as with unlimited memory. When those \
      n-grams do not fit the budget, the run stops before writing and names the budget they \
      need (or raise --min-count). --frames still holds the corpus in memory.";
-}
 
 /// Options of `refrain freq`.
 #[derive(Debug, Args)]
