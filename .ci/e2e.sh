@@ -70,9 +70,19 @@ done
 grep -q "token index on disk" "$work/tb.err" || fail "trend under 400M did not spill"
 "$bin" trend --memory 20G "$corpora/kcna_cojp" "party policies" --by year --format csv > "$work/tu.csv" 2>/dev/null
 cmp -s "$work/tb.csv" "$work/tu.csv" || fail "trend under 400M: other bytes"
-"$bin" phrases --memory 1G "$corpora/kcna_cojp" > /dev/null 2>"$work/pb.err" && fail "phrases over its budget should stop"
-grep -q -- "--memory" "$work/pb.err" || fail "phrases over budget: no advice: $(cat "$work/pb.err")"
-echo "   trend on disk: same bytes; phrases over budget: $(grep -o 'needs about [^,]*' "$work/pb.err")"
+echo "   trend on disk: same bytes"
+"$bin" phrases --memory 20G --format csv "$corpora/kcna_cojp" > "$work/pu.csv" 2>/dev/null
+kb=$(peak_kb "$bin" phrases --memory 1G --format csv --temp-dir "$work" -o "$work/pb.csv" "$corpora/kcna_cojp" 2>"$work/pb.err") || fail "phrases under 1G failed: $(tail -3 "$work/pb.err")"
+grep -q "token index on disk" "$work/pb.err" || fail "phrases under 1G did not spill"
+cmp -s "$work/pu.csv" "$work/pb.csv" || fail "phrases under 1G: other bytes than the unlimited run"
+[ "$kb" -le $(( (1024 + 64) * 1024 )) ] || fail "phrases under 1G peaked at ${kb} KB"
+"$bin" phrases --memory 400M "$corpora/kcna_cojp" > /dev/null 2>"$work/ps.err" && fail "phrases whose n-grams do not fit 400M should stop"
+grep -q "too small for these phrases" "$work/ps.err" || fail "phrases under 400M: no advice: $(tail -2 "$work/ps.err")"
+echo "   phrases on disk (1G): same bytes, peak $((kb / 1024)) MB; under 400M: $(grep -o 'needs about [^ ]*' "$work/ps.err")"
+"$bin" report --memory 1G -o "$work/rb" "$corpora/kcna_cojp" > /dev/null 2>"$work/rb.err" && fail "report over its budget should stop"
+grep -q -- "--memory" "$work/rb.err" || fail "report over budget: no advice: $(cat "$work/rb.err")"
+[ ! -e "$work/rb" ] || fail "report over budget left a folder"
+echo "   report over budget: $(grep -o 'needs about [^,]*' "$work/rb.err")"
 
 check "KCNA 2017 phrases: formulas, not fragments; independent counts, parents, dates"
 "$bin" phrases --only-lang en --min-count 10 --min-docs 5 --format csv -o "$work/phrases2017.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null
