@@ -11,17 +11,28 @@
 //! least two distinct fillers (counted by key), and, under `--stopword-edges drop`, neither
 //! starts nor ends with a stop word.
 //!
+//! The corpus is walked segment by segment ([`walk`]; a corpus in memory is one segment, a
+//! token index on disk is read back from its files), so that only one segment's arrays are
+//! held at a time; the segments' counts are summed in [`tally`], in as many passes as its
+//! memory requires. One pass counts the frames, a second their fillers.
+//!
 //! Slot statistics: entropy H = −Σ p_k log₂ p_k over the fillers' shares p_k (0 when one filler
 //! takes the slot; log₂ k for k equally common fillers), and fixedness = share of the most
 //! frequent filler (Fletcher's phrase-frames; Gries' slot entropy).
 
+mod tally;
+mod walk;
+
+use std::borrow::Borrow;
+use std::io;
 use std::ops::RangeInclusive;
 
-use rayon::prelude::*;
-
+use self::tally::Tally;
+use self::walk::{Segment, Split, Walk};
 use super::{Gram, Overlap};
-use crate::collections::HashMap;
-use crate::count::blocks::{BLOCK_WORDS, NONE, blocks, count_keys};
+use crate::collections::{HashMap, new_map};
+use crate::count::blocks::NONE;
+use crate::count::spilled::SegmentIndex;
 use crate::count::{EdgePolicy, NgramFinder, TokenIndex, VocabFacts};
 
 /// What frames to find.
@@ -96,32 +107,196 @@ pub fn entropy(counts: impl Iterator<Item = u32> + Clone) -> f64 {
     h.max(0.0)
 }
 
-/// Every reported frame of `options.lengths` in the corpus, unordered.
+/// Every reported frame of `options.lengths` in a corpus in memory, unordered: the corpus as
+/// the one segment of [`frames_in_segments`], with room for every tally.
 pub fn frames(
     index: &TokenIndex,
     finder: &NgramFinder,
     facts: &VocabFacts,
     options: &FrameOptions,
 ) -> Vec<Frame> {
-    let longest = (*options.lengths.end()).min(6);
-    let shortest = (*options.lengths.start()).max(3);
-    if shortest > longest || index.is_empty() {
-        return Vec::new();
+    let whole = || std::iter::once(Ok::<_, io::Error>(index));
+    find(whole, finder, facts, options, u64::MAX).expect("an index in memory reads without error")
+}
+
+/// Every reported frame of `options.lengths` in a corpus read as segments, unordered; the
+/// same frames as [`frames`] over the whole index.
+///
+/// Each call of `segments` must yield the corpus's segments once more (any order will do);
+/// a run reads them twice (frames, then fillers), more often when the frames' tallies
+/// outgrow `tally_bytes` (each further pass counts the frames whose hashes did not fit; see
+/// [`tally`]). Per segment of w words the walk holds about 90 bytes per word; beyond that
+/// only the tallies (bounded by `tally_bytes`), the kept frames and their fillers.
+///
+/// Segments must hold whole documents ([`crate::count::spilled::SpillWriter`] cuts a segment
+/// only after a document's last word): a frame never leaves its sentence, so never its
+/// segment, and its documents, counted per segment, are summed without counting any twice.
+pub fn frames_in_segments<I>(
+    segments: impl Fn() -> I,
+    finder: &NgramFinder,
+    facts: &VocabFacts,
+    options: &FrameOptions,
+    tally_bytes: u64,
+) -> io::Result<Vec<Frame>>
+where
+    I: Iterator<Item = io::Result<SegmentIndex>>,
+{
+    let indexes = || segments().map(|s| s.map(|s| s.index));
+    find(indexes, finder, facts, options, tally_bytes)
+}
+
+/// [`frames_in_segments`] over anything that lends token indexes.
+fn find<I, T>(
+    segments: impl Fn() -> I,
+    finder: &NgramFinder,
+    facts: &VocabFacts,
+    options: &FrameOptions,
+    tally_bytes: u64,
+) -> io::Result<Vec<Frame>>
+where
+    I: Iterator<Item = io::Result<T>>,
+    T: Borrow<TokenIndex>,
+{
+    let Some(walk) = plan(finder, facts, options) else {
+        return Ok(Vec::new());
+    };
+    let (mut out, kept) = count_frames(&segments, &walk, options, tally_bytes)?;
+    if out.is_empty() {
+        return Ok(out);
     }
-    let parts = part_ids(index, finder, longest - 2);
-    let blocks = blocks(index, BLOCK_WORDS);
-    let cx = Ctx { index, finder, facts, options, parts: &parts, blocks: &blocks };
-    let mut slot = vec![NONE; index.len()];
-    let mut out = Vec::new();
-    for n in shortest..=longest {
-        for a in 1..n - 1 {
-            out.extend(Split { a, b: n - 1 - a }.frames(&cx, &mut slot));
-        }
-    }
+    fill(&segments, &walk, &kept, &mut out, tally_bytes)?;
+    out.retain(|f| f.fillers.len() >= 2);
     if options.overlap == Overlap::Maximal {
         out = maximal(out, finder);
     }
-    out
+    Ok(out)
+}
+
+/// The splits (a, b) of the frame lengths whose parts were counted; `None` when there is
+/// none.
+fn plan<'a>(
+    finder: &'a NgramFinder,
+    facts: &'a VocabFacts,
+    options: &FrameOptions,
+) -> Option<Walk<'a>> {
+    let longest = (*options.lengths.end()).min(6);
+    let shortest = (*options.lengths.start()).max(3);
+    let depth = longest.saturating_sub(2).min(finder.counts().levels.len());
+    let splits: Vec<Split> = (shortest..=longest)
+        .flat_map(|n| (1..n - 1).map(move |a| Split { a, b: n - 1 - a }))
+        .filter(|s| s.a <= depth && s.b <= depth)
+        .collect();
+    let edges = options.edges;
+    (!splits.is_empty()).then_some(Walk { finder, facts, edges, splits, depth })
+}
+
+/// One pass over the segments: `visit` each non-empty one with its parts and a slot array
+/// as long as it.
+fn pass<I, T, V: Copy + Send>(
+    segments: &impl Fn() -> I,
+    walk: &Walk,
+    tally: &mut Tally<V>,
+    mut visit: impl FnMut(&Segment, &mut [u32], &mut Tally<V>),
+) -> io::Result<()>
+where
+    I: Iterator<Item = io::Result<T>>,
+    T: Borrow<TokenIndex>,
+{
+    let mut slot = Vec::new();
+    for seg in segments() {
+        let seg = seg?;
+        let index: &TokenIndex = seg.borrow();
+        if index.is_empty() {
+            continue;
+        }
+        slot.clear();
+        slot.resize(index.len(), NONE);
+        visit(&Segment::new(index, walk), &mut slot, tally);
+    }
+    Ok(())
+}
+
+/// The frames passing `--min-count` and `--min-docs`, split by split and by key (whatever the
+/// segments, passes and threads), without fillers; and for each split, its kept frames' keys
+/// and numbers.
+fn count_frames<I, T>(
+    segments: &impl Fn() -> I,
+    walk: &Walk,
+    options: &FrameOptions,
+    tally_bytes: u64,
+) -> io::Result<(Vec<Frame>, Vec<HashMap<u64, u32>>)>
+where
+    I: Iterator<Item = io::Result<T>>,
+    T: Borrow<TokenIndex>,
+{
+    let mut tally = Tally::new(walk.splits.len(), tally_bytes, frame_hash);
+    let mut found: Vec<(u32, u64, (u32, u32))> = Vec::new();
+    let passes = |(c, d): (u32, u32)| c >= options.min_count && d >= options.min_docs;
+    loop {
+        pass(segments, walk, &mut tally, |seg, slot, t| walk.frames(seg, slot, t))?;
+        let done = tally.finish_pass(|e| found.extend(e.into_iter().filter(|x| passes(x.2))));
+        if done {
+            break;
+        }
+    }
+    found.sort_unstable_by_key(|&(g, key, _)| (g, key));
+    let mut kept: Vec<HashMap<u64, u32>> = walk.splits.iter().map(|_| new_map()).collect();
+    let frames = found
+        .iter()
+        .enumerate()
+        .map(|(i, &(g, key, (count, docs)))| {
+            kept[g as usize].insert(key, i as u32);
+            let Split { a, b } = walk.splits[g as usize];
+            let (left, right) = ((a, (key >> 32) as u32), (b, key as u32));
+            Frame { left, right, count, docs, fillers: Vec::new() }
+        })
+        .collect();
+    Ok((frames, kept))
+}
+
+/// Count the fillers of `frames` (numbered as in `kept`) and set them, grouped by key.
+fn fill<I, T>(
+    segments: &impl Fn() -> I,
+    walk: &Walk,
+    kept: &[HashMap<u64, u32>],
+    frames: &mut [Frame],
+    tally_bytes: u64,
+) -> io::Result<()>
+where
+    I: Iterator<Item = io::Result<T>>,
+    T: Borrow<TokenIndex>,
+{
+    let mut tally = Tally::new(1, tally_bytes, filler_hash);
+    let mut key_of: Vec<u32> = Vec::new();
+    loop {
+        let visit = |seg: &Segment, slot: &mut [u32], t: &mut Tally<u32>| {
+            walk.fillers(seg, kept, slot, &mut key_of, t)
+        };
+        pass(segments, walk, &mut tally, visit)?;
+        // A frame's fillers all have its hash, so each pass finishes whole frames.
+        let done = tally.finish_pass(|mut entries| {
+            entries.sort_unstable_by_key(|e| e.1);
+            for run in entries.chunk_by(|x, y| x.1 >> 32 == y.1 >> 32) {
+                let forms =
+                    run.iter().map(|&(_, k, c)| (key_of[k as u32 as usize], k as u32, c)).collect();
+                frames[(run[0].1 >> 32) as usize].fillers =
+                    group_fillers(forms, walk.facts.surface_rank);
+            }
+        });
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+/// Where a frame (split `group`, key (left, right)) falls among the tallies' hashes.
+fn frame_hash(group: u32, key: u64) -> u64 {
+    tally::mix(key ^ (group as u64) << 59)
+}
+
+/// Where a filler (frame number, surface id) falls: by its frame alone.
+fn filler_hash(_: u32, key: u64) -> u64 {
+    tally::mix(key >> 32)
 }
 
 /// Under `--overlap maximal`, a frame is left out when
@@ -186,145 +361,6 @@ fn sub_frames(
         }
     }
     out
-}
-
-/// For k = 1.., `ids[k - 1][i]` is the id of the k-gram at position i, or `NONE`.
-fn part_ids(index: &TokenIndex, finder: &NgramFinder, longest: usize) -> Vec<Vec<u32>> {
-    let len = index.len();
-    let mut ids: Vec<Vec<u32>> = Vec::new();
-    let words: Vec<u32> = (0..len)
-        .into_par_iter()
-        .map(|i| finder.find(&index.keys[i..i + 1]).unwrap_or(NONE))
-        .collect();
-    ids.push(words);
-    for k in 2..=longest.min(finder.counts().levels.len()) {
-        let below = &ids[k - 2];
-        let level: Vec<u32> = (0..len)
-            .into_par_iter()
-            .map(|i| {
-                let j = i + k - 1;
-                if below[i] == NONE || j >= len || index.sentence_start[j] {
-                    return NONE;
-                }
-                finder.extend(k, below[i], index.keys[j]).unwrap_or(NONE)
-            })
-            .collect();
-        ids.push(level);
-    }
-    ids
-}
-
-/// Frames with a left part of `a` words and a right part of `b` words.
-struct Split {
-    a: usize,
-    b: usize,
-}
-
-/// What the per-split counting needs.
-struct Ctx<'a> {
-    index: &'a TokenIndex,
-    finder: &'a NgramFinder<'a>,
-    facts: &'a VocabFacts<'a>,
-    options: &'a FrameOptions,
-    /// `parts[k - 1][i]`: id of the k-gram at position i (see [`part_ids`]).
-    parts: &'a [Vec<u32>],
-    blocks: &'a [std::ops::Range<usize>],
-}
-
-impl Split {
-    /// The frames of this split that pass the thresholds and have two fillers or more.
-    fn frames(&self, cx: &Ctx, slot: &mut [u32]) -> Vec<Frame> {
-        if self.a > cx.parts.len() || self.b > cx.parts.len() {
-            return Vec::new();
-        }
-        let (mut out, survivor) = self.count(cx, slot);
-        if out.is_empty() {
-            return out;
-        }
-        let fillers = self.fillers(cx, slot, &survivor, out.len());
-        for (frame, forms) in out.iter_mut().zip(fillers) {
-            frame.fillers = group_fillers(forms, cx.facts.surface_rank);
-        }
-        out.retain(|f| f.fillers.len() >= 2);
-        out
-    }
-
-    /// The key of the frame at position `i` (left part id, right part id), if any.
-    fn key_at(&self, cx: &Ctx, i: usize) -> Option<u64> {
-        let (a, b, index) = (self.a, self.b, cx.index);
-        let (left, right) = (&cx.parts[a - 1], &cx.parts[b - 1]);
-        let j = i + a + 1;
-        if j + b > index.len() || left[i] == NONE || right[j] == NONE {
-            return None;
-        }
-        if index.sentence_start[i + a] || index.sentence_start[j] {
-            return None;
-        }
-        let (l, r) = (left[i], right[j]);
-        if cx.options.edges == EdgePolicy::Drop {
-            let levels = &cx.finder.counts().levels;
-            let first = levels[a - 1].first[l as usize] as usize;
-            let last = levels[b - 1].last[r as usize] as usize;
-            if cx.facts.key_stop[first] || cx.facts.key_stop[last] {
-                return None;
-            }
-        }
-        Some((l as u64) << 32 | r as u64)
-    }
-
-    /// Count the frames exactly; keep those passing `--min-count` and `--min-docs`. `slot[i]`
-    /// gets the candidate index of the frame at i; the second result maps candidate indices to
-    /// kept frames (or `NONE`).
-    fn count(&self, cx: &Ctx, slot: &mut [u32]) -> (Vec<Frame>, Vec<u32>) {
-        let found = count_keys(cx.index, cx.blocks, |i| self.key_at(cx, i), slot);
-        let mut survivor = vec![NONE; found.len()];
-        let mut out: Vec<Frame> = Vec::new();
-        for (j, s) in survivor.iter_mut().enumerate() {
-            if found.count[j] < cx.options.min_count || found.docs[j] < cx.options.min_docs {
-                continue;
-            }
-            *s = out.len() as u32;
-            let (l, r) = ((found.keys[j] >> 32) as u32, found.keys[j] as u32);
-            out.push(Frame {
-                left: (self.a, l),
-                right: (self.b, r),
-                count: found.count[j],
-                docs: found.docs[j],
-                fillers: Vec::new(),
-            });
-        }
-        (out, survivor)
-    }
-
-    /// The fillers (key, surface, count) of each of the `kept` frames, counted by surface form
-    /// with the same partitioned counter.
-    fn fillers(
-        &self,
-        cx: &Ctx,
-        slot: &[u32],
-        survivor: &[u32],
-        kept: usize,
-    ) -> Vec<Vec<(u32, u32, u32)>> {
-        let index = cx.index;
-        let at = |i: usize| i + self.a;
-        let frame_at = |i: usize| if slot[i] == NONE { NONE } else { survivor[slot[i] as usize] };
-        let filler_at = |i: usize| {
-            (frame_at(i) != NONE).then(|| (frame_at(i) as u64) << 32 | index.surfaces[at(i)] as u64)
-        };
-        let mut fslot = vec![NONE; index.len()];
-        let fills = count_keys(index, cx.blocks, filler_at, &mut fslot);
-        // A surface id always has the same key: take it from any position holding it.
-        let mut key_of: HashMap<u32, u32> = HashMap::default();
-        for i in (0..index.len()).filter(|&i| fslot[i] != NONE) {
-            key_of.entry(index.surfaces[at(i)]).or_insert(index.keys[at(i)]);
-        }
-        let mut per_frame: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); kept];
-        for j in 0..fills.len() {
-            let (f, s) = ((fills.keys[j] >> 32) as usize, fills.keys[j] as u32);
-            per_frame[f].push((key_of[&s], s, fills.count[j]));
-        }
-        per_frame
-    }
 }
 
 /// Merge surface fillers (key, surface, count) by key: the count is the sum, the surface shown
