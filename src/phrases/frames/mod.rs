@@ -146,25 +146,27 @@ where
 }
 
 /// [`frames_in_segments`] over anything that lends token indexes.
-fn find<I, T>(
-    segments: impl Fn() -> I,
+fn find<F, I, T>(
+    segments: F,
     finder: &NgramFinder,
     facts: &VocabFacts,
     options: &FrameOptions,
     tally_bytes: u64,
 ) -> io::Result<Vec<Frame>>
 where
+    F: Fn() -> I,
     I: Iterator<Item = io::Result<T>>,
     T: Borrow<TokenIndex>,
 {
     let Some(walk) = plan(finder, facts, options) else {
         return Ok(Vec::new());
     };
-    let (mut out, kept) = count_frames(&segments, &walk, options, tally_bytes)?;
+    let mut reader = Reader { segments, whole: None, slot: Vec::new() };
+    let (mut out, kept) = count_frames(&mut reader, &walk, options, tally_bytes)?;
     if out.is_empty() {
         return Ok(out);
     }
-    fill(&segments, &walk, &kept, &mut out, tally_bytes)?;
+    fill(&mut reader, &walk, &kept, &mut out, tally_bytes)?;
     out.retain(|f| f.fillers.len() >= 2);
     if options.overlap == Overlap::Maximal {
         out = maximal(out, finder);
@@ -190,52 +192,123 @@ fn plan<'a>(
     (!splits.is_empty()).then_some(Walk { finder, facts, edges, splits, depth })
 }
 
-/// One pass over the segments: `visit` each non-empty one with its parts and a slot array
-/// as long as it.
-fn pass<I, T, V: Copy + Send>(
-    segments: &impl Fn() -> I,
-    walk: &Walk,
-    tally: &mut Tally<V>,
-    mut visit: impl FnMut(&Segment, &mut [u32], &mut Tally<V>),
-) -> io::Result<()>
+/// Reads the segments pass after pass; a corpus of one segment (the index in memory) is read
+/// and walked once and kept for the second pass.
+struct Reader<F, T> {
+    segments: F,
+    whole: Option<Segment<T>>,
+    /// Room for one segment's ids.
+    slot: Vec<u32>,
+}
+
+/// Where a segment stands in its pass.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    /// No segment follows in this pass.
+    last: bool,
+    /// It is the whole corpus: its counts are the corpus's.
+    whole: bool,
+}
+
+impl<F, I, T> Reader<F, T>
 where
+    F: Fn() -> I,
     I: Iterator<Item = io::Result<T>>,
     T: Borrow<TokenIndex>,
 {
-    let mut slot = Vec::new();
-    for seg in segments() {
-        let seg = seg?;
-        let index: &TokenIndex = seg.borrow();
-        if index.is_empty() {
-            continue;
+    /// One pass: `visit` each non-empty segment, with its parts and a slot array as long as
+    /// it.
+    fn pass(
+        &mut self,
+        walk: &Walk,
+        mut visit: impl FnMut(&Segment<T>, Place, &mut [u32]),
+    ) -> io::Result<()> {
+        if let Some(seg) = &self.whole {
+            visit(seg, Place { last: true, whole: true }, &mut self.slot);
+            return Ok(());
         }
-        slot.clear();
-        slot.resize(index.len(), NONE);
-        visit(&Segment::new(index, walk), &mut slot, tally);
+        let mut segments = (self.segments)();
+        let mut first = true;
+        while let Some(index) = segments.next() {
+            let index = index?;
+            let len = index.borrow().len();
+            if len == 0 {
+                continue;
+            }
+            // Known from the iterator's size hint (exact for a spilled index's segments and
+            // for one index in memory); without it the segment is taken as not the last.
+            let last = segments.size_hint().1 == Some(0);
+            let place = Place { last, whole: first && last };
+            first = false;
+            let seg = Segment::new(index, walk);
+            self.slot.clear();
+            self.slot.resize(len, NONE);
+            visit(&seg, place, &mut self.slot);
+            if place.whole {
+                self.whole = Some(seg);
+            }
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Take one split's counts (key, value) of one segment: straight to `take` when the segment
+/// is the whole corpus; otherwise into the tally, and when it is the pass's last segment, the
+/// split's tallies are whole: handed to `take` at once, so that they free their room.
+fn collect<V: Copy + Send>(
+    tally: &mut Tally<V>,
+    place: Place,
+    group: u32,
+    counts: impl Iterator<Item = (u64, V)>,
+    merge: impl Fn(&mut V, V) + Sync,
+    take: impl FnOnce(Vec<(u32, u64, V)>),
+) {
+    if place.whole {
+        take(counts.map(|(k, v)| (group, k, v)).collect());
+        return;
+    }
+    for (key, value) in counts {
+        tally.push(group, key, value);
+    }
+    tally.flush(merge);
+    if place.last {
+        take(tally.take_group(group));
+    }
 }
 
 /// The frames passing `--min-count` and `--min-docs`, split by split and by key (whatever the
 /// segments, passes and threads), without fillers; and for each split, its kept frames' keys
 /// and numbers.
-fn count_frames<I, T>(
-    segments: &impl Fn() -> I,
+fn count_frames<F, I, T>(
+    reader: &mut Reader<F, T>,
     walk: &Walk,
     options: &FrameOptions,
     tally_bytes: u64,
 ) -> io::Result<(Vec<Frame>, Vec<HashMap<u64, u32>>)>
 where
+    F: Fn() -> I,
     I: Iterator<Item = io::Result<T>>,
     T: Borrow<TokenIndex>,
 {
+    type Counted = Vec<(u32, u64, (u32, u32))>;
     let mut tally = Tally::new(walk.splits.len(), tally_bytes, frame_hash);
-    let mut found: Vec<(u32, u64, (u32, u32))> = Vec::new();
-    let passes = |(c, d): (u32, u32)| c >= options.min_count && d >= options.min_docs;
+    let mut found: Counted = Vec::new();
+    let keep = |found: &mut Counted, counted: Counted| {
+        let passes = |(c, d): (u32, u32)| c >= options.min_count && d >= options.min_docs;
+        found.extend(counted.into_iter().filter(|x| passes(x.2)));
+    };
+    let sum = |t: &mut (u32, u32), (c, d): (u32, u32)| {
+        t.0 += c;
+        t.1 += d;
+    };
     loop {
-        pass(segments, walk, &mut tally, |seg, slot, t| walk.frames(seg, slot, t))?;
-        let done = tally.finish_pass(|e| found.extend(e.into_iter().filter(|x| passes(x.2))));
-        if done {
+        reader.pass(walk, |seg, place, slot| {
+            walk.frames(seg, slot, |g, c| {
+                let counts = (0..c.len()).map(|j| (c.keys[j], (c.count[j], c.docs[j])));
+                collect(&mut tally, place, g, counts, sum, |e| keep(&mut found, e));
+            })
+        })?;
+        if tally.finish_pass(|e| keep(&mut found, e)) {
             break;
         }
     }
@@ -255,37 +328,51 @@ where
 }
 
 /// Count the fillers of `frames` (numbered as in `kept`) and set them, grouped by key.
-fn fill<I, T>(
-    segments: &impl Fn() -> I,
+fn fill<F, I, T>(
+    reader: &mut Reader<F, T>,
     walk: &Walk,
     kept: &[HashMap<u64, u32>],
     frames: &mut [Frame],
     tally_bytes: u64,
 ) -> io::Result<()>
 where
+    F: Fn() -> I,
     I: Iterator<Item = io::Result<T>>,
     T: Borrow<TokenIndex>,
 {
-    let mut tally = Tally::new(1, tally_bytes, filler_hash);
+    // Grouped by split (a frame's number tells its split), hashed by frame: the fillers of
+    // a frame are all handed over at once.
+    let mut tally = Tally::new(walk.splits.len(), tally_bytes, filler_hash);
     let mut key_of: Vec<u32> = Vec::new();
+    let rank = walk.facts.surface_rank;
     loop {
-        let visit = |seg: &Segment, slot: &mut [u32], t: &mut Tally<u32>| {
-            walk.fillers(seg, kept, slot, &mut key_of, t)
-        };
-        pass(segments, walk, &mut tally, visit)?;
-        // A frame's fillers all have its hash, so each pass finishes whole frames.
-        let done = tally.finish_pass(|mut entries| {
-            entries.sort_unstable_by_key(|e| e.1);
-            for run in entries.chunk_by(|x, y| x.1 >> 32 == y.1 >> 32) {
-                let forms =
-                    run.iter().map(|&(_, k, c)| (key_of[k as u32 as usize], k as u32, c)).collect();
-                frames[(run[0].1 >> 32) as usize].fillers =
-                    group_fillers(forms, walk.facts.surface_rank);
-            }
-        });
-        if done {
+        reader.pass(walk, |seg, place, slot| {
+            walk.fillers(seg, kept, slot, &mut key_of, |g, c, key_of| {
+                let counts = (0..c.len()).map(|j| (c.keys[j], c.count[j]));
+                let add = |t: &mut u32, c: u32| *t += c;
+                collect(&mut tally, place, g, counts, add, |e| {
+                    set_fillers(frames, e, key_of, rank)
+                });
+            })
+        })?;
+        if tally.finish_pass(|e| set_fillers(frames, e, &key_of, rank)) {
             return Ok(());
         }
+    }
+}
+
+/// Give the frames whose fillers are in `counted` (group, frame number << 32 | surface id,
+/// count), all of them, their fillers grouped by key.
+fn set_fillers(
+    frames: &mut [Frame],
+    mut counted: Vec<(u32, u64, u32)>,
+    key_of: &[u32],
+    surface_rank: &[u32],
+) {
+    counted.sort_unstable_by_key(|e| e.1);
+    for run in counted.chunk_by(|x, y| x.1 >> 32 == y.1 >> 32) {
+        let forms = run.iter().map(|&(_, k, c)| (key_of[k as u32 as usize], k as u32, c));
+        frames[(run[0].1 >> 32) as usize].fillers = group_fillers(forms.collect(), surface_rank);
     }
 }
 

@@ -98,6 +98,19 @@ impl<V: Copy + Send> Tally<V> {
         });
     }
 
+    /// Every tallied (`group`, key, value), now whole: only when no segment is left in the
+    /// pass. Their room is freed; the ranges stay until [`Tally::finish_pass`].
+    pub fn take_group(&mut self, group: u32) -> Vec<(u32, u64, V)> {
+        let mut out = Vec::new();
+        for shard in &mut self.shards {
+            let map = &mut shard.maps[group as usize];
+            shard.len -= map.len();
+            out.extend(map.drain().map(|(k, v)| (group, k, v)));
+            map.shrink_to_fit();
+        }
+        out
+    }
+
     /// The end of a pass: hand every tallied (group, key, value) to `take`, shard by shard
     /// (each shard's entries in no particular order), and move on to the hashes not yet
     /// covered. Returns true when every hash has been covered.

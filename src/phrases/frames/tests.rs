@@ -255,6 +255,7 @@ mod segmented {
             options in options_strategy(),
             cuts in prop::collection::btree_set(1usize..10, 0..6),
             tally_bytes in prop_oneof![Just(0u64), 1u64..20_000, Just(u64::MAX)],
+            hinted in any::<bool>(),
         ) {
             let s = Setup::new(&corpus, options.min_count);
             let finder = NgramFinder::new(&s.counts, KEYS as usize);
@@ -263,7 +264,13 @@ mod segmented {
             for overlap in [Overlap::None, Overlap::Maximal] {
                 let o = FrameOptions { overlap, ..options.clone() };
                 let whole = sorted(frames(&s.index, &finder, &facts, &o));
-                let parts = || segs.iter().map(|x| Ok(copy(x)));
+                // Without a size hint no segment is known to be the last of its pass.
+                let parts = || {
+                    let mut it = segs.iter().map(|x| Ok(copy(x)));
+                    let blind = std::iter::from_fn(move || it.next());
+                    let sized = segs.iter().map(|x| Ok(copy(x)));
+                    if hinted { Box::new(sized) as Box<dyn Iterator<Item = _>> } else { Box::new(blind) }
+                };
                 let cut = frames_in_segments(parts, &finder, &facts, &o, tally_bytes).unwrap();
                 prop_assert_eq!(&sorted(cut), &whole);
                 prop_assert_eq!(&brute(&s, &finder, &o), &whole);

@@ -1,19 +1,18 @@
 //! One segment's walk: the counted parts at every position, and the frames and fillers found
-//! there, counted with the partitioned counter of [`crate::count::blocks`] and queued into
-//! the corpus-wide [`Tally`].
+//! there, counted with the partitioned counter of [`crate::count::blocks`].
 //!
 //! Everything here looks at one segment only. That is exact because a frame never crosses a
 //! sentence, a document's first word starts a sentence, and a segment holds whole documents
 //! (see [`super::frames_in_segments`]); and a frame's documents are counted per segment and
 //! summed, which counts each document once since it lies in one segment.
 
+use std::borrow::Borrow;
 use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::tally::Tally;
 use crate::collections::HashMap;
-use crate::count::blocks::{BLOCK_WORDS, NONE, blocks, count_keys};
+use crate::count::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_keys};
 use crate::count::{EdgePolicy, NgramFinder, TokenIndex, VocabFacts};
 
 /// Frames with a left part of `a` words and a right part of `b` words.
@@ -35,51 +34,61 @@ pub struct Walk<'a> {
 }
 
 /// One segment with the ids of its parts.
-pub struct Segment<'a> {
-    index: &'a TokenIndex,
+pub struct Segment<T> {
+    index: T,
     /// `parts[k - 1][i]`: id of the k-gram at position i (see [`part_ids`]).
     parts: Vec<Vec<u32>>,
     blocks: Vec<Range<usize>>,
 }
 
-impl<'a> Segment<'a> {
+impl<T: Borrow<TokenIndex>> Segment<T> {
     /// The segment's parts: `depth` arrays of one u32 per word.
-    pub fn new(index: &'a TokenIndex, walk: &Walk) -> Self {
-        let parts = part_ids(index, walk.finder, walk.depth);
-        Segment { index, parts, blocks: blocks(index, BLOCK_WORDS) }
+    pub fn new(index: T, walk: &Walk) -> Self {
+        let parts = part_ids(index.borrow(), walk.finder, walk.depth);
+        let blocks = blocks(index.borrow(), BLOCK_WORDS);
+        Segment { index, parts, blocks }
+    }
+
+    fn index(&self) -> &TokenIndex {
+        self.index.borrow()
     }
 }
 
 impl Walk<'_> {
-    /// Count every split's frames in `seg` and queue (count, documents) by (split, frame key).
-    pub fn frames(&self, seg: &Segment, slot: &mut [u32], tally: &mut Tally<(u32, u32)>) {
+    /// Count every split's frames in `seg`: `take(split number, counts)`, the candidates'
+    /// keys being (left id << 32 | right id).
+    pub fn frames<T: Borrow<TokenIndex>>(
+        &self,
+        seg: &Segment<T>,
+        slot: &mut [u32],
+        mut take: impl FnMut(u32, Candidates),
+    ) {
         for (g, split) in self.splits.iter().enumerate() {
-            let found = count_keys(seg.index, &seg.blocks, |i| self.key_at(seg, *split, i), slot);
-            for j in 0..found.len() {
-                tally.push(g as u32, found.keys[j], (found.count[j], found.docs[j]));
-            }
-            tally.flush(|t, (c, d)| {
-                t.0 += c;
-                t.1 += d;
-            });
+            let (index, parts) = (seg.index(), &seg.parts[..]);
+            let key_at = |i| self.key_at(index, parts, *split, i);
+            take(g as u32, count_keys(index, &seg.blocks, key_at, slot));
         }
     }
 
     /// Count the fillers of the kept frames (`kept[split]`: frame key → frame number) in
-    /// `seg` by surface form, and queue their counts by (frame number, surface id);
-    /// `key_of[s]` gets the key of every surface id seen in a slot.
-    pub fn fillers(
+    /// `seg` by surface form: `take(split number, counts, key_of)`, the candidates' keys
+    /// being (frame number << 32 | surface id), and `key_of[s]` the key of every surface id
+    /// `s` seen in a slot so far.
+    pub fn fillers<T: Borrow<TokenIndex>>(
         &self,
-        seg: &Segment,
+        seg: &Segment<T>,
         kept: &[HashMap<u64, u32>],
         slot: &mut [u32],
         key_of: &mut Vec<u32>,
-        tally: &mut Tally<u32>,
+        mut take: impl FnMut(u32, Candidates, &[u32]),
     ) {
-        let index = seg.index;
-        for (split, kept) in self.splits.iter().zip(kept).filter(|(_, k)| !k.is_empty()) {
+        let (index, parts) = (seg.index(), &seg.parts[..]);
+        for (g, (split, kept)) in self.splits.iter().zip(kept).enumerate() {
+            if kept.is_empty() {
+                continue;
+            }
             let filler_at = |i: usize| {
-                let frame = *kept.get(&self.key_at(seg, *split, i)?)?;
+                let frame = *kept.get(&self.key_at(index, parts, *split, i)?)?;
                 Some((frame as u64) << 32 | index.surfaces[i + split.a] as u64)
             };
             let fills = count_keys(index, &seg.blocks, filler_at, slot);
@@ -91,17 +100,20 @@ impl Walk<'_> {
                 }
                 key_of[s] = index.keys[i + split.a];
             }
-            for j in 0..fills.len() {
-                tally.push(0, fills.keys[j], fills.count[j]);
-            }
-            tally.flush(|t, c| *t += c);
+            take(g as u32, fills, key_of);
         }
     }
 
     /// The key of the frame of `split` at position `i` (left part id, right part id), if any.
-    fn key_at(&self, seg: &Segment, split: Split, i: usize) -> Option<u64> {
-        let (Split { a, b }, index) = (split, seg.index);
-        let (left, right) = (&seg.parts[a - 1], &seg.parts[b - 1]);
+    fn key_at(
+        &self,
+        index: &TokenIndex,
+        parts: &[Vec<u32>],
+        split: Split,
+        i: usize,
+    ) -> Option<u64> {
+        let Split { a, b } = split;
+        let (left, right) = (&parts[a - 1], &parts[b - 1]);
         let j = i + a + 1;
         if j + b > index.len() || left[i] == NONE || right[j] == NONE {
             return None;
