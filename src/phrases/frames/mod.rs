@@ -20,6 +20,7 @@
 //! takes the slot; log₂ k for k equally common fillers), and fixedness = share of the most
 //! frequent filler (Fletcher's phrase-frames; Gries' slot entropy).
 
+mod reader;
 mod tally;
 mod walk;
 
@@ -27,11 +28,11 @@ use std::borrow::Borrow;
 use std::io;
 use std::ops::RangeInclusive;
 
+use self::reader::{Reader, Slots, collect};
 use self::tally::Tally;
-use self::walk::{Segment, Split, Walk};
+use self::walk::{Split, Walk};
 use super::{Gram, Overlap};
 use crate::collections::{HashMap, new_map};
-use crate::count::blocks::NONE;
 use crate::count::spilled::SegmentIndex;
 use crate::count::{EdgePolicy, NgramFinder, TokenIndex, VocabFacts};
 
@@ -116,7 +117,8 @@ pub fn frames(
     options: &FrameOptions,
 ) -> Vec<Frame> {
     let whole = || std::iter::once(Ok::<_, io::Error>(index));
-    find(whole, finder, facts, options, u64::MAX).expect("an index in memory reads without error")
+    find(whole, finder, facts, options, u64::MAX, Rounds::EachSplit)
+        .expect("an index in memory reads without error")
 }
 
 /// Every reported frame of `options.lengths` in a corpus read as segments, unordered; the
@@ -142,7 +144,19 @@ where
     I: Iterator<Item = io::Result<SegmentIndex>>,
 {
     let indexes = || segments().map(|s| s.map(|s| s.index));
-    find(indexes, finder, facts, options, tally_bytes)
+    find(indexes, finder, facts, options, tally_bytes, Rounds::AllSplits)
+}
+
+/// In what order the splits are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rounds {
+    /// Each split's frames, then its fillers: for a corpus walked once, so that only one
+    /// split's counts are held at a time and its fillers find their frames in the ids its
+    /// count left.
+    EachSplit,
+    /// Every split's frames in one pass, then every split's fillers in another: for a corpus
+    /// read from disk, as few passes as can be.
+    AllSplits,
 }
 
 /// [`frames_in_segments`] over anything that lends token indexes.
@@ -152,6 +166,7 @@ fn find<F, I, T>(
     facts: &VocabFacts,
     options: &FrameOptions,
     tally_bytes: u64,
+    rounds: Rounds,
 ) -> io::Result<Vec<Frame>>
 where
     F: Fn() -> I,
@@ -161,13 +176,20 @@ where
     let Some(walk) = plan(finder, facts, options) else {
         return Ok(Vec::new());
     };
-    let mut reader = Reader { segments, whole: None, slot: Vec::new() };
-    let (mut out, kept) = count_frames(&mut reader, &walk, options, tally_bytes)?;
-    if out.is_empty() {
-        return Ok(out);
+    let all: Vec<u32> = (0..walk.splits.len() as u32).collect();
+    let rounds: Vec<&[u32]> = match rounds {
+        Rounds::EachSplit => all.chunks(1).collect(),
+        Rounds::AllSplits => vec![&all],
+    };
+    let mut reader = Reader::new(segments);
+    let mut out = Vec::new();
+    for round in rounds {
+        let (mut found, kept) = count_frames(&mut reader, &walk, round, options, tally_bytes)?;
+        if !found.is_empty() {
+            fill(&mut reader, &walk, round, &kept, &mut found, tally_bytes)?;
+        }
+        out.extend(found.into_iter().filter(|f| f.fillers.len() >= 2));
     }
-    fill(&mut reader, &walk, &kept, &mut out, tally_bytes)?;
-    out.retain(|f| f.fillers.len() >= 2);
     if options.overlap == Overlap::Maximal {
         out = maximal(out, finder);
     }
@@ -192,96 +214,13 @@ fn plan<'a>(
     (!splits.is_empty()).then_some(Walk { finder, facts, edges, splits, depth })
 }
 
-/// Reads the segments pass after pass; a corpus of one segment (the index in memory) is read
-/// and walked once and kept for the second pass.
-struct Reader<F, T> {
-    segments: F,
-    whole: Option<Segment<T>>,
-    /// Room for one segment's ids.
-    slot: Vec<u32>,
-}
-
-/// Where a segment stands in its pass.
-#[derive(Debug, Clone, Copy)]
-struct Place {
-    /// No segment follows in this pass.
-    last: bool,
-    /// It is the whole corpus: its counts are the corpus's.
-    whole: bool,
-}
-
-impl<F, I, T> Reader<F, T>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = io::Result<T>>,
-    T: Borrow<TokenIndex>,
-{
-    /// One pass: `visit` each non-empty segment, with its parts and a slot array as long as
-    /// it.
-    fn pass(
-        &mut self,
-        walk: &Walk,
-        mut visit: impl FnMut(&Segment<T>, Place, &mut [u32]),
-    ) -> io::Result<()> {
-        if let Some(seg) = &self.whole {
-            visit(seg, Place { last: true, whole: true }, &mut self.slot);
-            return Ok(());
-        }
-        let mut segments = (self.segments)();
-        let mut first = true;
-        while let Some(index) = segments.next() {
-            let index = index?;
-            let len = index.borrow().len();
-            if len == 0 {
-                continue;
-            }
-            // Known from the iterator's size hint (exact for a spilled index's segments and
-            // for one index in memory); without it the segment is taken as not the last.
-            let last = segments.size_hint().1 == Some(0);
-            let place = Place { last, whole: first && last };
-            first = false;
-            let seg = Segment::new(index, walk);
-            self.slot.clear();
-            self.slot.resize(len, NONE);
-            visit(&seg, place, &mut self.slot);
-            if place.whole {
-                self.whole = Some(seg);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Take one split's counts (key, value) of one segment: straight to `take` when the segment
-/// is the whole corpus; otherwise into the tally, and when it is the pass's last segment, the
-/// split's tallies are whole: handed to `take` at once, so that they free their room.
-fn collect<V: Copy + Send>(
-    tally: &mut Tally<V>,
-    place: Place,
-    group: u32,
-    counts: impl Iterator<Item = (u64, V)>,
-    merge: impl Fn(&mut V, V) + Sync,
-    take: impl FnOnce(Vec<(u32, u64, V)>),
-) {
-    if place.whole {
-        take(counts.map(|(k, v)| (group, k, v)).collect());
-        return;
-    }
-    for (key, value) in counts {
-        tally.push(group, key, value);
-    }
-    tally.flush(merge);
-    if place.last {
-        take(tally.take_group(group));
-    }
-}
-
-/// The frames passing `--min-count` and `--min-docs`, split by split and by key (whatever the
-/// segments, passes and threads), without fillers; and for each split, its kept frames' keys
-/// and numbers.
+/// The frames of the splits in `round` passing `--min-count` and `--min-docs`, split by split
+/// and by key (whatever the segments, passes and threads), without fillers; and for each
+/// split, its kept frames' keys and numbers.
 fn count_frames<F, I, T>(
     reader: &mut Reader<F, T>,
     walk: &Walk,
+    round: &[u32],
     options: &FrameOptions,
     tally_bytes: u64,
 ) -> io::Result<(Vec<Frame>, Vec<HashMap<u64, u32>>)>
@@ -293,19 +232,23 @@ where
     type Counted = Vec<(u32, u64, (u32, u32))>;
     let mut tally = Tally::new(walk.splits.len(), tally_bytes, frame_hash);
     let mut found: Counted = Vec::new();
+    let passes = |&(c, d): &(u32, u32)| c >= options.min_count && d >= options.min_docs;
     let keep = |found: &mut Counted, counted: Counted| {
-        let passes = |(c, d): (u32, u32)| c >= options.min_count && d >= options.min_docs;
-        found.extend(counted.into_iter().filter(|x| passes(x.2)));
+        found.extend(counted.into_iter().filter(|x| passes(&x.2)));
     };
     let sum = |t: &mut (u32, u32), (c, d): (u32, u32)| {
         t.0 += c;
         t.1 += d;
     };
     loop {
-        reader.pass(walk, |seg, place, slot| {
-            walk.frames(seg, slot, |g, c| {
+        reader.pass(walk, |seg, place, slots: &mut Slots| {
+            walk.frames(seg, round, &mut slots.frames, |g, c| {
                 let counts = (0..c.len()).map(|j| (c.keys[j], (c.count[j], c.docs[j])));
+                let counts = (counts, passes);
                 collect(&mut tally, place, g, counts, sum, |e| keep(&mut found, e));
+                if place.whole {
+                    slots.cached = Some((g, c.keys));
+                }
             })
         })?;
         if tally.finish_pass(|e| keep(&mut found, e)) {
@@ -331,6 +274,7 @@ where
 fn fill<F, I, T>(
     reader: &mut Reader<F, T>,
     walk: &Walk,
+    round: &[u32],
     kept: &[HashMap<u64, u32>],
     frames: &mut [Frame],
     tally_bytes: u64,
@@ -346,9 +290,9 @@ where
     let mut key_of: Vec<u32> = Vec::new();
     let rank = walk.facts.surface_rank;
     loop {
-        reader.pass(walk, |seg, place, slot| {
-            walk.fillers(seg, kept, slot, &mut key_of, |g, c, key_of| {
-                let counts = (0..c.len()).map(|j| (c.keys[j], c.count[j]));
+        reader.pass(walk, |seg, place, slots| {
+            walk.fillers(seg, round, kept, slots, &mut key_of, |g, c, key_of| {
+                let counts = ((0..c.len()).map(|j| (c.keys[j], c.count[j])), |_: &u32| true);
                 let add = |t: &mut u32, c: u32| *t += c;
                 collect(&mut tally, place, g, counts, add, |e| {
                     set_fillers(frames, e, key_of, rank)

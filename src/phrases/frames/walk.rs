@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use super::reader::Slots;
 use crate::collections::HashMap;
 use crate::count::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_keys};
 use crate::count::{EdgePolicy, NgramFinder, TokenIndex, VocabFacts};
@@ -55,53 +56,84 @@ impl<T: Borrow<TokenIndex>> Segment<T> {
 }
 
 impl Walk<'_> {
-    /// Count every split's frames in `seg`: `take(split number, counts)`, the candidates'
-    /// keys being (left id << 32 | right id).
+    /// Count the frames of each split in `round` in `seg`: `take(split number, counts)`, the
+    /// candidates' keys being (left id << 32 | right id); `slot` gets each position's
+    /// candidate (of the last split).
     pub fn frames<T: Borrow<TokenIndex>>(
         &self,
         seg: &Segment<T>,
+        round: &[u32],
         slot: &mut [u32],
         mut take: impl FnMut(u32, Candidates),
     ) {
-        for (g, split) in self.splits.iter().enumerate() {
-            let (index, parts) = (seg.index(), &seg.parts[..]);
-            let key_at = |i| self.key_at(index, parts, *split, i);
-            take(g as u32, count_keys(index, &seg.blocks, key_at, slot));
+        let (index, parts) = (seg.index(), &seg.parts[..]);
+        for &g in round {
+            let split = self.splits[g as usize];
+            let key_at = |i| self.key_at(index, parts, split, i);
+            take(g, count_keys(index, &seg.blocks, key_at, slot));
         }
     }
 
-    /// Count the fillers of the kept frames (`kept[split]`: frame key → frame number) in
-    /// `seg` by surface form: `take(split number, counts, key_of)`, the candidates' keys
-    /// being (frame number << 32 | surface id), and `key_of[s]` the key of every surface id
-    /// `s` seen in a slot so far.
+    /// Count the fillers of the kept frames of each split in `round` (`kept[split]`: frame
+    /// key → frame number) in `seg` by surface form: `take(split number, counts, key_of)`,
+    /// the candidates' keys being (frame number << 32 | surface id), and `key_of[s]` the key
+    /// of every surface id `s` seen in a slot so far.
     pub fn fillers<T: Borrow<TokenIndex>>(
         &self,
         seg: &Segment<T>,
+        round: &[u32],
         kept: &[HashMap<u64, u32>],
-        slot: &mut [u32],
+        slots: &mut Slots,
         key_of: &mut Vec<u32>,
         mut take: impl FnMut(u32, Candidates, &[u32]),
     ) {
         let (index, parts) = (seg.index(), &seg.parts[..]);
-        for (g, (split, kept)) in self.splits.iter().zip(kept).enumerate() {
+        for &g in round {
+            let (split, kept) = (self.splits[g as usize], &kept[g as usize]);
             if kept.is_empty() {
                 continue;
             }
-            let filler_at = |i: usize| {
-                let frame = *kept.get(&self.key_at(index, parts, *split, i)?)?;
-                Some((frame as u64) << 32 | index.surfaces[i + split.a] as u64)
+            let fills = match &slots.cached {
+                // The frames' count left each position's candidate: one lookup per candidate.
+                Some((h, keys)) if *h == g => {
+                    let frame: Vec<u32> =
+                        keys.iter().map(|k| kept.get(k).copied().unwrap_or(NONE)).collect();
+                    let slot = &slots.frames;
+                    let frame_at = |i: usize| {
+                        let f = *frame.get(slot[i] as usize)?;
+                        (f != NONE).then_some(f)
+                    };
+                    self.count_fillers(seg, split, frame_at, &mut slots.fillers)
+                }
+                _ => {
+                    let frame_at = |i| kept.get(&self.key_at(index, parts, split, i)?).copied();
+                    self.count_fillers(seg, split, frame_at, &mut slots.fillers)
+                }
             };
-            let fills = count_keys(index, &seg.blocks, filler_at, slot);
             // A surface id always has the same key: take it from any position holding it.
-            for i in (0..index.len()).filter(|&i| slot[i] != NONE) {
+            for i in (0..index.len()).filter(|&i| slots.fillers[i] != NONE) {
                 let s = index.surfaces[i + split.a] as usize;
                 if s >= key_of.len() {
                     key_of.resize(s + 1, NONE);
                 }
                 key_of[s] = index.keys[i + split.a];
             }
-            take(g as u32, fills, key_of);
+            take(g, fills, key_of);
         }
+    }
+
+    /// Count (frame number, surface id in the slot) where `frame_at` finds a kept frame.
+    fn count_fillers<T: Borrow<TokenIndex>>(
+        &self,
+        seg: &Segment<T>,
+        split: Split,
+        frame_at: impl Fn(usize) -> Option<u32> + Sync,
+        fslot: &mut [u32],
+    ) -> Candidates {
+        let index = seg.index();
+        let filler_at =
+            |i: usize| Some((frame_at(i)? as u64) << 32 | index.surfaces[i + split.a] as u64);
+        count_keys(index, &seg.blocks, filler_at, fslot)
     }
 
     /// The key of the frame of `split` at position `i` (left part id, right part id), if any.
