@@ -214,6 +214,9 @@ fn plan<'a>(
     (!splits.is_empty()).then_some(Walk { finder, facts, edges, splits, depth })
 }
 
+/// A split's kept frames: frame key (left id << 32 | right id) → frame number.
+type Kept = HashMap<u64, u32>;
+
 /// The frames of the splits in `round` passing `--min-count` and `--min-docs`, split by split
 /// and by key (whatever the segments, passes and threads), without fillers; and for each
 /// split, its kept frames' keys and numbers.
@@ -223,7 +226,7 @@ fn count_frames<F, I, T>(
     round: &[u32],
     options: &FrameOptions,
     tally_bytes: u64,
-) -> io::Result<(Vec<Frame>, Vec<HashMap<u64, u32>>)>
+) -> io::Result<(Vec<Frame>, Vec<Kept>)>
 where
     F: Fn() -> I,
     I: Iterator<Item = io::Result<T>>,
@@ -256,7 +259,7 @@ where
         }
     }
     found.sort_unstable_by_key(|&(g, key, _)| (g, key));
-    let mut kept: Vec<HashMap<u64, u32>> = walk.splits.iter().map(|_| new_map()).collect();
+    let mut kept: Vec<Kept> = walk.splits.iter().map(|_| new_map()).collect();
     let frames = found
         .iter()
         .enumerate()
@@ -275,7 +278,7 @@ fn fill<F, I, T>(
     reader: &mut Reader<F, T>,
     walk: &Walk,
     round: &[u32],
-    kept: &[HashMap<u64, u32>],
+    kept: &[Kept],
     frames: &mut [Frame],
     tally_bytes: u64,
 ) -> io::Result<()>

@@ -17,7 +17,9 @@ use crate::collections::{HashMap, new_map};
 const SHARDS: usize = 64;
 
 /// Estimated bytes per tallied entry: a 16-byte slot and its control byte in a table that is
-/// between 7/16 and 7/8 full, and the old table while it grows.
+/// between 7/16 and 7/8 full, and the old table while it grows. Maps give their room back
+/// whenever entries leave them (a range shrinks, a group is taken, a pass ends), so a
+/// shard's tables hold at most about this much per entry of its cap.
 pub const ENTRY_BYTES: u64 = 48;
 
 /// Hash of (group, key): where the key falls among shards and ranges. Must send every key
@@ -118,7 +120,10 @@ impl<V: Copy + Send> Tally<V> {
         for shard in &mut self.shards {
             let mut entries = Vec::with_capacity(shard.len);
             for (g, map) in shard.maps.iter_mut().enumerate() {
-                entries.extend(map.drain().map(|(k, v)| (g as u32, k, v)));
+                // Fresh maps: the next pass may fill other groups than this one did.
+                entries.extend(
+                    std::mem::replace(map, new_map()).into_iter().map(|(k, v)| (g as u32, k, v)),
+                );
             }
             take(entries);
             shard.len = 0;
@@ -137,6 +142,7 @@ impl<V> Shard<V> {
             let hi = self.hi;
             for (g, map) in self.maps.iter_mut().enumerate() {
                 map.retain(|&k, _| (hash(g as u32, k) as u128) < hi);
+                map.shrink_to_fit();
             }
             self.len = self.maps.iter().map(|m| m.len()).sum();
         }

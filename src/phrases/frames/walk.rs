@@ -93,9 +93,9 @@ impl Walk<'_> {
             if kept.is_empty() {
                 continue;
             }
-            let fills = match &slots.cached {
+            let fills = match slots.cached.take() {
                 // The frames' count left each position's candidate: one lookup per candidate.
-                Some((h, keys)) if *h == g => {
+                Some((h, keys)) if h == g => {
                     let frame: Vec<u32> =
                         keys.iter().map(|k| kept.get(k).copied().unwrap_or(NONE)).collect();
                     let slot = &slots.frames;
