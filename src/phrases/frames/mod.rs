@@ -11,10 +11,13 @@
 //! least two distinct fillers (counted by key), and, under `--stopword-edges drop`, neither
 //! starts nor ends with a stop word.
 //!
-//! The corpus is walked segment by segment ([`walk`]; a corpus in memory is one segment, a
-//! token index on disk is read back from its files), so that only one segment's arrays are
-//! held at a time; the segments' counts are summed in [`tally`], in as many passes as its
-//! memory requires. One pass counts the frames, a second their fillers.
+//! The corpus is walked segment by segment ([`walk`]; a token index on disk is read back from
+//! its files), so that only one segment's arrays are held at a time, and the segments' counts
+//! are summed in a [`tally`], in as many passes as its memory requires: one pass counts the
+//! frames, a second their fillers ([`reader`]). A corpus in memory is the case of one
+//! segment, walked once: its counts are final as they come, so they skip the tally, and it is
+//! counted split by split, each split's fillers finding their frames in the ids its count
+//! left.
 //!
 //! Slot statistics: entropy H = −Σ p_k log₂ p_k over the fillers' shares p_k (0 when one filler
 //! takes the slot; log₂ k for k equally common fillers), and fixedness = share of the most
@@ -127,8 +130,10 @@ pub fn frames(
 /// Each call of `segments` must yield the corpus's segments once more (any order will do);
 /// a run reads them twice (frames, then fillers), more often when the frames' tallies
 /// outgrow `tally_bytes` (each further pass counts the frames whose hashes did not fit; see
-/// [`tally`]). Per segment of w words the walk holds about 90 bytes per word; beyond that
-/// only the tallies (bounded by `tally_bytes`), the kept frames and their fillers.
+/// [`tally`]). A segment is walked in at most about 100 bytes per word (its index, the ids
+/// of its parts of up to 4 words, the partitioned counter's buffers and the candidates on
+/// their way to the tally); beyond that the run holds the tallies (about `tally_bytes`,
+/// at least 64 entries), the kept frames, their fillers and a u32 per surface id.
 ///
 /// Segments must hold whole documents ([`crate::count::spilled::SpillWriter`] cuts a segment
 /// only after a document's last word): a frame never leaves its sentence, so never its
