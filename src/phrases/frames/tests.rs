@@ -323,4 +323,38 @@ mod segmented {
             [(vec![3], vec![4], 5, 3, fillers.clone()), (vec![3], vec![4, 5], 5, 3, fillers),]
         );
     }
+
+    #[test]
+    fn the_same_frames_in_the_same_order_whatever_the_threads() {
+        // 30 random documents over 12 surfaces, cut into 4 segments, with room for 4 tally
+        // entries per shard (12,288 bytes): several passes, ranges shrinking, shards merged in
+        // parallel.
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as u32 % SURFACES
+        };
+        let corpus: Corpus =
+            (0..30).map(|_| (0..3).map(|_| (0..7).map(|_| next()).collect()).collect()).collect();
+        let s = Setup::new(&corpus, 2);
+        let finder = NgramFinder::new(&s.counts, KEYS as usize);
+        let facts = s.facts();
+        let segs = segments(&corpus, &BTreeSet::from([7, 15, 22]));
+        let o = FrameOptions {
+            lengths: 3..=6,
+            min_count: 2,
+            min_docs: 2,
+            edges: EdgePolicy::Keep,
+            overlap: Overlap::None,
+        };
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let parts = || segs.iter().map(|x| Ok(copy(x)));
+            pool.install(|| frames_in_segments(parts, &finder, &facts, &o, 12_288).unwrap())
+        };
+        let one = run(1);
+        assert!(one.len() > 10, "{} frames", one.len());
+        assert_eq!(run(3), one);
+        assert_eq!(sorted(one), sorted(frames(&s.index, &finder, &facts, &o)));
+    }
 }
