@@ -357,4 +357,76 @@ mod segmented {
         assert_eq!(run(3), one);
         assert_eq!(sorted(one), sorted(frames(&s.index, &finder, &facts, &o)));
     }
+
+    /// A corpus of `docs` documents of 200 random words (about Zipf-distributed over 3,000
+    /// surfaces of 2,000 keys; the 20 most frequent keys are stop words), in sentences of 8 to
+    /// 15 words, with its parts counted up to 4 words (at least 3 times).
+    fn big_setup(docs: usize) -> (Setup, Vec<u32>) {
+        const SURFACES: u32 = 3000;
+        const KEYS: u32 = 2000;
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut index = TokenIndex::new();
+        for _ in 0..docs {
+            let mut words = Vec::with_capacity(200);
+            let mut to_end = 0;
+            for _ in 0..200 {
+                let s = (SURFACES as f64 * next().powi(3)) as u32;
+                words.push((s % KEYS, s, to_end == 0));
+                to_end = if to_end == 0 { 8 + (next() * 8.0) as u32 } else { to_end - 1 };
+            }
+            index.push_doc(words);
+        }
+        let stop: Vec<bool> = (0..KEYS).map(|k| k < 20).collect();
+        let key_rank: Vec<u32> = (0..KEYS).collect();
+        let surface_rank: Vec<u32> = (0..SURFACES).rev().collect();
+        let facts =
+            VocabFacts { key_stop: &stop, key_rank: &key_rank, surface_rank: &surface_rank };
+        let o =
+            CountOptions { min_n: 1, max_n: 4, min_count: 3, min_docs: 1, edges: EdgePolicy::Keep };
+        let counts = count(&index, &facts, &o);
+        let surface_keys = (0..SURFACES).map(|s| s % KEYS).collect();
+        (Setup { index, counts, stop, key_rank, surface_rank }, surface_keys)
+    }
+
+    #[test]
+    #[ignore = "long: 2.4 M words in 3 segment files"]
+    fn a_spilled_index_of_several_files_gives_the_frames_of_the_index_in_memory() {
+        let (s, surface_keys) = big_setup(12_000);
+        let finder = NgramFinder::new(&s.counts, s.key_rank.len());
+        let facts = s.facts();
+        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
+        for d in 0..s.index.doc_count() {
+            let r = s.index.doc_range(d);
+            w.push_doc(r.map(|i| (s.index.surfaces[i], s.index.sentence_start[i]))).unwrap();
+        }
+        let spilled = w.finish().unwrap();
+        assert_eq!(spilled.segment_count(), 3);
+        for edges in [EdgePolicy::Drop, EdgePolicy::Keep] {
+            let o = FrameOptions {
+                lengths: 3..=6,
+                min_count: 3,
+                min_docs: 2,
+                edges,
+                overlap: Overlap::None,
+            };
+            let started = std::time::Instant::now();
+            let whole = frames(&s.index, &finder, &facts, &o);
+            let in_memory = started.elapsed();
+            // 4 MB of tallies: several passes.
+            let read = || spilled.segments(&surface_keys);
+            let cut = frames_in_segments(read, &finder, &facts, &o, 4 << 20).unwrap();
+            eprintln!(
+                "{edges:?}: {} frames; in memory {:.2} s, from 3 files {:.2} s",
+                whole.len(),
+                in_memory.as_secs_f64(),
+                (started.elapsed() - in_memory).as_secs_f64()
+            );
+            assert!(whole.len() > 1000, "{} frames", whole.len());
+            assert_eq!(sorted(cut), sorted(whole));
+        }
+    }
 }
