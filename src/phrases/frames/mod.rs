@@ -250,7 +250,8 @@ where
     };
     loop {
         reader.pass(walk, |seg, place, slots: &mut Slots| {
-            walk.frames(seg, round, &mut slots.frames, |g, c| {
+            let ranges = (!place.whole).then(|| tally.ranges());
+            walk.frames(seg, (round, ranges.as_ref()), &mut slots.frames, |g, c| {
                 let counts = (0..c.len()).map(|j| (c.keys[j], (c.count[j], c.docs[j])));
                 let counts = (counts, passes);
                 collect(&mut tally, place, g, counts, sum, |e| keep(&mut found, e));

@@ -36,6 +36,21 @@ pub struct Tally<V> {
     pending: Vec<Vec<(u32, u64, V)>>,
 }
 
+/// A copy of the tallied ranges of hashes, shard by shard.
+pub struct Ranges {
+    range: Vec<(u128, u128)>,
+    hash: HashFn,
+}
+
+impl Ranges {
+    /// Is (group, key) tallied?
+    pub fn holds(&self, group: u32, key: u64) -> bool {
+        let h = (self.hash)(group, key) as u128;
+        let (lo, hi) = self.range[(h >> (64 - SHARDS.trailing_zeros())) as usize];
+        lo <= h && h < hi
+    }
+}
+
 struct Shard<V> {
     /// The hashes tallied in this pass (`hi` > `lo`); `end` is the end of the shard's hashes.
     lo: u128,
@@ -62,6 +77,12 @@ impl<V: Copy + Send> Tally<V> {
             .collect();
         let pending = (0..SHARDS).map(|_| Vec::new()).collect();
         Tally { shards, cap, hash, pending }
+    }
+
+    /// The hashes tallied now: a key outside them need not be counted in this pass (ranges
+    /// only shrink within a pass).
+    pub fn ranges(&self) -> Ranges {
+        Ranges { range: self.shards.iter().map(|s| (s.lo, s.hi)).collect(), hash: self.hash }
     }
 
     /// Queue `value` for (group, key) if its hash is tallied in this pass.

@@ -12,6 +12,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::reader::Slots;
+use super::tally::Ranges;
 use crate::collections::HashMap;
 use crate::count::blocks::{BLOCK_WORDS, Candidates, NONE, blocks, count_keys};
 use crate::count::{EdgePolicy, NgramFinder, TokenIndex, VocabFacts};
@@ -56,20 +57,24 @@ impl<T: Borrow<TokenIndex>> Segment<T> {
 }
 
 impl Walk<'_> {
-    /// Count the frames of each split in `round` in `seg`: `take(split number, counts)`, the
-    /// candidates' keys being (left id << 32 | right id); `slot` gets each position's
-    /// candidate (of the last split).
+    /// Count the frames of each split in `round` in `seg` (only those `wanted` holds, if
+    /// any): `take(split number, counts)`, the candidates' keys being (left id << 32 | right
+    /// id); `slot` gets each position's candidate (of the last split).
     pub fn frames<T: Borrow<TokenIndex>>(
         &self,
         seg: &Segment<T>,
-        round: &[u32],
+        (round, wanted): (&[u32], Option<&Ranges>),
         slot: &mut [u32],
         mut take: impl FnMut(u32, Candidates),
     ) {
         let (index, parts) = (seg.index(), &seg.parts[..]);
         for &g in round {
             let split = self.splits[g as usize];
-            let key_at = |i| self.key_at(index, parts, split, i);
+            // Frames whose hashes this pass does not tally are left out at once.
+            let key_at = |i| {
+                let key = self.key_at(index, parts, split, i)?;
+                wanted.is_none_or(|r| r.holds(g, key)).then_some(key)
+            };
             take(g, count_keys(index, &seg.blocks, key_at, slot));
         }
     }
