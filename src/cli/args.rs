@@ -214,7 +214,9 @@ const PHRASES_MEMORY: &str = "Works within the memory budget (--memory): over it
      bytes each, with 5 bytes per word of the corpus for the walks that decide the formulas; \
      the table (and --per-doc, --by) is the same bytes as with unlimited memory. When those \
      n-grams do not fit the budget, the run stops before writing and names the budget they \
-     need (or raise --min-count). --frames still holds the corpus in memory.";
+     need (or raise --min-count). --frames counts its parts the same way and then finds the \
+     frames a segment at a time, in as many passes over the segments as its tallies need to \
+     fit what the budget leaves (two when they fit at once).";
 
 /// Options of `refrain freq`.
 #[derive(Debug, Args)]
@@ -631,8 +633,7 @@ pub struct CorpusArgs {
     /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
     /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (14 times
     /// its size on disk, 15 for `report`, 18 for `phrases`, four times more for .gz files) is
-    /// not held in memory: `freq` (without --chart, or with --by), `phrases` (without
-    /// --frames), `trend`, `kwic` and `docs` keep its words in a token index on disk under
+    /// not held in memory: `freq` (without --chart, or with --by), `phrases`, `trend`, `kwic` and `docs` keep its words in a token index on disk under
     /// --temp-dir and work from there within the budget (`freq` counts n-grams in partitions
     /// that fit, sorts what it found into runs on disk and merges them at the end; `phrases`
     /// then holds only the n-grams that reach its thresholds), and say so in the run summary;

@@ -30,7 +30,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let chart_out = ChartOut::from_args(&args.chart)?;
     let mut options = settings::pipeline(&args.corpus, "phrases")?;
     // Over the budget the token index goes to disk, and only the counted n-grams are held.
-    options.may_spill = !args.frames;
+    options.may_spill = true;
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     if let Some(spilled) = &corpus.spilled {
         spilled::note(ctx, spilled, &options.budget);
@@ -42,7 +42,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     let name = crate::report::corpus_name(&args.corpus.paths);
     if args.frames {
         let out = (&dest, &chart_out, name.as_str());
-        return run_frames(&corpus, count_options, rule(args.overlap), out, ctx);
+        return run_frames(&corpus, count_options, rule(args.overlap), out, (ctx, &options.budget));
     }
     let (ranked, maps) = match &corpus.spilled {
         Some(_) => {
@@ -336,7 +336,7 @@ fn run_frames(
     mut count_options: CountOptions,
     overlap: Overlap,
     (dest, chart_out, name): (&Destination, &Option<ChartOut>, &str),
-    ctx: &Context,
+    (ctx, budget): (&Context, &crate::budget::Budget),
 ) -> Result<()> {
     let lengths = count_options.min_n.max(3)..=count_options.max_n.min(6);
     if lengths.is_empty() {
@@ -346,8 +346,6 @@ fn run_frames(
     count_options.min_n = 1;
     count_options.max_n = lengths.end() - 2;
     let started = Instant::now();
-    let ranked = RankedCounts::new(corpus, &count_options);
-    let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
     let options = FrameOptions {
         lengths,
         min_count: count_options.min_count,
@@ -355,7 +353,23 @@ fn run_frames(
         edges: count_options.edges,
         overlap,
     };
-    let rows = find_frames(corpus, &ranked, &finder, &options, dest.top);
+    let (ranked, rows) = match &corpus.spilled {
+        Some(_) => {
+            let (ranked, maps) = spilled::rebuilt_counts(ctx, corpus, &count_options, budget)?;
+            let finder = NgramFinder::from_maps(&ranked.counts, maps);
+            let found = spilled::frames(corpus, &ranked, &finder, &options, budget)?;
+            let rows = order_frames(found, &ranked, dest.top);
+            drop(finder);
+            (ranked, rows)
+        }
+        None => {
+            let ranked = RankedCounts::new(corpus, &count_options);
+            let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
+            let rows = find_frames(corpus, &ranked, &finder, &options, dest.top);
+            drop(finder);
+            (ranked, rows)
+        }
+    };
     ctx.note(&format!(
         "found {} phrase-frames ({:.2} s)",
         summary::thousands(rows.len() as u64),
@@ -378,7 +392,12 @@ pub fn find_frames(
     options: &FrameOptions,
     limit: Option<usize>,
 ) -> Vec<Frame> {
-    let mut found = frames(&corpus.index, finder, &ranked.order.facts(), options);
+    let found = frames(&corpus.index, finder, &ranked.order.facts(), options);
+    order_frames(found, ranked, limit)
+}
+
+/// `found` most frequent first (ties by the parts' keys), at most `limit`.
+fn order_frames(mut found: Vec<Frame>, ranked: &RankedCounts, limit: Option<usize>) -> Vec<Frame> {
     let counts = &ranked.counts;
     // Ties by the byte order of the parts' keys (see `count::trie`).
     let ranks = |g: Gram| counts.levels[g.0 - 1].order[g.1 as usize];

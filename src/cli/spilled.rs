@@ -212,3 +212,33 @@ pub fn grams_by(
     let labels = super::grouped::RowLabels { phrases: &phrases, keys: &keys, n: &n };
     super::grouped::labelled_frame(&labels, groups, &tally)
 }
+
+/// Bytes a segment takes while its frames are found (see
+/// [`crate::phrases::frames::frames_in_segments`]: about 100 per word).
+const FRAME_SEGMENT_BYTES: u64 = 100 * crate::count::spilled::SEGMENT_WORDS as u64;
+
+/// The phrase-frames of the spilled corpus, found a segment at a time with `finder` (over
+/// counts that hold every part, stop-word edges included), unordered; their tallies take
+/// what the budget has left.
+pub fn frames(
+    corpus: &AnalyzedCorpus,
+    ranked: &RankedCounts,
+    finder: &NgramFinder,
+    options: &crate::phrases::frames::FrameOptions,
+    budget: &Budget,
+) -> Result<Vec<crate::phrases::frames::Frame>> {
+    let spilled = corpus.spilled.as_ref().expect("a spilled corpus");
+    crate::budget::release_freed_memory();
+    let held = crate::budget::resident_bytes().unwrap_or(0);
+    let tally_bytes = budget.bytes.saturating_sub(held + FRAME_SEGMENT_BYTES) / 2;
+    let keys = corpus.vocab.surface_keys();
+    let facts = ranked.order.facts();
+    crate::phrases::frames::frames_in_segments(
+        || spilled.segments(keys),
+        finder,
+        &facts,
+        options,
+        tally_bytes,
+    )
+    .map_err(|e| read_failure(&e, spilled))
+}

@@ -1,7 +1,7 @@
 //! `phrases` over a corpus whose token index went to disk: the counted n-grams are rebuilt
 //! from the bounded counter's rows and the corpus is walked a segment at a time, and every
 //! table is the same bytes as with the corpus in memory; a budget too small for the counted
-//! n-grams stops the run before it writes anything.
+//! n-grams stops the run before it writes anything. `--frames` walks the segments the same way.
 
 use crate::spilled::{MEDIUM, inaugural, run_with, same_bytes, shared};
 use crate::util::{TestDir, csv_rows, refrain};
@@ -36,6 +36,20 @@ fn formulaicity_and_groups_on_disk() {
     let out = same_bytes(MEDIUM, &by);
     assert!(csv_rows(&out).iter().any(|r| r["phrase"] == "united states"), "{out}");
     same_bytes(MEDIUM, &["phrases", corpus, "--by", "doc", "--top", "3", "--score", "mi"]);
+}
+
+#[test]
+fn frames_on_disk_equal_frames_in_memory() {
+    let corpus = inaugural();
+    let corpus = corpus.to_str().unwrap();
+    let out = same_bytes(MEDIUM, &["phrases", corpus, "--frames", "--format", "csv"]);
+    let rows = csv_rows(&out);
+    assert!(rows.iter().all(|r| r["frame"].contains(" * ")), "{out}");
+    let keep = ["--frames", "--stopword-edges", "keep", "--overlap", "none", "-n", "3..5"];
+    same_bytes(MEDIUM, &[&["phrases", corpus][..], &keep].concat());
+    if let Some(kp) = shared("kcna_kp") {
+        same_bytes(MEDIUM, &["phrases", kp.to_str().unwrap(), "--frames", "--top", "200"]);
+    }
 }
 
 #[test]
