@@ -258,7 +258,7 @@ fn generated(dir: &TestDir) -> PathBuf {
 
 /// The ISO date of day `n` counted from 0001-01-01 (day 1).
 fn chrono_like(n: u64) -> String {
-    let leap = |y: u64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = |y: u64| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let (mut y, mut left) = (1u64, n - 1);
     loop {
         let days = if leap(y) { 366 } else { 365 };
