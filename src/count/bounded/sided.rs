@@ -28,8 +28,9 @@ use super::rows::{self, MAX_N, Ranks, Row, RunFile};
 use crate::budget::TempSpace;
 
 /// Bytes a window being counted needs besides [`super::windows::COUNTING_BYTES`] when rows
-/// carry their sides (a candidate's and a survivor's counts per side).
-pub const COUNTING_BYTES: u64 = 2 * std::mem::size_of::<SideCounts>() as u64;
+/// carry their sides: a candidate's and a survivor's counts per side, and the counts of the
+/// rows it makes (about two a window: more levels, fewer survivors).
+pub const COUNTING_BYTES: u64 = 4 * std::mem::size_of::<SideCounts>() as u64;
 
 /// Occurrences and documents of an n-gram on each side.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -111,6 +112,9 @@ struct Key {
 /// A placed row waiting to be sorted.
 type Keyed = (Key, Sided);
 
+/// Rows placed at once.
+const PLACE_SLICE: usize = 1 << 14;
+
 /// Bytes a placed row holds while it waits to be sorted.
 pub const KEYED_BYTES: u64 = std::mem::size_of::<Keyed>() as u64;
 
@@ -172,6 +176,19 @@ impl<'a, F: Fn(&Sided) -> Option<Place> + Sync> SidedSink<'a, F> {
         rows
     }
 
+    /// The sort key of each row, `None` for the rows left out.
+    fn keys(&self, slice: &[Sided]) -> Vec<Option<Key>> {
+        let (place, ranks) = (&self.place, self.ranks);
+        slice
+            .par_iter()
+            .map(|s| {
+                let place = place(s)?;
+                assert!(place.class <= 2, "a class is 0, 1 or 2");
+                Some(Key { place, words: rows::key_words(&s.row, ranks) })
+            })
+            .collect()
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         let rows = self.sorted();
         self.runs.push(write_run(self.space, &rows)?);
@@ -219,23 +236,21 @@ impl<F: Fn(&Sided) -> Option<Place> + Sync> Collect<Sided> for SidedSink<'_, F> 
         for r in &rows {
             self.distinct[r.row.n as usize - 1] += 1;
         }
-        let (place, ranks) = (&self.place, self.ranks);
-        let placed: Vec<Keyed> = rows
-            .into_par_iter()
-            .filter_map(|s| {
-                let place = place(&s)?;
-                assert!(place.class <= 2, "a class is 0, 1 or 2");
-                Some((Key { place, words: rows::key_words(&s.row, ranks) }, s))
-            })
-            .collect();
-        if !self.pending.is_empty() && self.pending.len() + placed.len() > self.cap {
-            self.flush()?;
-        }
-        // Room for all the rows held at once, so that growing never copies them.
-        self.pending.reserve_exact(self.cap.saturating_sub(self.pending.len()));
-        self.pending.extend(placed);
-        if self.pending.len() >= self.cap {
-            self.flush()?;
+        // Placed a slice at a time, in parallel, into the rows held (whose room is counted in
+        // the budget): a copy of all of a group's rows with their keys would not be.
+        for slice in rows.chunks(PLACE_SLICE) {
+            let keys = self.keys(slice);
+            for (key, s) in keys.into_iter().zip(slice) {
+                let Some(key) = key else { continue };
+                if self.pending.len() >= self.cap {
+                    self.flush()?;
+                }
+                if self.pending.capacity() == 0 {
+                    // Room for all the rows held at once, so that growing never copies them.
+                    self.pending.reserve_exact(self.cap);
+                }
+                self.pending.push((key, *s));
+            }
         }
         Ok(())
     }
