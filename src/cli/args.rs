@@ -150,7 +150,10 @@ fn keyness_columns() -> String {
          Formulas (a, b = occurrences in target and reference; c, d = their tokens; N = c + d):\n  \
          G² = 2[a ln(a/E1) + b ln(b/E2)], E1 = c(a+b)/N, E2 = d(a+b)/N (Rayson & Garside 2000)\n  \
          BIC = |G²| − ln N (Wilson 2013)\n  Log Ratio = log2((a/c)/(b/d)), 0 counted as 0.5 \
-         (Hardie 2014)\n  %DIFF = 100 (a/c − b/d)/(b/d) (Gabrielatos & Marchi 2011)",
+         (Hardie 2014)\n  %DIFF = 100 (a/c − b/d)/(b/d) (Gabrielatos & Marchi 2011)\n\n\
+         Works within the memory budget (--memory): over it, every n-gram is counted with its \
+         counts on each side from the token index on disk, and the rows are sorted by side and \
+         measure in runs on disk and merged, with the same output (table and chart).",
         help_list(KEYNESS)
     )
 }
@@ -190,7 +193,10 @@ pub struct DocsArgs {
 
 fn freq_columns() -> String {
     format!(
-        "Output columns:\n{}\nRows are sorted by --sort, ties by key. Counts below about 5 are noisy.",
+        "Output columns:\n{}\nRows are sorted by --sort, ties by key. Counts below about 5 are \
+         noisy.\n\nWorks within the memory budget (--memory): over it, n-grams are counted from \
+         the token index on disk in partitions, sorted in runs and merged as they are written; \
+         --chart draws the first rows. The output is the same.",
         crate::table::schema::help_list(crate::table::schema::FREQ)
     )
 }
@@ -633,11 +639,11 @@ pub struct CorpusArgs {
     /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
     /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (14 times
     /// its size on disk, 15 for `report`, 18 for `phrases`, four times more for .gz files) is
-    /// not held in memory: `freq` (without --chart, or with --by), `phrases`, `trend`, `kwic` and `docs` keep its words in a token index on disk under
-    /// --temp-dir and work from there within the budget (`freq` counts n-grams in partitions
-    /// that fit, sorts what it found into runs on disk and merges them at the end; `phrases`
-    /// then holds only the n-grams that reach its thresholds), and say so in the run summary;
-    /// the output is the same
+    /// not held in memory: `freq`, `phrases`, `trend`, `keyness`, `kwic` and `docs` keep its
+    /// words in a token index on disk under --temp-dir and work from there within the budget
+    /// (`freq` counts n-grams in partitions that fit, sorts what it found into runs on disk
+    /// and merges them at the end; `phrases` then holds only the n-grams that reach its
+    /// thresholds), and say so in the run summary; the output is the same
     /// bytes as with unlimited memory. Commands that cannot work that way yet stop before
     /// reading, naming the budget they need. Not included: the program itself and its thread
     /// stacks (about 20 MB; figures in BENCHMARKS.md). The smallest budget accepted is 64M; a

@@ -10,6 +10,7 @@ use super::{Context, grouped, settings, summary};
 use crate::analysis::Vocabulary;
 use crate::budget::Budget;
 use crate::chart::Chart;
+use crate::count::bounded::Row;
 use crate::count::{self, NgramCounts, RowData, RowOrder, VocabFacts, WordLists};
 use crate::figure::{self, BarSpec, HeatmapSpec};
 use crate::pipeline::AnalyzedCorpus;
@@ -22,9 +23,9 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
     let chart_out = ChartOut::from_args(&args.chart)?;
     let mut options = settings::pipeline(&args.corpus, "freq")?;
-    // Counting a token index on disk writes plain rows, or with --by a frame of the top rows
-    // found per group; a bar chart needs a frame of all rows.
-    options.may_spill = args.by.is_some() || chart_out.is_none();
+    // Counting a token index on disk writes plain rows (a bar chart from the first ones), or
+    // with --by a frame of the top rows found per group.
+    options.may_spill = true;
     let count_options = settings::count(&args.count);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
     if corpus.spilled.is_some() {
@@ -32,7 +33,10 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
             Grouped { args, ctx, options: &count_options, dest: &dest, chart: &chart_out };
         return match &args.by {
             Some(by) => grouped.run_spilled(&corpus, by, &options.budget),
-            None => run_spilled(args, ctx, &corpus, &count_options, &dest, &options.budget),
+            None => {
+                let out = Out { dest: &dest, chart: &chart_out };
+                run_spilled(args, ctx, &corpus, &count_options, out, &options.budget)
+            }
         };
     }
     // Group first: a grouping that cannot be made should fail before the counting.
@@ -59,11 +63,7 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     } else {
         let frame = rows_table.frame()?;
         trace(started, || "built the frame".into());
-        let png = chart::maybe(&chart_out, || {
-            let title = format!("Most frequent {} — {}", ngrams_name(&count_options), name(args));
-            let spec = BarSpec { title, label: None, value: None, rows: None };
-            Ok(Chart::Bar(figure::bar(&frame, &spec)?))
-        })?;
+        let png = chart::maybe(&chart_out, || bar_chart(args, &count_options, &frame))?;
         table::write(&frame, dest.format, &dest.output)?;
         trace(started, || "wrote the table".into());
         chart::write(png, ctx)?;
@@ -76,14 +76,37 @@ pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// The bar chart of the freq table `frame` (or of its first rows: it draws all of up to
+/// [`figure::MAX_ROWS_ALL`] rows, else the first [`figure::DEFAULT_BARS`]).
+fn bar_chart(
+    args: &FreqArgs,
+    options: &count::CountOptions,
+    frame: &Frame,
+) -> Result<Chart, figure::FigureError> {
+    let title = format!("Most frequent {} — {}", ngrams_name(options), name(args));
+    let spec = BarSpec { title, label: None, value: None, rows: None };
+    Ok(Chart::Bar(figure::bar(frame, &spec)?))
+}
+
+/// Where plain `freq` writes: the table, and the bar chart if asked for.
+#[derive(Clone, Copy)]
+struct Out<'a> {
+    dest: &'a settings::Destination,
+    chart: &'a Option<ChartOut>,
+}
+
+/// Rows of the table made and written at once over a token index on disk.
+const SPILLED_CHUNK: usize = 1 << 14;
+
 /// `freq` over a token index on disk: the bounded counter's rows, merged from sorted runs,
-/// written a chunk at a time.
+/// written a chunk at a time. The bar chart is drawn from the first chunk before anything is
+/// written, as in memory: it shows the first rows only.
 fn run_spilled(
     args: &FreqArgs,
     ctx: &Context,
     corpus: &AnalyzedCorpus,
     options: &count::CountOptions,
-    dest: &settings::Destination,
+    out: Out,
     budget: &crate::budget::Budget,
 ) -> Result<()> {
     let started = Instant::now();
@@ -92,26 +115,40 @@ fn run_spilled(
     super::spilled::note(ctx, spilled, budget);
     let words = WordOrder::of(vocab);
     let order = row_order(args.sort);
+    let dest = out.dest;
     let mut counted = super::spilled::count(ctx, corpus, &words, options, order, dest.top, budget)?;
     let totals = (spilled.words, spilled.doc_count() as u64);
     let mut left = dest.top.unwrap_or(usize::MAX);
     let all: u64 = counted.distinct[options.min_n - 1..options.max_n].iter().sum();
     let progress = crate::progress::Progress::with_eta("writing", all.min(left as u64));
-    let mut failed = None;
-    let next = || -> Result<Option<Table>, table::TableError> {
+    let mut chunk = || -> std::io::Result<Vec<Row>> {
         let mut rows = Vec::new();
-        while rows.len() < 1 << 14 && left > 0 {
-            match counted.merge.next_row() {
-                Ok(Some(row)) => rows.push(row),
-                Ok(None) => break,
-                Err(e) => {
-                    failed = Some(e);
-                    return Err(table::TableError::Polars("reading a sorted run failed".into()));
-                }
+        while rows.len() < SPILLED_CHUNK && left > 0 {
+            match counted.merge.next_row()? {
+                Some(row) => rows.push(row),
+                None => break,
             }
             left -= 1;
         }
         progress.inc(rows.len() as u64);
+        Ok(rows)
+    };
+    let mut first = Some(chunk().map_err(|e| budget.spill_error(e))?);
+    let png = chart::maybe(out.chart, || {
+        // One row more than a chart draws whole: the chart sees whether there are more.
+        let rows = first.as_deref().unwrap_or_default();
+        let shown = &rows[..rows.len().min(figure::MAX_ROWS_ALL + 1)];
+        bar_chart(args, options, &Frame::from_table(spilled_table(vocab, shown, totals))?)
+    })?;
+    let mut failed = None;
+    let next = || -> Result<Option<Table>, table::TableError> {
+        let rows = match first.take() {
+            Some(rows) => rows,
+            None => chunk().map_err(|e| {
+                failed = Some(e);
+                table::TableError::Polars("reading a sorted run failed".into())
+            })?,
+        };
         Ok((!rows.is_empty()).then(|| spilled_table(vocab, &rows, totals)))
     };
     let written =
@@ -121,7 +158,7 @@ fn run_spilled(
     }
     written?;
     trace(started, || "counted and wrote the table".into());
-    Ok(())
+    chart::write(png, ctx)
 }
 
 /// `freq --by`: what its table needs besides the rows and their counts per group.
@@ -189,11 +226,7 @@ impl Grouped<'_> {
 }
 
 /// The freq table (columns as [`freq_table`]) of rows from the bounded counter.
-fn spilled_table(
-    vocab: &Vocabulary,
-    rows: &[crate::count::bounded::Row],
-    totals: (u64, u64),
-) -> Table {
+fn spilled_table(vocab: &Vocabulary, rows: &[Row], totals: (u64, u64)) -> Table {
     let mut columns = FreqColumns::new(rows.len(), totals);
     let keys = vocab.surface_keys();
     for row in rows {

@@ -5,6 +5,11 @@
 //! counted once over everything (pruned by `--min-count` on the total, which any side's count
 //! cannot exceed), then counted per side with the grouping machinery, and the measures of
 //! [`crate::stats::keyness`] are computed per n-gram.
+//!
+//! Over the memory budget the token index is on disk: the bounded counter counts every row
+//! with its counts per side ([`bounded::count_sided`]), places it by its side and measure, and
+//! sorts the rows in runs on disk; their merge is written as it comes, the same table
+//! ([`disk`]).
 
 use std::cmp::Ordering;
 
@@ -21,12 +26,15 @@ use crate::chart::Chart;
 use crate::collections::{HashSet, new_set};
 use crate::corpus::{Document, Input, Precision};
 use crate::count::NgramCounts;
-use crate::figure::{self, KeynessSpec};
+use crate::figure::{self, FigureError, KeynessSpec};
 use crate::group::{GroupBy, Groups, NONE};
 use crate::pipeline::AnalyzedCorpus;
 use crate::select::Where;
 use crate::stats::keyness::{Keyness, keyness};
 use crate::table::{self, Frame, Table, Values};
+
+mod disk;
+use disk::OnDisk;
 
 /// Side of a document: target.
 const TARGET: u32 = 0;
@@ -52,6 +60,7 @@ pub fn run(args: &KeynessArgs, ctx: &Context) -> Result<()> {
     })?;
     let chart_out = ChartOut::from_args(&args.chart)?;
     let mut options = settings::pipeline(&args.corpus, "keyness")?;
+    options.may_spill = true;
     let mut paths = args.corpus.paths.clone();
     let comparison = if !args.reference.is_empty() {
         if paths.is_empty() {
@@ -81,6 +90,10 @@ pub fn run(args: &KeynessArgs, ctx: &Context) -> Result<()> {
         }
     }
     let count_options = settings::count(&args.count);
+    if corpus.spilled.is_some() {
+        let on_disk = OnDisk { args, ctx, comparison: &comparison, options: &count_options };
+        return on_disk.run(&corpus, &groups, &dest, &chart_out, &options.budget);
+    }
     let ranked = RankedCounts::new(&corpus, &count_options);
     let rows: Vec<(usize, u32)> = ranked.counts.reported().collect();
     let frame = keyness_frame(
@@ -92,25 +105,36 @@ pub fn run(args: &KeynessArgs, ctx: &Context) -> Result<()> {
         args.measure,
         args.top,
     )?;
-    let png = chart::maybe(&chart_out, || {
-        let (target, reference) = side_names(&args.corpus.paths, &args.reference, &comparison);
-        let title = format!("Keywords: {target} against {reference}");
-        // G² ranks by evidence; the bars show the effect size (Log Ratio) of those rows.
-        let measure = match args.measure {
-            Measure::G2 => Measure::LogRatio,
-            m => m,
-        };
-        let spec = KeynessSpec {
-            title,
-            measure: Some(chart::measure_column(measure).to_string()),
-            per_side: args.top.map(|k| k.min(figure::DEFAULT_PER_SIDE)),
-            target: Some(target),
-            reference: Some(reference),
-        };
-        Ok(Chart::Keyness(figure::keyness(&frame, &spec)?))
-    })?;
+    let png = chart::maybe(&chart_out, || keyness_chart(args, &comparison, &frame))?;
     table::write(&frame, dest.format, &dest.output)?;
     chart::write(png, ctx)
+}
+
+/// The measure the chart's bars show: G² ranks by evidence, so its rows show their effect
+/// size (Log Ratio).
+fn chart_measure(measure: Measure) -> Measure {
+    match measure {
+        Measure::G2 => Measure::LogRatio,
+        m => m,
+    }
+}
+
+/// The keyness chart of `frame` (the table, or rows of it that hold the bars).
+fn keyness_chart(
+    args: &KeynessArgs,
+    comparison: &Comparison,
+    frame: &Frame,
+) -> Result<Chart, FigureError> {
+    let (target, reference) = side_names(&args.corpus.paths, &args.reference, comparison);
+    let title = format!("Keywords: {target} against {reference}");
+    let spec = KeynessSpec {
+        title,
+        measure: Some(chart::measure_column(chart_measure(args.measure)).to_string()),
+        per_side: args.top.map(|k| k.min(figure::DEFAULT_PER_SIDE)),
+        target: Some(target),
+        reference: Some(reference),
+    };
+    Ok(Chart::Keyness(figure::keyness(frame, &spec)?))
 }
 
 /// The keyness table of the counted n-grams `rows` of `counts` between the two sides of
@@ -210,7 +234,11 @@ pub fn sides(corpus: &AnalyzedCorpus, comparison: &Comparison) -> Groups {
         })
         .collect();
     let labels = vec!["target".to_string(), "reference".to_string()];
-    Groups::new(GroupBy::Column("side".into()), labels, of_doc, &corpus.index)
+    let by = GroupBy::Column("side".into());
+    match &corpus.spilled {
+        Some(spilled) => Groups::new(by, labels, of_doc, spilled.doc_len.as_slice()),
+        None => Groups::new(by, labels, of_doc, &corpus.index),
+    }
 }
 
 /// Target if the document's whole date range is on or after `split`, reference if it is
@@ -272,31 +300,39 @@ struct Scored {
 }
 
 impl Scored {
-    /// +1 relatively more frequent in the target, −1 in the reference, 0 equal.
     fn side(&self) -> i8 {
-        if self.k.g2 > 0.0 {
-            1
-        } else if self.k.g2 < 0.0 {
-            -1
-        } else {
-            0
-        }
+        side(&self.k)
     }
 
-    /// The sort value within a side: the measure, with BIC (unsigned) turned so that the
-    /// strongest reference keywords come last.
     fn value(&self, m: Measure) -> f64 {
-        let v = match m {
-            Measure::G2 => self.k.g2,
-            Measure::Bic if self.side() < 0 => -self.k.bic,
-            Measure::Bic => self.k.bic,
-            Measure::LogRatio => self.k.log_ratio,
-            // Absent from the reference: an infinite increase.
-            Measure::PctDiff if self.k.pct_diff.is_nan() => f64::INFINITY,
-            Measure::PctDiff => self.k.pct_diff,
-        };
-        if v.is_nan() { f64::NEG_INFINITY } else { v }
+        value(&self.k, m)
     }
+}
+
+/// +1 relatively more frequent in the target, −1 in the reference, 0 equal.
+fn side(k: &Keyness) -> i8 {
+    if k.g2 > 0.0 {
+        1
+    } else if k.g2 < 0.0 {
+        -1
+    } else {
+        0
+    }
+}
+
+/// The sort value within a side: the measure, with BIC (unsigned) turned so that the
+/// strongest reference keywords come last.
+fn value(k: &Keyness, m: Measure) -> f64 {
+    let v = match m {
+        Measure::G2 => k.g2,
+        Measure::Bic if side(k) < 0 => -k.bic,
+        Measure::Bic => k.bic,
+        Measure::LogRatio => k.log_ratio,
+        // Absent from the reference: an infinite increase.
+        Measure::PctDiff if k.pct_diff.is_nan() => f64::INFINITY,
+        Measure::PctDiff => k.pct_diff,
+    };
+    if v.is_nan() { f64::NEG_INFINITY } else { v }
 }
 
 /// Target keywords first (strongest first), then n-grams with equal rates, then reference
@@ -337,26 +373,61 @@ fn keyness_table(
 ) -> Table {
     let ids: Vec<(usize, u32)> = rows.iter().map(|r| r.row).collect();
     let (phrase, key) = grouped::row_labels(corpus, counts, &ids);
-    let int = |f: &dyn Fn(&Scored) -> i64| Values::Int(rows.iter().map(f).collect());
-    let float = |f: &dyn Fn(&Keyness) -> f64| Values::Float(rows.iter().map(|r| f(&r.k)).collect());
-    let (c, d) = (groups.tokens[0] as i64, groups.tokens[1] as i64);
-    Table::new()
-        .with("phrase", Values::Str(phrase))
-        .with("key", Values::Str(key))
-        .with("n", int(&|r| r.row.0 as i64))
-        .with("a", int(&|r| r.a as i64))
-        .with("b", int(&|r| r.b as i64))
-        .with("c", int(&|_| c))
-        .with("d", int(&|_| d))
-        .with("pm_target", float(&|k| k.pm_target))
-        .with("pm_reference", float(&|k| k.pm_reference))
-        .with("docs_target", int(&|r| r.da as i64))
-        .with("docs_reference", int(&|r| r.db as i64))
-        .with("g2", float(&|k| k.g2))
-        .with("p", float(&|k| k.p))
-        .with("bic", float(&|k| k.bic))
-        .with("log_ratio", float(&|k| k.log_ratio))
-        .with("pct_diff", float(&|k| k.pct_diff))
+    let mut columns = KeynessColumns::default();
+    for ((r, phrase), key) in rows.iter().zip(phrase).zip(key) {
+        let counts = [r.a, r.b, r.da, r.db];
+        columns.push(phrase, key, r.row.0, counts, &r.k);
+    }
+    columns.table((groups.tokens[0], groups.tokens[1]))
+}
+
+/// The keyness table's columns, filled a row at a time in memory and on disk alike.
+#[derive(Default)]
+struct KeynessColumns {
+    phrase: Vec<String>,
+    key: Vec<String>,
+    n: Vec<i64>,
+    /// a, b, docs_target, docs_reference.
+    counts: [Vec<i64>; 4],
+    k: Vec<Keyness>,
+}
+
+impl KeynessColumns {
+    /// A row: its display form and key, n, its counts (a, b, documents in the target and
+    /// in the reference) and its measures.
+    fn push(&mut self, phrase: String, key: String, n: usize, counts: [u32; 4], k: &Keyness) {
+        self.phrase.push(phrase);
+        self.key.push(key);
+        self.n.push(n as i64);
+        for (column, v) in self.counts.iter_mut().zip(counts) {
+            column.push(v as i64);
+        }
+        self.k.push(*k);
+    }
+
+    /// The table, with the tokens of the target and of the reference (c, d).
+    fn table(self, (c, d): (u64, u64)) -> Table {
+        let rows = self.k.len();
+        let float = |f: &dyn Fn(&Keyness) -> f64| Values::Float(self.k.iter().map(f).collect());
+        let [a, b, da, db] = self.counts;
+        Table::new()
+            .with("phrase", Values::Str(self.phrase))
+            .with("key", Values::Str(self.key))
+            .with("n", Values::Int(self.n))
+            .with("a", Values::Int(a))
+            .with("b", Values::Int(b))
+            .with("c", Values::Int(vec![c as i64; rows]))
+            .with("d", Values::Int(vec![d as i64; rows]))
+            .with("pm_target", float(&|k| k.pm_target))
+            .with("pm_reference", float(&|k| k.pm_reference))
+            .with("docs_target", Values::Int(da))
+            .with("docs_reference", Values::Int(db))
+            .with("g2", float(&|k| k.g2))
+            .with("p", float(&|k| k.p))
+            .with("bic", float(&|k| k.bic))
+            .with("log_ratio", float(&|k| k.log_ratio))
+            .with("pct_diff", float(&|k| k.pct_diff))
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod report;
 mod report_folder;
 mod spill;
 mod spilled;
+mod spilled_keyness;
 mod spilled_phrases;
 mod tour;
 mod trend;

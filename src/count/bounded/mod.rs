@@ -24,6 +24,7 @@
 //! all of its n-gram's occurrences, visited in corpus order, and the order of rows is total.
 
 pub mod rows;
+pub mod sided;
 mod unigrams;
 mod windows;
 
@@ -33,6 +34,7 @@ use crate::count::spilled::SpilledIndex;
 use crate::count::{CountOptions, RowOrder};
 
 pub use rows::{Merge, Ranks, Row, RunFile, Source};
+pub use sided::{Emit, Place, SideCounts, Sided, SidedCounted, SidedMerge};
 
 /// What the bounded counter needs besides the index.
 pub struct Input<'a> {
@@ -88,16 +90,29 @@ pub fn count<'a>(
     limit: Option<usize>,
     budget: u64,
 ) -> Result<Counted<'a>, BoundedError> {
-    // What the process holds already (vocabulary, documents, the program) is part of the
-    // budget: the budget is a promise about the resident set.
-    crate::budget::release_freed_memory();
-    let held = crate::budget::resident_bytes().unwrap_or(0);
-    let fixed = held + FIXED_BYTES.min(budget / 4);
-    // Groups of buckets counted at once take an eighth of the budget at most.
-    let group_windows =
-        (budget.saturating_sub(fixed) / 8 / windows::COUNTING_BYTES).clamp(1 << 10, 1 << 18);
-    let fixed_at_most = held + FIXED_BYTES;
-    count_in(input, options, order, limit, Limits { budget, fixed, fixed_at_most, group_windows })
+    count_in(input, options, order, limit, Limits::of(budget))
+}
+
+impl Limits {
+    /// The shares of `budget`, with what the process holds already (vocabulary, documents,
+    /// the program) counted as spent: the budget is a promise about the resident set.
+    pub fn of(budget: u64) -> Limits {
+        crate::budget::release_freed_memory();
+        let held = crate::budget::resident_bytes().unwrap_or(0);
+        let fixed = held + FIXED_BYTES.min(budget / 4);
+        // Groups of buckets counted at once take an eighth of the budget at most.
+        let group_windows =
+            (budget.saturating_sub(fixed) / 8 / windows::COUNTING_BYTES).clamp(1 << 10, 1 << 18);
+        let fixed_at_most = held + FIXED_BYTES;
+        Limits { budget, fixed, fixed_at_most, group_windows }
+    }
+}
+
+/// What takes the counted rows as they come, bucket group by bucket group: the sorted runs of
+/// plain rows ([`rows::Sink`]) or of rows with their sides ([`sided::SidedSink`]).
+pub trait Collect<E> {
+    /// Take `rows`.
+    fn add(&mut self, rows: Vec<E>) -> io::Result<()>;
 }
 
 /// How the budget is shared.
@@ -121,18 +136,40 @@ pub fn count_in<'a>(
     limit: Option<usize>,
     limits: Limits,
 ) -> Result<Counted<'a>, BoundedError> {
+    let space = input.spilled.space();
+    let make = |bytes| rows::Sink::new(space, order, input.ranks, limit, bytes);
+    let (sink, partitions) = count_into::<Row, _>(input, options, None, limits, make)?;
+    let distinct = sink.distinct[..options.max_n].to_vec();
+    let (sources, runs) = sink.finish()?;
+    let run_bytes = runs.iter().map(|r| r.bytes).sum();
+    let merge = Merge::new(sources, order, input.ranks)?;
+    Ok(Counted { merge, distinct, partitions, runs: runs.len(), run_bytes })
+}
+
+/// Count `input` as `options` say, each row with its counts per side when `of_doc` gives
+/// every document's side, into the sink `make(bytes)` makes to hold `bytes` of rows; returns
+/// the sink and the number of partitions counted.
+fn count_into<E: Emit, S: Collect<E>>(
+    input: &Input,
+    options: &CountOptions,
+    of_doc: Option<&[u32]>,
+    limits: Limits,
+    make: impl FnOnce(u64) -> S,
+) -> Result<(S, usize), BoundedError> {
     let started = std::time::Instant::now();
     // Each pass over the segments is a step: two for the words, then per partition one to
     // collect its windows and one (in proportion) to count its buckets.
     let segments = input.spilled.segment_count() as u64 * STEPS_PER_SEGMENT;
     let progress = crate::progress::Progress::with_eta("counting", 2 * segments);
-    let words = unigrams::count(input, options, &progress)?;
+    let words = unigrams::count::<E>(input, options, of_doc, &progress)?;
     crate::progress::trace(started, || "counted the words".into());
     // The dense arrays and the words' rows stay; the rest of the budget is for n-grams.
     let reserved = words.bytes + limits.fixed;
     let avail = limits.budget.saturating_sub(reserved);
+    let per_window =
+        windows::COUNTING_BYTES + if of_doc.is_some() { sided::COUNTING_BYTES } else { 0 };
     let plan = if options.max_n >= 2 {
-        windows::plan(&words.buckets, avail, limits.group_windows).map_err(|need| {
+        windows::plan(&words.buckets, avail, limits.group_windows, per_window).map_err(|need| {
             // At the budget named, the fixed share is at most FIXED_BYTES; what the
             // process holds may differ a little from one run to the next.
             let need = reserved - limits.fixed + limits.fixed.max(limits.fixed_at_most) + need;
@@ -141,8 +178,7 @@ pub fn count_in<'a>(
     } else {
         windows::Plan { parts: Vec::new(), row_bytes: avail, group_windows: 0 }
     };
-    let space = input.spilled.space();
-    let mut sink = rows::Sink::new(space, order, input.ranks, limit, plan.row_bytes);
+    let mut sink = make(plan.row_bytes);
     if options.min_n == 1 {
         sink.add(words.rows)?;
     }
@@ -154,18 +190,52 @@ pub fn count_in<'a>(
         alive: &words.alive,
         sizes: &words.buckets,
         group: plan.group_windows,
+        of_doc,
         progress: &progress,
     };
     for part in &plan.parts {
         windows::count_partition(&cx, part, &mut buffers, &mut sink)?;
     }
     progress.finish();
-    drop(buffers);
-    let distinct = sink.distinct[..options.max_n].to_vec();
-    let (sources, runs) = sink.finish()?;
-    let run_bytes = runs.iter().map(|r| r.bytes).sum();
-    let merge = Merge::new(sources, order, input.ranks)?;
-    Ok(Counted { merge, distinct, partitions: plan.parts.len(), runs: runs.len(), run_bytes })
+    Ok((sink, plan.parts.len()))
+}
+
+/// Count `input` as `options` say, with the counts of every row on each side of `of_doc`
+/// (the side of every document: 0, 1, or [`crate::group::NONE`] for neither), in `budget`
+/// bytes of working memory; rows go where `place` puts them (`None`: left out), at most
+/// `keep` of the first class and of the last (see [`sided::SidedSink`]).
+pub fn count_sided<'a, F>(
+    input: &Input<'a>,
+    options: &CountOptions,
+    of_doc: &[u32],
+    place: F,
+    keep: Option<usize>,
+    budget: u64,
+) -> Result<SidedCounted<'a>, BoundedError>
+where
+    F: Fn(&Sided) -> Option<Place> + Sync,
+{
+    count_sided_in(input, options, of_doc, place, keep, Limits::of(budget))
+}
+
+/// [`count_sided`] with the budget's shares given.
+pub fn count_sided_in<'a, F>(
+    input: &Input<'a>,
+    options: &CountOptions,
+    of_doc: &[u32],
+    place: F,
+    keep: Option<usize>,
+    limits: Limits,
+) -> Result<SidedCounted<'a>, BoundedError>
+where
+    F: Fn(&Sided) -> Option<Place> + Sync,
+{
+    let space = input.spilled.space();
+    let make = |bytes| sided::SidedSink::new(space, input.ranks, place, keep, bytes);
+    let (sink, partitions) = count_into::<Sided, _>(input, options, Some(of_doc), limits, make)?;
+    let mut counted = sink.finish()?;
+    counted.partitions = partitions;
+    Ok(counted)
 }
 
 /// Segments read at once, in parallel, by the passes that visit them in corpus order.
@@ -227,14 +297,19 @@ mod tests {
             .collect()
     }
 
-    fn bounded(corpus: &Corpus, o: &CountOptions, order: RowOrder, cap: u64) -> Vec<Flat> {
+    /// The token index of `corpus` on disk.
+    fn spill(corpus: &Corpus) -> crate::count::spilled::SpilledIndex {
         let idx = index_of(corpus);
         let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
         for d in 0..idx.doc_count() {
             let r = idx.doc_range(d);
             w.push_doc(r.map(|i| (idx.surfaces[i], idx.sentence_start[i]))).unwrap();
         }
-        let spilled = w.finish().unwrap();
+        w.finish().unwrap()
+    }
+
+    fn bounded(corpus: &Corpus, o: &CountOptions, order: RowOrder, cap: u64) -> Vec<Flat> {
+        let spilled = spill(corpus);
         let stop: Vec<bool> = (0..SURFACES / 2).map(|k| k == 0).collect();
         let (krank, srank) = (ranks(SURFACES / 2), ranks(SURFACES));
         let keys: Vec<u32> = (0..SURFACES).map(|s| s / 2).collect();
@@ -295,6 +370,134 @@ mod tests {
             cap in 600u64..20_000,
         ) {
             prop_assert_eq!(bounded(&corpus, &o, order, cap), in_memory(&corpus, &o, order));
+        }
+    }
+
+    /// The place the sided tests sort by: classes and values that tie often, a row left out
+    /// now and then; a function of all four counts per side.
+    fn test_place(s: &Sided) -> Option<Place> {
+        let c = s.sides.count;
+        let d = s.sides.docs;
+        if (c[0] + 2 * c[1] + s.row.count) % 7 == 3 {
+            return None;
+        }
+        let class = ((c[0] + d[1]) % 3) as u8;
+        Some(Place { class, value: (c[1] * 2 + d[0]) as u64 % 5 })
+    }
+
+    /// Brute force: occurrences and documents of the key n-gram `keys` per side, found by
+    /// scanning every sentence (the key of surface `s` is `s / 2`).
+    fn brute_sides(corpus: &Corpus, of_doc: &[u32], keys: &[u32]) -> SideCounts {
+        let mut out = SideCounts::default();
+        for (d, doc) in corpus.iter().enumerate() {
+            let side = of_doc[d] as usize;
+            let mut found = 0;
+            for sentence in doc {
+                let ks: Vec<u32> = sentence.iter().map(|s| s / 2).collect();
+                found += ks.windows(keys.len()).filter(|w| *w == keys).count() as u32;
+            }
+            if side < 2 && found > 0 {
+                out.count[side] += found;
+                out.docs[side] += 1;
+            }
+        }
+        out
+    }
+
+    /// The sided rows of the bounded counter at `cap`, keeping `keep`; and what the merge
+    /// said it would give per class.
+    fn sided(
+        corpus: &Corpus,
+        of_doc: &[u32],
+        o: &CountOptions,
+        keep: Option<usize>,
+        cap: u64,
+    ) -> (Vec<(Place, Flat, SideCounts)>, [u64; 3]) {
+        let spilled = spill(corpus);
+        let stop: Vec<bool> = (0..SURFACES / 2).map(|k| k == 0).collect();
+        let (krank, srank) = (ranks(SURFACES / 2), ranks(SURFACES));
+        let keys: Vec<u32> = (0..SURFACES).map(|s| s / 2).collect();
+        let ranks = Ranks { surface_keys: &keys, key_rank: &krank, surface_rank: &srank };
+        let input = Input { spilled: &spilled, ranks, key_stop: &stop };
+        let limits =
+            Limits { budget: (1 << 20) + 4096 + cap, fixed: 0, fixed_at_most: 0, group_windows: 4 };
+        let run = |limits| count_sided_in(&input, o, of_doc, test_place, keep, limits);
+        let mut counted = match run(limits) {
+            Ok(c) => c,
+            Err(BoundedError::TooSmall { need }) => run(Limits { budget: need, ..limits }).unwrap(),
+            Err(e) => panic!("{e}"),
+        };
+        let mut out = Vec::new();
+        while let Some((place, s)) = counted.merge.next_row().unwrap() {
+            let r = s.row;
+            out.push((
+                place,
+                flat(r.n, r.count, r.docs, r.variants, r.dp, r.words().to_vec()),
+                s.sides,
+            ));
+        }
+        (out, counted.kept)
+    }
+
+    /// The sided rows as they must be: the in-memory counter's rows, their sides by brute
+    /// force, placed, sorted by place and key (the key ranks reverse the key ids), cut to
+    /// `keep`.
+    fn sided_expected(
+        corpus: &Corpus,
+        of_doc: &[u32],
+        o: &CountOptions,
+        keep: Option<usize>,
+    ) -> Vec<(Place, Flat, SideCounts)> {
+        let mut rows: Vec<(Place, Vec<u32>, Flat, SideCounts)> =
+            in_memory(corpus, o, RowOrder::Count)
+                .into_iter()
+                .filter_map(|f| {
+                    let keys: Vec<u32> = f.5.iter().map(|s| s / 2).collect();
+                    let sides = brute_sides(corpus, of_doc, &keys);
+                    let mut display = [0; rows::MAX_N];
+                    display[..f.5.len()].copy_from_slice(&f.5);
+                    let dp = if f.4 == u64::MAX { f64::NAN } else { f64::from_bits(f.4) };
+                    let row = Row { n: f.0, count: f.1, docs: f.2, variants: f.3, dp, display };
+                    let place = test_place(&Sided { row, sides })?;
+                    let order: Vec<u32> = keys.iter().map(|k| SURFACES / 2 - 1 - k).collect();
+                    Some((place, order, f, sides))
+                })
+                .collect();
+        rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        if let Some(k) = keep {
+            let first = rows.iter().filter(|r| r.0.class == 0).count().min(k);
+            let last = rows.iter().filter(|r| r.0.class == 2).count().min(k);
+            let len = rows.len();
+            rows = rows
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| *i < first || *i >= len - last)
+                .map(|(_, r)| r)
+                .collect();
+        }
+        rows.into_iter().map(|(p, _, f, s)| (p, f, s)).collect()
+    }
+
+    fn sides_strategy() -> impl Strategy<Value = Vec<u32>> {
+        prop::collection::vec(prop_oneof![Just(0u32), Just(1), Just(crate::group::NONE)], 8)
+    }
+
+    proptest! {
+        #[test]
+        fn sided_rows_have_their_counts_per_side_and_sort_by_place(
+            corpus in corpus_strategy(),
+            of_doc in sides_strategy(),
+            o in options_strategy(),
+            keep in prop::option::of(0usize..4),
+            cap in 600u64..20_000,
+        ) {
+            let (got, kept) = sided(&corpus, &of_doc, &o, keep, cap);
+            let want = sided_expected(&corpus, &of_doc, &o, keep);
+            for class in 0..3u8 {
+                let n = want.iter().filter(|r| r.0.class == class).count() as u64;
+                prop_assert_eq!(kept[class as usize], n);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 

@@ -74,13 +74,16 @@ pub struct SortKey {
 impl SortKey {
     /// The key of `row` in `order`.
     pub fn of(row: &Row, order: RowOrder, r: Ranks) -> SortKey {
-        let mut words = [0u32; MAX_N];
-        for (i, &s) in row.words().iter().enumerate() {
-            words[i] = match order {
-                RowOrder::Phrase => r.surface_rank[s as usize] + 1,
-                _ => r.key_rank[r.surface_keys[s as usize] as usize] + 1,
-            };
-        }
+        let words = match order {
+            RowOrder::Phrase => {
+                let mut words = [0u32; MAX_N];
+                for (i, &s) in row.words().iter().enumerate() {
+                    words[i] = r.surface_rank[s as usize] + 1;
+                }
+                words
+            }
+            _ => key_words(row, r),
+        };
         let (primary, count) = match order {
             RowOrder::Count => (0, !row.count),
             RowOrder::Phrase => (0, 0),
@@ -90,6 +93,17 @@ impl SortKey {
         };
         SortKey { primary, count, words }
     }
+}
+
+/// The ranks + 1 of a row's key words, zero-padded: compared as arrays, the byte order of
+/// the space-joined keys (a phrase before its extensions), as the counter in memory orders
+/// its keys across all lengths.
+pub fn key_words(row: &Row, r: Ranks) -> [u32; MAX_N] {
+    let mut words = [0u32; MAX_N];
+    for (i, &s) in row.words().iter().enumerate() {
+        words[i] = r.key_rank[r.surface_keys[s as usize] as usize] + 1;
+    }
+    words
 }
 
 /// Bytes a row holds while it waits to be sorted (itself, then its key and index).
@@ -127,19 +141,45 @@ pub fn write_run(space: &TempSpace, rows: &[Row], order: &[u32]) -> io::Result<R
     let mut buf = Vec::with_capacity(64);
     for row in order.iter().map(|&i| &rows[i as usize]) {
         buf.clear();
-        buf.push(row.n);
-        for v in [row.count, row.docs, row.variants] {
-            buf.extend_from_slice(&v.to_le_bytes());
-        }
-        buf.extend_from_slice(&row.dp.to_bits().to_le_bytes());
-        for &s in row.words() {
-            buf.extend_from_slice(&s.to_le_bytes());
-        }
+        encode(row, &mut buf);
         w.write_all(&buf)?;
     }
     w.flush()?;
     let bytes = w.get_ref().metadata()?.len();
     Ok(RunFile { path, rows: order.len(), bytes })
+}
+
+/// Append `row` to `buf` in the run format.
+#[inline]
+pub fn encode(row: &Row, buf: &mut Vec<u8>) {
+    buf.push(row.n);
+    for v in [row.count, row.docs, row.variants] {
+        buf.extend_from_slice(&v.to_le_bytes());
+    }
+    buf.extend_from_slice(&row.dp.to_bits().to_le_bytes());
+    for &s in row.words() {
+        buf.extend_from_slice(&s.to_le_bytes());
+    }
+}
+
+/// Read one row in the run format from `r`.
+#[inline]
+pub fn decode(r: &mut impl Read) -> io::Result<Row> {
+    let mut head = [0u8; 21];
+    r.read_exact(&mut head)?;
+    let u = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().expect("4 bytes"));
+    let n = head[0];
+    if n == 0 || n as usize > MAX_N {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "run file damaged"));
+    }
+    let dp = f64::from_bits(u64::from_le_bytes(head[13..21].try_into().expect("8 bytes")));
+    let mut words = [0u8; 4 * MAX_N];
+    r.read_exact(&mut words[..4 * n as usize])?;
+    let mut display = [0u32; MAX_N];
+    for (i, d) in display.iter_mut().take(n as usize).enumerate() {
+        *d = u32::from_le_bytes(words[4 * i..4 * i + 4].try_into().expect("4 bytes"));
+    }
+    Ok(Row { n, count: u(1), docs: u(5), variants: u(9), dp, display })
 }
 
 /// A run written to disk.
@@ -172,21 +212,7 @@ impl RunReader {
             return Ok(None);
         }
         self.left -= 1;
-        let mut head = [0u8; 21];
-        self.r.read_exact(&mut head)?;
-        let u = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().expect("4 bytes"));
-        let n = head[0];
-        if n == 0 || n as usize > MAX_N {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "run file damaged"));
-        }
-        let dp = f64::from_bits(u64::from_le_bytes(head[13..21].try_into().expect("8 bytes")));
-        let mut words = [0u8; 4 * MAX_N];
-        self.r.read_exact(&mut words[..4 * n as usize])?;
-        let mut display = [0u32; MAX_N];
-        for (i, d) in display.iter_mut().take(n as usize).enumerate() {
-            *d = u32::from_le_bytes(words[4 * i..4 * i + 4].try_into().expect("4 bytes"));
-        }
-        Ok(Some(Row { n, count: u(1), docs: u(5), variants: u(9), dp, display }))
+        decode(&mut self.r).map(Some)
     }
 }
 
@@ -258,6 +284,12 @@ impl<'a> Sink<'a> {
             sources.push(Source::Memory(std::mem::take(&mut self.pending).into_iter()));
         }
         Ok((sources, self.runs))
+    }
+}
+
+impl super::Collect<Row> for Sink<'_> {
+    fn add(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        Sink::add(self, rows)
     }
 }
 

@@ -4,6 +4,7 @@
 use std::io;
 
 use super::rows::{MAX_N, Row};
+use super::sided::{Emit, SideCounts};
 use super::{BUCKET_BITS, Input, READ_AHEAD, WINDOW_BYTES, WORD_BYTES, bucket};
 use crate::count::blocks::NONE;
 use crate::count::dispersion::{DpAccumulator, Parts};
@@ -31,9 +32,9 @@ impl Bucket {
 }
 
 /// The words' rows and what the n-gram passes need.
-pub struct Words {
+pub struct Words<E> {
     /// Reported words (unsorted).
-    pub rows: Vec<Row>,
+    pub rows: Vec<E>,
     /// Key ids that survived.
     pub alive: Vec<bool>,
     /// Windows per bucket.
@@ -47,11 +48,28 @@ struct Tally {
     count: Vec<u32>,
     docs: Vec<u32>,
     surface_count: Vec<u32>,
+    /// Counts per side (empty unless documents have sides).
+    sides: Vec<SideCounts>,
 }
 
 impl Tally {
-    fn new(keys: usize, surfaces: usize) -> Tally {
-        Tally { count: vec![0; keys], docs: vec![0; keys], surface_count: vec![0; surfaces] }
+    fn new(keys: usize, surfaces: usize, sided: bool) -> Tally {
+        let sides = if sided { vec![SideCounts::default(); keys] } else { Vec::new() };
+        Tally { count: vec![0; keys], docs: vec![0; keys], surface_count: vec![0; surfaces], sides }
+    }
+
+    /// Count one occurrence of surface `s` (key `key`) in document `doc`; true when it is the
+    /// key's first in the document (`last` holds each key's last document).
+    #[inline]
+    fn add(&mut self, key: usize, s: u32, doc: u32, last: &mut [u32]) -> bool {
+        self.count[key] += 1;
+        self.surface_count[s as usize] += 1;
+        let first = last[key] != doc;
+        if first {
+            last[key] = doc;
+            self.docs[key] += 1;
+        }
+        first
     }
 
     /// Add another tally (counts add up: a document lies in one segment).
@@ -64,43 +82,54 @@ impl Tally {
         for (a, b) in pairs {
             a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
         }
+        self.sides.iter_mut().zip(other.sides).for_each(|(a, b)| a.merge(&b));
         self
     }
 }
 
-/// Count words, then find DP and the windows.
-pub fn count(input: &Input, options: &CountOptions, progress: &Progress) -> io::Result<Words> {
+/// Count words (with their counts per side when `of_doc` gives the side of every document),
+/// then find DP and the windows.
+pub fn count<E: Emit>(
+    input: &Input,
+    options: &CountOptions,
+    of_doc: Option<&[u32]>,
+    progress: &Progress,
+) -> io::Result<Words<E>> {
     let keys = input.ranks.key_rank.len();
     let surfaces = input.ranks.surface_rank.len();
     let skeys = input.ranks.surface_keys;
     let spilled = input.spilled;
+    let sided = of_doc.is_some();
     let t = (0..spilled.segment_count())
         .into_par_iter()
         .try_fold(
-            || (Tally::new(keys, surfaces), vec![NONE; keys]),
+            || (Tally::new(keys, surfaces, sided), vec![NONE; keys]),
             |(mut t, mut last), k| -> io::Result<_> {
                 let seg = spilled.raw_segment(k)?;
                 progress.inc(super::STEPS_PER_SEGMENT);
-                for_each_word(&seg, |s, doc| {
-                    let key = skeys[s as usize] as usize;
-                    t.count[key] += 1;
-                    t.surface_count[s as usize] += 1;
-                    if last[key] != doc {
-                        last[key] = doc;
-                        t.docs[key] += 1;
-                    }
-                });
+                // Two loops, so that counting without sides pays nothing for them.
+                match of_doc {
+                    None => for_each_word(&seg, |s, doc| {
+                        t.add(skeys[s as usize] as usize, s, doc, &mut last);
+                    }),
+                    Some(of_doc) => for_each_word(&seg, |s, doc| {
+                        let key = skeys[s as usize] as usize;
+                        let first = t.add(key, s, doc, &mut last);
+                        t.sides[key].add(of_doc[doc as usize], first);
+                    }),
+                }
                 Ok((t, last))
             },
         )
         .map(|r| r.map(|(t, _)| t))
-        .try_reduce(|| Tally::new(keys, surfaces), |a, b| Ok(a.merge(b)))?;
+        .try_reduce(|| Tally::new(keys, surfaces, sided), |a, b| Ok(a.merge(b)))?;
     let alive: Vec<bool> = (0..keys)
         .map(|k| t.count[k] >= options.min_count && t.docs[k] >= options.min_docs)
         .collect();
     let (dp, buckets) = second_pass(input, options, &alive, &t.count, progress)?;
     let rows = word_rows(input, options, &alive, &t, &dp);
-    let bytes = (keys * 6 + surfaces * 4 + buckets.len() * 16) as u64;
+    let side_bytes = t.sides.len() * std::mem::size_of::<SideCounts>();
+    let bytes = (keys * 6 + surfaces * 4 + buckets.len() * 16 + side_bytes) as u64;
     Ok(Words { rows, alive, buckets, bytes })
 }
 
@@ -214,13 +243,13 @@ fn second_pass(
 
 /// The reported words: display form (most frequent surface, ties to the smaller string) and
 /// variants.
-fn word_rows(
+fn word_rows<E: Emit>(
     input: &Input,
     options: &CountOptions,
     alive: &[bool],
     t: &Tally,
     dp: &[f64],
-) -> Vec<Row> {
+) -> Vec<E> {
     let keys = alive.len();
     let r = &input.ranks;
     let (mut best, mut variants) = (vec![NONE; keys], vec![0u32; keys]);
@@ -244,14 +273,15 @@ fn word_rows(
         .map(|k| {
             let mut display = [0; MAX_N];
             display[0] = best[k];
-            Row {
+            let row = Row {
                 n: 1,
                 count: t.count[k],
                 docs: t.docs[k],
                 variants: variants[k],
                 dp: dp[k],
                 display,
-            }
+            };
+            E::emit(row, t.sides.get(k).copied().unwrap_or_default())
         })
         .collect()
 }

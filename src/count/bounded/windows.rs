@@ -6,9 +6,10 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::rows::{MAX_N, Row, Sink};
+use super::rows::{MAX_N, Row};
+use super::sided::{Emit, SideCounts};
 use super::unigrams::{Bucket, for_each_window};
-use super::{Input, READ_AHEAD, bucket};
+use super::{Collect, Input, READ_AHEAD, bucket};
 use crate::collections::{HashMap, map_with_capacity};
 use crate::count::blocks::NONE;
 use crate::count::dispersion::{DpAccumulator, Parts};
@@ -31,16 +32,22 @@ pub struct Plan {
     pub group_windows: u64,
 }
 
-/// Share `avail` bytes between the windows of a partition, the buckets being counted and
-/// the rows waiting to be sorted; fails with the smallest `avail` that works.
-pub fn plan(buckets: &[Bucket], avail: u64, group_windows: u64) -> Result<Plan, u64> {
+/// Share `avail` bytes between the windows of a partition, the buckets being counted (at
+/// `per_window` bytes a window: [`COUNTING_BYTES`], more when rows carry their sides) and the
+/// rows waiting to be sorted; fails with the smallest `avail` that works.
+pub fn plan(
+    buckets: &[Bucket],
+    avail: u64,
+    group_windows: u64,
+    per_window: u64,
+) -> Result<Plan, u64> {
     let largest = buckets.iter().map(Bucket::bytes).max().unwrap_or(0);
     let most = buckets.iter().map(|b| b.windows).max().unwrap_or(0);
     // A group being counted holds at most its windows, or the largest bucket's; groups are
     // never larger than the largest bucket, so that this share does not grow with the budget
     // (the smallest budget named must work).
     let group_windows = group_windows.min(most.max(1 << 10));
-    let counting = most.max(group_windows) * COUNTING_BYTES;
+    let counting = most.max(group_windows) * per_window;
     let rest = avail.saturating_sub(counting);
     // Half for the windows, half for the rows; each must hold the largest bucket's.
     if rest / 2 < largest {
@@ -115,6 +122,8 @@ pub struct Partition<'a> {
     pub sizes: &'a [Bucket],
     /// Windows counted in parallel at once.
     pub group: u64,
+    /// The side of every document, when rows carry their counts per side.
+    pub of_doc: Option<&'a [u32]>,
     /// Advanced once per segment read.
     pub progress: &'a crate::progress::Progress,
 }
@@ -242,11 +251,11 @@ fn segment_windows(
 }
 
 /// Count the n-grams (n ≥ 2) of one partition into rows.
-pub fn count_partition(
+pub fn count_partition<E: Emit>(
     p: &Partition,
     part: &Range<usize>,
     windows: &mut Windows,
-    sink: &mut Sink,
+    sink: &mut impl Collect<E>,
 ) -> io::Result<()> {
     let started = std::time::Instant::now();
     let (input, options, group_windows) = (p.input, p.options, p.group);
@@ -254,7 +263,7 @@ pub fn count_partition(
     let windows = &*windows;
     crate::progress::trace(started, || format!("collected {} windows", windows.doc.len()));
     let parts = Parts::from_lengths(&input.spilled.doc_len);
-    let cx = Context { input, options, parts, windows };
+    let cx = Context { input, options, parts, windows, of_doc: p.of_doc };
     let buckets: Vec<Range<usize>> =
         windows.bucket_start.windows(2).map(|w| w[0]..w[1]).filter(|g| !g.is_empty()).collect();
     // Counting a partition's buckets is worth as many steps as reading the segments: the
@@ -270,8 +279,10 @@ pub fn count_partition(
             size += buckets[end].len() as u64;
             end += 1;
         }
-        let rows: Vec<Row> =
-            buckets[group..end].par_iter().flat_map_iter(|g| cx.count_bucket(g.clone())).collect();
+        let rows: Vec<E> = buckets[group..end]
+            .par_iter()
+            .flat_map_iter(|g| cx.count_bucket::<E>(g.clone()))
+            .collect();
         sink.add(rows)?;
         group = end;
         counted += size;
@@ -288,6 +299,7 @@ struct Context<'a> {
     options: &'a CountOptions,
     parts: Option<Parts>,
     windows: &'a Windows,
+    of_doc: Option<&'a [u32]>,
 }
 
 /// One level's candidates in a bucket.
@@ -296,22 +308,37 @@ struct Candidates {
     count: Vec<u32>,
     docs: Vec<u32>,
     last: Vec<u32>,
+    /// Counts per side (only when documents have sides).
+    sides: Vec<SideCounts>,
 }
 
 impl Candidates {
-    fn add(&mut self, map: &mut HashMap<u64, u32>, key: u64, doc: u32) -> u32 {
+    fn add(
+        &mut self,
+        map: &mut HashMap<u64, u32>,
+        key: u64,
+        doc: u32,
+        of_doc: Option<&[u32]>,
+    ) -> u32 {
         let next = self.count.len() as u32;
         let c = *map.entry(key).or_insert(next);
         if c == next {
             self.count.push(0);
             self.docs.push(0);
             self.last.push(NONE);
+            if of_doc.is_some() {
+                self.sides.push(SideCounts::default());
+            }
         }
         let j = c as usize;
         self.count[j] += 1;
-        if self.last[j] != doc {
+        let first = self.last[j] != doc;
+        if first {
             self.last[j] = doc;
             self.docs[j] += 1;
+        }
+        if let Some(of_doc) = of_doc {
+            self.sides[j].add(of_doc[doc as usize], first);
         }
         c
     }
@@ -328,7 +355,7 @@ impl Context<'_> {
     }
 
     /// Count one bucket's windows level by level.
-    fn count_bucket(&self, g: Range<usize>) -> Vec<Row> {
+    fn count_bucket<E: Emit>(&self, g: Range<usize>) -> Vec<E> {
         let len = g.len();
         // Id of the surviving (n−1)-gram, and of its surface n-gram, in each window.
         let mut slots = Slots { ids: vec![NONE; len], sids: vec![NONE; len] };
@@ -344,7 +371,13 @@ impl Context<'_> {
 
     /// Count level `n` of a bucket: `slots` move from level n−1 to level n, reported
     /// survivors are added to `rows`; returns the number of survivors.
-    fn level(&self, g: &Range<usize>, n: usize, slots: &mut Slots, rows: &mut Vec<Row>) -> usize {
+    fn level<E: Emit>(
+        &self,
+        g: &Range<usize>,
+        n: usize,
+        slots: &mut Slots,
+        rows: &mut Vec<E>,
+    ) -> usize {
         let ids = &slots.ids;
         let docs = &self.windows.doc[g.clone()];
         let mut map = map_with_capacity(g.len().min(1 << 16));
@@ -357,7 +390,7 @@ impl Context<'_> {
             }
             let head = if n == 2 { self.key(words[0]) } else { ids[w] };
             let key = (head as u64) << 32 | self.key(words[n - 1]) as u64;
-            *slot = cands.add(&mut map, key, docs[w]);
+            *slot = cands.add(&mut map, key, docs[w], self.of_doc);
         }
         drop(map);
         let o = self.options;
@@ -368,6 +401,9 @@ impl Context<'_> {
                 *s = kept.count.len() as u32;
                 kept.count.push(cands.count[j]);
                 kept.docs.push(cands.docs[j]);
+                if let Some(&sides) = cands.sides.get(j) {
+                    kept.sides.push(sides);
+                }
             }
         }
         self.surfaces(g, n, (&cand_of, &survivor), slots, &mut kept);
@@ -413,7 +449,14 @@ impl Context<'_> {
     }
 
     /// Rows of the reported survivors of level `n`.
-    fn report(&self, g: &Range<usize>, n: usize, ids: &[u32], kept: &Level, rows: &mut Vec<Row>) {
+    fn report<E: Emit>(
+        &self,
+        g: &Range<usize>,
+        n: usize,
+        ids: &[u32],
+        kept: &Level,
+        rows: &mut Vec<E>,
+    ) {
         let survivors = kept.count.len();
         // One window of each survivor (the display form's), for its words.
         let (mut best, mut variants) = (vec![NONE; survivors], vec![0u32; survivors]);
@@ -444,14 +487,15 @@ impl Context<'_> {
             let w = kept.surface_window[best[k] as usize] as usize;
             let mut display = [0; MAX_N];
             display[..n].copy_from_slice(&self.words(g.start + w)[..n]);
-            rows.push(Row {
+            let row = Row {
                 n: n as u8,
                 count: kept.count[k],
                 docs: kept.docs[k],
                 variants: variants[k],
                 dp: dp[k],
                 display,
-            });
+            };
+            rows.push(E::emit(row, kept.sides.get(k).copied().unwrap_or_default()));
         }
     }
 
@@ -501,6 +545,8 @@ struct Slots {
 struct Level {
     count: Vec<u32>,
     docs: Vec<u32>,
+    /// Counts per side (only when documents have sides).
+    sides: Vec<SideCounts>,
     surface_count: Vec<u32>,
     surface_owner: Vec<u32>,
     /// A window holding each surface n-gram (its first).
