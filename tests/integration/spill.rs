@@ -85,6 +85,28 @@ fn every_order_limit_and_format_survives_the_merge() {
     }
 }
 
+/// A budget far larger than this machine's memory (a user may give one) is a limit, not an
+/// amount to reserve: the run over the token index on disk takes what it needs.
+#[test]
+fn a_budget_larger_than_the_machine_is_not_reserved() {
+    let corpus = Path::new(INAUGURAL);
+    let (memory, _) = freq(corpus, None, &["-n", "1..3", "--memory", "1000G"]);
+    let (disk, err) = freq(corpus, Some("1000G"), &["-n", "1..3"]);
+    assert!(err.contains("token index on disk"), "{err}");
+    assert_eq!(disk, memory);
+    let keyness = |spill: bool| {
+        let mut cmd = refrain();
+        cmd.args(["keyness", "--split", "1900", "--memory", "1000G", INAUGURAL]);
+        if spill {
+            cmd.env("REFRAIN_FORCE_SPILL", "1");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    assert_eq!(keyness(true), keyness(false));
+}
+
 #[test]
 fn too_small_a_budget_names_the_smallest_that_works() {
     // One formula over and over puts all its windows in one bucket, which cannot be split.

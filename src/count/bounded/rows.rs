@@ -257,8 +257,7 @@ impl<'a> Sink<'a> {
             self.pending = rows;
             return self.flush();
         }
-        // Room for all the rows held at once, so that growing never copies them.
-        self.pending.reserve_exact(self.cap.saturating_sub(self.pending.len()));
+        grow(&mut self.pending, rows.len(), self.cap);
         self.pending.extend(rows);
         Ok(())
     }
@@ -284,6 +283,18 @@ impl<'a> Sink<'a> {
             sources.push(Source::Memory(std::mem::take(&mut self.pending).into_iter()));
         }
         Ok((sources, self.runs))
+    }
+}
+
+/// Make room in `held` for `more` items, doubling up to `cap` items at most. Not the whole
+/// `cap` at once: a budget larger than the machine's memory (a user may give one) would ask
+/// for more address space than the system grants. Large vectors grow by `mremap`, without a
+/// copy held beside the old one.
+pub fn grow<T>(held: &mut Vec<T>, more: usize, cap: usize) {
+    let need = held.len() + more;
+    if need > held.capacity() {
+        let room = need.max(held.capacity() * 2).max(1 << 12).min(cap.max(need));
+        held.reserve_exact(room - held.len());
     }
 }
 

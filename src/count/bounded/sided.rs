@@ -245,10 +245,7 @@ impl<F: Fn(&Sided) -> Option<Place> + Sync> Collect<Sided> for SidedSink<'_, F> 
                 if self.pending.len() >= self.cap {
                     self.flush()?;
                 }
-                if self.pending.capacity() == 0 {
-                    // Room for all the rows held at once, so that growing never copies them.
-                    self.pending.reserve_exact(self.cap);
-                }
+                super::rows::grow(&mut self.pending, 1, self.cap);
                 self.pending.push((key, *s));
             }
         }
