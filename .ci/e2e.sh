@@ -79,6 +79,12 @@ cmp -s "$work/pu.csv" "$work/pb.csv" || fail "phrases under 1G: other bytes than
 "$bin" phrases --memory 400M "$corpora/kcna_cojp" > /dev/null 2>"$work/ps.err" && fail "phrases whose n-grams do not fit 400M should stop"
 grep -q "too small for these phrases" "$work/ps.err" || fail "phrases under 400M: no advice: $(tail -2 "$work/ps.err")"
 echo "   phrases on disk (1G): same bytes, peak $((kb / 1024)) MB; under 400M: $(grep -o 'needs about [^ ]*' "$work/ps.err")"
+"$bin" keyness --split 2016-01-01 -n 1..3 --top 200 --format csv --memory 20G "$corpora/kcna_cojp" > "$work/ku.csv" 2>/dev/null
+kb=$(peak_kb "$bin" keyness --split 2016-01-01 -n 1..3 --top 200 --format csv --memory 400M --temp-dir "$work" -o "$work/kb.csv" "$corpora/kcna_cojp" 2>"$work/kb.err") || fail "keyness under 400M failed: $(tail -3 "$work/kb.err")"
+grep -q "token index on disk" "$work/kb.err" || fail "keyness under 400M did not spill"
+cmp -s "$work/ku.csv" "$work/kb.csv" || fail "keyness under 400M: other bytes than the unlimited run"
+[ "$kb" -le $(( (400 + 64) * 1024 )) ] || fail "keyness under 400M peaked at ${kb} KB"
+echo "   keyness on disk (400M): same bytes, peak $((kb / 1024)) MB"
 "$bin" report --memory 1G -o "$work/rb" "$corpora/kcna_cojp" > /dev/null 2>"$work/rb.err" && fail "report over its budget should stop"
 grep -q -- "--memory" "$work/rb.err" || fail "report over budget: no advice: $(cat "$work/rb.err")"
 [ ! -e "$work/rb" ] || fail "report over budget left a folder"
