@@ -94,7 +94,17 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     }
     let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
     trace(started, || format!("sorted {} formulas", rows.len()));
-    let frame = phrases_frame(&corpus, &finder, &formulas, chains, rows)?;
+    // On disk, the first/last/peak walk keeps its pairs within half of what the budget has
+    // left (see `phrases::spread`); in memory it takes one pass.
+    let room = match &corpus.spilled {
+        Some(_) => {
+            crate::budget::release_freed_memory();
+            let held = crate::budget::resident_bytes().unwrap_or(0);
+            options.budget.bytes.saturating_sub(held) / 2
+        }
+        None => u64::MAX,
+    };
+    let frame = phrases_frame(&corpus, &finder, &formulas, chains, rows, room)?;
     trace(started, || "made the table".into());
     let title = match args.score {
         ScoreArg::Count => format!("Most frequent formulas — {name}"),
@@ -116,18 +126,19 @@ fn bar_chart(frame: &TableFrame, title: String) -> Result<Chart, FigureError> {
 }
 
 /// The phrases table (columns in `table::schema::PHRASES` order) of `rows`, in their order,
-/// with first and last attestation and peak period from one more walk of the `chains` when
-/// the corpus is dated.
+/// with first and last attestation and peak period from more walks of the `chains` when
+/// the corpus is dated (their (row, period) pairs in `room` bytes: see `phrases::spread`).
 pub fn phrases_frame(
     corpus: &AnalyzedCorpus,
     finder: &NgramFinder,
     formulas: &Formulas,
     chains: Chains,
     rows: Vec<Gram>,
+    room: u64,
 ) -> Result<TableFrame, table::TableError> {
     let periods = Periods::of(&corpus.docs, &chains);
     let spreads = match &periods {
-        Some(p) => spread(&chains, &corpus.docs, p, &rows),
+        Some(p) => spread(&chains, &corpus.docs, p, &rows, room),
         None => vec![Spread { first: None, last: None, peak: None }; rows.len()],
     };
     drop(chains);

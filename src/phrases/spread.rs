@@ -15,7 +15,7 @@ use super::Gram;
 use super::chains::Chains;
 use crate::collections::{HashMap, new_map};
 use crate::corpus::Document;
-use crate::count::DocLengths;
+use crate::count::{DocLengths, Occurrence};
 
 /// "No period" / "no row".
 const NONE: u32 = u32::MAX;
@@ -108,91 +108,166 @@ pub struct Spread {
     pub peak: Option<u32>,
 }
 
-/// Per block: occurrences per (row, period) and the earliest and latest documents per row.
-#[derive(Default)]
-struct Tally {
-    per_period: HashMap<(u32, u32), u32>,
-    bounds: HashMap<u32, (u32, u32)>,
-}
+/// Bytes of memory per occurrence that a pass over a range of periods may take at most: the
+/// blocks' maps of (row, period) pairs (at most one pair per occurrence) and the merged,
+/// sorted pair lists (12 bytes a pair, twice while two lists are merged).
+const PAIR_BYTES: u64 = 48;
 
-/// The spread of each of `rows`, from one scan of the corpus.
-pub fn spread(chains: &Chains, docs: &[Document], periods: &Periods, rows: &[Gram]) -> Vec<Spread> {
+/// The spread of each of `rows`. One scan finds first and last documents and the occurrences
+/// per period; then the periods are taken in ranges whose (row, period) pairs fit `room` bytes
+/// (one range, one more scan, when they all fit; with `u64::MAX`, always), each range's pairs
+/// summed over blocks as blocks end, its peaks compared in period order.
+pub fn spread(
+    chains: &Chains,
+    docs: &[Document],
+    periods: &Periods,
+    rows: &[Gram],
+    room: u64,
+) -> Vec<Spread> {
     let counts = chains.counts();
     let mut row_of: Vec<Vec<u32>> = counts.levels.iter().map(|l| vec![NONE; l.len()]).collect();
     for (r, &(n, id)) in rows.iter().enumerate() {
         row_of[n - 1][id as usize] = r as u32;
     }
-    let lo = rows.iter().map(|g| g.0).min().unwrap_or(1);
-    let earlier = |a: u32, b: u32| (docs[a as usize].date, a) < (docs[b as usize].date, b);
-    let init = || Tally { per_period: new_map(), bounds: new_map() };
-    let tallies = chains.scan(lo..=counts.levels.len(), init, |t: &mut Tally, o| {
+    let lengths = rows.iter().map(|g| g.0).min().unwrap_or(1)..=counts.levels.len();
+    let row = |o: &Occurrence| -> Option<(u32, u32)> {
         let r = row_of[o.n as usize - 1][o.id as usize];
         let p = periods.of_doc[o.doc as usize];
-        if r == NONE || p == NONE {
-            return;
-        }
-        *t.per_period.entry((r, p)).or_default() += 1;
-        let b = t.bounds.entry(r).or_insert((o.doc, o.doc));
-        if earlier(o.doc, b.0) {
-            b.0 = o.doc;
-        }
-        if earlier(b.1, o.doc) {
-            b.1 = o.doc;
-        }
-    });
+        (r != NONE && p != NONE).then_some((r, p))
+    };
+    let earlier = |a: u32, b: u32| (docs[a as usize].date, a) < (docs[b as usize].date, b);
+    let (bounds, per_period) = bounds(chains, lengths.clone(), &row, &earlier, periods);
     let mut out = vec![Spread { first: None, last: None, peak: None }; rows.len()];
-    // Each block's counts as (period, row, count), sorted; merged period by period below, so
-    // that no map of every (row, period) pair of the corpus is ever held.
-    let mut blocks: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(tallies.len());
-    for t in tallies {
-        let mut v: Vec<(u32, u32, u32)> =
-            t.per_period.into_iter().map(|((r, p), c)| (p, r, c)).collect();
-        v.sort_unstable();
-        blocks.push(v);
-        for (r, (a, b)) in t.bounds {
-            let s = &mut out[r as usize];
-            s.first = Some(s.first.map_or(a, |f| if earlier(a, f) { a } else { f }));
-            s.last = Some(s.last.map_or(b, |l| if earlier(l, b) { b } else { l }));
-        }
+    for (r, (a, b)) in bounds {
+        (out[r as usize].first, out[r as usize].last) = (Some(a), Some(b));
     }
-    let peak = peaks(periods, &blocks, rows.len());
-    for (s, p) in out.iter_mut().zip(peak) {
-        s.peak = p.map(|(p, _)| p);
-    }
-    out
-}
-
-/// The peak (period, count) of each row, from per-block (period, row, count) lists sorted by
-/// period: the counts of one period are summed over blocks in a dense array, then compared.
-fn peaks(
-    periods: &Periods,
-    blocks: &[Vec<(u32, u32, u32)>],
-    rows: usize,
-) -> Vec<Option<(u32, u32)>> {
-    let mut peak: Vec<Option<(u32, u32)>> = vec![None; rows];
-    let mut sum = vec![0u32; rows];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut at = vec![0usize; blocks.len()];
-    for p in 0..periods.words.len() as u32 {
-        for (b, list) in blocks.iter().enumerate() {
-            while let Some(&(q, r, c)) = list.get(at[b]).filter(|e| e.0 == p) {
-                debug_assert_eq!(q, p);
-                if sum[r as usize] == 0 {
-                    touched.push(r);
-                }
-                sum[r as usize] += c;
-                at[b] += 1;
-            }
-        }
-        for r in touched.drain(..) {
-            let c = std::mem::take(&mut sum[r as usize]);
+    let mut peak: Vec<Option<(u32, u32)>> = vec![None; rows.len()];
+    for range in ranges(&per_period, room) {
+        let pairs = pairs_in(chains, lengths.clone(), &row, range);
+        // Sorted by period: each row's periods come in order, as the tie rule needs.
+        for (p, r, c) in pairs {
             let best = &mut peak[r as usize];
             if best.is_none_or(|b| higher(periods, (p, c), b)) {
                 *best = Some((p, c));
             }
         }
     }
-    peak
+    for (s, p) in out.iter_mut().zip(peak) {
+        s.peak = p.map(|(p, _)| p);
+    }
+    out
+}
+
+/// First and last document of each row that occurs in a dated document, and the occurrences
+/// in each period.
+fn bounds(
+    chains: &Chains,
+    lengths: std::ops::RangeInclusive<usize>,
+    row: &(impl Fn(&Occurrence) -> Option<(u32, u32)> + Sync),
+    earlier: &(impl Fn(u32, u32) -> bool + Sync),
+    periods: &Periods,
+) -> (HashMap<u32, (u32, u32)>, Vec<u64>) {
+    type State = (HashMap<u32, (u32, u32)>, Vec<u64>);
+    let init = || -> State { (new_map(), vec![0; periods.words.len()]) };
+    let visit = |t: &mut State, o: Occurrence| {
+        let Some((r, p)) = row(&o) else { return };
+        t.1[p as usize] += 1;
+        let b = t.0.entry(r).or_insert((o.doc, o.doc));
+        if earlier(o.doc, b.0) {
+            b.0 = o.doc;
+        }
+        if earlier(b.1, o.doc) {
+            b.1 = o.doc;
+        }
+    };
+    let merge = |x: State, y: State| -> State {
+        if x.1.is_empty() {
+            return y;
+        }
+        if y.1.is_empty() {
+            return x;
+        }
+        let (mut big, small) = if x.0.len() >= y.0.len() { (x, y) } else { (y, x) };
+        for (r, (a, b)) in small.0 {
+            let e = big.0.entry(r).or_insert((a, b));
+            if earlier(a, e.0) {
+                e.0 = a;
+            }
+            if earlier(e.1, b) {
+                e.1 = b;
+            }
+        }
+        for (t, s) in big.1.iter_mut().zip(small.1) {
+            *t += s;
+        }
+        big
+    };
+    chains.scan_merged(lengths, (init, visit), |t| t, merge)
+}
+
+/// Consecutive ranges of periods whose occurrences (an upper bound of their (row, period)
+/// pairs) take at most `room` bytes at [`PAIR_BYTES`] each; a period over it alone is a range
+/// of its own.
+fn ranges(per_period: &[u64], room: u64) -> Vec<std::ops::Range<u32>> {
+    let mut out = Vec::new();
+    let (mut start, mut held) = (0usize, 0u64);
+    for (p, &n) in per_period.iter().enumerate() {
+        let bytes = n.saturating_mul(PAIR_BYTES);
+        if p > start && held.saturating_add(bytes) > room {
+            out.push(start as u32..p as u32);
+            (start, held) = (p, 0);
+        }
+        held = held.saturating_add(bytes);
+    }
+    if start < per_period.len() {
+        out.push(start as u32..per_period.len() as u32);
+    }
+    out
+}
+
+/// The (period, row, count) of every pair with its period in `range`, sorted, summed over
+/// blocks as blocks end.
+fn pairs_in(
+    chains: &Chains,
+    lengths: std::ops::RangeInclusive<usize>,
+    row: &(impl Fn(&Occurrence) -> Option<(u32, u32)> + Sync),
+    range: std::ops::Range<u32>,
+) -> Vec<(u32, u32, u32)> {
+    let init = || -> HashMap<(u32, u32), u32> { new_map() };
+    let visit = |t: &mut HashMap<(u32, u32), u32>, o: Occurrence| {
+        if let Some((r, p)) = row(&o).filter(|(_, p)| range.contains(p)) {
+            *t.entry((p, r)).or_default() += 1;
+        }
+    };
+    let finish = |t: HashMap<(u32, u32), u32>| {
+        let mut v: Vec<(u32, u32, u32)> = t.into_iter().map(|((p, r), c)| (p, r, c)).collect();
+        v.sort_unstable();
+        v
+    };
+    chains.scan_merged(lengths, (init, visit), finish, merge_sorted)
+}
+
+/// Two sorted pair lists as one, counts of the same pair summed.
+fn merge_sorted(a: Vec<(u32, u32, u32)>, b: Vec<(u32, u32, u32)>) -> Vec<(u32, u32, u32)> {
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() { b } else { a };
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if (x.0, x.1) == (y.0, y.1) => {
+                let (x, y) = (a.next().unwrap(), b.next().unwrap());
+                (x.0, x.1, x.2 + y.2)
+            }
+            (Some(x), Some(y)) if (x.0, x.1) < (y.0, y.1) => a.next().unwrap(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next().unwrap(),
+            (Some(_), None) => a.next().unwrap(),
+            (None, None) => break,
+        };
+        out.push(next);
+    }
+    out
 }
 
 /// Is (period `a.0`, count `a.1`) a higher rate than `b`, or equal and earlier? Compared as
@@ -250,7 +325,9 @@ mod tests {
         );
         let finder = NgramFinder::new(&kit.counts, 32);
         let ab = finder.find(&[1, 2]).unwrap();
-        let got = spread(&Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
+        let chains = Chains::new(&kit.index, &finder);
+        let got = spread(&chains, &docs, &periods, &[(2, ab)], u64::MAX);
+        assert_eq!(spread(&chains, &docs, &periods, &[(2, ab)], 1), got, "a range per period");
         // Rates: January 1/16, March 1/4: the peak is March. First is the January document
         // (index 1) although it comes later in corpus order; last the March one (index 0).
         assert_eq!(got, [Spread { first: Some(1), last: Some(0), peak: Some(2) }]);
@@ -267,7 +344,9 @@ mod tests {
         assert_eq!(date_label(&docs[1]).unwrap(), "2017-01-05");
         let finder = NgramFinder::new(&kit.counts, 32);
         let ab = finder.find(&[1, 2]).unwrap();
-        let got = spread(&Chains::new(&kit.index, &finder), &docs, &periods, &[(2, ab)]);
+        let chains = Chains::new(&kit.index, &finder);
+        let got = spread(&chains, &docs, &periods, &[(2, ab)], u64::MAX);
+        assert_eq!(spread(&chains, &docs, &periods, &[(2, ab)], 1), got, "a range per period");
         // 2016: 1/4; 2017: 1/16: the peak is 2016 (period 0).
         assert_eq!(got[0].peak, Some(0));
         // Equal rates go to the earlier period: 2 of 8 in 2016 vs 1 of 4 in 2017 would tie;
@@ -285,5 +364,47 @@ mod tests {
             d.date = None;
         }
         assert!(Periods::of(&docs, &kit.index).is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Periods taken in ranges (any room, down to a period a range) give the spread of
+        /// one pass over all of them.
+        #[test]
+        fn ranges_of_periods_give_the_spread_of_one_pass(
+            corpus in proptest::collection::vec(
+                (proptest::collection::vec(proptest::collection::vec(0u32..5, 0..12), 1..4), 1u32..7, proptest::bool::ANY),
+                1..10,
+            ),
+            room in 1u64..4000,
+        ) {
+            let sentences: Vec<Vec<&[u32]>> =
+                corpus.iter().map(|(d, _, _)| d.iter().map(|s| s.as_slice()).collect()).collect();
+            let docs_in: Vec<&[&[u32]]> = sentences.iter().map(|d| d.as_slice()).collect();
+            let kit = Kit::new(&docs_in, &[], 2, 4);
+            let docs: Vec<Document> = corpus
+                .iter()
+                .map(|&(_, month, dated)| {
+                    let mut d = doc(&format!("2017-{month:02}-03"), "day");
+                    if !dated {
+                        d.date = None;
+                    }
+                    d
+                })
+                .collect();
+            let Some(periods) = Periods::of(&docs, &kit.index) else { return Ok(()) };
+            let finder = NgramFinder::new(&kit.counts, 32);
+            let rows: Vec<Gram> = kit
+                .counts
+                .levels
+                .iter()
+                .skip(1)
+                .flat_map(|l| (0..l.len() as u32).map(move |id| (l.n, id)))
+                .collect();
+            let chains = Chains::new(&kit.index, &finder);
+            let whole = spread(&chains, &docs, &periods, &rows, u64::MAX);
+            proptest::prop_assert_eq!(spread(&chains, &docs, &periods, &rows, room), whole);
+        }
     }
 }

@@ -238,7 +238,7 @@ fn formulas(
     let rows = phr_cmd::sorted(finder, ranked, &formulas, formulas.rows(), by_coverage, None);
     let top = rows.iter().copied().take(TREND_ROWS.max(top)).collect();
     let key_rows = keyness_rows(ranked, &formulas);
-    let table = phr_cmd::phrases_frame(corpus, finder, &formulas, chains, rows)?;
+    let table = phr_cmd::phrases_frame(corpus, finder, &formulas, chains, rows, u64::MAX)?;
     Ok(Found { table, top, key_rows })
 }
 
