@@ -113,10 +113,11 @@ pub struct Spread {
 /// sorted pair lists (12 bytes a pair, twice while two lists are merged).
 const PAIR_BYTES: u64 = 48;
 
-/// The spread of each of `rows`. One scan finds first and last documents and the occurrences
-/// per period; then the periods are taken in ranges whose (row, period) pairs fit `room` bytes
-/// (one range, one more scan, when they all fit; with `u64::MAX`, always), each range's pairs
-/// summed over blocks as blocks end, its peaks compared in period order.
+/// The spread of each of `rows`. One scan finds first and last documents, the occurrences
+/// per period and, when the rows' occurrences (an upper bound of their (row, period) pairs)
+/// fit `room` bytes, every pair (with `u64::MAX`, always: one scan in all). Otherwise the
+/// periods are taken in ranges whose pairs fit, one more scan each. Pairs are summed over
+/// blocks as blocks end, and peaks compared in period order.
 pub fn spread(
     chains: &Chains,
     docs: &[Document],
@@ -136,20 +137,29 @@ pub fn spread(
         (r != NONE && p != NONE).then_some((r, p))
     };
     let earlier = |a: u32, b: u32| (docs[a as usize].date, a) < (docs[b as usize].date, b);
-    let (bounds, per_period) = bounds(chains, lengths.clone(), &row, &earlier, periods);
+    let occurrences: u64 =
+        rows.iter().map(|&(n, id)| counts.levels[n - 1].count[id as usize] as u64).sum();
+    let at_once = occurrences.saturating_mul(PAIR_BYTES) <= room;
+    let first = first_scan(chains, lengths.clone(), (&row, &earlier), periods, at_once);
     let mut out = vec![Spread { first: None, last: None, peak: None }; rows.len()];
-    for (r, (a, b)) in bounds {
+    for (r, (a, b)) in first.bounds {
         (out[r as usize].first, out[r as usize].last) = (Some(a), Some(b));
     }
     let mut peak: Vec<Option<(u32, u32)>> = vec![None; rows.len()];
-    for range in ranges(&per_period, room) {
-        let pairs = pairs_in(chains, lengths.clone(), &row, range);
-        // Sorted by period: each row's periods come in order, as the tie rule needs.
+    // Sorted by period: each row's periods come in order, as the tie rule needs.
+    let mut compare = |pairs: Vec<(u32, u32, u32)>| {
         for (p, r, c) in pairs {
             let best = &mut peak[r as usize];
             if best.is_none_or(|b| higher(periods, (p, c), b)) {
                 *best = Some((p, c));
             }
+        }
+    };
+    if at_once {
+        compare(first.pairs);
+    } else {
+        for range in ranges(&first.per_period, room) {
+            compare(pairs_in(chains, lengths.clone(), &row, range));
         }
     }
     for (s, p) in out.iter_mut().zip(peak) {
@@ -158,21 +168,39 @@ pub fn spread(
     out
 }
 
-/// First and last document of each row that occurs in a dated document, and the occurrences
-/// in each period.
-fn bounds(
+/// What the first scan finds.
+#[derive(Default)]
+struct First {
+    /// First and last document of each row that occurs in a dated document.
+    bounds: HashMap<u32, (u32, u32)>,
+    /// Occurrences in each period (empty only in the merge's starting value).
+    per_period: Vec<u64>,
+    /// Every (period, row, count), sorted, when asked for.
+    pairs: Vec<(u32, u32, u32)>,
+}
+
+/// The first scan: bounds and occurrences per period, and every pair when `with_pairs`.
+fn first_scan(
     chains: &Chains,
     lengths: std::ops::RangeInclusive<usize>,
-    row: &(impl Fn(&Occurrence) -> Option<(u32, u32)> + Sync),
-    earlier: &(impl Fn(u32, u32) -> bool + Sync),
+    (row, earlier): (
+        &(impl Fn(&Occurrence) -> Option<(u32, u32)> + Sync),
+        &(impl Fn(u32, u32) -> bool + Sync),
+    ),
     periods: &Periods,
-) -> (HashMap<u32, (u32, u32)>, Vec<u64>) {
-    type State = (HashMap<u32, (u32, u32)>, Vec<u64>);
-    let init = || -> State { (new_map(), vec![0; periods.words.len()]) };
-    let visit = |t: &mut State, o: Occurrence| {
+    with_pairs: bool,
+) -> First {
+    type State = (First, HashMap<(u32, u32), u32>);
+    let init = || -> State {
+        (First { per_period: vec![0; periods.words.len()], ..First::default() }, new_map())
+    };
+    let visit = |(t, pairs): &mut State, o: Occurrence| {
         let Some((r, p)) = row(&o) else { return };
-        t.1[p as usize] += 1;
-        let b = t.0.entry(r).or_insert((o.doc, o.doc));
+        t.per_period[p as usize] += 1;
+        if with_pairs {
+            *pairs.entry((p, r)).or_default() += 1;
+        }
+        let b = t.bounds.entry(r).or_insert((o.doc, o.doc));
         if earlier(o.doc, b.0) {
             b.0 = o.doc;
         }
@@ -180,16 +208,17 @@ fn bounds(
             b.1 = o.doc;
         }
     };
-    let merge = |x: State, y: State| -> State {
-        if x.1.is_empty() {
-            return y;
+    let finish = |(mut t, pairs): State| {
+        t.pairs = sorted_pairs(pairs);
+        t
+    };
+    let merge = |x: First, y: First| -> First {
+        if x.per_period.is_empty() || y.per_period.is_empty() {
+            return if x.per_period.is_empty() { y } else { x };
         }
-        if y.1.is_empty() {
-            return x;
-        }
-        let (mut big, small) = if x.0.len() >= y.0.len() { (x, y) } else { (y, x) };
-        for (r, (a, b)) in small.0 {
-            let e = big.0.entry(r).or_insert((a, b));
+        let (mut big, small) = if x.bounds.len() >= y.bounds.len() { (x, y) } else { (y, x) };
+        for (r, (a, b)) in small.bounds {
+            let e = big.bounds.entry(r).or_insert((a, b));
             if earlier(a, e.0) {
                 e.0 = a;
             }
@@ -197,12 +226,20 @@ fn bounds(
                 e.1 = b;
             }
         }
-        for (t, s) in big.1.iter_mut().zip(small.1) {
+        for (t, s) in big.per_period.iter_mut().zip(small.per_period) {
             *t += s;
         }
+        big.pairs = merge_sorted(std::mem::take(&mut big.pairs), small.pairs);
         big
     };
-    chains.scan_merged(lengths, (init, visit), |t| t, merge)
+    chains.scan_merged(lengths, (init, visit), finish, merge)
+}
+
+/// A block's pair counts as (period, row, count), sorted.
+fn sorted_pairs(pairs: HashMap<(u32, u32), u32>) -> Vec<(u32, u32, u32)> {
+    let mut v: Vec<(u32, u32, u32)> = pairs.into_iter().map(|((p, r), c)| (p, r, c)).collect();
+    v.sort_unstable();
+    v
 }
 
 /// Consecutive ranges of periods whose occurrences (an upper bound of their (row, period)
@@ -239,12 +276,7 @@ fn pairs_in(
             *t.entry((p, r)).or_default() += 1;
         }
     };
-    let finish = |t: HashMap<(u32, u32), u32>| {
-        let mut v: Vec<(u32, u32, u32)> = t.into_iter().map(|((p, r), c)| (p, r, c)).collect();
-        v.sort_unstable();
-        v
-    };
-    chains.scan_merged(lengths, (init, visit), finish, merge_sorted)
+    chains.scan_merged(lengths, (init, visit), sorted_pairs, merge_sorted)
 }
 
 /// Two sorted pair lists as one, counts of the same pair summed.
