@@ -221,10 +221,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::budget::TempSpace;
     use crate::count::bounded::{Input, Limits, Ranks, count_in};
     use crate::count::ngrams::tests::{Corpus, index_of};
-    use crate::count::spilled::SpillWriter;
+    use crate::count::spilled::spill_index;
     use crate::count::{EdgePolicy, NgramFinder, RowOrder, ordered_row_data};
 
     /// Surface ids; the key of surface `s` is `s / 2`, key 0 is a stop word.
@@ -252,14 +251,11 @@ mod tests {
             .collect()
     }
 
-    fn rebuilt(corpus: &Corpus, o: &CountOptions, facts: &VocabFacts) -> NgramCounts {
+    /// The counts of `corpus` under `o`, rebuilt from the bounded counter's rows over its
+    /// token index on disk.
+    fn rebuilt(corpus: &Corpus, o: &CountOptions, facts: &VocabFacts) -> Rebuilt {
         let idx = index_of(corpus);
-        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
-        for d in 0..idx.doc_count() {
-            let r = idx.doc_range(d);
-            w.push_doc(r.map(|i| (idx.surfaces[i], idx.sentence_start[i]))).unwrap();
-        }
-        let spilled = w.finish().unwrap();
+        let spilled = spill_index(&idx);
         let keys: Vec<u32> = (0..SURFACES).map(|s| s / 2).collect();
         let ranks = Ranks {
             surface_keys: &keys,
@@ -276,7 +272,7 @@ mod tests {
             surface_keys: &keys,
             distinct: &counted.distinct.clone(),
         };
-        rebuild(|| counted.merge.next_row(), facts, o, &totals).unwrap().counts
+        rebuild(|| counted.merge.next_row(), facts, o, &totals).unwrap()
     }
 
     fn corpus_strategy() -> impl Strategy<Value = Corpus> {
@@ -308,7 +304,7 @@ mod tests {
             let srank: Vec<u32> = (0..SURFACES).rev().collect();
             let facts = VocabFacts { key_stop: &stop, key_rank: &krank, surface_rank: &srank };
             let want = crate::count::count(&index_of(&corpus), &facts, &o);
-            let got = rebuilt(&corpus, &o, &facts);
+            let got = rebuilt(&corpus, &o, &facts).counts;
             prop_assert_eq!(got.levels.len(), want.levels.len());
             prop_assert_eq!((got.words, got.documents), (want.words, want.documents));
             prop_assert_eq!(described(&got), described(&want));
@@ -332,20 +328,7 @@ mod tests {
         let o =
             CountOptions { min_n: 1, max_n: 4, min_count: 2, min_docs: 1, edges: EdgePolicy::Keep };
         let idx = index_of(&corpus);
-        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
-        for d in 0..idx.doc_count() {
-            let r = idx.doc_range(d);
-            w.push_doc(r.map(|i| (idx.surfaces[i], idx.sentence_start[i]))).unwrap();
-        }
-        let spilled = w.finish().unwrap();
-        let keys: Vec<u32> = (0..SURFACES).map(|s| s / 2).collect();
-        let ranks = Ranks { surface_keys: &keys, key_rank: facts.key_rank, surface_rank: &rank };
-        let input = Input { spilled: &spilled, ranks, key_stop: &stop };
-        let limits = Limits { budget: 1 << 30, fixed: 0, fixed_at_most: 0, group_windows: 4 };
-        let mut counted = count_in(&input, &o, RowOrder::Count, None, limits).unwrap();
-        let distinct = counted.distinct.clone();
-        let totals = Totals { words: 0, documents: 0, surface_keys: &keys, distinct: &distinct };
-        let r = rebuild(|| counted.merge.next_row(), &facts, &o, &totals).unwrap();
+        let r = rebuilt(&corpus, &o, &facts);
         let collect = |v: &mut Vec<_>, x| v.push(x);
         let anew = NgramFinder::new(&r.counts, 6).scan(&idx, 1..=4, Vec::new, collect);
         let finder = NgramFinder::from_maps(&r.counts, r.maps);

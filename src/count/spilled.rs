@@ -228,6 +228,17 @@ fn to_index(raw: RawSegment, surface_keys: &[u32]) -> SegmentIndex {
     SegmentIndex { first_doc, first_word: 0, index }
 }
 
+/// The token index `index` written to segment files in a temporary folder of its own (tests).
+#[cfg(test)]
+pub(crate) fn spill_index(index: &TokenIndex) -> SpilledIndex {
+    let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
+    for d in 0..index.doc_count() {
+        let r = index.doc_range(d);
+        w.push_doc(r.map(|i| (index.surfaces[i], index.sentence_start[i]))).unwrap();
+    }
+    w.finish().unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

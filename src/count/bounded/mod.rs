@@ -259,8 +259,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::budget::TempSpace;
-    use crate::count::spilled::SpillWriter;
+    use crate::count::spilled::spill_index;
     use crate::count::{EdgePolicy, VocabFacts, ordered_row_data};
 
     /// Documents of sentences of surface ids; the key of surface `s` is `s / 2`, key 0 is a
@@ -299,13 +298,7 @@ mod tests {
 
     /// The token index of `corpus` on disk.
     fn spill(corpus: &Corpus) -> crate::count::spilled::SpilledIndex {
-        let idx = index_of(corpus);
-        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
-        for d in 0..idx.doc_count() {
-            let r = idx.doc_range(d);
-            w.push_doc(r.map(|i| (idx.surfaces[i], idx.sentence_start[i]))).unwrap();
-        }
-        w.finish().unwrap()
+        spill_index(&index_of(corpus))
     }
 
     fn bounded(corpus: &Corpus, o: &CountOptions, order: RowOrder, cap: u64) -> Vec<Flat> {
@@ -511,13 +504,7 @@ mod tests {
             })
             .collect();
         let o = CountOptions { min_n: 1, max_n: 5, edges: EdgePolicy::Keep, ..Default::default() };
-        let idx = index_of(&corpus);
-        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
-        for d in 0..idx.doc_count() {
-            let r = idx.doc_range(d);
-            w.push_doc(r.map(|i| (idx.surfaces[i], idx.sentence_start[i]))).unwrap();
-        }
-        let spilled = w.finish().unwrap();
+        let spilled = spill(&corpus);
         let stop = vec![false; 8];
         let (krank, srank) = (ranks(8), ranks(16));
         let keys: Vec<u32> = (0..16).map(|s| s / 2).collect();

@@ -93,8 +93,7 @@ mod segmented {
     use proptest::prelude::*;
 
     use super::super::*;
-    use crate::budget::TempSpace;
-    use crate::count::spilled::SpillWriter;
+    use crate::count::spilled::spill_index;
     use crate::count::{CountOptions, NgramCounts, count};
 
     /// Surfaces 0..12; the key of surface s is s % 6 (two forms per key); key 0 is a stop
@@ -288,12 +287,7 @@ mod segmented {
         ];
         let s = Setup::new(&corpus, 2);
         let finder = NgramFinder::new(&s.counts, KEYS as usize);
-        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
-        for d in 0..s.index.doc_count() {
-            let r = s.index.doc_range(d);
-            w.push_doc(r.map(|i| (s.index.surfaces[i], s.index.sentence_start[i]))).unwrap();
-        }
-        let spilled = w.finish().unwrap();
+        let spilled = spill_index(&s.index);
         let surface_keys: Vec<u32> = (0..SURFACES).map(|x| x % KEYS).collect();
         let o = FrameOptions {
             lengths: 3..=6,
@@ -398,12 +392,7 @@ mod segmented {
         let (s, surface_keys) = big_setup(12_000);
         let finder = NgramFinder::new(&s.counts, s.key_rank.len());
         let facts = s.facts();
-        let mut w = SpillWriter::new(TempSpace::new(None).unwrap());
-        for d in 0..s.index.doc_count() {
-            let r = s.index.doc_range(d);
-            w.push_doc(r.map(|i| (s.index.surfaces[i], s.index.sentence_start[i]))).unwrap();
-        }
-        let spilled = w.finish().unwrap();
+        let spilled = spill_index(&s.index);
         assert_eq!(spilled.segment_count(), 3);
         for edges in [EdgePolicy::Drop, EdgePolicy::Keep] {
             let o = FrameOptions {
