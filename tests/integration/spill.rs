@@ -23,7 +23,7 @@ fn freq(corpus: &Path, memory: Option<&str>, args: &[&str]) -> (Vec<u8>, String)
 }
 
 /// The number of sorted runs the summary reports.
-fn runs(stderr: &str) -> usize {
+pub(crate) fn runs(stderr: &str) -> usize {
     let line = stderr.lines().find(|l| l.contains("sorted run(s)")).expect("a spilled run");
     let before = &line[..line.find(" sorted run(s)").unwrap()];
     before.rsplit(' ').next().unwrap().parse().unwrap()

@@ -3,48 +3,14 @@
 //! for any `-j`; on the inaugural addresses, on shared corpora and on a generated corpus large
 //! enough to sort its rows in several runs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use crate::spill::runs as runs_merged;
+use crate::spilled::{UNLIMITED, inaugural, run_with, shared};
 use crate::util::{TestDir, csv_rows, refrain};
-
-/// The inaugural addresses in the repository (59 documents, 137,851 words).
-fn inaugural() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/inaugural")
-}
 
 /// A budget for the bounded counter in a debug build (whose program alone takes 50 MB).
 const BUDGET: &str = "128M";
-
-/// No practical limit.
-const UNLIMITED: &str = "1000G";
-
-/// The shared corpora (read only), if this machine has them.
-fn shared(name: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("REFRAIN_CORPORA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora"));
-    let found = [root.join(name), Path::new("/work/shared/corpora").join(name)]
-        .into_iter()
-        .find(|p| p.exists());
-    if found.is_none() {
-        eprintln!("shared corpus `{name}` not found: its comparison is not run");
-    }
-    found
-}
-
-/// Run `refrain` with `args` under the memory budget `memory` (sent to disk unless
-/// unlimited): (stdout bytes, stderr).
-fn run_with(memory: &str, args: &[&str]) -> (Vec<u8>, String) {
-    let mut cmd = refrain();
-    cmd.env("REFRAIN_MEMORY", memory).args(args);
-    if memory != UNLIMITED {
-        cmd.env("REFRAIN_FORCE_SPILL", "1");
-    }
-    let out = cmd.output().expect("run refrain");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "refrain {args:?} with {memory} failed:\n{stderr}");
-    (out.stdout, stderr)
-}
 
 /// Run `args` in memory, then on disk with each `-j` of `threads` (the bounded counter at
 /// `budget`): every run prints the same bytes, of more than a header. Returns stdout and the
@@ -63,13 +29,6 @@ fn same_bytes(budget: &str, threads: &[&str], args: &[&str]) -> (String, String)
         last = err;
     }
     (memory, last)
-}
-
-/// The sorted runs the spilled run said it merged.
-fn runs_merged(stderr: &str) -> usize {
-    let line = stderr.lines().find(|l| l.contains("sorted run(s)")).expect("a counting line");
-    let before = line.split(" sorted run(s)").next().unwrap();
-    before.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
 #[test]
