@@ -140,23 +140,16 @@ fn run_spilled(
         let shown = &rows[..rows.len().min(figure::MAX_ROWS_ALL + 1)];
         bar_chart(args, options, &Frame::from_table(spilled_table(vocab, shown, totals))?)
     })?;
-    let mut failed = None;
-    let next = || -> Result<Option<Table>, table::TableError> {
+    let next = || -> std::io::Result<Option<Table>> {
         let rows = match first.take() {
             Some(rows) => rows,
-            None => chunk().map_err(|e| {
-                failed = Some(e);
-                table::TableError::Polars("reading a sorted run failed".into())
-            })?,
+            None => chunk()?,
         };
         Ok((!rows.is_empty()).then(|| spilled_table(vocab, &rows, totals)))
     };
-    let written =
-        table::write_stream(spilled_table(vocab, &[], totals), dest.format, &dest.output, next);
-    if let Some(e) = failed {
-        return Err(budget.spill_error(e));
-    }
-    written?;
+    let header = spilled_table(vocab, &[], totals);
+    table::write_stream(header, dest.format, &dest.output, next)
+        .map_err(|e| super::spilled::write_failure(e, budget))?;
     trace(started, || "counted and wrote the table".into());
     chart::write(png, ctx)
 }

@@ -188,21 +188,15 @@ fn write_reread(
         KwicSort::Left | KwicSort::Right => hits.len(),
     };
     let mut chunks = hits.chunks(size.max(1));
-    let mut failed = None;
-    let next = || -> Result<Option<Table>, table::TableError> {
+    let next = || -> Result<Option<Table>> {
         let Some(part) = chunks.next() else { return Ok(None) };
-        reread_table(corpus, &reader, part, (query.len(), args.window)).map(Some).map_err(|e| {
-            let message = table::TableError::Polars(e.to_string());
-            failed = Some(e);
-            message
-        })
+        reread_table(corpus, &reader, part, (query.len(), args.window)).map(Some)
     };
-    let written =
-        table::write_stream(table_of(std::iter::empty()), dest.format, &dest.output, next);
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    Ok(written?)
+    let header = table_of(std::iter::empty());
+    table::write_stream(header, dest.format, &dest.output, next).map_err(|e| match e {
+        table::StreamError::Source(e) => e,
+        table::StreamError::Table(e) => e.into(),
+    })
 }
 
 /// The matches of a corpus whose token index is on disk, found a segment at a time, as the

@@ -46,6 +46,18 @@ pub fn bounded_failure(e: BoundedError, budget: &Budget) -> anyhow::Error {
     }
 }
 
+/// A table streamed from sorted runs that was not written: the runs' failure as
+/// [`Budget::spill_error`] says it, or the writer's.
+pub fn write_failure(
+    e: crate::table::StreamError<std::io::Error>,
+    budget: &Budget,
+) -> anyhow::Error {
+    match e {
+        crate::table::StreamError::Source(e) => budget.spill_error(e),
+        crate::table::StreamError::Table(e) => e.into(),
+    }
+}
+
 /// The bounded counter over the spilled corpus: rows in `order`, at most `top`, with the
 /// counting (distinct keys per n, partitions and runs) noted on stderr.
 pub fn count<'a>(

@@ -76,16 +76,35 @@ pub fn write_chunked_to(
     }
 }
 
+/// Why a streamed table was not written.
+#[derive(Debug)]
+pub enum StreamError<E> {
+    /// The source of the tables failed (what `next` returned).
+    Source(E),
+    /// Writing failed.
+    Table(TableError),
+}
+
 /// Write tables that arrive one after another (`next` gives `None` at the end) in `format`
 /// to `output`: CSV and TSV as they come, under the header of `header`; other formats
-/// through one frame of them all.
-pub fn write_stream(
+/// through one frame of them all. When `next` fails, its error comes back as it is
+/// ([`StreamError::Source`]), and nothing is written to a file.
+pub fn write_stream<E>(
     header: Table,
     format: Format,
     output: &Output,
-    mut next: impl FnMut() -> Result<Option<Table>, TableError>,
-) -> Result<(), TableError> {
-    write_with(output, |w| match format {
+    mut next: impl FnMut() -> Result<Option<Table>, E>,
+) -> Result<(), StreamError<E>> {
+    // The writers know only their own errors: the source's waits here while a placeholder
+    // stops them.
+    let mut failed = None;
+    let mut next = || {
+        next().map_err(|e| {
+            failed = Some(e);
+            TableError::Polars("the table's source failed".into())
+        })
+    };
+    let written = write_with(output, |w| match format {
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Csv { b',' } else { b'\t' };
             super::delimited::write_stream(&header, sep, super::cells(), w, &mut next)
@@ -97,7 +116,11 @@ pub fn write_stream(
             }
             write_to(&Frame::from_table(Table::concat(parts))?, format, w)
         }
-    })
+    });
+    match failed {
+        Some(e) => Err(StreamError::Source(e)),
+        None => written.map_err(StreamError::Table),
+    }
 }
 
 /// Run `fill` on standard output, or on a file written atomically.

@@ -24,7 +24,7 @@ pub mod join;
 pub mod schema;
 mod terminal;
 
-pub use export::{Format, Output, write, write_chunked, write_stream};
+pub use export::{Format, Output, StreamError, write, write_chunked, write_stream};
 pub use frame::{Frame, SortKey};
 pub use input::read_table;
 

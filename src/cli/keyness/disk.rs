@@ -73,18 +73,10 @@ impl OnDisk<'_> {
         let progress = crate::progress::Progress::with_eta("writing", all);
         let vocab = &corpus.vocab;
         let keys = vocab.surface_keys();
-        let mut failed = None;
-        let next = || -> Result<Option<Table>, TableError> {
+        let next = || -> std::io::Result<Option<Table>> {
             let mut columns = KeynessColumns::default();
             while columns.k.len() < CHUNK {
-                let s = match counted.merge.next_row() {
-                    Ok(Some((_, s))) => s,
-                    Ok(None) => break,
-                    Err(e) => {
-                        failed = Some(e);
-                        return Err(TableError::Polars("reading a sorted run failed".into()));
-                    }
-                };
+                let Some((_, s)) = counted.merge.next_row()? else { break };
                 let k = score(&s, totals);
                 let words = s.row.words();
                 let phrase = join(words.iter().map(|&w| vocab.surface(w)));
@@ -96,11 +88,8 @@ impl OnDisk<'_> {
             Ok((!columns.k.is_empty()).then(|| columns.table(totals)))
         };
         let header = KeynessColumns::default().table(totals);
-        let written = table::write_stream(header, dest.format, &dest.output, next);
-        if let Some(e) = failed {
-            return Err(budget.spill_error(e));
-        }
-        written?;
+        table::write_stream(header, dest.format, &dest.output, next)
+            .map_err(|e| spilled::write_failure(e, budget))?;
         progress.finish();
         let png = chart::maybe(chart_out, || {
             keyness_chart(self.args, self.comparison, &bars.frame(totals)?)
