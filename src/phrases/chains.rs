@@ -35,9 +35,9 @@ pub struct Chains<'a> {
 impl<'a> Chains<'a> {
     /// The chains of `index`, found with `finder`.
     pub fn new(index: &TokenIndex, finder: &'a NgramFinder<'a>) -> Self {
-        let (top, len) = walk(index, finder);
-        let doc_start = index.doc_start.clone();
         let blocks = blocks(index, BLOCK_WORDS);
+        let (top, len) = walk(index, &blocks, finder);
+        let doc_start = index.doc_start.clone();
         Chains { counts: finder.counts(), top, len, doc_start, blocks }
     }
 
@@ -57,8 +57,13 @@ impl<'a> Chains<'a> {
         let (mut top, mut len) = (Vec::with_capacity(words), Vec::with_capacity(words));
         let mut next = segments.next().transpose()?;
         while let Some(segment) = next {
-            let (read, (t, l)) =
-                rayon::join(|| segments.next().transpose(), || walk(&segment.index, finder));
+            let (read, (t, l)) = rayon::join(
+                || segments.next().transpose(),
+                || {
+                    let index = &segment.index;
+                    walk(index, &blocks(index, BLOCK_WORDS), finder)
+                },
+            );
             debug_assert_eq!(segment.first_word as usize, top.len());
             top.extend(t);
             len.extend(l);
@@ -163,9 +168,9 @@ impl DocLengths for Chains<'_> {
     }
 }
 
-/// The longest counted n-gram (id and length) at every position of `index`, its blocks
+/// The longest counted n-gram (id and length) at every position of `index`, its `blocks`
 /// walked in parallel.
-fn walk(index: &TokenIndex, finder: &NgramFinder) -> (Vec<u32>, Vec<u8>) {
+fn walk(index: &TokenIndex, blocks: &[Range<usize>], finder: &NgramFinder) -> (Vec<u32>, Vec<u8>) {
     let max_n = finder.counts().levels.len();
     let at = |i: usize, end: usize| -> (u32, u8) {
         let Some(mut id) = finder.find(&index.keys[i..i + 1]) else { return (0, 0) };
@@ -182,7 +187,7 @@ fn walk(index: &TokenIndex, finder: &NgramFinder) -> (Vec<u32>, Vec<u8>) {
         }
         (id, n as u8)
     };
-    let per_block: Vec<(Vec<u32>, Vec<u8>)> = blocks(index, BLOCK_WORDS)
+    let per_block: Vec<(Vec<u32>, Vec<u8>)> = blocks
         .par_iter()
         .map(|docs| {
             let (mut top, mut len) = (Vec::new(), Vec::new());
