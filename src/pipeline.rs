@@ -19,8 +19,8 @@ use rayon::prelude::*;
 
 use crate::analysis::{Analyzer, AnalyzerOptions, LocalVocab, TokenBuf, Vocabulary};
 use crate::corpus::{self, Document, Input, Problem, ReadOptions};
-use crate::count::TokenIndex;
 use crate::count::spilled::{SpillWriter, SpilledIndex};
+use crate::count::{DocLengths, TokenIndex};
 use crate::progress::Progress;
 use crate::select::{Selection, SelectionReport};
 
@@ -208,6 +208,28 @@ pub struct AnalyzedCorpus {
 }
 
 impl AnalyzedCorpus {
+    /// Words in each document, from the token index in memory or on disk.
+    pub fn doc_lengths(&self) -> &dyn DocLengths {
+        match &self.spilled {
+            Some(s) => &s.doc_len,
+            None => &self.index,
+        }
+    }
+
+    /// Word tokens in the corpus, from the token index in memory or on disk.
+    pub fn word_count(&self) -> u64 {
+        match &self.spilled {
+            Some(s) => s.words,
+            None => self.index.len() as u64,
+        }
+    }
+
+    /// The number of documents holding at least one word.
+    pub fn filled_docs(&self) -> usize {
+        let lengths = self.doc_lengths();
+        (0..self.docs.len()).filter(|&d| lengths.words_in(d) > 0).count()
+    }
+
     /// The same corpus with only the documents for which `keep` holds (e.g. a target after a
     /// comparison with its reference): the index, spans and document counts of the summary
     /// are rebuilt; the vocabulary (ids) and the reading part of the summary stay.

@@ -116,7 +116,8 @@ fn run_spilled(
     let words = WordOrder::of(vocab);
     let order = row_order(args.sort);
     let dest = out.dest;
-    let mut counted = super::spilled::count(ctx, corpus, &words, options, order, dest.top, budget)?;
+    let mut counted =
+        super::spilled::count(&|l| ctx.note(l), corpus, &words, options, order, dest.top, budget)?;
     let totals = (spilled.words, spilled.doc_count() as u64);
     let mut left = dest.top.unwrap_or(usize::MAX);
     let all: u64 = counted.distinct[options.min_n - 1..options.max_n].iter().sum();

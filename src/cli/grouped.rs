@@ -38,7 +38,8 @@ pub fn group_column(groups: &Groups) -> String {
     if TAKEN.contains(&name) { format!("by_{name}") } else { name.to_string() }
 }
 
-/// Count `rows` of `counts` in each group, with the first and last date of each when `dates`.
+/// Count `rows` of `counts` in each group, with the first and last date of each when `dates`
+/// (in the token index in memory, or a segment at a time in one on disk).
 pub fn count_rows(
     corpus: &AnalyzedCorpus,
     counts: &NgramCounts,
@@ -48,7 +49,16 @@ pub fn count_rows(
 ) -> Result<GroupCounts> {
     let finder = NgramFinder::for_rows(counts, corpus.vocab.key_count(), rows);
     let dates: Option<Vec<Option<DocDate>>> = dates.then(|| group::doc_dates(&corpus.docs));
-    Ok(group::count_ngrams(&finder, &corpus.index, groups, rows, dates.as_deref())?)
+    let Some(spilled) = &corpus.spilled else {
+        return Ok(group::count_ngrams(&finder, &corpus.index, groups, rows, dates.as_deref())?);
+    };
+    // On disk: the same scan, a segment at a time.
+    let tally = group::NgramTally::new(&finder, groups, rows, dates.as_deref())?;
+    for segment in spilled.segments(corpus.vocab.surface_keys()) {
+        let segment = segment.map_err(|e| super::spilled::read_failure(&e, spilled))?;
+        tally.add(segment.first_doc, &segment.index);
+    }
+    Ok(tally.finish())
 }
 
 /// The display form and key of each row.

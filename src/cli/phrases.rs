@@ -46,8 +46,12 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     }
     let (ranked, maps) = match &corpus.spilled {
         Some(_) => {
-            let (ranked, maps) =
-                spilled::rebuilt_counts(ctx, &corpus, &count_options, &options.budget)?;
+            let (ranked, maps) = spilled::rebuilt_counts(
+                &|l| ctx.note(l),
+                &corpus,
+                &count_options,
+                &options.budget,
+            )?;
             (ranked, Some(maps))
         }
         None => (RankedCounts::noted(&corpus, &count_options, ctx), None),
@@ -59,10 +63,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
         None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
     };
     count_options.min_n = count_options.min_n.max(2);
-    let chains = match &corpus.spilled {
-        Some(_) => spilled::chains(&corpus, &finder)?,
-        None => Chains::new(&corpus.index, &finder),
-    };
+    let chains = chains_of(&corpus, &finder)?;
     trace(started, || "found the chains".into());
     let formulas = decide(&chains, &ranked, &count_options, rule(args.overlap), ctx);
     trace(started, || "decided the formulas".into());
@@ -94,16 +95,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     }
     let rows = sorted(&finder, &ranked, &formulas, formulas.rows(), args.score, dest.top);
     trace(started, || format!("sorted {} formulas", rows.len()));
-    // On disk, the first/last/peak walk keeps its pairs within half of what the budget has
-    // left (see `phrases::spread`); in memory it takes one pass.
-    let room = match &corpus.spilled {
-        Some(_) => {
-            crate::budget::release_freed_memory();
-            let held = crate::budget::resident_bytes().unwrap_or(0);
-            options.budget.bytes.saturating_sub(held) / 2
-        }
-        None => u64::MAX,
-    };
+    let room = spread_room(&corpus, &options.budget);
     let frame = phrases_frame(&corpus, &finder, &formulas, chains, rows, room)?;
     trace(started, || "made the table".into());
     let title = match args.score {
@@ -188,17 +180,38 @@ fn decide(
 }
 
 /// Decide which candidates (the reported n-grams of `ranked` with n ≥ `count_options.min_n`,
-/// at least 2) are formulas under `rule`. The chains that the decision walked serve the later
-/// walks ([`phrases_frame`], coverage).
+/// at least 2) are formulas under `rule`. The chains that the decision walked (found in the
+/// token index in memory, or a segment at a time on disk) serve the later walks
+/// ([`phrases_frame`], coverage).
 pub fn resolve<'a>(
     corpus: &AnalyzedCorpus,
     finder: &'a NgramFinder<'a>,
     count_options: &CountOptions,
     rule: Overlap,
-) -> (Chains<'a>, Formulas) {
-    let chains = Chains::new(&corpus.index, finder);
+) -> Result<(Chains<'a>, Formulas)> {
+    let chains = chains_of(corpus, finder)?;
     let formulas = overlap::resolve(&chains, &overlap_options(count_options, rule));
-    (chains, formulas)
+    Ok((chains, formulas))
+}
+
+/// The chains of the corpus, from its token index in memory or a segment at a time on disk.
+fn chains_of<'a>(corpus: &AnalyzedCorpus, finder: &'a NgramFinder<'a>) -> Result<Chains<'a>> {
+    match &corpus.spilled {
+        Some(_) => spilled::chains(corpus, finder),
+        None => Ok(Chains::new(&corpus.index, finder)),
+    }
+}
+
+/// The bytes [`phrases_frame`] may take for its first/last/peak walk: half of what `budget`
+/// leaves over the resident set when the corpus is on disk (see `phrases::spread`), no limit
+/// in memory (one pass).
+pub fn spread_room(corpus: &AnalyzedCorpus, budget: &crate::budget::Budget) -> u64 {
+    if corpus.spilled.is_none() {
+        return u64::MAX;
+    }
+    crate::budget::release_freed_memory();
+    let held = crate::budget::resident_bytes().unwrap_or(0);
+    budget.bytes.saturating_sub(held) / 2
 }
 
 fn overlap_options(count_options: &CountOptions, rule: Overlap) -> OverlapOptions {
@@ -366,7 +379,8 @@ fn run_frames(
     };
     let (ranked, rows) = match &corpus.spilled {
         Some(_) => {
-            let (ranked, maps) = spilled::rebuilt_counts(ctx, corpus, &count_options, budget)?;
+            let (ranked, maps) =
+                spilled::rebuilt_counts(&|l| ctx.note(l), corpus, &count_options, budget)?;
             let finder = NgramFinder::from_maps(&ranked.counts, maps);
             let found = spilled::frames(corpus, &ranked, &finder, &options, budget)?;
             let rows = order_frames(found, &ranked, dest.top);
@@ -408,7 +422,11 @@ pub fn find_frames(
 }
 
 /// `found` most frequent first (ties by the parts' keys), at most `limit`.
-fn order_frames(mut found: Vec<Frame>, ranked: &RankedCounts, limit: Option<usize>) -> Vec<Frame> {
+pub fn order_frames(
+    mut found: Vec<Frame>,
+    ranked: &RankedCounts,
+    limit: Option<usize>,
+) -> Vec<Frame> {
     let counts = &ranked.counts;
     // Ties by the byte order of the parts' keys (see `count::trie`).
     let ranks = |g: Gram| counts.levels[g.0 - 1].order[g.1 as usize];

@@ -22,11 +22,16 @@ use crate::query::{self, Query, Slot};
 
 /// Say on stderr that the corpus was over the budget and its token index went to disk.
 pub fn note(ctx: &Context, spilled: &SpilledIndex, budget: &Budget) {
-    ctx.note(&format!(
+    ctx.note(&on_disk_line(spilled, budget));
+}
+
+/// The line that says the corpus was over the budget and its token index went to disk.
+pub fn on_disk_line(spilled: &SpilledIndex, budget: &Budget) -> String {
+    format!(
         "over the memory budget ({}): token index on disk ({})\n",
         crate::budget::show(budget.bytes),
         crate::budget::show(spilled.disk_bytes()),
-    ));
+    )
 }
 
 /// A failure to read the token index back from its temporary folder.
@@ -59,9 +64,9 @@ pub fn write_failure(
 }
 
 /// The bounded counter over the spilled corpus: rows in `order`, at most `top`, with the
-/// counting (distinct keys per n, partitions and runs) noted on stderr.
+/// counting (distinct keys per n, partitions and runs) given to `note` (for stderr).
 pub fn count<'a>(
-    ctx: &Context,
+    note: &dyn Fn(&str),
     corpus: &'a AnalyzedCorpus,
     words: &'a WordOrder,
     options: &CountOptions,
@@ -76,8 +81,8 @@ pub fn count<'a>(
         .map_err(|e| bounded_failure(e, budget))?;
     let per_n: Vec<(usize, u64)> =
         (options.min_n..=options.max_n).map(|n| (n, counted.distinct[n - 1])).collect();
-    ctx.note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
-    ctx.note(&format!(
+    note(&summary::counting_per_n(&per_n, started.elapsed().as_secs_f64()));
+    note(&format!(
         "n-grams counted in {} partition(s), {} sorted run(s) ({}) merged\n",
         counted.partitions,
         counted.runs,
@@ -96,7 +101,7 @@ pub fn top_rows(
     budget: &Budget,
 ) -> Result<Vec<Row>> {
     let words = WordOrder::of(&corpus.vocab);
-    let mut counted = count(ctx, corpus, &words, options, order, Some(top), budget)?;
+    let mut counted = count(&|l| ctx.note(l), corpus, &words, options, order, Some(top), budget)?;
     let mut rows = Vec::with_capacity(top.min(1 << 16));
     while rows.len() < top {
         match counted.merge.next_row().map_err(|e| budget.spill_error(e))? {
@@ -147,7 +152,7 @@ pub fn tally_queries(
 /// survivors are held, so the corpus may be larger than the budget; when the survivors
 /// themselves are not, the run stops before rebuilding them and names the budget they need.
 pub fn rebuilt_counts(
-    ctx: &Context,
+    note: &dyn Fn(&str),
     corpus: &AnalyzedCorpus,
     options: &CountOptions,
     budget: &Budget,
@@ -159,7 +164,7 @@ pub fn rebuilt_counts(
     // counter's tables and the merge's buffers are gone before the analyses' peak.
     crate::budget::release_freed_memory();
     let held = crate::budget::resident_bytes().unwrap_or(0);
-    let mut counted = count(ctx, corpus, &order, &all, RowOrder::Count, None, budget)?;
+    let mut counted = count(note, corpus, &order, &all, RowOrder::Count, None, budget)?;
     let survivors: u64 = counted.distinct.iter().sum();
     let need = held + survivors * REBUILT_BYTES + spilled.words * CHAIN_BYTES;
     if need > budget.bytes {

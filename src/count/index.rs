@@ -90,6 +90,12 @@ impl DocLengths for [u32] {
     }
 }
 
+impl DocLengths for Vec<u32> {
+    fn words_in(&self, d: usize) -> usize {
+        self[d] as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,23 +61,59 @@ pub fn count_ngrams(
     rows: &[(usize, u32)],
     dates: Option<&[Option<DocDate>]>,
 ) -> Result<GroupCounts, GroupError> {
-    let tally = Tally::new(rows.len(), groups, dates)?;
-    let Some(lengths) = length_range(rows) else { return Ok(tally.finish()) };
-    let levels = &finder.counts().levels;
-    let mut row_of: Vec<Vec<u32>> = levels.iter().map(|l| vec![NONE; l.len()]).collect();
-    for (r, &(n, id)) in rows.iter().enumerate() {
-        row_of[n - 1][id as usize] = r as u32;
-    }
-    let states = finder.scan(index, lengths, DocRows::default, |s: &mut DocRows, o: Occurrence| {
-        let row = row_of[o.n as usize - 1][o.id as usize];
-        if row != NONE && groups.of_doc[o.doc as usize] != NONE {
-            s.push(&tally, o.doc, row);
-        }
-    });
-    for mut s in states {
-        s.flush(&tally);
-    }
+    let tally = NgramTally::new(finder, groups, rows, dates)?;
+    tally.add(0, index);
     Ok(tally.finish())
+}
+
+/// [`count_ngrams`] a piece of the corpus at a time: the segments of a token index on disk,
+/// each added with the corpus number of its first document. Documents never straddle
+/// pieces, so the table is the same as from the whole index at once.
+pub struct NgramTally<'a> {
+    finder: &'a NgramFinder<'a>,
+    tally: Tally<'a>,
+    /// The row of each (n, id), or [`NONE`].
+    row_of: Vec<Vec<u32>>,
+    lengths: Option<std::ops::RangeInclusive<usize>>,
+}
+
+impl<'a> NgramTally<'a> {
+    /// An empty table of `rows` × groups (see [`count_ngrams`]).
+    pub fn new(
+        finder: &'a NgramFinder<'a>,
+        groups: &'a Groups,
+        rows: &[(usize, u32)],
+        dates: Option<&[Option<DocDate>]>,
+    ) -> Result<Self, GroupError> {
+        let tally = Tally::new(rows.len(), groups, dates)?;
+        let levels = &finder.counts().levels;
+        let mut row_of: Vec<Vec<u32>> = levels.iter().map(|l| vec![NONE; l.len()]).collect();
+        for (r, &(n, id)) in rows.iter().enumerate() {
+            row_of[n - 1][id as usize] = r as u32;
+        }
+        Ok(NgramTally { finder, tally, row_of, lengths: length_range(rows) })
+    }
+
+    /// Count the occurrences in `index`, whose document 0 is the corpus's `first_doc`.
+    pub fn add(&self, first_doc: usize, index: &TokenIndex) {
+        let Some(lengths) = self.lengths.clone() else { return };
+        let (tally, groups) = (&self.tally, self.tally.groups);
+        let visit = |s: &mut DocRows, o: Occurrence| {
+            let row = self.row_of[o.n as usize - 1][o.id as usize];
+            let doc = first_doc as u32 + o.doc;
+            if row != NONE && groups.of_doc[doc as usize] != NONE {
+                s.push(tally, doc, row);
+            }
+        };
+        for mut s in self.finder.scan(index, lengths, DocRows::default, visit) {
+            s.flush(tally);
+        }
+    }
+
+    /// The table.
+    pub fn finish(self) -> GroupCounts {
+        self.tally.finish()
+    }
 }
 
 /// Count matches `(document, row)`, in corpus order, in each group of `groups`.

@@ -23,7 +23,7 @@ pub mod period;
 
 use std::fmt::Write as _;
 
-pub use counts::{DocDate, GroupCounts, count_matches, count_ngrams, doc_dates};
+pub use counts::{DocDate, GroupCounts, NgramTally, count_matches, count_ngrams, doc_dates};
 pub use period::PeriodKind;
 
 pub use crate::count::DocLengths;

@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 
 use super::charts::charts;
-use super::context::contexts;
+use super::context::{contexts, contexts_spilled};
 use super::fingerprint::fingerprint;
 use super::folder::Staging;
 use super::model::{Facts, InContext, Report, Sides, Tables, Trends};
@@ -15,17 +15,19 @@ use super::sections::table_files;
 use super::stage::{Stage, Timings};
 use super::view::{Shown, View};
 use super::{html, manifest, markdown};
+use crate::budget::Budget;
 use crate::chart::Size;
 use crate::cli::args::Measure;
 use crate::cli::freq::{RankedCounts, freq_frame};
 use crate::cli::summary::{self, count as counted, thousands};
-use crate::cli::{keyness as key_cmd, phrases as phr_cmd, trend as trend_cmd};
+use crate::cli::{keyness as key_cmd, phrases as phr_cmd, spilled, trend as trend_cmd};
 use crate::count::{CountOptions, EdgePolicy, NgramFinder};
 use crate::figure;
 use crate::group::{self, GroupBy, Groups, PeriodKind};
 use crate::phrases::frames::FrameOptions;
 use crate::phrases::{Gram, Overlap};
 use crate::pipeline::{self, AnalyzedCorpus, PipelineOptions};
+use crate::reread::Rereader;
 use crate::stats::rate::SpikeRule;
 use crate::table::{self, Format, Frame};
 
@@ -88,24 +90,34 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
 
     let fp = fingerprint_stage(options, &mut timings, note);
 
-    let (corpus, keyness_ref) = read(options, &mut timings, note)?;
+    let (corpus, keyness_ref, read_with) = read(options, &mut timings, note)?;
+    let budget = &read_with.budget;
     let facts = facts(&corpus);
     let (min_count, min_docs) = thresholds(options, &corpus);
     let count_options =
         CountOptions { min_n: 1, max_n: PHRASES_MAX, min_count, min_docs, edges: EdgePolicy::Drop };
     // The counter draws its own bar (one step per n).
     let stage = Stage::bare("count", &mut timings, note);
-    let ranked = RankedCounts::new(&corpus, &count_options);
+    let (ranked, maps) = match &corpus.spilled {
+        Some(_) => {
+            let (ranked, maps) = spilled::rebuilt_counts(note, &corpus, &count_options, budget)?;
+            (ranked, Some(maps))
+        }
+        None => (RankedCounts::new(&corpus, &count_options), None),
+    };
     stage.done(&count_line(&ranked.counts));
-    let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
+    let finder = match maps {
+        Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
+        None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
+    };
 
     let stage = Stage::start("phrases", &mut timings, note);
-    let found = formulas(&corpus, &ranked, &finder, &count_options, options.top)?;
+    let found = formulas(&corpus, &ranked, &finder, &count_options, (options.top, budget))?;
     stage.done(&format!("{} formulas", thousands(found.table.height() as u64)));
     let Found { table: phrases, top: top_formulas, key_rows } = found;
 
     let stage = Stage::start("frames", &mut timings, note);
-    let frames = frames(&corpus, &ranked, &finder, &count_options)?;
+    let frames = frames(&corpus, &ranked, &finder, &count_options, budget)?;
     stage.done(&format!("{} phrase-frames", thousands(frames.height() as u64)));
 
     let mut notes = Vec::new();
@@ -151,7 +163,8 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
     ));
 
     let stage = Stage::start("contexts", &mut timings, note);
-    let in_context = formulas_in_context(&corpus, &ranked, &top_formulas, &phrases)?;
+    let read_from = (options.paths.as_slice(), &read_with);
+    let in_context = formulas_in_context(&corpus, &ranked, &top_formulas, &phrases, read_from)?;
     stage.done(&format!("{} formulas in a sentence", in_context.len()));
     drop(finder);
 
@@ -229,25 +242,28 @@ fn formulas(
     ranked: &RankedCounts,
     finder: &NgramFinder,
     count_options: &CountOptions,
-    top: usize,
+    (top, budget): (usize, &Budget),
 ) -> Result<Found> {
     let phrase_options = CountOptions { min_n: 2, ..count_options.clone() };
-    let (chains, formulas) = phr_cmd::resolve(corpus, finder, &phrase_options, Overlap::Maximal);
+    let (chains, formulas) = phr_cmd::resolve(corpus, finder, &phrase_options, Overlap::Maximal)?;
     // Ranked by coverage: by raw count, two-word collocations would fill the top.
     let by_coverage = crate::cli::args::ScoreArg::Coverage;
     let rows = phr_cmd::sorted(finder, ranked, &formulas, formulas.rows(), by_coverage, None);
     let top = rows.iter().copied().take(TREND_ROWS.max(top)).collect();
     let key_rows = keyness_rows(ranked, &formulas);
-    let table = phr_cmd::phrases_frame(corpus, finder, &formulas, chains, rows, u64::MAX)?;
+    let room = phr_cmd::spread_room(corpus, budget);
+    let table = phr_cmd::phrases_frame(corpus, finder, &formulas, chains, rows, room)?;
     Ok(Found { table, top, key_rows })
 }
 
-/// The phrase-frames of 3 to 6 words made of the counted n-grams, as `phrases --frames` does.
+/// The phrase-frames of 3 to 6 words made of the counted n-grams, as `phrases --frames` does
+/// (on disk, their tallies within what `budget` leaves).
 fn frames(
     corpus: &AnalyzedCorpus,
     ranked: &RankedCounts,
     finder: &NgramFinder,
     count_options: &CountOptions,
+    budget: &Budget,
 ) -> Result<Frame> {
     let frame_options = FrameOptions {
         lengths: 3..=6,
@@ -256,20 +272,32 @@ fn frames(
         edges: count_options.edges,
         overlap: Overlap::Maximal,
     };
-    let found = phr_cmd::find_frames(corpus, ranked, finder, &frame_options, None);
+    let found = match &corpus.spilled {
+        Some(_) => {
+            let found = spilled::frames(corpus, ranked, finder, &frame_options, budget)?;
+            phr_cmd::order_frames(found, ranked, None)
+        }
+        None => phr_cmd::find_frames(corpus, ranked, finder, &frame_options, None),
+    };
     Ok(Frame::from_table(phr_cmd::frame_table(corpus, &ranked.counts, &found))?)
 }
 
 /// Read the corpus (with the reference, when there is one: then keyness is computed on both,
-/// and the corpus returned is the target's).
+/// and the corpus returned is the target's), and the options it was read with.
+///
+/// Over the memory budget the token index goes to disk, unless there is a reference (the
+/// target is then cut out of the corpus in memory) or standard input (the contexts read
+/// their documents again, and standard input cannot be read twice): those are refused.
 fn read(
     options: &ReportOptions,
     timings: &mut Timings,
     note: &(dyn Fn(&str) + Sync),
-) -> Result<(AnalyzedCorpus, Option<(Frame, Sides)>)> {
+) -> Result<(AnalyzedCorpus, Option<(Frame, Sides)>, PipelineOptions)> {
     let mut pipeline = options.pipeline.clone();
     pipeline.keep_text = true;
     pipeline.keep_spans = true;
+    let stdin = options.paths.iter().any(|p| p.as_os_str() == "-");
+    pipeline.may_spill = options.reference.is_empty() && !stdin;
     let mut paths = options.paths.clone();
     let sources = if options.reference.is_empty() {
         None
@@ -294,7 +322,10 @@ fn read(
     if let Some(warning) = crate::cli::settings::no_documents(s.documents, &options.paths) {
         crate::progress::warn(warning);
     }
-    let Some(sources) = sources else { return Ok((corpus, None)) };
+    if let Some(on_disk) = &corpus.spilled {
+        note(spilled::on_disk_line(on_disk, &pipeline.budget).trim_end());
+    }
+    let Some(sources) = sources else { return Ok((corpus, None, pipeline)) };
     let stage = Stage::start("keyness", timings, note);
     let comparison = key_cmd::Comparison::Reference(sources);
     let groups = key_cmd::sides(&corpus, &comparison);
@@ -304,7 +335,7 @@ fn read(
         CountOptions { min_n: 2, max_n: PHRASES_MAX, min_count, min_docs, edges: EdgePolicy::Drop };
     let ranked = RankedCounts::new(&corpus, &CountOptions { min_n: 1, ..count_options.clone() });
     let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
-    let (chains, formulas) = phr_cmd::resolve(&corpus, &finder, &count_options, Overlap::Maximal);
+    let (chains, formulas) = phr_cmd::resolve(&corpus, &finder, &count_options, Overlap::Maximal)?;
     drop(chains);
     let rows = keyness_rows(&ranked, &formulas);
     let k = keyness_of(&corpus, &ranked, &rows, &groups, &comparison, options)?;
@@ -312,7 +343,7 @@ fn read(
     drop(finder);
     drop(ranked);
     let key_cmd::Comparison::Reference(sources) = comparison else { unreachable!() };
-    Ok((corpus.retain_docs(|d| !sources.contains(&d.source)), Some(k)))
+    Ok((corpus.retain_docs(|d| !sources.contains(&d.source)), Some(k), pipeline))
 }
 
 /// The rows compared by keyness: the words and the formulas (fragments of formulas would
@@ -397,8 +428,8 @@ fn facts(corpus: &AnalyzedCorpus) -> Facts {
 
 /// `--min-count` and `--min-docs`, or their defaults for this corpus.
 pub fn thresholds(options: &ReportOptions, corpus: &AnalyzedCorpus) -> (u32, u32) {
-    let words = corpus.index.len() as u64;
-    let filled = (0..corpus.index.doc_count()).filter(|&d| corpus.index.doc_len(d) > 0).count();
+    let words = corpus.word_count();
+    let filled = corpus.filled_docs();
     let count = options
         .min_count
         .unwrap_or_else(|| 3.max(crate::cli::settings::count_for_per_million(1.0, words)))
@@ -452,7 +483,7 @@ fn trends(
         return Err("no formula reaches the thresholds".into());
     }
     let by = GroupBy::Period(kind);
-    let groups = group::assign(&corpus.docs, &corpus.index, &by).map_err(|e| match e {
+    let groups = group::assign(&corpus.docs, corpus.doc_lengths(), &by).map_err(|e| match e {
         group::GroupError::NoDates { .. } => "the documents have no dates".to_string(),
         other => other.to_string(),
     })?;
@@ -477,12 +508,14 @@ fn freq_tables(corpus: &AnalyzedCorpus, ranked: &RankedCounts) -> Result<(Frame,
     Ok((freq_frame(corpus, &ranked.counts, &words)?, freq_frame(corpus, &ranked.counts, &ngrams)?))
 }
 
-/// The first [`IN_CONTEXT`] formulas with a sentence each.
+/// The first [`IN_CONTEXT`] formulas with a sentence each (on disk, their documents read
+/// again from the inputs with the options the corpus was `read_with`).
 fn formulas_in_context(
     corpus: &AnalyzedCorpus,
     ranked: &RankedCounts,
     top: &[(usize, u32)],
     phrases: &Frame,
+    (paths, read_with): (&[PathBuf], &PipelineOptions),
 ) -> Result<Vec<InContext>> {
     let top = &top[..IN_CONTEXT.min(top.len())];
     let keys: Vec<Vec<u32>> = top.iter().map(|&(n, id)| ranked.counts.key_words(n, id)).collect();
@@ -491,7 +524,14 @@ fn formulas_in_context(
         &[("phrase", Shown::Text), ("count", Shown::Int), ("docs", Shown::Int)],
         top.len(),
     )?;
-    let found = contexts(corpus, &keys);
+    let found = match &corpus.spilled {
+        Some(on_disk) => {
+            let (inputs, _) = crate::corpus::list_inputs(paths, &read_with.exclude)?;
+            let reader = Rereader::new(corpus, &on_disk.doc_len, &inputs, read_with);
+            contexts_spilled(corpus, &keys, &reader)?
+        }
+        None => contexts(corpus, &keys),
+    };
     Ok(found
         .into_iter()
         .zip(&view.rows)

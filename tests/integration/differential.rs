@@ -134,7 +134,7 @@ mod real {
         let ranked = RankedCounts::new(&corpus, &options);
         let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
         let rule = if p.maximal { Overlap::Maximal } else { Overlap::None };
-        let (chains, formulas) = resolve(&corpus, &finder, &options, rule);
+        let (chains, formulas) = resolve(&corpus, &finder, &options, rule).unwrap();
         let frame = phrases_frame(&corpus, &finder, &formulas, chains, formulas.rows(), u64::MAX)
             .expect("a phrases frame");
         let mut out: Vec<PhraseRow> = csv_records(&to_bytes(&frame, Format::Csv).expect("CSV"))
