@@ -232,10 +232,20 @@ impl AnalyzedCorpus {
 
     /// The same corpus with only the documents for which `keep` holds (e.g. a target after a
     /// comparison with its reference): the index, spans and document counts of the summary
-    /// are rebuilt; the vocabulary (ids) and the reading part of the summary stay.
-    pub fn retain_docs(self, keep: impl Fn(&Document) -> bool) -> AnalyzedCorpus {
+    /// are rebuilt; the vocabulary (ids) and the reading part of the summary stay. A token
+    /// index on disk is copied a segment at a time into new segment files under `budget`'s
+    /// temporary folder.
+    pub fn retain_docs(
+        self,
+        keep: impl Fn(&Document) -> bool,
+        budget: &crate::budget::Budget,
+    ) -> Result<AnalyzedCorpus, corpus::CorpusError> {
+        if self.spilled.is_some() {
+            let failed =
+                |e| corpus::CorpusError::Spill { message: format!("{:#}", budget.spill_error(e)) };
+            return self.retain_spilled(keep, budget).map_err(failed);
+        }
         let AnalyzedCorpus { docs, index, vocab, spans, analyzer, mut summary, spilled } = self;
-        assert!(spilled.is_none(), "retain_docs needs the token index in memory");
         let mut kept_index = TokenIndex::new();
         let mut kept_spans = Vec::new();
         let mut kept_docs = Vec::new();
@@ -258,15 +268,49 @@ impl AnalyzedCorpus {
             count_document(&mut summary, &doc, range.len());
             kept_docs.push(doc);
         }
-        AnalyzedCorpus {
+        Ok(AnalyzedCorpus {
             docs: kept_docs,
             index: kept_index,
             vocab,
             spans: kept_spans,
             analyzer,
             summary,
-            spilled: None,
+            spilled,
+        })
+    }
+
+    /// [`AnalyzedCorpus::retain_docs`] of a corpus whose token index is on disk.
+    fn retain_spilled(
+        self,
+        keep: impl Fn(&Document) -> bool,
+        budget: &crate::budget::Budget,
+    ) -> std::io::Result<AnalyzedCorpus> {
+        let AnalyzedCorpus { docs, index, vocab, spans, analyzer, mut summary, spilled } = self;
+        let spilled = spilled.expect("a spilled corpus");
+        let mut writer = SpillWriter::new(budget.temp_space()?);
+        let mut kept = vec![false; docs.len()];
+        (summary.documents, summary.words, summary.sentences) = (0, 0, 0);
+        (summary.documents_without_words, summary.undated) = (0, 0);
+        summary.removed = corpus::clean::Removed::default();
+        for segment in spilled.segments(vocab.surface_keys()) {
+            let segment = segment?;
+            let seg = &segment.index;
+            for d in 0..seg.doc_count() {
+                let doc = &docs[segment.first_doc + d];
+                if !keep(doc) {
+                    continue;
+                }
+                let range = seg.doc_range(d);
+                writer.push_doc(range.clone().map(|i| (seg.surfaces[i], seg.sentence_start[i])))?;
+                summary.sentences +=
+                    seg.sentence_start[range.clone()].iter().filter(|&&s| s).count() as u64;
+                count_document(&mut summary, doc, range.len());
+                kept[segment.first_doc + d] = true;
+            }
         }
+        let docs = docs.into_iter().zip(kept).filter_map(|(d, k)| k.then_some(d)).collect();
+        let spilled = Some(writer.finish()?);
+        Ok(AnalyzedCorpus { docs, index, vocab, spans, analyzer, summary, spilled })
     }
 }
 

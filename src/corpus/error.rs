@@ -41,11 +41,13 @@ pub enum CorpusError {
         /// The whole message.
         message: String,
     },
-    /// The corpus is too large for the memory budget of a command that holds it in memory.
+    /// The corpus is too large for the memory budget of a command that must hold it in
+    /// memory (it reads standard input, which cannot be read twice, or `report --reference`).
     #[error(
-        "`{command}` holds the whole corpus in memory, and this corpus ({corpus}) needs about \
-         {need}, more than the memory budget of {budget}: run with `--memory {need}` or more \
-         (only `freq` without --by counts beyond its budget, spilling to disk)"
+        "`{command}` must hold this corpus in memory (it reads standard input, which cannot be \
+         read twice, or compares with a --reference), and the corpus ({corpus}) needs about \
+         {need} there, more than the memory budget of {budget}: run with `--memory {need}` or \
+         more, or give standard input as a file"
     )]
     OverBudget {
         /// The command.

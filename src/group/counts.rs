@@ -347,4 +347,85 @@ mod tests {
         let e = count_matches([], MAX_CELLS + 1, &groups, None).unwrap_err();
         assert!(matches!(e, GroupError::TooLarge { .. }));
     }
+
+    /// A corpus of documents (each a list of sentences of words 0..4, key = word), one a
+    /// month, and the index cut into two pieces at document `cut`.
+    fn pieces(docs: &[Vec<Vec<u32>>], cut: usize) -> (Vec<Document>, TokenIndex, [TokenIndex; 2]) {
+        let items = (0..docs.len())
+            .map(|d| {
+                let day = format!("2016-{:02}-01", d % 12 + 1);
+                let mut x = doc(&format!("d{d}"), Some((&day, "day")), 0).0;
+                x.date = NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok();
+                x
+            })
+            .collect();
+        let index_of = |range: std::ops::Range<usize>| {
+            let mut index = TokenIndex::new();
+            for sentences in &docs[range] {
+                let words = sentences
+                    .iter()
+                    .flat_map(|s| s.iter().enumerate().map(|(i, &w)| (w, w, i == 0)));
+                index.push_doc(words);
+            }
+            index
+        };
+        let cut = cut.min(docs.len());
+        (items, index_of(0..docs.len()), [index_of(0..cut), index_of(cut..docs.len())])
+    }
+
+    /// Occurrences and documents of `keys` per group, by sliding over every sentence.
+    fn naive(docs: &[Vec<Vec<u32>>], groups: &Groups, keys: &[u32]) -> (Vec<u32>, Vec<u32>) {
+        let (mut count, mut holding) = (vec![0; groups.len()], vec![0; groups.len()]);
+        for (d, sentences) in docs.iter().enumerate() {
+            let g = groups.of_doc[d];
+            let here: u32 = sentences
+                .iter()
+                .map(|s| s.windows(keys.len()).filter(|w| *w == keys).count() as u32)
+                .sum();
+            if g != NONE && here > 0 {
+                count[g as usize] += here;
+                holding[g as usize] += 1;
+            }
+        }
+        (count, holding)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Counting a piece at a time (as over segments on disk) gives the whole index's
+        /// table, and both equal a brute-force count.
+        #[test]
+        fn pieces_add_up_to_the_whole(
+            docs in proptest::collection::vec(
+                proptest::collection::vec(proptest::collection::vec(0u32..4, 1..6), 0..4),
+                1..9,
+            ),
+            cut in 0usize..9,
+        ) {
+            let (items, whole, parts) = pieces(&docs, cut);
+            let groups = assign(&items, &whole, &GroupBy::parse("month")).unwrap();
+            let stop = [false; 4];
+            let rank = [0, 1, 2, 3];
+            let facts = VocabFacts { key_stop: &stop, key_rank: &rank, surface_rank: &rank };
+            let o = CountOptions { max_n: 3, edges: EdgePolicy::Keep, ..Default::default() };
+            let counts = count(&whole, &facts, &o);
+            let finder = NgramFinder::new(&counts, 4);
+            let rows: Vec<(usize, u32)> = (counts.levels.iter().enumerate())
+                .flat_map(|(i, l)| (0..l.len() as u32).map(move |id| (i + 1, id)))
+                .collect();
+            let dates = doc_dates(&items);
+            let expected = count_ngrams(&finder, &whole, &groups, &rows, Some(&dates)).unwrap();
+            let tally = NgramTally::new(&finder, &groups, &rows, Some(&dates)).unwrap();
+            tally.add(0, &parts[0]);
+            tally.add(parts[0].doc_count(), &parts[1]);
+            let got = tally.finish();
+            proptest::prop_assert_eq!(&got, &expected);
+            for (r, &(n, id)) in rows.iter().enumerate() {
+                let keys = counts.key_words(n, id);
+                let (c, h) = naive(&docs, &groups, &keys);
+                proptest::prop_assert_eq!(got.count_of(r), c.as_slice(), "{:?}", keys);
+                proptest::prop_assert_eq!(got.docs_of(r), h.as_slice(), "{:?}", keys);
+            }
+        }
+    }
 }

@@ -21,6 +21,7 @@ use crate::cli::args::Measure;
 use crate::cli::freq::{RankedCounts, freq_frame};
 use crate::cli::summary::{self, count as counted, thousands};
 use crate::cli::{keyness as key_cmd, phrases as phr_cmd, spilled, trend as trend_cmd};
+use crate::count::from_rows::FinderMaps;
 use crate::count::{CountOptions, EdgePolicy, NgramFinder};
 use crate::figure;
 use crate::group::{self, GroupBy, Groups, PeriodKind};
@@ -98,18 +99,9 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
         CountOptions { min_n: 1, max_n: PHRASES_MAX, min_count, min_docs, edges: EdgePolicy::Drop };
     // The counter draws its own bar (one step per n).
     let stage = Stage::bare("count", &mut timings, note);
-    let (ranked, maps) = match &corpus.spilled {
-        Some(_) => {
-            let (ranked, maps) = spilled::rebuilt_counts(note, &corpus, &count_options, budget)?;
-            (ranked, Some(maps))
-        }
-        None => (RankedCounts::new(&corpus, &count_options), None),
-    };
+    let (ranked, maps) = count(&corpus, &count_options, budget, note)?;
     stage.done(&count_line(&ranked.counts));
-    let finder = match maps {
-        Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
-        None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
-    };
+    let finder = finder_of(&corpus, &ranked, maps);
 
     let stage = Stage::start("phrases", &mut timings, note);
     let found = formulas(&corpus, &ranked, &finder, &count_options, (options.top, budget))?;
@@ -228,6 +220,35 @@ fn fingerprint_stage(
     fp
 }
 
+/// The n-grams of `count_options`, counted in memory, or over a token index on disk by the
+/// bounded counter and rebuilt (with the finder's maps).
+fn count(
+    corpus: &AnalyzedCorpus,
+    count_options: &CountOptions,
+    budget: &Budget,
+    note: &(dyn Fn(&str) + Sync),
+) -> Result<(RankedCounts, Option<FinderMaps>)> {
+    Ok(match &corpus.spilled {
+        Some(_) => {
+            let (ranked, maps) = spilled::rebuilt_counts(note, corpus, count_options, budget)?;
+            (ranked, Some(maps))
+        }
+        None => (RankedCounts::new(corpus, count_options), None),
+    })
+}
+
+/// The finder of `ranked`, from the maps the rebuilding made when there are some.
+fn finder_of<'a>(
+    corpus: &AnalyzedCorpus,
+    ranked: &'a RankedCounts,
+    maps: Option<FinderMaps>,
+) -> NgramFinder<'a> {
+    match maps {
+        Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
+        None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
+    }
+}
+
 /// The formulas: their table (every formula, ranked by the words it covers, independent × n),
 /// the first ones, and the rows keyness compares.
 struct Found {
@@ -285,9 +306,9 @@ fn frames(
 /// Read the corpus (with the reference, when there is one: then keyness is computed on both,
 /// and the corpus returned is the target's), and the options it was read with.
 ///
-/// Over the memory budget the token index goes to disk, unless there is a reference (the
-/// target is then cut out of the corpus in memory) or standard input (the contexts read
-/// their documents again, and standard input cannot be read twice): those are refused.
+/// Over the memory budget the token index goes to disk (with a reference, the target's
+/// documents are then copied out of it), unless the corpus includes standard input: the
+/// contexts read their documents again, and standard input cannot be read twice.
 fn read(
     options: &ReportOptions,
     timings: &mut Timings,
@@ -296,8 +317,7 @@ fn read(
     let mut pipeline = options.pipeline.clone();
     pipeline.keep_text = true;
     pipeline.keep_spans = true;
-    let stdin = options.paths.iter().any(|p| p.as_os_str() == "-");
-    pipeline.may_spill = options.reference.is_empty() && !stdin;
+    pipeline.may_spill = !options.paths.iter().any(|p| p.as_os_str() == "-");
     let mut paths = options.paths.clone();
     let sources = if options.reference.is_empty() {
         None
@@ -333,8 +353,13 @@ fn read(
     let (min_count, min_docs) = thresholds(options, &corpus);
     let count_options =
         CountOptions { min_n: 2, max_n: PHRASES_MAX, min_count, min_docs, edges: EdgePolicy::Drop };
-    let ranked = RankedCounts::new(&corpus, &CountOptions { min_n: 1, ..count_options.clone() });
-    let finder = NgramFinder::new(&ranked.counts, corpus.vocab.key_count());
+    let (ranked, finder_maps) = count(
+        &corpus,
+        &CountOptions { min_n: 1, ..count_options.clone() },
+        &pipeline.budget,
+        note,
+    )?;
+    let finder = finder_of(&corpus, &ranked, finder_maps);
     let (chains, formulas) = phr_cmd::resolve(&corpus, &finder, &count_options, Overlap::Maximal)?;
     drop(chains);
     let rows = keyness_rows(&ranked, &formulas);
@@ -343,7 +368,8 @@ fn read(
     drop(finder);
     drop(ranked);
     let key_cmd::Comparison::Reference(sources) = comparison else { unreachable!() };
-    Ok((corpus.retain_docs(|d| !sources.contains(&d.source)), Some(k), pipeline))
+    let target = corpus.retain_docs(|d| !sources.contains(&d.source), &pipeline.budget)?;
+    Ok((target, Some(k), pipeline))
 }
 
 /// The rows compared by keyness: the words and the formulas (fragments of formulas would

@@ -144,7 +144,7 @@ struct Candidates {
 
 impl Candidates {
     fn new(phrases: usize) -> Self {
-        Candidates { keep: phrases + 1, per_phrase: vec![Vec::new(); phrases] }
+        Candidates { keep: phrases, per_phrase: vec![Vec::new(); phrases] }
     }
 
     /// Add the matches in `index` (document numbers from `first_doc` in the corpus).
@@ -272,5 +272,76 @@ mod tests {
         assert_eq!(second.before.split_whitespace().count(), 21);
         assert!(second.after.ends_with("more …"), "{second:?}");
         assert!(contexts(&c, &[keys(&c, "gave farm")])[0].is_none());
+    }
+
+    /// The choice over every occurrence, as the rule says it (no candidate left out).
+    fn naive_choice(
+        index: &TokenIndex,
+        matches: &[query::Match],
+        phrases: usize,
+    ) -> Vec<Option<Candidate>> {
+        let mut used: HashSet<(usize, usize)> = new_set();
+        (0..phrases as u32)
+            .map(|q| {
+                let all: Vec<Candidate> = matches
+                    .iter()
+                    .filter(|m| m.query == q)
+                    .map(|m| {
+                        let start = index.doc_start[m.doc as usize] as usize;
+                        let (s0, s1) = sentence_of(index, m.doc as usize, m.pos as usize);
+                        let (pos, sentence) = (m.pos as usize - start, (s0 - start, s1 - start));
+                        Candidate { doc: m.doc as usize, pos, sentence }
+                    })
+                    .collect();
+                let fresh = |c: &&Candidate| !used.contains(&(c.doc, c.sentence.0));
+                let chosen = *all
+                    .iter()
+                    .find(|c| fresh(c) && c.ordinary())
+                    .or_else(|| all.iter().find(fresh))
+                    .or(all.first())?;
+                used.insert((chosen.doc, chosen.sentence.0));
+                Some(chosen)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Keeping only the candidates the choice can reach chooses what the choice over every
+        /// occurrence chooses, whether the matches come at once or in pieces.
+        #[test]
+        fn the_kept_candidates_choose_as_all_would(
+            docs in proptest::collection::vec(
+                proptest::collection::vec(proptest::collection::vec(0u32..3, 1..14), 1..5),
+                1..6,
+            ),
+            phrases in proptest::collection::vec(proptest::collection::vec(0u32..3, 1..3), 1..6),
+            cut in 0usize..6,
+        ) {
+            let mut index = TokenIndex::new();
+            for sentences in &docs {
+                index.push_doc(sentences.iter().flat_map(|s| {
+                    s.iter().enumerate().map(|(i, &w)| (w, w, i == 0))
+                }));
+            }
+            let matches = query::find_all(&index, &queries(&phrases));
+            let expected = naive_choice(&index, &matches, phrases.len());
+            let mut kept = Candidates::new(phrases.len());
+            kept.add(0, &index, &matches);
+            proptest::prop_assert_eq!(kept.choose(), expected.clone());
+            // In two pieces, as over segments: document numbers from the piece's first.
+            let cut = cut.min(docs.len());
+            let mut pieces = Candidates::new(phrases.len());
+            for (first, range) in [(0, 0..cut), (cut, cut..docs.len())] {
+                let mut piece = TokenIndex::new();
+                for sentences in &docs[range] {
+                    piece.push_doc(sentences.iter().flat_map(|s| {
+                        s.iter().enumerate().map(|(i, &w)| (w, w, i == 0))
+                    }));
+                }
+                pieces.add(first, &piece, &query::find_all(&piece, &queries(&phrases)));
+            }
+            proptest::prop_assert_eq!(pieces.choose(), expected);
+        }
     }
 }

@@ -21,6 +21,7 @@ mod spill;
 mod spilled;
 mod spilled_keyness;
 mod spilled_phrases;
+mod spilled_report;
 mod tour;
 mod trend;
 mod util;
