@@ -117,7 +117,14 @@ const REPORT_HELP: &str = "The folder (reports/<name of the input> unless -o) ho
     temporary folder; those of killed runs are removed by the next run. An existing folder is \
     replaced only when it is empty or an earlier report whose manifest.json lists every file \
     it holds: a folder with any other file is never replaced or deleted. Folder walks leave \
-    report folders out of the corpus, so -o may point inside the corpus folder.";
+    report folders out of the corpus, so -o may point inside the corpus folder.\n\n\
+    Works within the memory budget (--memory): over it, the corpus's words go to a token index \
+    on disk; the n-grams are counted there (as `freq` does) and only those that reach the \
+    thresholds are held (about 224 bytes each, as `phrases` does; when they do not fit, the run \
+    stops before writing and names the budget they need); formulas, frames, trends and keyness \
+    are found a segment at a time, and the formulas in context are cut from their documents \
+    read again. Every file but manifest.json's timings is the same bytes as with unlimited \
+    memory. A corpus on standard input (-) is held in memory whatever the budget.";
 
 fn trend_columns() -> String {
     use crate::table::schema::{TREND, TREND_SUMMARY, help_list};
@@ -639,13 +646,14 @@ pub struct CorpusArgs {
     /// of 1024), e.g. `500M`, `1.5G`, `3G` [default: REFRAIN_MEMORY when set, else half of
     /// physical memory (MemTotal in /proc/meminfo)]. A corpus estimated to need more (14 times
     /// its size on disk, 15 for `report`, 18 for `phrases`, four times more for .gz files) is
-    /// not held in memory: `freq`, `phrases`, `trend`, `keyness`, `kwic` and `docs` keep its
-    /// words in a token index on disk under --temp-dir and work from there within the budget
-    /// (`freq` counts n-grams in partitions that fit, sorts what it found into runs on disk
-    /// and merges them at the end; `phrases` then holds only the n-grams that reach its
-    /// thresholds), and say so in the run summary; the output is the same
-    /// bytes as with unlimited memory. Commands that cannot work that way yet stop before
-    /// reading, naming the budget they need. Not included: the program itself and its thread
+    /// not held in memory: every command keeps its words in a token index on disk under
+    /// --temp-dir and works from there within the budget (`freq` counts n-grams in partitions
+    /// that fit, sorts what it found into runs on disk and merges them at the end; `phrases`
+    /// and `report` then hold only the n-grams that reach their thresholds), and says so in
+    /// the run summary; the output is the same bytes as with unlimited memory. Standard input
+    /// (`-`), whose size is not known before it is read, is held in memory whatever the
+    /// budget (and refused by `kwic` and `report` when the rest of the corpus is over it).
+    /// Not included: the program itself and its thread
     /// stacks (about 20 MB; figures in BENCHMARKS.md). The smallest budget accepted is 64M; a
     /// run that needs more for its largest group of n-grams says how much.
     #[arg(
