@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Stdio;
 
-use super::util::{TestDir, TinyFs, refrain};
+use super::util::{TestDir, TinyFs, random_words, refrain};
 
 const INAUGURAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/inaugural");
 
@@ -33,20 +33,11 @@ pub(crate) fn runs(stderr: &str) -> usize {
 /// (a linear congruential generator, so the same bytes every time): nearly every 3-, 4- and
 /// 5-gram occurs once, so a table of all of them is far larger than the corpus.
 fn random_corpus(dir: &TestDir, files: usize, sentences: usize) {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (state >> 33) as usize
-    };
-    let word = |n: usize| {
-        let letters: String =
-            (0..3).map(|k| (b'a' + (n / 26usize.pow(k) % 26) as u8) as char).collect();
-        format!("w{letters}")
-    };
+    let mut word = random_words(0x2545_f491_4f6c_dd1d, 3000);
     for f in 0..files {
         let mut text = String::new();
         for _ in 0..sentences {
-            let words: Vec<String> = (0..12).map(|_| word(next() % 3000)).collect();
+            let words: Vec<String> = (0..12).map(|_| word()).collect();
             text.push_str(&words.join(" "));
             text.push_str(". ");
         }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::spilled::{MEDIUM, UNLIMITED, inaugural, shared};
-use crate::util::{TestDir, refrain};
+use crate::util::{TestDir, random_words, refrain};
 
 /// Run `report` with `args` into `out` under `memory` (sent to disk unless unlimited);
 /// returns stderr.
@@ -100,20 +100,11 @@ fn partitions(stderr: &str) -> usize {
 /// 870,000 words whose n-grams the counter cannot hold at once under 96M, of which only
 /// a few thousand are repeated.
 fn random_corpus(dir: &TestDir) {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (state >> 33) as usize
-    };
-    let word = |n: usize| {
-        let letters: String =
-            (0..3).map(|k| (b'a' + (n / 26usize.pow(k) % 26) as u8) as char).collect();
-        format!("w{letters}")
-    };
+    let mut word = random_words(0x9e37_79b9_7f4a_7c15, 3000);
     for f in 0..12 {
         let mut text = String::new();
         for s in 0..5_500 {
-            let mut words: Vec<String> = (0..12).map(|_| word(next() % 3000)).collect();
+            let mut words: Vec<String> = (0..12).map(|_| word()).collect();
             if s % 7 == 0 {
                 words.insert(3, "the great leader of the working people".into());
             }

@@ -167,3 +167,16 @@ pub fn row<'a>(
         .find(|r| r.get(column).map(String::as_str) == Some(value))
         .unwrap_or_else(|| panic!("no row with {column} = {value}"))
 }
+
+/// Pseudo-random words over a vocabulary of `vocabulary` words ("waaa", "wbaa", …) from a
+/// linear congruential generator seeded with `seed`: the same words every time.
+pub fn random_words(seed: u64, vocabulary: usize) -> impl FnMut() -> String {
+    let mut state = seed;
+    move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let n = (state >> 33) as usize % vocabulary;
+        let letters: String =
+            (0..3).map(|k| (b'a' + (n / 26usize.pow(k) % 26) as u8) as char).collect();
+        format!("w{letters}")
+    }
+}
