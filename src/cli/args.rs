@@ -653,6 +653,8 @@ pub struct CorpusArgs {
     /// the run summary; the output is the same bytes as with unlimited memory. Standard input
     /// (`-`), whose size is not known before it is read, is held in memory whatever the
     /// budget (and refused by `kwic` and `report` when the rest of the corpus is over it).
+    /// Each file is read and analysed whole: a file that needs more than the budget (about
+    /// six times its size) stops the run before reading, naming the budget it needs.
     /// Not included: the program itself and its thread
     /// stacks (about 20 MB; figures in BENCHMARKS.md). The smallest budget accepted is 64M; a
     /// run that needs more for its largest group of n-grams says how much.

@@ -91,7 +91,7 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
 
     let fp = fingerprint_stage(options, &mut timings, note);
 
-    let (corpus, keyness_ref, read_with) = read(options, &mut timings, note)?;
+    let Read { corpus, keyness: keyness_ref, read_with } = read(options, &mut timings, note)?;
     let budget = &read_with.budget;
     let facts = facts(&corpus);
     let (min_count, min_docs) = thresholds(options, &corpus);
@@ -303,6 +303,13 @@ fn frames(
     Ok(Frame::from_table(phr_cmd::frame_table(corpus, &ranked.counts, &found))?)
 }
 
+/// The corpus read, its keyness against a reference, and the options it was read with.
+struct Read {
+    corpus: AnalyzedCorpus,
+    keyness: Option<(Frame, Sides)>,
+    read_with: PipelineOptions,
+}
+
 /// Read the corpus (with the reference, when there is one: then keyness is computed on both,
 /// and the corpus returned is the target's), and the options it was read with.
 ///
@@ -313,7 +320,7 @@ fn read(
     options: &ReportOptions,
     timings: &mut Timings,
     note: &(dyn Fn(&str) + Sync),
-) -> Result<(AnalyzedCorpus, Option<(Frame, Sides)>, PipelineOptions)> {
+) -> Result<Read> {
     let mut pipeline = options.pipeline.clone();
     pipeline.keep_text = true;
     pipeline.keep_spans = true;
@@ -345,7 +352,9 @@ fn read(
     if let Some(on_disk) = &corpus.spilled {
         note(spilled::on_disk_line(on_disk, &pipeline.budget).trim_end());
     }
-    let Some(sources) = sources else { return Ok((corpus, None, pipeline)) };
+    let Some(sources) = sources else {
+        return Ok(Read { corpus, keyness: None, read_with: pipeline });
+    };
     let stage = Stage::start("keyness", timings, note);
     let comparison = key_cmd::Comparison::Reference(sources);
     let groups = key_cmd::sides(&corpus, &comparison);
@@ -369,7 +378,7 @@ fn read(
     drop(ranked);
     let key_cmd::Comparison::Reference(sources) = comparison else { unreachable!() };
     let target = corpus.retain_docs(|d| !sources.contains(&d.source), &pipeline.budget)?;
-    Ok((target, Some(k), pipeline))
+    Ok(Read { corpus: target, keyness: Some(k), read_with: pipeline })
 }
 
 /// The rows compared by keyness: the words and the formulas (fragments of formulas would

@@ -99,6 +99,42 @@ fn a_budget_larger_than_the_machine_is_not_reserved() {
 }
 
 #[test]
+fn a_file_too_large_to_read_within_the_budget_is_refused_with_the_budget_it_needs() {
+    // A file is read and analysed whole: 12 MB of text need about six times that.
+    let dir = TestDir::new();
+    let mut word = random_words(11, 3000);
+    let mut text = String::new();
+    while text.len() < 12 << 20 {
+        text.push_str(&word());
+        text.push(' ');
+    }
+    text.truncate(12 << 20);
+    let big = dir.write("corpus/big.txt", &text);
+    dir.write("corpus/small.txt", "a small file of a few words.");
+    let out_path = dir.join("out.csv");
+    let run = |memory: &str| {
+        refrain()
+            .args(["freq", "--memory", memory, "-o"])
+            .arg(&out_path)
+            .arg(dir.join("corpus"))
+            .env("REFRAIN_FORCE_SPILL", "1")
+            .output()
+            .unwrap()
+    };
+    let refused = run("64M");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    let named = format!("`{}` (12M) is read and analysed whole", big.display());
+    assert!(stderr.contains(&named), "{stderr}");
+    assert!(!out_path.exists(), "nothing is written");
+    let at = stderr.find("run with `--memory ").expect("the budget it needs") + 19;
+    let need = &stderr[at..at + stderr[at..].find('`').unwrap()];
+    let worked = run(need);
+    assert!(worked.status.success(), "{need}: {}", String::from_utf8_lossy(&worked.stderr));
+    assert!(String::from_utf8_lossy(&worked.stderr).contains("token index on disk"));
+}
+
+#[test]
 fn too_small_a_budget_names_the_smallest_that_works() {
     // One formula over and over puts all its windows in one bucket, which cannot be split.
     let dir = TestDir::new();
