@@ -55,7 +55,7 @@ pub fn memory_per_byte(command: &str) -> u64 {
     }
 }
 
-/// The size of every input on disk (0 for standard input and the sample).
+/// The size of every input on disk (0 for standard input, until it is read, and the sample).
 fn file_sizes(inputs: &[Input]) -> Vec<u64> {
     let size = |i: &Input| match i {
         Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
@@ -107,6 +107,28 @@ fn spill_needed(
     })
 }
 
+/// Read standard input now, when it is an input, so that its size counts in the estimates
+/// (it is read whole in any case): the options that hand it to its reader, with its size in
+/// `sizes`. No more is read than a file may hold within the budget (it is then an error).
+fn read_stdin_ahead(
+    inputs: &[Input],
+    sizes: &mut [u64],
+    options: &PipelineOptions,
+) -> Result<Option<PipelineOptions>, corpus::CorpusError> {
+    let Some(at) = inputs.iter().position(|i| *i == Input::Stdin) else { return Ok(None) };
+    let limit = options.budget.bytes / FILE_PER_BYTE;
+    let Some((ahead, len)) = corpus::StdinAhead::read(limit, options.read.max_bytes()) else {
+        return Err(corpus::CorpusError::StdinOverBudget {
+            limit: crate::budget::show(limit),
+            budget: crate::budget::show(options.budget.bytes),
+        });
+    };
+    sizes[at] = len;
+    let mut with = options.clone();
+    with.read.stdin = ahead;
+    Ok(Some(with))
+}
+
 /// A corpus on disk is read a batch of files at a time, but each file whole: the largest
 /// file's text (`FILE_PER_BYTE` times it), with the next batch read beside it, must fit the
 /// budget, or the run stops before reading and names the budget it needs.
@@ -129,9 +151,13 @@ fn check_largest_file(
     while file + batch_bytes_of(need) > need {
         need = file + batch_bytes_of(need);
     }
-    let Input::File(path) = &inputs[largest] else { return Ok(()) };
+    let file = match &inputs[largest] {
+        Input::File(path) => format!("`{}`", path.display()),
+        Input::Stdin => "standard input".to_string(),
+        Input::Sample => return Ok(()),
+    };
     Err(corpus::CorpusError::FileOverBudget {
-        file: path.display().to_string(),
+        file,
         size: crate::budget::show(sizes[largest]),
         need: crate::budget::show(need),
         budget: crate::budget::show(options.budget.bytes),
@@ -368,7 +394,9 @@ pub fn run(
         rayon::spawn(corpus::clean::kcna::prepare);
     }
     let (inputs, problems) = corpus::list_inputs(paths, &options.exclude)?;
-    let sizes = file_sizes(&inputs);
+    let mut sizes = file_sizes(&inputs);
+    let ahead = read_stdin_ahead(&inputs, &mut sizes, options)?;
+    let options = ahead.as_ref().unwrap_or(options);
     let spill = match spill_needed(&inputs, &sizes, options)? {
         true => Some(SpillWriter::new(
             options.budget.temp_space().map_err(|e| spill_error(options, e))?,

@@ -650,11 +650,12 @@ pub struct CorpusArgs {
     /// --temp-dir and works from there within the budget (`freq` counts n-grams in partitions
     /// that fit, sorts what it found into runs on disk and merges them at the end; `phrases`
     /// and `report` then hold only the n-grams that reach their thresholds), and says so in
-    /// the run summary; the output is the same bytes as with unlimited memory. Standard input
-    /// (`-`), whose size is not known before it is read, is held in memory whatever the
-    /// budget (and refused by `kwic` and `report` when the rest of the corpus is over it).
-    /// Each file is read and analysed whole: a file that needs more than the budget (about
-    /// six times its size) stops the run before reading, naming the budget it needs.
+    /// the run summary; the output is the same bytes as with unlimited memory. Each file is
+    /// read and analysed whole: a file that needs more than the budget (about six times its
+    /// size) stops the run before reading, naming the budget it needs. Standard input (`-`)
+    /// is read first, at most a sixth of the budget, and then counts like a file (`kwic` and
+    /// `report` cannot read it twice, so they hold a corpus with it in memory, and refuse it
+    /// over the budget).
     /// Not included: the program itself and its thread
     /// stacks (about 20 MB; figures in BENCHMARKS.md). The smallest budget accepted is 64M; a
     /// run that needs more for its largest group of n-grams says how much.

@@ -32,6 +32,7 @@ pub fn pipeline(args: &CorpusArgs, command: &'static str) -> Result<PipelineOpti
             CleanArg::None => CleanMode::None,
         },
         max_file_bytes: Some(args.max_file_size),
+        stdin: Default::default(),
     };
     let language = match args.lang.to_ascii_lowercase().as_str() {
         "none" => None,

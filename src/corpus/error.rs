@@ -62,19 +62,31 @@ pub enum CorpusError {
     /// One input file is too large to be read within the memory budget: a file is read and
     /// analysed whole, even when the corpus goes to disk.
     #[error(
-        "`{file}` ({size}) is read and analysed whole, which needs about {need}, more than the \
+        "{file} ({size}) is read and analysed whole, which needs about {need}, more than the \
          memory budget of {budget}: run with `--memory {need}` or more, or split the file into \
          smaller ones (the budget holds for a corpus of any size, but not for one file larger \
          than about a sixth of it)"
     )]
     FileOverBudget {
-        /// The file.
+        /// The file (its path in backquotes, or "standard input").
         file: String,
         /// Its size on disk, shown.
         size: String,
         /// The budget it needs, shown.
         need: String,
         /// The budget it has, shown.
+        budget: String,
+    },
+    /// Standard input holds more than one input may hold within the memory budget.
+    #[error(
+        "standard input holds more than {limit}, and an input is read and analysed whole, \
+         which takes about six times its size: more than the memory budget of {budget}; save \
+         it as several files, or run with a larger --memory"
+    )]
+    StdinOverBudget {
+        /// The most an input may hold within the budget, shown.
+        limit: String,
+        /// The budget, shown.
         budget: String,
     },
 }

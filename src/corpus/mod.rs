@@ -42,7 +42,7 @@ mod real_data_tests;
 pub use dates::{DateGuess, Precision};
 pub use error::CorpusError;
 pub use lang::{detect_language, document_language};
-pub use read::{DEFAULT_MAX_FILE_BYTES, read_input};
+pub use read::{DEFAULT_MAX_FILE_BYTES, StdinAhead, read_input};
 pub use walk::{DEFAULT_EXCLUDES, list_inputs, special_kind};
 
 /// The bundled sample corpus (the seed KCNA article), read as a `.txt` file with source
@@ -102,6 +102,8 @@ pub struct ReadOptions {
     /// Files (and decompressed `.gz` content) larger than this are skipped as `too large`
     /// (`--max-file-size`; `None`: [`DEFAULT_MAX_FILE_BYTES`]).
     pub max_file_bytes: Option<u64>,
+    /// Standard input, when the pipeline read it ahead to know its size.
+    pub stdin: StdinAhead,
 }
 
 impl ReadOptions {

@@ -14,6 +14,7 @@
 use std::io::{self, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use super::dates::date_from_path;
 use super::format::{self, FileKind, Format};
@@ -52,7 +53,8 @@ fn read_any(input: &Input, source: &str, opts: &ReadOptions, out: &mut ReadResul
         Input::File(path) => read_file(path, source, opts, out),
         Input::Stdin => {
             let cap = opts.max_bytes();
-            let bytes = match read_capped(std::io::stdin().lock(), cap, 0) {
+            let read = opts.stdin.take().unwrap_or_else(|| read_capped(io::stdin().lock(), cap, 0));
+            let bytes = match read {
                 Ok(bytes) => bytes,
                 Err(e) => return out.problems.push(read_problem(source, &e)),
             };
@@ -102,6 +104,37 @@ fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{what}, not read")));
     }
     Ok((std::fs::File::open(path)?, meta.len()))
+}
+
+/// Standard input read ahead of the corpus (by the pipeline, which must know its size before
+/// it decides where the corpus goes); the first read of `-` takes it. Empty: `-` is read
+/// from standard input when its turn comes.
+#[derive(Clone, Default)]
+pub struct StdinAhead(Arc<Mutex<Option<io::Result<Vec<u8>>>>>);
+
+impl StdinAhead {
+    /// Read standard input now, at most `cap` bytes (`max` being `--max-file-size`): its
+    /// bytes (or the error, kept for the reader to report), or `None` when it holds more than
+    /// `cap` < `max`.
+    pub fn read(cap: u64, max: u64) -> Option<(StdinAhead, u64)> {
+        let read = read_capped(io::stdin().lock(), cap.min(max), 0);
+        let len = match &read {
+            Ok(bytes) => bytes.len() as u64,
+            Err(e) if e.kind() == io::ErrorKind::FileTooLarge && cap < max => return None,
+            Err(_) => 0,
+        };
+        Some((StdinAhead(Arc::new(Mutex::new(Some(read)))), len))
+    }
+
+    fn take(&self) -> Option<io::Result<Vec<u8>>> {
+        self.0.lock().map_or(None, |mut ahead| ahead.take())
+    }
+}
+
+impl std::fmt::Debug for StdinAhead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StdinAhead")
+    }
 }
 
 /// All of `reader`, or a `FileTooLarge` error once it passes `cap` bytes. `len` is the

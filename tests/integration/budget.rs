@@ -220,8 +220,8 @@ fn help_documents_the_budget_and_the_temporary_folder() {
              /proc/meminfo)]",
             "sorts what it found into runs on disk and merges them at the end",
             "the output is the same bytes as with unlimited memory",
-            "Standard input (`-`), whose size is not known before it is read, is held in \
-             memory whatever the budget",
+            "Standard input (`-`) is read first, at most a sixth of the budget, and then counts \
+             like a file",
             "a file that needs more than the budget (about six times its size) stops the run \
              before reading, naming the budget it needs",
             "Not included: the program itself",

@@ -134,6 +134,56 @@ fn a_file_too_large_to_read_within_the_budget_is_refused_with_the_budget_it_need
     assert!(String::from_utf8_lossy(&worked.stderr).contains("token index on disk"));
 }
 
+/// About `bytes` of pseudo-random words of a 3,000-word vocabulary, in sentences of twelve.
+fn random_text(seed: u64, bytes: usize) -> String {
+    let mut word = random_words(seed, 3000);
+    let mut text = String::new();
+    for i in 0.. {
+        if text.len() >= bytes {
+            break;
+        }
+        text.push_str(&word());
+        text.push_str(if i % 12 == 11 { ". " } else { " " });
+    }
+    text
+}
+
+#[test]
+fn standard_input_counts_in_the_estimate_and_goes_to_disk_over_the_budget() {
+    // 5 MB on standard input: about 70M in memory, over a 64M budget. Its size used to be
+    // unknown to the estimate, so it was held in memory whatever the budget.
+    let text = random_text(5, 5 << 20);
+    let run = |memory: &str| {
+        let out = refrain()
+            .args(["freq", "-n", "1..3", "--format", "csv", "--memory", memory, "-"])
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        (out.stdout, stderr)
+    };
+    let (bounded, stderr) = run("64M");
+    assert!(stderr.contains("token index on disk"), "{stderr}");
+    let (whole, stderr) = run("1000G");
+    assert!(!stderr.contains("token index on disk"), "{stderr}");
+    assert!(whole.len() > 1000 && whole == bounded, "the bounded table differs");
+}
+
+#[test]
+fn standard_input_too_large_for_the_budget_stops_the_run() {
+    // 12 MB: more than a sixth of 64M, the most one input may hold.
+    let out = refrain()
+        .args(["freq", "--memory", "64M", "-"])
+        .write_stdin(random_text(6, 12 << 20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("standard input holds more than 11M"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
 #[test]
 fn too_small_a_budget_names_the_smallest_that_works() {
     // One formula over and over puts all its windows in one bucket, which cannot be split.
