@@ -91,7 +91,7 @@ fn spill_needed(
 ) -> Result<bool, corpus::CorpusError> {
     let bytes = text_bytes(inputs, sizes);
     let need = bytes.saturating_mul(memory_per_byte(options.command));
-    let forced = options.may_spill && spill_forced();
+    let forced = options.may_spill && (options.force_spill || spill_forced());
     if need <= options.budget.bytes && !forced {
         return Ok(false);
     }
@@ -222,6 +222,9 @@ pub struct PipelineOptions {
     pub may_spill: bool,
     /// The command's name, for the over-budget message.
     pub command: &'static str,
+    /// With `may_spill`, send the token index to disk whatever the corpus's size, as
+    /// [`FORCE_SPILL`] does for a whole process (tests of the on-disk paths on small corpora).
+    pub force_spill: bool,
 }
 
 /// What happened during the run, for the summary on stderr and the report manifest.

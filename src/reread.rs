@@ -213,7 +213,8 @@ mod tests {
         options.select.conditions.conditions.push("kind!=drop".parse().unwrap());
         options.select.filter = true;
         if spill {
-            (options.budget, options.may_spill) = (Budget::of(1), true);
+            options.budget = Budget::of(crate::budget::MIN_BYTES);
+            (options.may_spill, options.force_spill) = (true, true);
         } else {
             (options.budget, options.keep_text, options.keep_spans) =
                 (Budget::unlimited(), true, true);

@@ -508,8 +508,8 @@ mod tests {
             };
             let mut options = settings::pipeline(&args.corpus, "kwic").unwrap();
             let (inputs, _) = corpus::list_inputs(std::slice::from_ref(&root), &[]).unwrap();
-            // A budget of one byte: the corpus goes to disk, without its texts.
-            (options.may_spill, options.budget) = (true, crate::budget::Budget::of(1));
+            // The corpus goes to disk, without its texts.
+            (options.may_spill, options.force_spill) = (true, true);
             (options.keep_text, options.keep_spans) = (true, true);
             let plain = crate::pipeline::run(std::slice::from_ref(&root), &options).unwrap();
             let on_disk = plain.spilled.as_ref().expect("the corpus went to disk");

@@ -64,6 +64,7 @@ pub fn pipeline(args: &CorpusArgs, command: &'static str) -> Result<PipelineOpti
         budget,
         may_spill: false,
         command,
+        force_spill: false,
     })
 }
 
