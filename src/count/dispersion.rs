@@ -55,16 +55,42 @@ impl Parts {
 
 /// Occurrences visited in corpus order, turned into DP_norm per item: each item keeps its
 /// current document and the count in it, and adds that document's term when it moves on.
+///
+/// With groups of documents ([`DpAccumulator::grouped`]), the terms are summed per group and
+/// the groups' sums added in order, as the counter in memory adds the words' terms
+/// (`count::blocks::count_dense`, one group of blocks per thread); floating-point addition is
+/// not associative, so the same grouping is what gives the same doubles.
 pub struct DpAccumulator {
     acc: Vec<f64>,
     in_doc: Vec<u32>,
     last_doc: Vec<u32>,
+    /// The group of each document, the sums of the groups before each item's current one,
+    /// and that group (when grouped).
+    groups: Option<Groups>,
+}
+
+struct Groups {
+    of_doc: Vec<u32>,
+    total: Vec<f64>,
+    current: Vec<u32>,
 }
 
 impl DpAccumulator {
     /// Room for `items` items.
     pub fn new(items: usize) -> Self {
-        DpAccumulator { acc: vec![0.0; items], in_doc: vec![0; items], last_doc: vec![NONE; items] }
+        DpAccumulator {
+            acc: vec![0.0; items],
+            in_doc: vec![0; items],
+            last_doc: vec![NONE; items],
+            groups: None,
+        }
+    }
+
+    /// Room for `items` items whose terms are summed per group of documents (`of_doc`: the
+    /// group of each document, groups in corpus order).
+    pub fn grouped(items: usize, of_doc: Vec<u32>) -> Self {
+        let groups = Groups { of_doc, total: vec![0.0; items], current: vec![NONE; items] };
+        DpAccumulator { groups: Some(groups), ..DpAccumulator::new(items) }
     }
 
     /// One occurrence of item `j` (of `count[j]` in all) in document `doc`; documents must
@@ -75,8 +101,9 @@ impl DpAccumulator {
     {
         if self.last_doc[j] != doc {
             if self.last_doc[j] != NONE {
-                let len = lens.words_in(self.last_doc[j] as usize);
-                self.acc[j] += parts.term(self.in_doc[j], count[j], len);
+                let last = self.last_doc[j];
+                let term = parts.term(self.in_doc[j], count[j], lens.words_in(last as usize));
+                self.push(j, last, term);
             }
             self.last_doc[j] = doc;
             self.in_doc[j] = 0;
@@ -84,8 +111,22 @@ impl DpAccumulator {
         self.in_doc[j] += 1;
     }
 
+    /// Add the term of document `doc` to item `j`'s sum (closing its group's sum first when
+    /// `doc` starts another group).
+    fn push(&mut self, j: usize, doc: u32, term: f64) {
+        if let Some(g) = &mut self.groups {
+            let group = g.of_doc[doc as usize];
+            if group != g.current[j] {
+                g.total[j] += self.acc[j];
+                self.acc[j] = 0.0;
+                g.current[j] = group;
+            }
+        }
+        self.acc[j] += term;
+    }
+
     /// DP_norm of every item (NaN for items never seen).
-    pub fn finish<L>(self, lens: &L, parts: &Parts, count: &[u32]) -> Vec<f64>
+    pub fn finish<L>(mut self, lens: &L, parts: &Parts, count: &[u32]) -> Vec<f64>
     where
         L: DocLengths + ?Sized,
     {
@@ -94,7 +135,14 @@ impl DpAccumulator {
                 NONE => f64::NAN,
                 d => {
                     let last = parts.term(self.in_doc[j], count[j], lens.words_in(d as usize));
-                    parts.finish(self.acc[j] + last)
+                    match self.groups.is_some() {
+                        false => parts.finish(self.acc[j] + last),
+                        true => {
+                            self.push(j, d, last);
+                            let total = self.groups.as_ref().map_or(0.0, |g| g.total[j]);
+                            parts.finish(total + self.acc[j])
+                        }
+                    }
                 }
             })
             .collect()

@@ -185,6 +185,35 @@ fn standard_input_too_large_for_the_budget_stops_the_run() {
 }
 
 #[test]
+fn words_dp_on_disk_is_the_same_double_as_in_memory() {
+    // Three copies of the inaugural addresses: 413,553 words, two blocks of the counter in
+    // memory, which adds the words' DP terms per group of blocks and then the groups' sums.
+    // The bounded counter must add them the same way, or the doubles differ in their last
+    // bits: `--sort dp` then orders near-ties otherwise, and Parquet (which keeps every bit)
+    // differs.
+    let dir = TestDir::new();
+    for copy in ["a", "b", "c"] {
+        for entry in std::fs::read_dir(INAUGURAL).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            dir.write(&format!("corpus/{copy}/{name}"), std::fs::read(&path).unwrap());
+        }
+    }
+    let corpus = dir.join("corpus");
+    let sorted = ["-n", "1", "--sort", "dp", "--format", "csv"];
+    let (whole, _) = freq(&corpus, None, &sorted);
+    let (bounded, _) = freq(&corpus, Some("256M"), &sorted);
+    assert!(whole == bounded, "--sort dp orders the words otherwise on disk");
+    let parquet = |name: &str, memory: Option<&str>| {
+        let out = dir.join(name);
+        let args = ["-n", "1..2", "--format", "parquet", "-o", out.to_str().unwrap()];
+        freq(&corpus, memory, &args);
+        std::fs::read(out).unwrap()
+    };
+    assert!(parquet("m.parquet", None) == parquet("d.parquet", Some("256M")), "other doubles");
+}
+
+#[test]
 fn too_small_a_budget_names_the_smallest_that_works() {
     // One formula over and over puts all its windows in one bucket, which cannot be split.
     let dir = TestDir::new();

@@ -7,6 +7,7 @@ use super::rows::{MAX_N, Row};
 use super::sided::{Emit, SideCounts};
 use super::{BUCKET_BITS, Input, READ_AHEAD, WINDOW_BYTES, WORD_BYTES, bucket};
 use crate::count::blocks::NONE;
+use crate::count::blocks::{BLOCK_WORDS, blocks_of, dense_groups};
 use crate::count::dispersion::{DpAccumulator, Parts};
 use crate::count::spilled::RawSegment;
 use crate::count::{CountOptions, EdgePolicy};
@@ -194,7 +195,7 @@ fn second_pass(
     let skeys = input.ranks.surface_keys;
     let parts = Parts::from_lengths(&spilled.doc_len);
     let want_dp = options.min_n == 1 && parts.is_some();
-    let mut dp = DpAccumulator::new(keys);
+    let mut dp = DpAccumulator::grouped(keys, dense_group_of_docs(&spilled.doc_len, keys));
     let lens = &spilled.doc_len[..];
     let mut buckets = vec![Bucket::default(); 1 << BUCKET_BITS];
     let max_n = options.max_n.min(MAX_N);
@@ -239,6 +240,24 @@ fn second_pass(
         None => vec![f64::NAN; keys],
     };
     Ok((dp, buckets))
+}
+
+/// The group of each document among the counter's groups of blocks in memory
+/// ([`dense_groups`] of `keys` ids): the words' DP terms are summed as they are there.
+fn dense_group_of_docs(doc_len: &[u32], keys: usize) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(doc_len.len() + 1);
+    let mut at = 0u32;
+    starts.push(0);
+    for &len in doc_len {
+        // u32 as in memory; past 4 G words only the rounding of the sums could differ.
+        at = at.saturating_add(len);
+        starts.push(at);
+    }
+    let mut of_doc = vec![0u32; doc_len.len()];
+    for (g, docs) in dense_groups(&blocks_of(&starts, BLOCK_WORDS), keys).into_iter().enumerate() {
+        of_doc[docs].fill(g as u32);
+    }
+    of_doc
 }
 
 /// The reported words: display form (most frequent surface, ties to the smaller string) and
