@@ -1,0 +1,167 @@
+//! `refrain freq --partial` (a shard's partial counts written as Parquet) and `refrain merge`
+//! (partials summed into the freq table of all their documents); docs/partials.md.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::args::{CleanArg, CorpusArgs, EdgesArg, FreqArgs, MergeArgs};
+use super::freq::{RankedCounts, row_order};
+use super::{Context, settings};
+use crate::partial::merge::{self, MergeOptions};
+use crate::partial::{self, Partial};
+use crate::pipeline::PipelineOptions;
+use crate::progress::trace;
+use crate::table::{self, Chunked, Format};
+
+/// `freq --partial`: count every n-gram of the corpus (thresholds 1) and write the partial.
+pub fn write_partial(args: &FreqArgs, ctx: &Context) -> Result<()> {
+    let path = args.output.output.as_deref().context("--partial needs -o FILE.parquet")?;
+    let format = args.output.format.or_else(|| Format::from_path(path));
+    if format != Some(Format::Parquet) {
+        bail!("--partial writes Parquet: give -o a .parquet file (not `{}`)", path.display());
+    }
+    settings::check_parent(path)?;
+    let options = settings::pipeline(&args.corpus, "freq")?;
+    let mut count = settings::count(&args.count);
+    (count.min_count, count.min_docs) = (1, 1);
+    let corpus = ctx.read(&args.corpus.paths, &options)?;
+    let ranked = RankedCounts::noted(&corpus, &count, ctx);
+    let started = Instant::now();
+    let recorded = recorded_settings(&args.corpus, &options, &args.count);
+    let partial = partial::build(&corpus, &ranked.counts, (count.min_n, count.max_n), recorded);
+    trace(started, || format!("{} partial rows", partial.rows.len()));
+    table::partial::write_partial(path, &partial)?;
+    ctx.note(&format!(
+        "partial: {} documents, {} words, {} n-grams written to {}",
+        partial.docs.len(),
+        partial.words(),
+        partial.rows.len(),
+        path.display()
+    ));
+    std::mem::forget((corpus, ranked, partial));
+    Ok(())
+}
+
+/// The settings a partial records (docs/partials.md, "Key-value metadata"): everything that
+/// changes which n-grams a text yields or how they are keyed.
+pub fn recorded_settings(
+    corpus: &CorpusArgs,
+    options: &PipelineOptions,
+    count: &super::args::CountArgs,
+) -> BTreeMap<String, String> {
+    let analyzer = &options.analyzer;
+    let mut stop: Vec<&str> = analyzer.stopwords.iter().collect();
+    stop.sort_unstable();
+    let stop_name = match corpus.stopwords.as_str() {
+        "auto" | "english" | "none" if stop.is_empty() => "none",
+        "auto" | "english" => "english",
+        _ => "list",
+    };
+    let hash = blake3::hash(stop.join("\n").as_bytes()).to_hex().to_string();
+    let clean = match corpus.clean {
+        CleanArg::Auto => "auto",
+        CleanArg::Kcna => "kcna",
+        CleanArg::None => "none",
+    };
+    let read = &options.read;
+    let fields = [&read.text_field, &read.title_field, &read.date_field, &read.id_field]
+        .map(|f| f.clone().unwrap_or_default())
+        .join(";");
+    let edges = match count.stopword_edges {
+        EdgesArg::Drop => "drop",
+        EdgesArg::Keep => "keep",
+    };
+    let (a, b) = count.ngrams;
+    [
+        ("refrain.version", env!("CARGO_PKG_VERSION").to_string()),
+        ("refrain.lang", corpus.lang.to_ascii_lowercase()),
+        ("refrain.stem", analyzer.stem.map_or("none".into(), |l| l.name().to_string())),
+        ("refrain.stopwords", stop_name.to_string()),
+        ("refrain.stopwords_hash", hash),
+        ("refrain.clean", clean.to_string()),
+        ("refrain.fields", fields),
+        ("refrain.only_lang", options.only_lang.clone().unwrap_or_default()),
+        ("refrain.ngrams", format!("{a}..{b}")),
+        ("refrain.stopword_edges", edges.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// Run `merge`.
+pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
+    let dest = settings::destination(&args.output)?;
+    let started = Instant::now();
+    let files = partial_files(&args.partials)?;
+    let partials: Vec<(PathBuf, Partial)> = files
+        .into_iter()
+        .map(|f| table::partial::read_partial(&f).map(|p| (f, p)))
+        .collect::<Result<_, _>>()?;
+    trace(started, || format!("read {} partials", partials.len()));
+    let (min_n, max_n) = match args.ngrams {
+        Some(range) => range,
+        None => partials.first().and_then(|(_, p)| p.ngrams()).unwrap_or((1, 1)),
+    };
+    let options = MergeOptions {
+        min_n,
+        max_n,
+        min_count: args.min_count.max(1),
+        min_docs: args.min_docs.max(1),
+        order: row_order(args.sort),
+        top: dest.top,
+    };
+    merge::check(&partials, &options)?;
+    let merged = merge::merge(&partials, &options)?;
+    let documents: usize = partials.iter().map(|(_, p)| p.docs.len()).sum();
+    ctx.note(&format!(
+        "merged {} partials: {} documents, {} words, {} rows",
+        partials.len(),
+        documents,
+        merged.words,
+        merged.rows.len()
+    ));
+    drop(partials);
+    let totals = (merged.words, merged.documents);
+    let rows = &merged.rows;
+    let chunked = Chunked::new(rows.len(), 1 << 14, move |range| {
+        super::freq::merged_table(&rows[range], totals)
+    });
+    table::write_chunked(&chunked, dest.format, &dest.output)?;
+    trace(started, || "merged and wrote the table".into());
+    Ok(())
+}
+
+/// The partial files `paths` name: files as given, folders' `.parquet` files in sorted order.
+fn partial_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            if !path.exists() {
+                bail!("`{}`: no such file or folder", path.display());
+            }
+            files.push(path.clone());
+            continue;
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read the folder `{}`", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && is_parquet(p))
+            .collect();
+        if found.is_empty() {
+            bail!("`{}` holds no .parquet files (partials)", path.display());
+        }
+        found
+            .sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+fn is_parquet(path: &Path) -> bool {
+    let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+    !hidden && path.extension().is_some_and(|e| e == "parquet" || e == "pq")
+}

@@ -1,0 +1,303 @@
+//! Partials summed into the rows `refrain freq` reports over all their documents.
+//!
+//! Documents are put in the order one run reads them (by source in byte order, then their order
+//! in their partial); rows of the same key are summed, the thresholds applied to the sums, and
+//! DP_norm computed from the per-document counts in that order, as the counter adds its terms
+//! (docs/partials.md says why each step gives one run's numbers).
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::{Partial, PartialRow};
+use crate::collections::{HashMap, new_map};
+use crate::count::RowOrder;
+use crate::count::dispersion::Parts;
+
+/// Why partials cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// Two partials were made with different settings.
+    #[error(
+        "`{}` and `{}` were made with different settings: {setting} is `{a}` in the first and \
+         `{b}` in the second; make the partials again with the same options",
+        first.display(), second.display()
+    )]
+    Settings {
+        /// The setting's key-value metadata key.
+        setting: String,
+        /// A file and its value.
+        first: PathBuf,
+        /// Its value there.
+        a: String,
+        /// Another file and its value.
+        second: PathBuf,
+        /// Its value there.
+        b: String,
+    },
+    /// A document is in two partials.
+    #[error(
+        "document `{id}` (from `{source_path}`) is in both `{}` and `{}`: the same shard or \
+         overlapping shards were counted twice; merge each document once",
+        first.display(), second.display()
+    )]
+    Duplicate {
+        /// The document's id.
+        id: String,
+        /// Its source.
+        source_path: String,
+        /// One partial holding it.
+        first: PathBuf,
+        /// Another.
+        second: PathBuf,
+    },
+    /// `-n` asks for lengths the partials do not hold.
+    #[error(
+        "-n {min}..{max} is outside the n-gram lengths the partials hold ({a}..{b}, in `{}`)",
+        file.display()
+    )]
+    Range {
+        /// Asked for.
+        min: usize,
+        /// Asked for.
+        max: usize,
+        /// Held.
+        a: usize,
+        /// Held.
+        b: usize,
+        /// A partial.
+        file: PathBuf,
+    },
+    /// A sum no longer fits the table's counts.
+    #[error("`{key}` occurs more than {} times: too many to count", u32::MAX)]
+    Overflow {
+        /// The n-gram.
+        key: String,
+    },
+}
+
+/// What to report, as `freq`'s options say.
+#[derive(Debug, Clone)]
+pub struct MergeOptions {
+    /// Smallest n reported.
+    pub min_n: usize,
+    /// Largest n reported.
+    pub max_n: usize,
+    /// `--min-count`.
+    pub min_count: u32,
+    /// `--min-docs`.
+    pub min_docs: u32,
+    /// `--sort`.
+    pub order: RowOrder,
+    /// `--top`.
+    pub top: Option<usize>,
+}
+
+/// One row of the freq table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergedRow {
+    /// The display form.
+    pub phrase: String,
+    /// The key.
+    pub key: String,
+    /// Words.
+    pub n: u8,
+    /// Occurrences.
+    pub count: u32,
+    /// Documents.
+    pub docs: u32,
+    /// DP_norm (NaN when undefined).
+    pub dp: f64,
+    /// Distinct surface forms.
+    pub variants: u32,
+}
+
+/// The merged table: rows in order, and the totals of the whole corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    /// The rows.
+    pub rows: Vec<MergedRow>,
+    /// Words in all documents.
+    pub words: u64,
+    /// Documents.
+    pub documents: u64,
+}
+
+/// Check that `partials` (each with its file) can be merged: same settings, every document
+/// once, `-n` within their lengths.
+pub fn check(partials: &[(PathBuf, Partial)], options: &MergeOptions) -> Result<(), MergeError> {
+    let Some((first, base)) = partials.first() else { return Ok(()) };
+    for (file, p) in &partials[1..] {
+        let keys: std::collections::BTreeSet<&String> =
+            base.settings.keys().chain(p.settings.keys()).collect();
+        for key in keys.into_iter().filter(|k| !is_total(k)) {
+            let (a, b) = (base.settings.get(key), p.settings.get(key));
+            if a != b {
+                return Err(MergeError::Settings {
+                    setting: key.clone(),
+                    first: first.clone(),
+                    a: a.cloned().unwrap_or_default(),
+                    second: file.clone(),
+                    b: b.cloned().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    if let Some((a, b)) = base.ngrams()
+        && (options.min_n < a || options.max_n > b)
+    {
+        let (min, max) = (options.min_n, options.max_n);
+        return Err(MergeError::Range { min, max, a, b, file: first.clone() });
+    }
+    let mut seen: HashMap<(&str, &str), &PathBuf> = new_map();
+    for (file, p) in partials {
+        for d in &p.docs {
+            if let Some(earlier) = seen.insert((&d.id, &d.source), file) {
+                return Err(MergeError::Duplicate {
+                    id: d.id.clone(),
+                    source_path: d.source.clone(),
+                    first: earlier.clone(),
+                    second: file.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Keys of the metadata that are totals of a shard, not settings.
+fn is_total(key: &str) -> bool {
+    matches!(key, "refrain.documents" | "refrain.words" | "refrain.ngram_rows")
+}
+
+/// The corpus order of every partial's documents: `order[p][d]` is the place of document `d`
+/// of partial `p` among all documents, and the documents' words in that order.
+fn corpus_order(partials: &[(PathBuf, Partial)]) -> (Vec<Vec<u32>>, Vec<u32>) {
+    let mut all: Vec<(&str, usize, usize)> = partials
+        .iter()
+        .enumerate()
+        .flat_map(|(p, (_, part))| {
+            part.docs.iter().enumerate().map(move |(d, doc)| (doc.source.as_str(), p, d))
+        })
+        .collect();
+    // Stable: documents of one source keep their order in their partial.
+    all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut order: Vec<Vec<u32>> = partials.iter().map(|(_, p)| vec![0; p.docs.len()]).collect();
+    let mut lens = Vec::with_capacity(all.len());
+    for (place, &(_, p, d)) in all.iter().enumerate() {
+        order[p][d] = place as u32;
+        lens.push(partials[p].1.docs[d].words as u32);
+    }
+    (order, lens)
+}
+
+/// One n-gram's sums over the partials.
+#[derive(Default)]
+struct Sums<'a> {
+    n: u8,
+    count: u64,
+    forms: BTreeMap<&'a str, u64>,
+    per_doc: Vec<(u32, u32)>,
+}
+
+/// Merge `partials` (already [`check`]ed) into the freq table's rows.
+pub fn merge(
+    partials: &[(PathBuf, Partial)],
+    options: &MergeOptions,
+) -> Result<Merged, MergeError> {
+    let (order, lens) = corpus_order(partials);
+    let parts = Parts::from_lengths(&lens);
+    let mut sums: HashMap<&str, Sums> = new_map();
+    for (p, (_, partial)) in partials.iter().enumerate() {
+        let wanted = |r: &&PartialRow| (options.min_n..=options.max_n).contains(&(r.n as usize));
+        for row in partial.rows.iter().filter(wanted) {
+            let s = sums.entry(row.key.as_str()).or_default();
+            s.n = row.n;
+            s.count += row.count as u64;
+            for (form, c) in &row.surfaces {
+                *s.forms.entry(form.as_str()).or_default() += *c as u64;
+            }
+            s.per_doc.extend(row.per_doc.iter().map(|&(d, c)| (order[p][d as usize], c)));
+        }
+    }
+    let sums: Vec<(&str, Sums)> = sums.into_iter().collect();
+    let rows: Vec<Option<MergedRow>> = sums
+        .into_par_iter()
+        .map(|(key, s)| row(key, s, options, parts.as_ref(), &lens))
+        .collect::<Result<_, _>>()?;
+    let mut rows: Vec<MergedRow> = rows.into_iter().flatten().collect();
+    rows.par_sort_unstable_by(|a, b| compare(a, b, options.order));
+    if let Some(top) = options.top {
+        rows.truncate(top);
+    }
+    let words = lens.iter().map(|&l| l as u64).sum();
+    Ok(Merged { rows, words, documents: lens.len() as u64 })
+}
+
+/// The row of one n-gram's sums, if it passes the thresholds.
+fn row(
+    key: &str,
+    mut s: Sums,
+    options: &MergeOptions,
+    parts: Option<&Parts>,
+    lens: &[u32],
+) -> Result<Option<MergedRow>, MergeError> {
+    let count = u32::try_from(s.count).map_err(|_| MergeError::Overflow { key: key.into() })?;
+    let docs = s.per_doc.len() as u32;
+    if count < options.min_count || docs < options.min_docs {
+        return Ok(None);
+    }
+    s.per_doc.sort_unstable();
+    // The counter's terms, added in corpus order from 0 (count::dispersion::DpAccumulator).
+    let dp = parts.map_or(f64::NAN, |parts| {
+        let mut acc = 0.0;
+        for &(d, c) in &s.per_doc {
+            acc += parts.term(c, count, lens[d as usize] as usize);
+        }
+        parts.finish(acc)
+    });
+    // The most frequent form; ties to the smaller one, word by word.
+    let mut best: Option<(&str, u64)> = None;
+    for (&form, &c) in &s.forms {
+        let better = match best {
+            None => true,
+            Some((b, bc)) => c > bc || (c == bc && words_cmp(form, b) == Ordering::Less),
+        };
+        if better {
+            best = Some((form, c));
+        }
+    }
+    Ok(Some(MergedRow {
+        phrase: best.map(|b| b.0).unwrap_or_default().to_string(),
+        key: key.to_string(),
+        n: s.n,
+        count,
+        docs,
+        dp,
+        variants: s.forms.len() as u32,
+    }))
+}
+
+/// Two word sequences (words joined by a space) compared word by word in byte order: the
+/// counter's order of keys and forms.
+pub fn words_cmp(a: &str, b: &str) -> Ordering {
+    a.split(' ').map(str::as_bytes).cmp(b.split(' ').map(str::as_bytes))
+}
+
+/// `freq`'s row order: the measure, then count (largest first), then the key.
+fn compare(a: &MergedRow, b: &MergedRow, order: RowOrder) -> Ordering {
+    let first = match order {
+        RowOrder::Count => Ordering::Equal,
+        RowOrder::Docs => b.docs.cmp(&a.docs),
+        RowOrder::Dp => dp_bits(a.dp).cmp(&dp_bits(b.dp)),
+        RowOrder::Phrase => words_cmp(&a.phrase, &b.phrase),
+    };
+    first.then(b.count.cmp(&a.count)).then_with(|| words_cmp(&a.key, &b.key))
+}
+
+/// DP as an integer in its order, undefined last (as `count::order` sorts it).
+fn dp_bits(dp: f64) -> u64 {
+    if dp.is_nan() { u64::MAX } else { dp.to_bits() }
+}

@@ -1,0 +1,338 @@
+//! The Parquet form of a [`Partial`] (docs/partials.md): written atomically with its settings
+//! in the file's key-value metadata, and read back with every fault named by file: not
+//! Parquet, truncated, empty, not a partial, another format version, a column missing or of
+//! another type, sums that do not hold.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use polars_io::SerReader;
+use polars_io::parquet::read::ParquetReader;
+use polars_io::parquet::write::{KeyValueMetadata, ParquetWriter};
+
+use crate::partial::{FORMAT_VERSION, Partial, PartialDoc, PartialRow, VERSION_KEY};
+
+/// Why a partial could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("`{}`: {reason}", file.display())]
+pub struct PartialError {
+    /// The file.
+    pub file: PathBuf,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+fn fault(file: &Path, reason: impl Into<String>) -> PartialError {
+    PartialError { file: file.to_path_buf(), reason: reason.into() }
+}
+
+/// Values of `kind`.
+const DOCUMENT: &str = "document";
+const NGRAM: &str = "ngram";
+
+/// Write `partial` to `path` atomically (Parquet, zstd), its settings, format version and
+/// totals in the key-value metadata.
+pub fn write_partial(path: &Path, partial: &Partial) -> Result<(), super::TableError> {
+    let mut df = frame(partial)?;
+    let mut meta: Vec<(String, String)> =
+        partial.settings.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    meta.push((VERSION_KEY.into(), FORMAT_VERSION.into()));
+    meta.push(("refrain.documents".into(), partial.docs.len().to_string()));
+    meta.push(("refrain.words".into(), partial.words().to_string()));
+    meta.push(("refrain.ngram_rows".into(), partial.rows.len().to_string()));
+    meta.sort();
+    let kv = KeyValueMetadata::from_static(meta);
+    let mut failure = None;
+    let written = crate::fsutil::write_atomic(path, |w| {
+        ParquetWriter::new(w).with_key_value_metadata(Some(kv)).finish(&mut df).map(|_| ()).map_err(
+            |e| {
+                let msg = e.to_string();
+                failure = Some(e);
+                std::io::Error::other(msg)
+            },
+        )
+    });
+    match (written, failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(e)) => Err(e.into()),
+        (Err(e), None) => Err(e.into()),
+    }
+}
+
+/// The partial as one frame: its documents' rows, then its n-grams' rows.
+fn frame(p: &Partial) -> PolarsResult<DataFrame> {
+    let (docs, rows) = (&p.docs, &p.rows);
+    let len = docs.len() + rows.len();
+    let doc = |f: &dyn Fn(&PartialDoc) -> Option<String>| -> StringChunked {
+        docs.iter().map(f).chain(rows.iter().map(|_| None)).collect()
+    };
+    let row_str = |name: &str, f: &dyn Fn(&PartialRow) -> String| -> Column {
+        let ca: StringChunked =
+            docs.iter().map(|_| None).chain(rows.iter().map(|r| Some(f(r)))).collect();
+        ca.with_name(name.into()).into_column()
+    };
+    let row_u32 = |name: &str, f: &dyn Fn(&PartialRow) -> u32| -> Column {
+        let ca: UInt32Chunked =
+            docs.iter().map(|_| None).chain(rows.iter().map(|r| Some(f(r)))).collect();
+        ca.with_name(name.into()).into_column()
+    };
+    let kinds: StringChunked =
+        docs.iter().map(|_| DOCUMENT).chain(rows.iter().map(|_| NGRAM)).map(Some).collect();
+    let numbers: UInt32Chunked =
+        (0..docs.len() as u32).map(Some).chain(rows.iter().map(|_| None)).collect();
+    let words: UInt64Chunked =
+        docs.iter().map(|d| Some(d.words)).chain(rows.iter().map(|_| None)).collect();
+    let n: UInt32Chunked =
+        docs.iter().map(|_| None).chain(rows.iter().map(|r| Some(r.n as u32))).collect();
+    let mut forms = ListStringChunkedBuilder::new("surfaces".into(), len, len);
+    let mut form_counts = u32_lists("surface_counts", len);
+    let mut doc_list = u32_lists("doc_list", len);
+    let mut doc_counts = u32_lists("doc_counts", len);
+    for _ in docs {
+        forms.append_null();
+        form_counts.append_null();
+        doc_list.append_null();
+        doc_counts.append_null();
+    }
+    for r in rows {
+        forms.append_values_iter(r.surfaces.iter().map(|(s, _)| s.as_str()));
+        form_counts.append_values_iter(r.surfaces.iter().map(|&(_, c)| c));
+        doc_list.append_values_iter(r.per_doc.iter().map(|&(d, _)| d));
+        doc_counts.append_values_iter(r.per_doc.iter().map(|&(_, c)| c));
+    }
+    let meta = |d: &PartialDoc| Some(serde_json::to_string(&d.meta).expect("strings serialise"));
+    DataFrame::new(
+        len,
+        vec![
+            kinds.with_name("kind".into()).into_column(),
+            numbers.with_name("doc".into()).into_column(),
+            doc(&|d| Some(d.id.clone())).with_name("doc_id".into()).into_column(),
+            doc(&|d| Some(d.source.clone())).with_name("source".into()).into_column(),
+            doc(&|d| d.title.clone()).with_name("title".into()).into_column(),
+            doc(&|d| d.date.clone()).with_name("date".into()).into_column(),
+            doc(&meta).with_name("meta".into()).into_column(),
+            words.with_name("words".into()).into_column(),
+            row_str("key", &|r| r.key.clone()),
+            n.with_name("n".into()).into_column(),
+            row_u32("count", &|r| r.count),
+            row_u32("docs", &|r| r.per_doc.len() as u32),
+            forms.finish().into_column(),
+            form_counts.finish().into_column(),
+            doc_list.finish().into_column(),
+            doc_counts.finish().into_column(),
+        ],
+    )
+}
+
+fn u32_lists(name: &str, len: usize) -> ListPrimitiveChunkedBuilder<UInt32Type> {
+    ListPrimitiveChunkedBuilder::new(name.into(), len, len, DataType::UInt32)
+}
+
+/// Read and check the partial at `path`.
+pub fn read_partial(path: &Path) -> Result<Partial, PartialError> {
+    let file = File::open(path).map_err(|e| fault(path, format!("cannot open: {e}")))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size == 0 {
+        return Err(fault(path, "the file is empty (0 bytes), not a partial"));
+    }
+    let not_parquet = |e: PolarsError| {
+        fault(path, format!("not a readable Parquet file (truncated or not Parquet): {e}"))
+    };
+    let mut reader = ParquetReader::new(file);
+    let kv: BTreeMap<String, String> = reader
+        .get_metadata()
+        .map_err(not_parquet)?
+        .key_value_metadata()
+        .iter()
+        .flatten()
+        .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+        .filter(|(k, _)| k.starts_with("refrain."))
+        .collect();
+    match kv.get(VERSION_KEY) {
+        None => {
+            return Err(fault(
+                path,
+                format!(
+                    "not a refrain partial (no `{VERSION_KEY}` in its metadata; make one with \
+                     `refrain freq --partial`)"
+                ),
+            ));
+        }
+        Some(v) if v != FORMAT_VERSION => {
+            return Err(fault(
+                path,
+                format!(
+                    "a partial of format version {v}; this refrain reads version \
+                     {FORMAT_VERSION} only (make the partial again with this refrain)"
+                ),
+            ));
+        }
+        Some(_) => {}
+    }
+    let df = reader.finish().map_err(not_parquet)?;
+    let mut settings = kv;
+    settings.remove(VERSION_KEY);
+    let partial = from_frame(&df, settings).map_err(|e| fault(path, e))?;
+    check_totals(&partial).map_err(|e| fault(path, e))?;
+    Ok(partial)
+}
+
+/// The documents and rows of a partial's frame.
+fn from_frame(df: &DataFrame, settings: BTreeMap<String, String>) -> Result<Partial, String> {
+    let bad = |e: PolarsError| format!("not a partial of this format: {e}");
+    let kind = df.column("kind").and_then(|c| c.str().cloned()).map_err(bad)?;
+    let docs_len = kind.iter().take_while(|k| *k == Some(DOCUMENT)).count();
+    if kind.iter().skip(docs_len).any(|k| k != Some(NGRAM)) {
+        return Err("`kind` must be `document` rows, then `ngram` rows".into());
+    }
+    let docs_df = df.slice(0, docs_len);
+    let rows_df = df.slice(docs_len as i64, df.height() - docs_len);
+    let docs = documents(&docs_df).map_err(bad)?;
+    let rows = ngrams(&rows_df, docs.len()).map_err(|e| match e {
+        RowError::Polars(e) => bad(e),
+        RowError::Invalid(m) => m,
+    })?;
+    Ok(Partial { settings, docs, rows })
+}
+
+fn documents(df: &DataFrame) -> PolarsResult<Vec<PartialDoc>> {
+    let text = |name: &str| df.column(name).and_then(|c| c.str().cloned());
+    let (ids, sources, titles) = (text("doc_id")?, text("source")?, text("title")?);
+    let (dates, metas) = (text("date")?, text("meta")?);
+    let numbers = df.column("doc")?.u32()?.clone();
+    let words = df.column("words")?.u64()?.clone();
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let missing = |what: &str| polars_err!(ComputeError: "document row {i} has no {what}");
+        if numbers.get(i) != Some(i as u32) {
+            return Err(
+                polars_err!(ComputeError: "document row {i} is numbered {:?}", numbers.get(i)),
+            );
+        }
+        let meta = match metas.get(i) {
+            Some(m) => serde_json::from_str(m)
+                .map_err(|e| polars_err!(ComputeError: "document row {i}: meta: {e}"))?,
+            None => BTreeMap::new(),
+        };
+        out.push(PartialDoc {
+            id: ids.get(i).ok_or_else(|| missing("doc_id"))?.to_string(),
+            source: sources.get(i).ok_or_else(|| missing("source"))?.to_string(),
+            title: titles.get(i).map(str::to_string),
+            date: dates.get(i).map(str::to_string),
+            meta,
+            words: words.get(i).ok_or_else(|| missing("words"))?,
+        });
+    }
+    Ok(out)
+}
+
+enum RowError {
+    Polars(PolarsError),
+    Invalid(String),
+}
+
+impl From<PolarsError> for RowError {
+    fn from(e: PolarsError) -> Self {
+        RowError::Polars(e)
+    }
+}
+
+/// A list column's values and each row's range of them.
+fn lists(df: &DataFrame, name: &str) -> PolarsResult<(Series, Vec<i64>)> {
+    let ca = df.column(name)?.list()?.clone();
+    if ca.null_count() > 0 {
+        polars_bail!(ComputeError: "`{name}` is null in an ngram row");
+    }
+    let (values, offsets) =
+        ca.explode_and_offsets(ExplodeOptions { empty_as_null: false, keep_nulls: false })?;
+    Ok((values, offsets.iter().copied().collect()))
+}
+
+fn ngrams(df: &DataFrame, docs: usize) -> Result<Vec<PartialRow>, RowError> {
+    let keys = df.column("key")?.str()?.clone();
+    let ns = df.column("n")?.u32()?.clone();
+    let counts = df.column("count")?.u32()?.clone();
+    let doc_numbers = df.column("docs")?.u32()?.clone();
+    let (forms, form_at) = lists(df, "surfaces")?;
+    let (form_counts, fc_at) = lists(df, "surface_counts")?;
+    let (doc_list, dl_at) = lists(df, "doc_list")?;
+    let (doc_counts, dc_at) = lists(df, "doc_counts")?;
+    let (forms, form_counts) = (forms.str()?.clone(), form_counts.u32()?.clone());
+    let (doc_list, doc_counts) = (doc_list.u32()?.clone(), doc_counts.u32()?.clone());
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let invalid = |what: &str| RowError::Invalid(format!("ngram row {i}: {what}"));
+        let range = |at: &[i64]| at[i] as usize..at[i + 1] as usize;
+        let (f, fc, dl, dc) = (range(&form_at), range(&fc_at), range(&dl_at), range(&dc_at));
+        if f.len() != fc.len() || dl.len() != dc.len() {
+            return Err(invalid("lists of different lengths"));
+        }
+        let key = keys.get(i).ok_or_else(|| invalid("no key"))?.to_string();
+        let n =
+            ns.get(i).filter(|&n| (1..=8).contains(&n)).ok_or_else(|| invalid("no n in 1..8"))?
+                as u8;
+        let count = counts.get(i).ok_or_else(|| invalid("no count"))?;
+        let surfaces: Option<Vec<(String, u32)>> = f
+            .zip(fc)
+            .map(|(a, b)| Some((forms.get(a)?.to_string(), form_counts.get(b)?)))
+            .collect();
+        let per_doc: Option<Vec<(u32, u32)>> =
+            dl.zip(dc).map(|(a, b)| Some((doc_list.get(a)?, doc_counts.get(b)?))).collect();
+        let (surfaces, per_doc) = (
+            surfaces.ok_or_else(|| invalid("a null surface form"))?,
+            per_doc.ok_or_else(|| invalid("a null document"))?,
+        );
+        let row = PartialRow { key, n, count, surfaces, per_doc };
+        check_row(&row, doc_numbers.get(i), docs).map_err(|m| invalid(&m))?;
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// The sums a row must satisfy.
+fn check_row(row: &PartialRow, docs: Option<u32>, doc_count: usize) -> Result<(), String> {
+    let words = row.key.split(' ').count();
+    if row.n == 0 || words != row.n as usize || row.key.is_empty() {
+        return Err(format!("key `{}` does not have n = {} words", row.key, row.n));
+    }
+    let forms: u64 = row.surfaces.iter().map(|s| s.1 as u64).sum();
+    let in_docs: u64 = row.per_doc.iter().map(|d| d.1 as u64).sum();
+    if forms != row.count as u64 || in_docs != row.count as u64 || row.count == 0 {
+        return Err(format!(
+            "`{}`: count {} but its surface forms sum to {forms} and its documents to {in_docs}",
+            row.key, row.count
+        ));
+    }
+    if docs != Some(row.per_doc.len() as u32) {
+        return Err(format!("`{}`: docs is not the length of doc_list", row.key));
+    }
+    let increasing = row.per_doc.windows(2).all(|w| w[0].0 < w[1].0);
+    if !increasing || row.per_doc.iter().any(|&(d, c)| d as usize >= doc_count || c == 0) {
+        return Err(format!("`{}`: doc_list is not increasing document numbers", row.key));
+    }
+    Ok(())
+}
+
+/// The totals in the metadata must be the file's.
+fn check_totals(p: &Partial) -> Result<(), String> {
+    let totals = [
+        ("refrain.documents", p.docs.len() as u64),
+        ("refrain.words", p.words()),
+        ("refrain.ngram_rows", p.rows.len() as u64),
+    ];
+    for (key, actual) in totals {
+        let stated = p.settings.get(key).and_then(|v| v.parse::<u64>().ok());
+        if stated != Some(actual) {
+            return Err(format!(
+                "its metadata says {key} = {}, but it holds {actual}",
+                p.settings.get(key).map_or("nothing", String::as_str)
+            ));
+        }
+    }
+    if p.ngrams().is_none() {
+        return Err("its metadata has no valid refrain.ngrams (A..B)".into());
+    }
+    Ok(())
+}
