@@ -301,3 +301,114 @@ fn compare(a: &MergedRow, b: &MergedRow, order: RowOrder) -> Ordering {
 fn dp_bits(dp: f64) -> u64 {
     if dp.is_nan() { u64::MAX } else { dp.to_bits() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partial::PartialDoc;
+
+    fn doc(id: &str, source: &str, words: u64) -> PartialDoc {
+        let (id, source) = (id.to_string(), source.to_string());
+        PartialDoc { id, source, title: None, date: None, meta: BTreeMap::new(), words }
+    }
+
+    fn row(key: &str, forms: &[(&str, u32)], per_doc: &[(u32, u32)]) -> PartialRow {
+        PartialRow {
+            key: key.into(),
+            n: key.split(' ').count() as u8,
+            count: forms.iter().map(|f| f.1).sum(),
+            surfaces: forms.iter().map(|&(s, c)| (s.to_string(), c)).collect(),
+            per_doc: per_doc.to_vec(),
+        }
+    }
+
+    fn settings() -> BTreeMap<String, String> {
+        [("refrain.ngrams", "1..2"), ("refrain.stem", "english")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into()
+    }
+
+    /// Two shards: `b.txt` (5 words) in the first, `a.txt` (3) and `c.txt` (2) in the second.
+    fn shards() -> Vec<(PathBuf, Partial)> {
+        let first = Partial {
+            settings: settings(),
+            docs: vec![doc("b", "b.txt", 5)],
+            rows: vec![row("nation", &[("Nation", 2), ("nation", 1)], &[(0, 3)])],
+        };
+        let second = Partial {
+            settings: settings(),
+            docs: vec![doc("a", "a.txt", 3), doc("c", "c.txt", 2)],
+            rows: vec![
+                row("free", &[("free", 1)], &[(1, 1)]),
+                row("nation", &[("nation", 1), ("nations", 1)], &[(0, 1), (1, 1)]),
+            ],
+        };
+        vec![("one.parquet".into(), first), ("two.parquet".into(), second)]
+    }
+
+    fn options(order: RowOrder) -> MergeOptions {
+        MergeOptions { min_n: 1, max_n: 2, min_count: 1, min_docs: 1, order, top: None }
+    }
+
+    #[test]
+    fn sums_counts_forms_and_documents_and_computes_dp_by_hand() {
+        let parts = shards();
+        check(&parts, &options(RowOrder::Count)).unwrap();
+        let merged = merge(&parts, &options(RowOrder::Count)).unwrap();
+        assert_eq!((merged.words, merged.documents), (10, 3));
+        let nation = &merged.rows[0];
+        // "nation" 3 + 2 = 5 times; forms Nation 2, nation 2, nations 1: the tie of Nation and
+        // nation goes to the smaller string, "Nation".
+        assert_eq!((nation.key.as_str(), nation.phrase.as_str()), ("nation", "Nation"));
+        assert_eq!((nation.count, nation.docs, nation.variants), (5, 3, 3));
+        // s = .3 .5 .2 (a, b, c); v = 1/5, 3/5, 1/5: DP = ½(.1 + .1 + 0) = .1;
+        // DP_norm = .1 / (1 − .2) = .125.
+        assert!((nation.dp - 0.125).abs() < 1e-12, "{}", nation.dp);
+        // "free" once, in c: DP = ½(.3 + .5 + .8) = .8 → 1.0.
+        let free = &merged.rows[1];
+        assert_eq!((free.count, free.docs, free.variants), (1, 1, 1));
+        assert!((free.dp - 1.0).abs() < 1e-12, "{}", free.dp);
+    }
+
+    #[test]
+    fn thresholds_apply_to_the_sums() {
+        let parts = shards();
+        let mut o = options(RowOrder::Count);
+        (o.min_count, o.min_docs) = (2, 2);
+        let merged = merge(&parts, &o).unwrap();
+        // "nation" has 3 occurrences in one shard and 2 in the other: neither alone has 2
+        // documents, the sum has 3.
+        assert_eq!(merged.rows.len(), 1);
+        assert_eq!(merged.rows[0].key, "nation");
+    }
+
+    #[test]
+    fn orders_follow_freq() {
+        let parts = shards();
+        let keys = |order| -> Vec<String> {
+            merge(&parts, &options(order)).unwrap().rows.into_iter().map(|r| r.key).collect()
+        };
+        assert_eq!(keys(RowOrder::Dp), ["nation", "free"]);
+        // "Nation" sorts before "free" (upper case first in byte order).
+        assert_eq!(keys(RowOrder::Phrase), ["nation", "free"]);
+        assert_eq!(words_cmp("a b", "ab"), Ordering::Less);
+        assert_eq!(words_cmp("a", "a b"), Ordering::Less);
+        // Word by word, not as joined bytes: "a!" sorts after "a" followed by anything.
+        assert_eq!(words_cmp("a!", "a b"), Ordering::Greater);
+    }
+
+    #[test]
+    fn refuses_other_settings_duplicates_and_lengths_outside() {
+        let mut parts = shards();
+        parts[1].1.settings.insert("refrain.stem".into(), "none".into());
+        let e = check(&parts, &options(RowOrder::Count)).unwrap_err();
+        assert!(e.to_string().contains("refrain.stem is `english` in the first"), "{e}");
+        let mut parts = shards();
+        parts[1].1.docs[1] = doc("b", "b.txt", 2);
+        let e = check(&parts, &options(RowOrder::Count)).unwrap_err();
+        assert!(matches!(e, MergeError::Duplicate { .. }), "{e}");
+        let mut o = options(RowOrder::Count);
+        o.max_n = 3;
+        assert!(matches!(check(&shards(), &o), Err(MergeError::Range { .. })));
+    }
+}

@@ -336,3 +336,95 @@ fn check_totals(p: &Partial) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn partial() -> Partial {
+        let meta: BTreeMap<String, String> =
+            [("date_precision".to_string(), "year".to_string())].into();
+        let docs = vec![
+            PartialDoc {
+                id: "1789-Washington".into(),
+                source: "a/1789-Washington.txt".into(),
+                title: Some("First \"inaugural\"".into()),
+                date: Some("1789-01-01".into()),
+                meta,
+                words: 7,
+            },
+            PartialDoc {
+                id: "empty".into(),
+                source: "a/empty.txt".into(),
+                title: None,
+                date: None,
+                meta: BTreeMap::new(),
+                words: 0,
+            },
+        ];
+        let rows = vec![
+            PartialRow {
+                key: "fellow citizen".into(),
+                n: 2,
+                count: 3,
+                surfaces: vec![("Fellow Citizens".into(), 1), ("fellow citizens".into(), 2)],
+                per_doc: vec![(0, 3)],
+            },
+            PartialRow {
+                key: "senat".into(),
+                n: 1,
+                count: 1,
+                surfaces: vec![("Senate".into(), 1)],
+                per_doc: vec![(0, 1)],
+            },
+        ];
+        let settings = [("refrain.ngrams".to_string(), "1..2".to_string())].into_iter().collect();
+        Partial { settings, docs, rows }
+    }
+
+    #[test]
+    fn round_trips_with_its_totals_in_the_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.parquet");
+        let p = partial();
+        write_partial(&path, &p).unwrap();
+        let back = read_partial(&path).unwrap();
+        assert_eq!(back.docs, p.docs);
+        assert_eq!(back.rows, p.rows);
+        assert_eq!(back.settings["refrain.ngrams"], "1..2");
+        assert_eq!(back.settings["refrain.words"], "7");
+        assert_eq!(back.settings["refrain.documents"], "2");
+        assert!(!back.settings.contains_key(VERSION_KEY), "the version is checked, not a setting");
+    }
+
+    #[test]
+    fn an_empty_partial_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.parquet");
+        let p = Partial { settings: partial().settings, ..Partial::default() };
+        write_partial(&path, &p).unwrap();
+        let back = read_partial(&path).unwrap();
+        assert!(back.docs.is_empty() && back.rows.is_empty());
+    }
+
+    #[test]
+    fn sums_that_do_not_hold_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.parquet");
+        let mut p = partial();
+        p.rows[0].count = 4;
+        write_partial(&path, &p).unwrap();
+        let e = read_partial(&path).unwrap_err().to_string();
+        assert!(e.contains("bad.parquet") && e.contains("count 4 but its surface forms sum to 3"));
+        let mut p = partial();
+        p.rows[1].per_doc = vec![(2, 1)];
+        write_partial(&path, &p).unwrap();
+        let e = read_partial(&path).unwrap_err().to_string();
+        assert!(e.contains("doc_list is not increasing document numbers"), "{e}");
+        let mut p = partial();
+        p.rows[1].n = 2;
+        write_partial(&path, &p).unwrap();
+        let e = read_partial(&path).unwrap_err().to_string();
+        assert!(e.contains("does not have n = 2 words"), "{e}");
+    }
+}
