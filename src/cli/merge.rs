@@ -24,7 +24,8 @@ pub fn write_partial(args: &FreqArgs, ctx: &Context) -> Result<()> {
         bail!("--partial writes Parquet: give -o a .parquet file (not `{}`)", path.display());
     }
     settings::check_parent(path)?;
-    let options = settings::pipeline(&args.corpus, "freq")?;
+    // Held in memory: a shard over the budget is refused before reading, naming the budget.
+    let options = settings::pipeline(&args.corpus, "freq --partial")?;
     let mut count = settings::count(&args.count);
     (count.min_count, count.min_docs) = (1, 1);
     let corpus = ctx.read(&args.corpus.paths, &options)?;
