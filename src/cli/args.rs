@@ -276,7 +276,8 @@ fn merge_help() -> String {
          (refrain version, --lang, stemming, stop words, --clean, record fields, --only-lang, \
          -n, --stopword-edges), and hold each document once (by id and source); otherwise \
          nothing is written and the error names the setting or the document and the files.\n\n\
-         Output columns (those of freq):\n{}\nRows are sorted by --sort, ties by key.\n\n\
+         Output columns (those of freq):\n{}\nRows are sorted by --sort, ties by key. With \
+         --by, the columns of `freq --by`.\n\n\
          Partial file columns (one row per document, then one per n-gram; docs/partials.md):\n{}",
         crate::table::schema::help_list(crate::table::schema::FREQ),
         crate::table::schema::help_list(crate::table::schema::PARTIAL)
@@ -304,6 +305,12 @@ pub struct MergeArgs {
     /// Sort order of the rows.
     #[arg(long, value_enum, default_value_t = SortBy::Count, help_heading = "Output")]
     pub sort: SortBy,
+    /// Count per group, as `freq --by`: `century`, `decade`, `year`, `quarter`, `month`,
+    /// `week`, `day`, `doc`, or a metadata column, from the documents' dates and metadata
+    /// in the partials. Rows are phrase × group for the top phrases (--top, default 100),
+    /// with the columns of `freq --by`.
+    #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
+    pub by: Option<String>,
 }
 
 /// Drawing the table as a chart too.

@@ -9,7 +9,9 @@ use anyhow::{Context as _, Result, bail};
 
 use super::args::{CleanArg, CorpusArgs, EdgesArg, FreqArgs, MergeArgs};
 use super::freq::{RankedCounts, row_order};
-use super::{Context, settings};
+use super::{Context, grouped, settings};
+use crate::count::blocks::NONE;
+use crate::group::{self, GroupBy, GroupCounts, Groups};
 use crate::partial::merge::{self, MergeOptions};
 use crate::partial::{self, Partial};
 use crate::pipeline::PipelineOptions;
@@ -116,6 +118,12 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
         top: dest.top,
     };
     merge::check(&partials, &options)?;
+    // Group first, as freq does: a grouping that cannot be made fails before the merge.
+    let by = args.by.as_deref().map(|by| Grouping::new(ctx, &partials, by)).transpose()?;
+    let options = match &by {
+        Some(_) => MergeOptions { top: Some(by_top(ctx, dest.top)), ..options },
+        None => options,
+    };
     let merged = merge::merge(&partials, &options)?;
     let documents: usize = partials.iter().map(|(_, p)| p.docs.len()).sum();
     ctx.note(&format!(
@@ -126,6 +134,12 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
         merged.rows.len()
     ));
     drop(partials);
+    if let Some(by) = by {
+        let frame = by.frame(&merged)?;
+        table::write(&frame, dest.format, &dest.output)?;
+        trace(started, || "merged and wrote the table".into());
+        return Ok(());
+    }
     let totals = (merged.words, merged.documents);
     let rows = &merged.rows;
     let chunked = Chunked::new(rows.len(), 1 << 14, move |range| {
@@ -134,6 +148,62 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
     table::write_chunked(&chunked, dest.format, &dest.output)?;
     trace(started, || "merged and wrote the table".into());
     Ok(())
+}
+
+/// `merge --by`: the documents of all partials in corpus order, grouped.
+struct Grouping {
+    groups: Groups,
+}
+
+impl Grouping {
+    /// Group the documents of `partials` by `by` (said on stderr, as freq says it).
+    fn new(ctx: &Context, partials: &[(PathBuf, Partial)], by: &str) -> Result<Self> {
+        let order = merge::corpus_order(partials).2;
+        let docs: Vec<_> = order.iter().map(|&(p, d)| partials[p].1.docs[d].document()).collect();
+        let lens: Vec<u32> =
+            order.iter().map(|&(p, d)| partials[p].1.docs[d].words as u32).collect();
+        let groups = group::assign(&docs, lens.as_slice(), &GroupBy::parse(by))?;
+        ctx.note(&groups.describe());
+        Ok(Grouping { groups })
+    }
+
+    /// The `freq --by` table of the merged rows: each row's per-document counts summed per
+    /// group.
+    fn frame(&self, merged: &merge::Merged) -> Result<table::Frame> {
+        let g = self.groups.len();
+        let rows = &merged.rows;
+        let mut tally = GroupCounts {
+            groups: g,
+            count: vec![0; rows.len() * g],
+            docs: vec![0; rows.len() * g],
+            span: Vec::new(),
+        };
+        for (r, row) in rows.iter().enumerate() {
+            for &(d, c) in &row.per_doc {
+                let group = self.groups.of_doc[d as usize];
+                if group != NONE {
+                    tally.count[r * g + group as usize] += c;
+                    tally.docs[r * g + group as usize] += 1;
+                }
+            }
+        }
+        let phrases: Vec<String> = rows.iter().map(|r| r.phrase.clone()).collect();
+        let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
+        let n: Vec<usize> = rows.iter().map(|r| r.n as usize).collect();
+        let labels = grouped::RowLabels { phrases: &phrases, keys: &keys, n: &n };
+        grouped::labelled_frame(&labels, &self.groups, &tally)
+    }
+}
+
+/// How many phrases `--by` writes: --top, else freq's default, said on stderr as freq says it.
+fn by_top(ctx: &Context, top: Option<usize>) -> usize {
+    top.unwrap_or_else(|| {
+        let top = grouped::DEFAULT_TOP;
+        ctx.note(&format!(
+            "--by: writing the top {top} phrases, one row per group (--top N for more)"
+        ));
+        top
+    })
 }
 
 /// The partial files `paths` name: files as given, folders' `.parquet` files in sorted order.

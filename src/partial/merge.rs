@@ -112,6 +112,9 @@ pub struct MergedRow {
     pub dp: f64,
     /// Distinct surface forms.
     pub variants: u32,
+    /// (place of the document in corpus order, occurrences there), in corpus order: what
+    /// `--by` counts per group.
+    pub per_doc: Vec<(u32, u32)>,
 }
 
 /// The merged table: rows in order, and the totals of the whole corpus.
@@ -123,6 +126,8 @@ pub struct Merged {
     pub words: u64,
     /// Documents.
     pub documents: u64,
+    /// The documents in corpus order, as (partial, document number in it).
+    pub order: Vec<(usize, usize)>,
 }
 
 /// Check that `partials` (each with its file) can be merged: same settings, every document
@@ -173,8 +178,11 @@ fn is_total(key: &str) -> bool {
 }
 
 /// The corpus order of every partial's documents: `order[p][d]` is the place of document `d`
-/// of partial `p` among all documents, and the documents' words in that order.
-fn corpus_order(partials: &[(PathBuf, Partial)]) -> (Vec<Vec<u32>>, Vec<u32>) {
+/// of partial `p` among all documents; the documents' words in that order; and the documents
+/// in that order as (partial, number).
+pub fn corpus_order(
+    partials: &[(PathBuf, Partial)],
+) -> (Vec<Vec<u32>>, Vec<u32>, Vec<(usize, usize)>) {
     let mut all: Vec<(&str, usize, usize)> = partials
         .iter()
         .enumerate()
@@ -190,7 +198,7 @@ fn corpus_order(partials: &[(PathBuf, Partial)]) -> (Vec<Vec<u32>>, Vec<u32>) {
         order[p][d] = place as u32;
         lens.push(partials[p].1.docs[d].words as u32);
     }
-    (order, lens)
+    (order, lens, all.into_iter().map(|(_, p, d)| (p, d)).collect())
 }
 
 /// One n-gram's sums over the partials.
@@ -207,7 +215,7 @@ pub fn merge(
     partials: &[(PathBuf, Partial)],
     options: &MergeOptions,
 ) -> Result<Merged, MergeError> {
-    let (order, lens) = corpus_order(partials);
+    let (order, lens, docs) = corpus_order(partials);
     let parts = Parts::from_lengths(&lens);
     let mut sums: HashMap<&str, Sums> = new_map();
     for (p, (_, partial)) in partials.iter().enumerate() {
@@ -233,7 +241,7 @@ pub fn merge(
         rows.truncate(top);
     }
     let words = lens.iter().map(|&l| l as u64).sum();
-    Ok(Merged { rows, words, documents: lens.len() as u64 })
+    Ok(Merged { rows, words, documents: lens.len() as u64, order: docs })
 }
 
 /// The row of one n-gram's sums, if it passes the thresholds.
@@ -269,14 +277,17 @@ fn row(
             best = Some((form, c));
         }
     }
+    let phrase = best.map(|b| b.0).unwrap_or_default().to_string();
+    let variants = s.forms.len() as u32;
     Ok(Some(MergedRow {
-        phrase: best.map(|b| b.0).unwrap_or_default().to_string(),
+        phrase,
         key: key.to_string(),
         n: s.n,
         count,
         docs,
         dp,
-        variants: s.forms.len() as u32,
+        variants,
+        per_doc: s.per_doc,
     }))
 }
 

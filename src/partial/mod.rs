@@ -66,6 +66,25 @@ pub struct Partial {
     pub rows: Vec<PartialRow>,
 }
 
+impl PartialDoc {
+    /// The document as read (without its text): what groupings (`--by`) place.
+    pub fn document(&self) -> crate::corpus::Document {
+        let date = self
+            .date
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        crate::corpus::Document {
+            id: self.id.clone(),
+            source: self.source.clone(),
+            title: self.title.clone(),
+            date,
+            meta: self.meta.clone(),
+            text: String::new(),
+            removed: Default::default(),
+        }
+    }
+}
+
 impl Partial {
     /// The n range it was counted over (`refrain.ngrams`, `A..B`).
     pub fn ngrams(&self) -> Option<(usize, usize)> {

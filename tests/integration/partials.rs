@@ -102,6 +102,32 @@ fn merged_shards_of_the_inaugural_addresses_are_freq_over_the_whole() {
 }
 
 #[test]
+fn merged_shards_grouped_by_period_document_and_metadata_are_freq_by() {
+    let dir = TestDir::new();
+    let (root, shards) = sharded(&dir);
+    let parts = dir.join("parts");
+    let names = r"(?P<year>\d{4})-(?P<president>[A-Za-z]+)";
+    partials(&parts, &shards, &["-n", "1..3", "--name-pattern", names]);
+    for args in [
+        vec!["-n", "1..3", "--by", "decade", "--format", "csv"],
+        vec!["-n", "2", "--by", "year", "--top", "20", "--sort", "docs", "--format", "csv"],
+        vec!["-n", "1..2", "--by", "doc", "--top", "15", "--min-count", "3", "--format", "csv"],
+        vec!["-n", "3", "--by", "century", "--min-docs", "2", "--format", "tsv"],
+        vec!["-n", "1..2", "--by", "president", "--top", "10", "--sort", "dp", "--format", "csv"],
+    ] {
+        let mut freq = vec!["-q", "freq", "--name-pattern", names];
+        freq.extend(&args);
+        freq.push(s(&root));
+        let mut merge = vec!["-q", "merge"];
+        merge.extend(&args);
+        merge.push(s(&parts));
+        let (whole, merged) = (ok(&freq), ok(&merge));
+        assert!(String::from_utf8_lossy(&whole).lines().count() > 50, "{args:?}: rows");
+        assert!(whole == merged, "{args:?}: merge --by differs from freq --by");
+    }
+}
+
+#[test]
 fn merged_shards_keep_stop_word_edges_and_write_files_as_freq_does() {
     let dir = TestDir::new();
     let (root, shards) = sharded(&dir);
@@ -271,7 +297,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     /// Random small corpora cut into random shards (one may be empty): the merge of the
-    /// shards' partials is freq over the whole, byte for byte.
+    /// shards' partials is freq over the whole, byte for byte, with and without `--by doc`.
     #[test]
     fn merged_random_shards_are_freq_over_the_whole(
         docs in corpus_strategy(),
@@ -280,6 +306,7 @@ proptest! {
         min_docs in 1u32..=2,
         sort in prop::sample::select(vec!["count", "docs", "dp", "phrase"]),
         keep in any::<bool>(),
+        by_doc in any::<bool>(),
     ) {
         let dir = TestDir::new();
         let root = dir.join("corpus");
@@ -306,11 +333,14 @@ proptest! {
         let (mc, md) = (min_count.to_string(), min_docs.to_string());
         let table = ["-n", &range, "--min-count", &mc, "--min-docs", &md, "--sort", sort,
                      "--format", "csv"];
+        let by: &[&str] = if by_doc { &["--by", "doc"] } else { &[] };
         let mut freq = vec!["-q", "freq", "--stopword-edges", edges];
         freq.extend(table);
+        freq.extend(by);
         freq.push(s(&root));
         let mut merge = vec!["-q", "merge"];
         merge.extend(table);
+        merge.extend(by);
         merge.push(s(&parts));
         let (whole, merged) = (ok(&freq), ok(&merge));
         prop_assert_eq!(String::from_utf8(merged).unwrap(), String::from_utf8(whole).unwrap());
