@@ -34,17 +34,19 @@ pub fn write_partial(args: &FreqArgs, ctx: &Context) -> Result<()> {
     let ranked = RankedCounts::noted(&corpus, &count, ctx);
     let started = Instant::now();
     let recorded = recorded_settings(&args.corpus, &options, &args.count);
-    let partial = partial::build(&corpus, &ranked.counts, (count.min_n, count.max_n), recorded);
-    trace(started, || format!("{} partial rows", partial.rows.len()));
-    table::partial::write_partial(path, &partial)?;
+    let shard = partial::Shard::new(&corpus, &ranked.counts, (count.min_n, count.max_n), recorded);
+    trace(started, || format!("{} partial rows", shard.len()));
+    table::partial::write_shard(path, &shard)?;
+    trace(started, || "wrote the partial".into());
     ctx.note(&format!(
         "partial: {} documents, {} words, {} n-grams written to {}",
-        partial.docs.len(),
-        partial.words(),
-        partial.rows.len(),
+        shard.docs.len(),
+        shard.words(),
+        shard.len(),
         path.display()
     ));
-    std::mem::forget((corpus, ranked, partial));
+    std::mem::forget(shard);
+    std::mem::forget((corpus, ranked));
     Ok(())
 }
 

@@ -98,73 +98,122 @@ impl Partial {
     }
 }
 
-/// The partial of `corpus`, whose every n-gram with n in `min_n..=max_n` `counts` holds
-/// (counted with thresholds of 1; the rows reported are those it marks emitted).
-pub fn build(
-    corpus: &AnalyzedCorpus,
-    counts: &NgramCounts,
-    (min_n, max_n): (usize, usize),
-    settings: BTreeMap<String, String>,
-) -> Partial {
-    let index = &corpus.index;
-    let docs = corpus
-        .docs
-        .iter()
-        .enumerate()
-        .map(|(d, doc)| PartialDoc {
-            id: doc.id.clone(),
-            source: doc.source.clone(),
-            title: doc.title.clone(),
-            date: doc.date.map(|d| d.format("%Y-%m-%d").to_string()),
-            meta: doc.meta.clone(),
-            words: index.doc_len(d) as u64,
-        })
-        .collect();
-    let per_doc = per_doc_counts(corpus, counts, min_n..=max_n);
-    let words = WordLists::new(counts);
-    let vocab = &corpus.vocab;
-    let surfaces = surfaces_by_owner(counts);
-    // Rows in key order: each level's `order` is the position of its key among all levels'.
-    let mut reported: Vec<(u32, usize, u32)> =
-        counts.reported().map(|(n, id)| (counts.levels[n - 1].order[id as usize], n, id)).collect();
-    reported.par_sort_unstable();
-    let rows = reported
-        .par_iter()
-        .map(|&(_, n, id)| {
-            let level = &counts.levels[n - 1];
-            let key = join(words.keys(n, id).iter().map(|&k| vocab.key(k)));
-            let forms = surfaces[n - 1][id as usize]
-                .iter()
-                .map(|&sid| {
-                    let text = join(words.surfaces(n, sid).iter().map(|&s| vocab.surface(s)));
-                    (text, level.surfaces.count[sid as usize])
-                })
-                .collect();
-            let list = per_doc.of(n, id).iter().map(|&(_, _, doc, c)| (doc, c)).collect();
-            let count = level.count[id as usize];
-            PartialRow { key, n: n as u8, count, surfaces: forms, per_doc: list }
-        })
-        .collect();
-    Partial { settings, docs, rows }
+/// A counted shard on its way to a partial: its documents at once, its rows made a range at
+/// a time (in key order) as they are written, so that the rows' strings never all exist.
+pub struct Shard<'a> {
+    corpus: &'a AnalyzedCorpus,
+    counts: &'a NgramCounts,
+    words: WordLists,
+    surfaces: Vec<Owned>,
+    per_doc: PerDoc,
+    /// The reported n-grams in key order: (key position, n, id).
+    reported: Vec<(u32, usize, u32)>,
+    /// The settings to record.
+    pub settings: BTreeMap<String, String>,
+    /// The documents in reading order.
+    pub docs: Vec<PartialDoc>,
 }
 
-/// Each level's surface n-gram ids per owning n-gram, in the byte order of the forms.
-fn surfaces_by_owner(counts: &NgramCounts) -> Vec<Vec<Vec<u32>>> {
-    counts
-        .levels
-        .par_iter()
-        .map(|level| {
-            let s = &level.surfaces;
-            let mut by: Vec<Vec<u32>> = vec![Vec::new(); level.len()];
-            for v in 0..s.count.len() {
-                by[s.owner[v] as usize].push(v as u32);
-            }
-            for forms in &mut by {
-                forms.sort_unstable_by_key(|&v| s.order[v as usize]);
-            }
-            by
-        })
-        .collect()
+impl<'a> Shard<'a> {
+    /// The shard of `corpus`, whose every n-gram with n in `min_n..=max_n` `counts` holds
+    /// (counted with thresholds of 1; the rows reported are those it marks emitted).
+    pub fn new(
+        corpus: &'a AnalyzedCorpus,
+        counts: &'a NgramCounts,
+        (min_n, max_n): (usize, usize),
+        settings: BTreeMap<String, String>,
+    ) -> Self {
+        let index = &corpus.index;
+        let docs = corpus
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(d, doc)| PartialDoc {
+                id: doc.id.clone(),
+                source: doc.source.clone(),
+                title: doc.title.clone(),
+                date: doc.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                meta: doc.meta.clone(),
+                words: index.doc_len(d) as u64,
+            })
+            .collect();
+        let per_doc = per_doc_counts(corpus, counts, min_n..=max_n);
+        // Rows in key order: each level's `order` is the position of its key among all levels'.
+        let mut reported: Vec<(u32, usize, u32)> = counts
+            .reported()
+            .map(|(n, id)| (counts.levels[n - 1].order[id as usize], n, id))
+            .collect();
+        reported.par_sort_unstable();
+        let surfaces = counts.levels.par_iter().map(Owned::new).collect();
+        let words = WordLists::new(counts);
+        Shard { corpus, counts, words, surfaces, per_doc, reported, settings, docs }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.reported.len()
+    }
+
+    /// True when the shard has no n-gram.
+    pub fn is_empty(&self) -> bool {
+        self.reported.is_empty()
+    }
+
+    /// Words in the shard.
+    pub fn words(&self) -> u64 {
+        self.docs.iter().map(|d| d.words).sum()
+    }
+
+    /// Rows `range` (of [`Shard::len`]), in key order.
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Vec<PartialRow> {
+        let vocab = &self.corpus.vocab;
+        self.reported[range]
+            .par_iter()
+            .map(|&(_, n, id)| {
+                let level = &self.counts.levels[n - 1];
+                let key = join(self.words.keys(n, id).iter().map(|&k| vocab.key(k)));
+                let forms = self.surfaces[n - 1]
+                    .of(id)
+                    .iter()
+                    .map(|&sid| {
+                        let words = self.words.surfaces(n, sid).iter();
+                        let text = join(words.map(|&s| vocab.surface(s)));
+                        (text, level.surfaces.count[sid as usize])
+                    })
+                    .collect();
+                let list = self.per_doc.of(n, id).iter().map(|&(_, _, doc, c)| (doc, c)).collect();
+                let count = level.count[id as usize];
+                PartialRow { key, n: n as u8, count, surfaces: forms, per_doc: list }
+            })
+            .collect()
+    }
+}
+
+/// One level's surface n-grams by owning n-gram, each n-gram's in the byte order of the forms.
+struct Owned {
+    ids: Vec<u32>,
+    /// `starts[id]..starts[id + 1]` are n-gram `id`'s in `ids`.
+    starts: Vec<usize>,
+}
+
+impl Owned {
+    fn new(level: &crate::count::Level) -> Owned {
+        let s = &level.surfaces;
+        let mut ids: Vec<u32> = (0..s.count.len() as u32).collect();
+        ids.par_sort_unstable_by_key(|&v| (s.owner[v as usize], s.order[v as usize]));
+        let mut starts = vec![0; level.len() + 1];
+        for &owner in &s.owner {
+            starts[owner as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        Owned { ids, starts }
+    }
+
+    fn of(&self, id: u32) -> &[u32] {
+        &self.ids[self.starts[id as usize]..self.starts[id as usize + 1]]
+    }
 }
 
 /// Every reported n-gram's (n, id, document, occurrences) entries, sorted, with where each

@@ -12,7 +12,7 @@ use polars_io::SerReader;
 use polars_io::parquet::read::ParquetReader;
 use polars_io::parquet::write::{KeyValueMetadata, ParquetWriter};
 
-use crate::partial::{FORMAT_VERSION, Partial, PartialDoc, PartialRow, VERSION_KEY};
+use crate::partial::{FORMAT_VERSION, Partial, PartialDoc, PartialRow, Shard, VERSION_KEY};
 
 /// Why a partial could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -32,27 +32,59 @@ fn fault(file: &Path, reason: impl Into<String>) -> PartialError {
 const DOCUMENT: &str = "document";
 const NGRAM: &str = "ngram";
 
+/// Rows of n-grams written at once (one Parquet row group each).
+const CHUNK: usize = 1 << 16;
+
 /// Write `partial` to `path` atomically (Parquet, zstd), its settings, format version and
 /// totals in the key-value metadata.
 pub fn write_partial(path: &Path, partial: &Partial) -> Result<(), super::TableError> {
-    let mut df = frame(partial)?;
+    let (settings, docs, rows) = (&partial.settings, &partial.docs, &partial.rows);
+    write_rows(path, settings, docs, rows.len(), |range| rows[range].to_vec())
+}
+
+/// Write the partial of `shard` to `path` as [`write_partial`] does, its rows made a chunk at
+/// a time.
+pub fn write_shard(path: &Path, shard: &Shard) -> Result<(), super::TableError> {
+    write_rows(path, &shard.settings, &shard.docs, shard.len(), |range| shard.rows(range))
+}
+
+/// Write a partial of `docs` and `len` rows, which `rows` makes a range at a time: the
+/// documents' rows group first, then one row group per chunk of rows.
+fn write_rows(
+    path: &Path,
+    settings: &BTreeMap<String, String>,
+    docs: &[PartialDoc],
+    len: usize,
+    rows: impl Fn(std::ops::Range<usize>) -> Vec<PartialRow>,
+) -> Result<(), super::TableError> {
+    let words: u64 = docs.iter().map(|d| d.words).sum();
     let mut meta: Vec<(String, String)> =
-        partial.settings.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        settings.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     meta.push((VERSION_KEY.into(), FORMAT_VERSION.into()));
-    meta.push(("refrain.documents".into(), partial.docs.len().to_string()));
-    meta.push(("refrain.words".into(), partial.words().to_string()));
-    meta.push(("refrain.ngram_rows".into(), partial.rows.len().to_string()));
+    meta.push(("refrain.documents".into(), docs.len().to_string()));
+    meta.push(("refrain.words".into(), words.to_string()));
+    meta.push(("refrain.ngram_rows".into(), len.to_string()));
     meta.sort();
     let kv = KeyValueMetadata::from_static(meta);
     let mut failure = None;
+    let fill = |w: &mut dyn std::io::Write| -> PolarsResult<()> {
+        let first = frame(docs, &[])?;
+        let mut writer =
+            ParquetWriter::new(w).with_key_value_metadata(Some(kv)).batched(first.schema())?;
+        writer.write_batch(&first)?;
+        for start in (0..len).step_by(CHUNK) {
+            let chunk = rows(start..(start + CHUNK).min(len));
+            writer.write_batch(&frame(&[], &chunk)?)?;
+        }
+        writer.finish()?;
+        Ok(())
+    };
     let written = crate::fsutil::write_atomic(path, |w| {
-        ParquetWriter::new(w).with_key_value_metadata(Some(kv)).finish(&mut df).map(|_| ()).map_err(
-            |e| {
-                let msg = e.to_string();
-                failure = Some(e);
-                std::io::Error::other(msg)
-            },
-        )
+        fill(w).map_err(|e| {
+            let msg = e.to_string();
+            failure = Some(e);
+            std::io::Error::other(msg)
+        })
     });
     match (written, failure) {
         (Ok(()), _) => Ok(()),
@@ -61,9 +93,8 @@ pub fn write_partial(path: &Path, partial: &Partial) -> Result<(), super::TableE
     }
 }
 
-/// The partial as one frame: its documents' rows, then its n-grams' rows.
-fn frame(p: &Partial) -> PolarsResult<DataFrame> {
-    let (docs, rows) = (&p.docs, &p.rows);
+/// The frame of `docs` (numbered from 0) followed by `rows`.
+fn frame(docs: &[PartialDoc], rows: &[PartialRow]) -> PolarsResult<DataFrame> {
     let len = docs.len() + rows.len();
     let doc = |f: &dyn Fn(&PartialDoc) -> Option<String>| -> StringChunked {
         docs.iter().map(f).chain(rows.iter().map(|_| None)).collect()

@@ -148,10 +148,11 @@ fn merged_shards_keep_stop_word_edges_and_write_files_as_freq_does() {
     assert!(whole == merged, "merge differs from freq");
 }
 
-/// A partial's size against its shard's, on the inaugural addresses (printed for the record;
-/// the bound only says the format is not wildly larger than the text).
+/// A partial of many row groups (over 65,536 rows) merges to freq's table; its size against
+/// the corpus's is printed for the record (the bound only says the format is not wildly
+/// larger than the text).
 #[test]
-fn a_partial_of_the_whole_corpus_is_near_the_corpus_in_size() {
+fn a_partial_of_the_whole_corpus_merges_and_is_near_the_corpus_in_size() {
     let dir = TestDir::new();
     let out = dir.join("all.parquet");
     ok(&["-q", "freq", "--partial", "-n", "1..5", "-o", s(&out), INAUGURAL]);
@@ -160,6 +161,17 @@ fn a_partial_of_the_whole_corpus_is_near_the_corpus_in_size() {
     let size = std::fs::metadata(&out).unwrap().len();
     eprintln!("partial -n 1..5: {size} bytes for a corpus of {corpus} bytes");
     assert!(size < 4 * corpus, "{size} bytes for {corpus}");
+    let table = ["-n", "1..5", "--min-count", "2", "--sort", "dp", "--format", "csv"];
+    let mut freq = vec!["-q", "freq"];
+    freq.extend(table);
+    freq.push(INAUGURAL);
+    let mut merge = vec!["-q", "merge"];
+    merge.extend(table);
+    merge.push(s(&out));
+    assert!(ok(&merge) == ok(&freq), "merge differs from freq");
+    let all = ok(&["-q", "merge", "--format", "csv", s(&out)]);
+    let rows = String::from_utf8(all).unwrap().lines().count() - 1;
+    assert!(rows > 1 << 16, "{rows} rows: more than one row group");
 }
 
 #[test]
