@@ -160,11 +160,10 @@ struct Grouping {
 impl Grouping {
     /// Group the documents of `partials` by `by` (said on stderr, as freq says it).
     fn new(ctx: &Context, partials: &[(PathBuf, Partial)], by: &str) -> Result<Self> {
-        let order = merge::corpus_order(partials).2;
-        let docs: Vec<_> = order.iter().map(|&(p, d)| partials[p].1.docs[d].document()).collect();
-        let lens: Vec<u32> =
-            order.iter().map(|&(p, d)| partials[p].1.docs[d].words as u32).collect();
-        let groups = group::assign(&docs, lens.as_slice(), &GroupBy::parse(by))?;
+        let order = merge::corpus_order(partials);
+        let docs: Vec<_> =
+            order.docs.iter().map(|&(p, d)| partials[p].1.docs[d].document()).collect();
+        let groups = group::assign(&docs, order.lens.as_slice(), &GroupBy::parse(by))?;
         ctx.note(&groups.describe());
         Ok(Grouping { groups })
     }

@@ -177,12 +177,19 @@ fn is_total(key: &str) -> bool {
     matches!(key, "refrain.documents" | "refrain.words" | "refrain.ngram_rows")
 }
 
-/// The corpus order of every partial's documents: `order[p][d]` is the place of document `d`
-/// of partial `p` among all documents; the documents' words in that order; and the documents
-/// in that order as (partial, number).
-pub fn corpus_order(
-    partials: &[(PathBuf, Partial)],
-) -> (Vec<Vec<u32>>, Vec<u32>, Vec<(usize, usize)>) {
+/// The documents of all partials in the order one run reads them.
+pub struct CorpusOrder {
+    /// `place[p][d]`: the place of document `d` of partial `p` among all documents.
+    pub place: Vec<Vec<u32>>,
+    /// The documents' words, in corpus order.
+    pub lens: Vec<u32>,
+    /// The documents in corpus order, as (partial, document number in it).
+    pub docs: Vec<(usize, usize)>,
+}
+
+/// The corpus order of every partial's documents: by source in byte order (a folder walk's
+/// order), documents of one source in their order in their partial.
+pub fn corpus_order(partials: &[(PathBuf, Partial)]) -> CorpusOrder {
     let mut all: Vec<(&str, usize, usize)> = partials
         .iter()
         .enumerate()
@@ -192,13 +199,13 @@ pub fn corpus_order(
         .collect();
     // Stable: documents of one source keep their order in their partial.
     all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut order: Vec<Vec<u32>> = partials.iter().map(|(_, p)| vec![0; p.docs.len()]).collect();
+    let mut place: Vec<Vec<u32>> = partials.iter().map(|(_, p)| vec![0; p.docs.len()]).collect();
     let mut lens = Vec::with_capacity(all.len());
-    for (place, &(_, p, d)) in all.iter().enumerate() {
-        order[p][d] = place as u32;
+    for (at, &(_, p, d)) in all.iter().enumerate() {
+        place[p][d] = at as u32;
         lens.push(partials[p].1.docs[d].words as u32);
     }
-    (order, lens, all.into_iter().map(|(_, p, d)| (p, d)).collect())
+    CorpusOrder { place, lens, docs: all.into_iter().map(|(_, p, d)| (p, d)).collect() }
 }
 
 /// One n-gram's sums over the partials.
@@ -215,7 +222,7 @@ pub fn merge(
     partials: &[(PathBuf, Partial)],
     options: &MergeOptions,
 ) -> Result<Merged, MergeError> {
-    let (order, lens, docs) = corpus_order(partials);
+    let CorpusOrder { place: order, lens, docs } = corpus_order(partials);
     let parts = Parts::from_lengths(&lens);
     let mut sums: HashMap<&str, Sums> = new_map();
     for (p, (_, partial)) in partials.iter().enumerate() {
