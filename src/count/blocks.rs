@@ -440,8 +440,9 @@ where
 pub const DENSE_GROUPS: usize = 16;
 
 /// Blocks gathered into at most [`DENSE_GROUPS`] document ranges (one, when per-group arrays
-/// for `ids` ids would grow past 256 MB).
-fn dense_groups(blocks: &[Range<usize>], ids: usize) -> Vec<Range<usize>> {
+/// for `ids` ids would grow past 256 MB). Words' DP terms are summed per range, then the
+/// ranges' sums in order: `refrain merge` adds them the same way (`partial::merge`).
+pub fn dense_groups(blocks: &[Range<usize>], ids: usize) -> Vec<Range<usize>> {
     let wanted = if ids.saturating_mul(DENSE_GROUPS * 12) > 256 << 20 { 1 } else { DENSE_GROUPS };
     let per = blocks.len().div_ceil(wanted).max(1);
     blocks.chunks(per).map(|c| c[0].start..c[c.len() - 1].end).collect()

@@ -127,6 +127,40 @@ fn merged_shards_grouped_by_period_document_and_metadata_are_freq_by() {
     }
 }
 
+/// Over one counting block (262,144 words) the counter in memory adds words' DP terms per
+/// range of blocks, then the ranges' sums: the merge adds them the same way, so even the
+/// doubles Parquet stores whole are the same (adding the terms in one run differs here).
+#[test]
+fn words_dp_over_several_blocks_is_the_counters_to_the_last_bit() {
+    let dir = TestDir::new();
+    let root = dir.join("corpus");
+    let parts = dir.join("parts");
+    std::fs::create_dir_all(&parts).unwrap();
+    for k in 1..=3 {
+        let shard = root.join(format!("copy{k}"));
+        std::fs::create_dir_all(&shard).unwrap();
+        for e in std::fs::read_dir(INAUGURAL).unwrap() {
+            let f = e.unwrap().path();
+            std::fs::copy(&f, shard.join(f.file_name().unwrap())).unwrap();
+        }
+        let out = parts.join(format!("{k}.parquet"));
+        ok(&["-q", "freq", "--partial", "-n", "1..2", "-o", s(&out), s(&shard)]);
+    }
+    for args in [["-n", "1..2", "--sort", "count"], ["-n", "1", "--sort", "dp"]] {
+        let (a, b) = (dir.join("freq.parquet"), dir.join("merge.parquet"));
+        let mut freq = vec!["-q", "freq", "-o", s(&a)];
+        freq.extend(args);
+        freq.push(s(&root));
+        ok(&freq);
+        let mut merge = vec!["-q", "merge", "-o", s(&b)];
+        merge.extend(args);
+        merge.push(s(&parts));
+        ok(&merge);
+        let (whole, merged) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert!(whole == merged, "{args:?}: the Parquet tables differ");
+    }
+}
+
 #[test]
 fn merged_shards_keep_stop_word_edges_and_write_files_as_freq_does() {
     let dir = TestDir::new();
