@@ -12,8 +12,8 @@ use super::freq::{RankedCounts, row_order};
 use super::{Context, grouped, settings};
 use crate::count::blocks::NONE;
 use crate::group::{self, GroupBy, GroupCounts, Groups};
-use crate::partial::merge::{self, MergeOptions};
-use crate::partial::{self, Partial};
+use crate::partial;
+use crate::partial::merge::{self, MergeOptions, Merger};
 use crate::pipeline::PipelineOptions;
 use crate::progress::trace;
 use crate::table::{self, Chunked, Format};
@@ -101,41 +101,40 @@ pub fn recorded_settings(
 pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
     let started = Instant::now();
-    let files = partial_files(&args.partials)?;
-    let partials: Vec<(PathBuf, Partial)> = files
-        .into_iter()
-        .map(|f| table::partial::read_partial(&f).map(|p| (f, p)))
-        .collect::<Result<_, _>>()?;
-    trace(started, || format!("read {} partials", partials.len()));
-    let (min_n, max_n) = match args.ngrams {
-        Some(range) => range,
-        None => partials.first().and_then(|(_, p)| p.ngrams()).unwrap_or((1, 1)),
+    let mut files = partial_files(&args.partials)?.into_iter();
+    // The first partial gives the default lengths; each is folded in and dropped as it is read.
+    let first = files.next().context("no partial given")?;
+    let partial = table::partial::read_partial(&first)?;
+    let (min_n, max_n) = args.ngrams.or_else(|| partial.ngrams()).unwrap_or((1, 1));
+    let top = match &args.by {
+        Some(_) => Some(by_top(ctx, dest.top)),
+        None => dest.top,
     };
-    let options = MergeOptions {
+    let mut merger = Merger::new(MergeOptions {
         min_n,
         max_n,
         min_count: args.min_count.max(1),
         min_docs: args.min_docs.max(1),
         order: row_order(args.sort),
-        top: dest.top,
-    };
-    merge::check(&partials, &options)?;
-    // Group first, as freq does: a grouping that cannot be made fails before the merge.
-    let by = args.by.as_deref().map(|by| Grouping::new(ctx, &partials, by)).transpose()?;
-    let options = match &by {
-        Some(_) => MergeOptions { top: Some(by_top(ctx, dest.top)), ..options },
-        None => options,
-    };
-    let merged = merge::merge(&partials, &options)?;
-    let documents: usize = partials.iter().map(|(_, p)| p.docs.len()).sum();
+        top,
+    });
+    merger.add(first, partial)?;
+    let mut count = 1;
+    for file in files {
+        let partial = table::partial::read_partial(&file)?;
+        merger.add(file, partial)?;
+        count += 1;
+    }
+    trace(started, || format!("read {count} partials"));
+    // Group first, as freq does: a grouping that cannot be made fails before the rows.
+    let by = args.by.as_deref().map(|by| Grouping::new(ctx, &merger, by)).transpose()?;
+    let documents = merger.docs().len();
+    let merged = merger.finish()?;
     ctx.note(&format!(
-        "merged {} partials: {} documents, {} words, {} rows",
-        partials.len(),
-        documents,
+        "merged {count} partials: {documents} documents, {} words, {} rows",
         merged.words,
         merged.rows.len()
     ));
-    drop(partials);
     if let Some(by) = by {
         let frame = by.frame(&merged)?;
         table::write(&frame, dest.format, &dest.output)?;
@@ -158,11 +157,10 @@ struct Grouping {
 }
 
 impl Grouping {
-    /// Group the documents of `partials` by `by` (said on stderr, as freq says it).
-    fn new(ctx: &Context, partials: &[(PathBuf, Partial)], by: &str) -> Result<Self> {
-        let order = merge::corpus_order(partials);
-        let docs: Vec<_> =
-            order.docs.iter().map(|&(p, d)| partials[p].1.docs[d].document()).collect();
+    /// Group the documents merged so far by `by` (said on stderr, as freq says it).
+    fn new(ctx: &Context, merger: &Merger, by: &str) -> Result<Self> {
+        let order = merger.order();
+        let docs: Vec<_> = order.docs.iter().map(|&d| merger.docs()[d].document()).collect();
         let groups = group::assign(&docs, order.lens.as_slice(), &GroupBy::parse(by))?;
         ctx.note(&groups.describe());
         Ok(Grouping { groups })

@@ -7,11 +7,11 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Partial, PartialRow};
+use super::{Partial, PartialDoc};
 use crate::collections::{HashMap, new_map};
 use crate::count::RowOrder;
 use crate::count::blocks::{BLOCK_WORDS, blocks_of, dense_groups};
@@ -127,50 +127,137 @@ pub struct Merged {
     pub words: u64,
     /// Documents.
     pub documents: u64,
-    /// The documents in corpus order, as (partial, document number in it).
-    pub order: Vec<(usize, usize)>,
 }
 
-/// Check that `partials` (each with its file) can be merged: same settings, every document
-/// once, `-n` within their lengths.
-pub fn check(partials: &[(PathBuf, Partial)], options: &MergeOptions) -> Result<(), MergeError> {
-    let Some((first, base)) = partials.first() else { return Ok(()) };
-    for (file, p) in &partials[1..] {
+/// Partials summed one at a time: each is checked against those before (same settings, no
+/// document twice, `-n` within its lengths), its rows folded into the sums, and then it can be
+/// dropped, so a merge holds the sums and one partial, not every partial.
+pub struct Merger {
+    options: MergeOptions,
+    /// The first partial's file and settings.
+    first: Option<(PathBuf, BTreeMap<String, String>)>,
+    /// Which file each document (id, source) came from.
+    seen: HashMap<(String, String), PathBuf>,
+    /// Every document, numbered in the order they came.
+    docs: Vec<PartialDoc>,
+    /// Per key: its sums, documents numbered as `docs` is.
+    sums: HashMap<String, Sums>,
+}
+
+impl Merger {
+    /// A merge that will report as `options` say.
+    pub fn new(options: MergeOptions) -> Self {
+        let (seen, sums) = (new_map(), new_map());
+        Merger { options, first: None, seen, docs: Vec::new(), sums }
+    }
+
+    /// Check `partial` (read from `file`) against the partials added before and fold it in.
+    pub fn add(&mut self, file: PathBuf, partial: Partial) -> Result<(), MergeError> {
+        self.check(&file, &partial)?;
+        let Partial { settings, docs, rows } = partial;
+        let base = self.docs.len() as u32;
+        for d in &docs {
+            let key = (d.id.clone(), d.source.clone());
+            if let Some(earlier) = self.seen.insert(key, file.clone()) {
+                return Err(MergeError::Duplicate {
+                    id: d.id.clone(),
+                    source_path: d.source.clone(),
+                    first: earlier,
+                    second: file,
+                });
+            }
+        }
+        self.docs.extend(docs);
+        let range = self.options.min_n..=self.options.max_n;
+        for row in rows.into_iter().filter(|r| range.contains(&(r.n as usize))) {
+            let s = self.sums.entry(row.key).or_default();
+            s.n = row.n;
+            s.count += row.count as u64;
+            for (form, c) in row.surfaces {
+                *s.forms.entry(form).or_default() += c as u64;
+            }
+            s.per_doc.extend(row.per_doc.iter().map(|&(d, c)| (base + d, c)));
+        }
+        self.first.get_or_insert((file, settings));
+        Ok(())
+    }
+
+    /// `partial` must have the first partial's settings, and hold the lengths asked for.
+    fn check(&self, file: &Path, partial: &Partial) -> Result<(), MergeError> {
+        let Some((first, base)) = &self.first else {
+            if let Some((a, b)) = partial.ngrams()
+                && (self.options.min_n < a || self.options.max_n > b)
+            {
+                let (min, max) = (self.options.min_n, self.options.max_n);
+                return Err(MergeError::Range { min, max, a, b, file: file.to_path_buf() });
+            }
+            return Ok(());
+        };
         let keys: std::collections::BTreeSet<&String> =
-            base.settings.keys().chain(p.settings.keys()).collect();
+            base.keys().chain(partial.settings.keys()).collect();
         for key in keys.into_iter().filter(|k| !is_total(k)) {
-            let (a, b) = (base.settings.get(key), p.settings.get(key));
+            let (a, b) = (base.get(key), partial.settings.get(key));
             if a != b {
                 return Err(MergeError::Settings {
                     setting: key.clone(),
                     first: first.clone(),
                     a: a.cloned().unwrap_or_default(),
-                    second: file.clone(),
+                    second: file.to_path_buf(),
                     b: b.cloned().unwrap_or_default(),
                 });
             }
         }
+        Ok(())
     }
-    if let Some((a, b)) = base.ngrams()
-        && (options.min_n < a || options.max_n > b)
-    {
-        let (min, max) = (options.min_n, options.max_n);
-        return Err(MergeError::Range { min, max, a, b, file: first.clone() });
+
+    /// The documents in the order one run reads them.
+    pub fn order(&self) -> CorpusOrder {
+        corpus_order(&self.docs)
     }
-    let mut seen: HashMap<(&str, &str), &PathBuf> = new_map();
-    for (file, p) in partials {
-        for d in &p.docs {
-            if let Some(earlier) = seen.insert((&d.id, &d.source), file) {
-                return Err(MergeError::Duplicate {
-                    id: d.id.clone(),
-                    source_path: d.source.clone(),
-                    first: earlier.clone(),
-                    second: file.clone(),
-                });
-            }
+
+    /// The documents, numbered in the order they were added.
+    pub fn docs(&self) -> &[PartialDoc] {
+        &self.docs
+    }
+
+    /// The freq table's rows of everything added.
+    pub fn finish(self) -> Result<Merged, MergeError> {
+        let CorpusOrder { place, lens, .. } = self.order();
+        let parts = Parts::from_lengths(&lens);
+        let words = WordGroups::new(&self.sums, &lens);
+        let Merger { options, sums, docs, .. } = self;
+        drop(docs);
+        let options = &options;
+        let sums: Vec<(String, Sums)> = sums.into_iter().collect();
+        let rows: Vec<Option<MergedRow>> = sums
+            .into_par_iter()
+            .map(|(key, mut s)| {
+                for entry in &mut s.per_doc {
+                    entry.0 = place[entry.0 as usize];
+                }
+                row(key, s, options, parts.as_ref(), &lens, &words)
+            })
+            .collect::<Result<_, _>>()?;
+        let mut rows: Vec<MergedRow> = rows.into_iter().flatten().collect();
+        rows.par_sort_unstable_by(|a, b| compare(a, b, options.order));
+        if let Some(top) = options.top {
+            rows.truncate(top);
         }
+        let words = lens.iter().map(|&l| l as u64).sum();
+        Ok(Merged { rows, words, documents: lens.len() as u64 })
     }
-    Ok(())
+}
+
+/// Merge `partials` (each with its file) into the freq table's rows: [`Merger`] over them all.
+pub fn merge(
+    partials: Vec<(PathBuf, Partial)>,
+    options: &MergeOptions,
+) -> Result<Merged, MergeError> {
+    let mut merger = Merger::new(options.clone());
+    for (file, partial) in partials {
+        merger.add(file, partial)?;
+    }
+    merger.finish()
 }
 
 /// Keys of the metadata that are totals of a shard, not settings.
@@ -178,91 +265,49 @@ fn is_total(key: &str) -> bool {
     matches!(key, "refrain.documents" | "refrain.words" | "refrain.ngram_rows")
 }
 
-/// The documents of all partials in the order one run reads them.
+/// The documents in the order one run reads them.
 pub struct CorpusOrder {
-    /// `place[p][d]`: the place of document `d` of partial `p` among all documents.
-    pub place: Vec<Vec<u32>>,
+    /// `place[d]`: the place of document `d` (as numbered when added) among all documents.
+    pub place: Vec<u32>,
     /// The documents' words, in corpus order.
     pub lens: Vec<u32>,
-    /// The documents in corpus order, as (partial, document number in it).
-    pub docs: Vec<(usize, usize)>,
+    /// The documents (as numbered when added) in corpus order.
+    pub docs: Vec<usize>,
 }
 
-/// The corpus order of every partial's documents: by source in byte order (a folder walk's
-/// order), documents of one source in their order in their partial.
-pub fn corpus_order(partials: &[(PathBuf, Partial)]) -> CorpusOrder {
-    let mut all: Vec<(&str, usize, usize)> = partials
-        .iter()
-        .enumerate()
-        .flat_map(|(p, (_, part))| {
-            part.docs.iter().enumerate().map(move |(d, doc)| (doc.source.as_str(), p, d))
-        })
-        .collect();
-    // Stable: documents of one source keep their order in their partial.
-    all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut place: Vec<Vec<u32>> = partials.iter().map(|(_, p)| vec![0; p.docs.len()]).collect();
-    let mut lens = Vec::with_capacity(all.len());
-    for (at, &(_, p, d)) in all.iter().enumerate() {
-        place[p][d] = at as u32;
-        lens.push(partials[p].1.docs[d].words as u32);
+/// The corpus order of `docs`: by source in byte order (a folder walk's order), documents of
+/// one source in the order they came (their partial's order).
+fn corpus_order(docs: &[PartialDoc]) -> CorpusOrder {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    // Stable: documents of one source keep their order.
+    order.sort_by(|&a, &b| docs[a].source.as_bytes().cmp(docs[b].source.as_bytes()));
+    let mut place = vec![0u32; docs.len()];
+    for (at, &d) in order.iter().enumerate() {
+        place[d] = at as u32;
     }
-    CorpusOrder { place, lens, docs: all.into_iter().map(|(_, p, d)| (p, d)).collect() }
+    let lens = order.iter().map(|&d| docs[d].words as u32).collect();
+    CorpusOrder { place, lens, docs: order }
 }
 
 /// One n-gram's sums over the partials.
 #[derive(Default)]
-struct Sums<'a> {
+struct Sums {
     n: u8,
     count: u64,
-    forms: BTreeMap<&'a str, u64>,
+    forms: BTreeMap<String, u64>,
     per_doc: Vec<(u32, u32)>,
-}
-
-/// Merge `partials` (already [`check`]ed) into the freq table's rows.
-pub fn merge(
-    partials: &[(PathBuf, Partial)],
-    options: &MergeOptions,
-) -> Result<Merged, MergeError> {
-    let CorpusOrder { place: order, lens, docs } = corpus_order(partials);
-    let parts = Parts::from_lengths(&lens);
-    let words = WordGroups::new(partials, &lens);
-    let mut sums: HashMap<&str, Sums> = new_map();
-    for (p, (_, partial)) in partials.iter().enumerate() {
-        let wanted = |r: &&PartialRow| (options.min_n..=options.max_n).contains(&(r.n as usize));
-        for row in partial.rows.iter().filter(wanted) {
-            let s = sums.entry(row.key.as_str()).or_default();
-            s.n = row.n;
-            s.count += row.count as u64;
-            for (form, c) in &row.surfaces {
-                *s.forms.entry(form.as_str()).or_default() += *c as u64;
-            }
-            s.per_doc.extend(row.per_doc.iter().map(|&(d, c)| (order[p][d as usize], c)));
-        }
-    }
-    let sums: Vec<(&str, Sums)> = sums.into_iter().collect();
-    let rows: Vec<Option<MergedRow>> = sums
-        .into_par_iter()
-        .map(|(key, s)| row(key, s, options, parts.as_ref(), &lens, &words))
-        .collect::<Result<_, _>>()?;
-    let mut rows: Vec<MergedRow> = rows.into_iter().flatten().collect();
-    rows.par_sort_unstable_by(|a, b| compare(a, b, options.order));
-    if let Some(top) = options.top {
-        rows.truncate(top);
-    }
-    let words = lens.iter().map(|&l| l as u64).sum();
-    Ok(Merged { rows, words, documents: lens.len() as u64, order: docs })
 }
 
 /// The row of one n-gram's sums, if it passes the thresholds.
 fn row(
-    key: &str,
+    key: String,
     mut s: Sums,
     options: &MergeOptions,
     parts: Option<&Parts>,
     lens: &[u32],
     words: &WordGroups,
 ) -> Result<Option<MergedRow>, MergeError> {
-    let count = u32::try_from(s.count).map_err(|_| MergeError::Overflow { key: key.into() })?;
+    let count = u32::try_from(s.count).map_err(|_| MergeError::Overflow { key: key.clone() })?;
     let docs = s.per_doc.len() as u32;
     if count < options.min_count || docs < options.min_docs {
         return Ok(None);
@@ -280,7 +325,7 @@ fn row(
     });
     // The most frequent form; ties to the smaller one, word by word.
     let mut best: Option<(&str, u64)> = None;
-    for (&form, &c) in &s.forms {
+    for (form, &c) in &s.forms {
         let better = match best {
             None => true,
             Some((b, bc)) => c > bc || (c == bc && words_cmp(form, b) == Ordering::Less),
@@ -291,16 +336,7 @@ fn row(
     }
     let phrase = best.map(|b| b.0).unwrap_or_default().to_string();
     let variants = s.forms.len() as u32;
-    Ok(Some(MergedRow {
-        phrase,
-        key: key.to_string(),
-        n: s.n,
-        count,
-        docs,
-        dp,
-        variants,
-        per_doc: s.per_doc,
-    }))
+    Ok(Some(MergedRow { phrase, key, n: s.n, count, docs, dp, variants, per_doc: s.per_doc }))
 }
 
 /// How the counter in memory adds words' DP terms (`count::blocks::count_dense`): in corpus
@@ -317,7 +353,7 @@ struct WordGroups {
 }
 
 impl WordGroups {
-    fn new(partials: &[(PathBuf, Partial)], lens: &[u32]) -> Self {
+    fn new(sums: &HashMap<String, Sums>, lens: &[u32]) -> Self {
         let mut starts = Vec::with_capacity(lens.len() + 1);
         let mut at = 0u64;
         starts.push(0u32);
@@ -326,15 +362,10 @@ impl WordGroups {
             // A corpus of over 4 billion words is not one run's: any grouping will do.
             starts.push(u32::try_from(at).unwrap_or(u32::MAX));
         }
-        let mut words: Vec<&str> = partials
-            .iter()
-            .flat_map(|(_, p)| p.rows.iter().filter(|r| r.n == 1).map(|r| r.key.as_str()))
-            .collect();
-        words.sort_unstable();
-        words.dedup();
+        let words = sums.values().filter(|s| s.n == 1).count();
         let blocks = blocks_of(&starts, BLOCK_WORDS);
         let mut of_doc = vec![0u32; lens.len()];
-        for (g, docs) in dense_groups(&blocks, words.len()).into_iter().enumerate() {
+        for (g, docs) in dense_groups(&blocks, words).into_iter().enumerate() {
             of_doc[docs].fill(g as u32);
         }
         WordGroups { of_doc }
@@ -380,7 +411,7 @@ fn dp_bits(dp: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::partial::PartialDoc;
+    use crate::partial::PartialRow;
 
     fn doc(id: &str, source: &str, words: u64) -> PartialDoc {
         let (id, source) = (id.to_string(), source.to_string());
@@ -427,9 +458,7 @@ mod tests {
 
     #[test]
     fn sums_counts_forms_and_documents_and_computes_dp_by_hand() {
-        let parts = shards();
-        check(&parts, &options(RowOrder::Count)).unwrap();
-        let merged = merge(&parts, &options(RowOrder::Count)).unwrap();
+        let merged = merge(shards(), &options(RowOrder::Count)).unwrap();
         assert_eq!((merged.words, merged.documents), (10, 3));
         let nation = &merged.rows[0];
         // "nation" 3 + 2 = 5 times; forms Nation 2, nation 2, nations 1: the tie of Nation and
@@ -447,10 +476,9 @@ mod tests {
 
     #[test]
     fn thresholds_apply_to_the_sums() {
-        let parts = shards();
         let mut o = options(RowOrder::Count);
         (o.min_count, o.min_docs) = (2, 2);
-        let merged = merge(&parts, &o).unwrap();
+        let merged = merge(shards(), &o).unwrap();
         // "nation" has 3 occurrences in one shard and 2 in the other: neither alone has 2
         // documents, the sum has 3.
         assert_eq!(merged.rows.len(), 1);
@@ -459,9 +487,8 @@ mod tests {
 
     #[test]
     fn orders_follow_freq() {
-        let parts = shards();
         let keys = |order| -> Vec<String> {
-            merge(&parts, &options(order)).unwrap().rows.into_iter().map(|r| r.key).collect()
+            merge(shards(), &options(order)).unwrap().rows.into_iter().map(|r| r.key).collect()
         };
         assert_eq!(keys(RowOrder::Dp), ["nation", "free"]);
         // "Nation" sorts before "free" (upper case first in byte order).
@@ -476,14 +503,14 @@ mod tests {
     fn refuses_other_settings_duplicates_and_lengths_outside() {
         let mut parts = shards();
         parts[1].1.settings.insert("refrain.stem".into(), "none".into());
-        let e = check(&parts, &options(RowOrder::Count)).unwrap_err();
+        let e = merge(parts, &options(RowOrder::Count)).unwrap_err();
         assert!(e.to_string().contains("refrain.stem is `english` in the first"), "{e}");
         let mut parts = shards();
         parts[1].1.docs[1] = doc("b", "b.txt", 2);
-        let e = check(&parts, &options(RowOrder::Count)).unwrap_err();
+        let e = merge(parts, &options(RowOrder::Count)).unwrap_err();
         assert!(matches!(e, MergeError::Duplicate { .. }), "{e}");
         let mut o = options(RowOrder::Count);
         o.max_n = 3;
-        assert!(matches!(check(&shards(), &o), Err(MergeError::Range { .. })));
+        assert!(matches!(merge(shards(), &o), Err(MergeError::Range { .. })));
     }
 }
