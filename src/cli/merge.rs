@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
-use super::args::{CleanArg, CorpusArgs, EdgesArg, FreqArgs, MergeArgs};
+use super::args::{self, CleanArg, CorpusArgs, EdgesArg, FreqArgs, MergeArgs};
 use super::freq::{RankedCounts, row_order};
 use super::{Context, grouped, settings};
 use crate::count::blocks::NONE;
@@ -16,6 +16,7 @@ use crate::partial;
 use crate::partial::merge::{self, MergeOptions, Merger};
 use crate::pipeline::PipelineOptions;
 use crate::progress::trace;
+use crate::table::partial::PartialFile;
 use crate::table::{self, Chunked, Format};
 
 /// `freq --partial`: count every n-gram of the corpus (thresholds 1) and write the partial.
@@ -104,8 +105,9 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
     let mut files = partial_files(&args.partials)?.into_iter();
     // The first partial gives the default lengths; each is folded in and dropped as it is read.
     let first = files.next().context("no partial given")?;
-    let partial = table::partial::read_partial(&first)?;
-    let (min_n, max_n) = args.ngrams.or_else(|| partial.ngrams()).unwrap_or((1, 1));
+    let partial = PartialFile::open(&first)?;
+    let range = partial.settings.get("refrain.ngrams").and_then(|r| args::parse_range(r).ok());
+    let (min_n, max_n) = args.ngrams.or(range).unwrap_or((1, 1));
     let top = match &args.by {
         Some(_) => Some(by_top(ctx, dest.top)),
         None => dest.top,
@@ -118,11 +120,11 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
         order: row_order(args.sort),
         top,
     });
-    merger.add(first, partial)?;
+    fold(&mut merger, first, partial)?;
     let mut count = 1;
     for file in files {
-        let partial = table::partial::read_partial(&file)?;
-        merger.add(file, partial)?;
+        let partial = PartialFile::open(&file)?;
+        fold(&mut merger, file, partial)?;
         count += 1;
     }
     trace(started, || format!("read {count} partials"));
@@ -148,6 +150,14 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
     });
     table::write_chunked(&chunked, dest.format, &dest.output)?;
     trace(started, || "merged and wrote the table".into());
+    Ok(())
+}
+
+/// Fold the partial opened from `file` into `merger`, a row at a time.
+fn fold(merger: &mut Merger, file: PathBuf, partial: PartialFile) -> Result<()> {
+    let PartialFile { ref settings, ref docs, .. } = partial;
+    let base = merger.begin(file, settings.clone(), docs.clone())?;
+    partial.each_row(|row| merger.fold(row, base))?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Partial, PartialDoc};
+use super::{Partial, PartialDoc, PartialRow};
 use crate::collections::{HashMap, new_map};
 use crate::count::RowOrder;
 use crate::count::blocks::{BLOCK_WORDS, blocks_of, dense_groups};
@@ -153,8 +153,24 @@ impl Merger {
 
     /// Check `partial` (read from `file`) against the partials added before and fold it in.
     pub fn add(&mut self, file: PathBuf, partial: Partial) -> Result<(), MergeError> {
-        self.check(&file, &partial)?;
         let Partial { settings, docs, rows } = partial;
+        let base = self.begin(file, settings, docs)?;
+        for row in rows {
+            self.fold(row, base);
+        }
+        Ok(())
+    }
+
+    /// Check a partial's `settings` (it was read from `file`) against those of the partials
+    /// before, and take its documents; its rows are then [`Merger::fold`]ed with the number
+    /// returned.
+    pub fn begin(
+        &mut self,
+        file: PathBuf,
+        settings: BTreeMap<String, String>,
+        docs: Vec<PartialDoc>,
+    ) -> Result<u32, MergeError> {
+        self.check(&file, &settings)?;
         let base = self.docs.len() as u32;
         for d in &docs {
             let key = (d.id.clone(), d.source.clone());
@@ -168,24 +184,33 @@ impl Merger {
             }
         }
         self.docs.extend(docs);
-        let range = self.options.min_n..=self.options.max_n;
-        for row in rows.into_iter().filter(|r| range.contains(&(r.n as usize))) {
-            let s = self.sums.entry(row.key).or_default();
-            s.n = row.n;
-            s.count += row.count as u64;
-            for (form, c) in row.surfaces {
-                *s.forms.entry(form).or_default() += c as u64;
-            }
-            s.per_doc.extend(row.per_doc.iter().map(|&(d, c)| (base + d, c)));
-        }
         self.first.get_or_insert((file, settings));
-        Ok(())
+        Ok(base)
     }
 
-    /// `partial` must have the first partial's settings, and hold the lengths asked for.
-    fn check(&self, file: &Path, partial: &Partial) -> Result<(), MergeError> {
+    /// Fold in one row of the partial whose documents [`Merger::begin`] numbered from `base`.
+    pub fn fold(&mut self, row: PartialRow, base: u32) {
+        if !(self.options.min_n..=self.options.max_n).contains(&(row.n as usize)) {
+            return;
+        }
+        let s = self.sums.entry(row.key).or_default();
+        s.n = row.n;
+        s.count += row.count as u64;
+        // Few forms per key: a short list costs less than a map per key.
+        for (form, c) in row.surfaces {
+            match s.forms.iter_mut().find(|f| f.0 == form) {
+                Some(f) => f.1 += c as u64,
+                None => s.forms.push((form, c as u64)),
+            }
+        }
+        s.per_doc.extend(row.per_doc.iter().map(|&(d, c)| (base + d, c)));
+    }
+
+    /// A partial's `settings` must be the first partial's, and hold the lengths asked for.
+    fn check(&self, file: &Path, settings: &BTreeMap<String, String>) -> Result<(), MergeError> {
         let Some((first, base)) = &self.first else {
-            if let Some((a, b)) = partial.ngrams()
+            let range = settings.get("refrain.ngrams");
+            if let Some((a, b)) = range.and_then(|r| crate::cli::args::parse_range(r).ok())
                 && (self.options.min_n < a || self.options.max_n > b)
             {
                 let (min, max) = (self.options.min_n, self.options.max_n);
@@ -194,9 +219,9 @@ impl Merger {
             return Ok(());
         };
         let keys: std::collections::BTreeSet<&String> =
-            base.keys().chain(partial.settings.keys()).collect();
+            base.keys().chain(settings.keys()).collect();
         for key in keys.into_iter().filter(|k| !is_total(k)) {
-            let (a, b) = (base.get(key), partial.settings.get(key));
+            let (a, b) = (base.get(key), settings.get(key));
             if a != b {
                 return Err(MergeError::Settings {
                     setting: key.clone(),
@@ -229,16 +254,16 @@ impl Merger {
         drop(docs);
         let options = &options;
         let sums: Vec<(String, Sums)> = sums.into_iter().collect();
-        let rows: Vec<Option<MergedRow>> = sums
+        // Only the rows that pass the thresholds are made.
+        let mut rows: Vec<MergedRow> = sums
             .into_par_iter()
-            .map(|(key, mut s)| {
+            .filter_map(|(key, mut s)| {
                 for entry in &mut s.per_doc {
                     entry.0 = place[entry.0 as usize];
                 }
-                row(key, s, options, parts.as_ref(), &lens, &words)
+                row(key, s, options, parts.as_ref(), &lens, &words).transpose()
             })
             .collect::<Result<_, _>>()?;
-        let mut rows: Vec<MergedRow> = rows.into_iter().flatten().collect();
         rows.par_sort_unstable_by(|a, b| compare(a, b, options.order));
         if let Some(top) = options.top {
             rows.truncate(top);
@@ -294,7 +319,7 @@ fn corpus_order(docs: &[PartialDoc]) -> CorpusOrder {
 struct Sums {
     n: u8,
     count: u64,
-    forms: BTreeMap<String, u64>,
+    forms: Vec<(String, u64)>,
     per_doc: Vec<(u32, u32)>,
 }
 
@@ -325,7 +350,7 @@ fn row(
     });
     // The most frequent form; ties to the smaller one, word by word.
     let mut best: Option<(&str, u64)> = None;
-    for (form, &c) in &s.forms {
+    for (form, c) in s.forms.iter().map(|(f, c)| (f.as_str(), *c)) {
         let better = match best {
             None => true,
             Some((b, bc)) => c > bc || (c == bc && words_cmp(form, b) == Ordering::Less),
@@ -411,7 +436,6 @@ fn dp_bits(dp: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::partial::PartialRow;
 
     fn doc(id: &str, source: &str, words: u64) -> PartialDoc {
         let (id, source) = (id.to_string(), source.to_string());

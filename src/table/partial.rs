@@ -163,69 +163,91 @@ fn u32_lists(name: &str, len: usize) -> ListPrimitiveChunkedBuilder<UInt32Type> 
 
 /// Read and check the partial at `path`.
 pub fn read_partial(path: &Path) -> Result<Partial, PartialError> {
-    let file = File::open(path).map_err(|e| fault(path, format!("cannot open: {e}")))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size == 0 {
-        return Err(fault(path, "the file is empty (0 bytes), not a partial"));
-    }
-    let not_parquet = |e: PolarsError| {
-        fault(path, format!("not a readable Parquet file (truncated or not Parquet): {e}"))
-    };
-    let mut reader = ParquetReader::new(file);
-    let kv: BTreeMap<String, String> = reader
-        .get_metadata()
-        .map_err(not_parquet)?
-        .key_value_metadata()
-        .iter()
-        .flatten()
-        .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
-        .filter(|(k, _)| k.starts_with("refrain."))
-        .collect();
-    match kv.get(VERSION_KEY) {
-        None => {
-            return Err(fault(
-                path,
-                format!(
-                    "not a refrain partial (no `{VERSION_KEY}` in its metadata; make one with \
-                     `refrain freq --partial`)"
-                ),
-            ));
-        }
-        Some(v) if v != FORMAT_VERSION => {
-            return Err(fault(
-                path,
-                format!(
-                    "a partial of format version {v}; this refrain reads version \
-                     {FORMAT_VERSION} only (make the partial again with this refrain)"
-                ),
-            ));
-        }
-        Some(_) => {}
-    }
-    let df = reader.finish().map_err(not_parquet)?;
-    let mut settings = kv;
-    settings.remove(VERSION_KEY);
-    let partial = from_frame(&df, settings).map_err(|e| fault(path, e))?;
-    check_totals(&partial).map_err(|e| fault(path, e))?;
-    Ok(partial)
+    let file = PartialFile::open(path)?;
+    let mut rows = Vec::new();
+    file.each_row(|row| rows.push(row))?;
+    let PartialFile { settings, docs, .. } = file;
+    Ok(Partial { settings, docs, rows })
 }
 
-/// The documents and rows of a partial's frame.
-fn from_frame(df: &DataFrame, settings: BTreeMap<String, String>) -> Result<Partial, String> {
+/// A partial opened and checked up to its rows: its settings and documents, and its n-gram
+/// rows still as the file's columns, turned into [`PartialRow`]s one at a time (a merge folds
+/// them in as they come, never holding them all as Rust values).
+pub struct PartialFile {
+    path: PathBuf,
+    /// The settings (key-value metadata, `refrain.*` keys but the format version).
+    pub settings: BTreeMap<String, String>,
+    /// The documents.
+    pub docs: Vec<PartialDoc>,
+    rows: DataFrame,
+}
+
+impl PartialFile {
+    /// Open the partial at `path`: Parquet, a partial of this format version, documents and
+    /// totals as its metadata says.
+    pub fn open(path: &Path) -> Result<Self, PartialError> {
+        let file = File::open(path).map_err(|e| fault(path, format!("cannot open: {e}")))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if size == 0 {
+            return Err(fault(path, "the file is empty (0 bytes), not a partial"));
+        }
+        let not_parquet = |e: PolarsError| {
+            fault(path, format!("not a readable Parquet file (truncated or not Parquet): {e}"))
+        };
+        let mut reader = ParquetReader::new(file);
+        let mut settings: BTreeMap<String, String> = reader
+            .get_metadata()
+            .map_err(not_parquet)?
+            .key_value_metadata()
+            .iter()
+            .flatten()
+            .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+            .filter(|(k, _)| k.starts_with("refrain."))
+            .collect();
+        check_version(settings.remove(VERSION_KEY)).map_err(|e| fault(path, e))?;
+        let df = reader.finish().map_err(not_parquet)?;
+        let (docs, rows) = split(&df).map_err(|e| fault(path, e))?;
+        check_totals(&settings, &docs, rows.height()).map_err(|e| fault(path, e))?;
+        Ok(PartialFile { path: path.to_path_buf(), settings, docs, rows })
+    }
+
+    /// Each n-gram row, in file order, checked (its sums, its documents).
+    pub fn each_row(&self, visit: impl FnMut(PartialRow)) -> Result<(), PartialError> {
+        ngrams(&self.rows, self.docs.len(), visit).map_err(|e| {
+            let reason = match e {
+                RowError::Polars(e) => format!("not a partial of this format: {e}"),
+                RowError::Invalid(m) => m,
+            };
+            fault(&self.path, reason)
+        })
+    }
+}
+
+/// The format version must be this reader's.
+fn check_version(version: Option<String>) -> Result<(), String> {
+    match version {
+        None => Err(format!(
+            "not a refrain partial (no `{VERSION_KEY}` in its metadata; make one with \
+             `refrain freq --partial`)"
+        )),
+        Some(v) if v != FORMAT_VERSION => Err(format!(
+            "a partial of format version {v}; this refrain reads version {FORMAT_VERSION} \
+             only (make the partial again with this refrain)"
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A partial's frame cut into its documents and the frame of its n-gram rows.
+fn split(df: &DataFrame) -> Result<(Vec<PartialDoc>, DataFrame), String> {
     let bad = |e: PolarsError| format!("not a partial of this format: {e}");
     let kind = df.column("kind").and_then(|c| c.str().cloned()).map_err(bad)?;
     let docs_len = kind.iter().take_while(|k| *k == Some(DOCUMENT)).count();
     if kind.iter().skip(docs_len).any(|k| k != Some(NGRAM)) {
         return Err("`kind` must be `document` rows, then `ngram` rows".into());
     }
-    let docs_df = df.slice(0, docs_len);
-    let rows_df = df.slice(docs_len as i64, df.height() - docs_len);
-    let docs = documents(&docs_df).map_err(bad)?;
-    let rows = ngrams(&rows_df, docs.len()).map_err(|e| match e {
-        RowError::Polars(e) => bad(e),
-        RowError::Invalid(m) => m,
-    })?;
-    Ok(Partial { settings, docs, rows })
+    let docs = documents(&df.slice(0, docs_len)).map_err(bad)?;
+    Ok((docs, df.slice(docs_len as i64, df.height() - docs_len)))
 }
 
 fn documents(df: &DataFrame) -> PolarsResult<Vec<PartialDoc>> {
@@ -281,7 +303,7 @@ fn lists(df: &DataFrame, name: &str) -> PolarsResult<(Series, Vec<i64>)> {
     Ok((values, offsets.iter().copied().collect()))
 }
 
-fn ngrams(df: &DataFrame, docs: usize) -> Result<Vec<PartialRow>, RowError> {
+fn ngrams(df: &DataFrame, docs: usize, mut visit: impl FnMut(PartialRow)) -> Result<(), RowError> {
     let keys = df.column("key")?.str()?.clone();
     let ns = df.column("n")?.u32()?.clone();
     let counts = df.column("count")?.u32()?.clone();
@@ -292,7 +314,6 @@ fn ngrams(df: &DataFrame, docs: usize) -> Result<Vec<PartialRow>, RowError> {
     let (doc_counts, dc_at) = lists(df, "doc_counts")?;
     let (forms, form_counts) = (forms.str()?.clone(), form_counts.u32()?.clone());
     let (doc_list, doc_counts) = (doc_list.u32()?.clone(), doc_counts.u32()?.clone());
-    let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         let invalid = |what: &str| RowError::Invalid(format!("ngram row {i}: {what}"));
         let range = |at: &[i64]| at[i] as usize..at[i + 1] as usize;
@@ -317,9 +338,9 @@ fn ngrams(df: &DataFrame, docs: usize) -> Result<Vec<PartialRow>, RowError> {
         );
         let row = PartialRow { key, n, count, surfaces, per_doc };
         check_row(&row, doc_numbers.get(i), docs).map_err(|m| invalid(&m))?;
-        out.push(row);
+        visit(row);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The sums a row must satisfy.
@@ -347,22 +368,27 @@ fn check_row(row: &PartialRow, docs: Option<u32>, doc_count: usize) -> Result<()
 }
 
 /// The totals in the metadata must be the file's.
-fn check_totals(p: &Partial) -> Result<(), String> {
+fn check_totals(
+    settings: &BTreeMap<String, String>,
+    docs: &[PartialDoc],
+    rows: usize,
+) -> Result<(), String> {
     let totals = [
-        ("refrain.documents", p.docs.len() as u64),
-        ("refrain.words", p.words()),
-        ("refrain.ngram_rows", p.rows.len() as u64),
+        ("refrain.documents", docs.len() as u64),
+        ("refrain.words", docs.iter().map(|d| d.words).sum()),
+        ("refrain.ngram_rows", rows as u64),
     ];
     for (key, actual) in totals {
-        let stated = p.settings.get(key).and_then(|v| v.parse::<u64>().ok());
+        let stated = settings.get(key).and_then(|v| v.parse::<u64>().ok());
         if stated != Some(actual) {
             return Err(format!(
                 "its metadata says {key} = {}, but it holds {actual}",
-                p.settings.get(key).map_or("nothing", String::as_str)
+                settings.get(key).map_or("nothing", String::as_str)
             ));
         }
     }
-    if p.ngrams().is_none() {
+    let range = settings.get("refrain.ngrams");
+    if range.and_then(|r| crate::cli::args::parse_range(r).ok()).is_none() {
         return Err("its metadata has no valid refrain.ngrams (A..B)".into());
     }
     Ok(())
@@ -426,6 +452,15 @@ mod tests {
         assert_eq!(back.settings["refrain.words"], "7");
         assert_eq!(back.settings["refrain.documents"], "2");
         assert!(!back.settings.contains_key(VERSION_KEY), "the version is checked, not a setting");
+    }
+
+    #[test]
+    fn the_columns_are_the_documented_ones() {
+        let p = partial();
+        let df = frame(&p.docs, &p.rows).unwrap();
+        let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+        let documented: Vec<&str> = super::super::schema::PARTIAL.iter().map(|c| c.name).collect();
+        assert_eq!(names, documented);
     }
 
     #[test]
