@@ -13,6 +13,7 @@ pub mod figure;
 pub mod fsutil;
 pub mod group;
 pub mod interrupt;
+pub mod partial;
 pub mod phrases;
 pub mod pipeline;
 pub mod progress;

@@ -88,6 +88,10 @@ pub enum Command {
     /// index.html and manifest.json, from one pass over the corpus.
     #[command(after_long_help = REPORT_HELP)]
     Report(ReportArgs),
+    /// The freq table from partial counts (`freq --partial`) of shards of a corpus: the same
+    /// bytes as `refrain freq` over all the shards' documents.
+    #[command(after_long_help = merge_help())]
+    Merge(MergeArgs),
 }
 
 const CHART_HELP: &str = "Charts and the columns they read:\n  \
@@ -256,6 +260,64 @@ pub struct FreqArgs {
     /// A chart of the table.
     #[command(flatten)]
     pub chart: ChartArgs,
+    /// Write partial counts instead of the table: a Parquet file (-o FILE.parquet, required)
+    /// with every n-gram of -n lengths (count ≥ 1; --stopword-edges applied), its surface
+    /// forms and its count in each document, and the documents (id, source, title, date,
+    /// metadata, words); the settings in its metadata. `refrain merge` turns the partials of
+    /// shards into the table of the whole corpus (columns: `refrain merge --help`;
+    /// docs/partials.md). --min-count, --min-docs, --top, --sort, --by and --chart belong to
+    /// the merge.
+    #[arg(
+        long,
+        requires = "output",
+        conflicts_with_all = ["min_count", "min_docs", "top", "sort", "by", "chart"],
+        help_heading = "Output"
+    )]
+    pub partial: bool,
+}
+
+fn merge_help() -> String {
+    format!(
+        "PARTIAL is a file written by `refrain freq --partial`, or a folder: its .parquet files \
+         (sorted, not in subfolders). The partials must have been made with the same settings \
+         (refrain version, --lang, stemming, stop words, --clean, record fields, --only-lang, \
+         -n, --stopword-edges), and hold each document once (by id and source); otherwise \
+         nothing is written and the error names the setting or the document and the files.\n\n\
+         Output columns (those of freq):\n{}\nRows are sorted by --sort, ties by key. With \
+         --by, the columns of `freq --by`.\n\n\
+         Partial file columns (one row per document, then one per n-gram; docs/partials.md):\n{}",
+        crate::table::schema::help_list(crate::table::schema::FREQ),
+        crate::table::schema::help_list(crate::table::schema::PARTIAL)
+    )
+}
+
+/// Options of `refrain merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial files (`freq --partial`) or folders of them.
+    #[arg(value_name = "PARTIAL", required = true)]
+    pub partials: Vec<PathBuf>,
+    /// N-gram lengths: `A..B` or `N`, within the partials' lengths [default: theirs].
+    #[arg(short = 'n', long = "ngrams", value_name = "A..B", value_parser = parse_range)]
+    pub ngrams: Option<(usize, usize)>,
+    /// Keep n-grams occurring at least this many times in all the partials together.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Filters")]
+    pub min_count: u32,
+    /// Keep n-grams found in at least this many documents of all the partials together.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Filters")]
+    pub min_docs: u32,
+    /// Where and how to write the table.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Sort order of the rows.
+    #[arg(long, value_enum, default_value_t = SortBy::Count, help_heading = "Output")]
+    pub sort: SortBy,
+    /// Count per group, as `freq --by`: `century`, `decade`, `year`, `quarter`, `month`,
+    /// `week`, `day`, `doc`, or a metadata column, from the documents' dates and metadata
+    /// in the partials. Rows are phrase × group for the top phrases (--top, default 100),
+    /// with the columns of `freq --by`.
+    #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
+    pub by: Option<String>,
 }
 
 /// Drawing the table as a chart too.

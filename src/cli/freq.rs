@@ -20,6 +20,9 @@ use crate::table::{self, Chunked, Frame, Table, TextColumn, Values};
 
 /// Run `freq`.
 pub fn run(args: &FreqArgs, ctx: &Context) -> Result<()> {
+    if args.partial {
+        return super::merge::write_partial(args, ctx);
+    }
     let dest = settings::destination(&args.output)?;
     let chart_out = ChartOut::from_args(&args.chart)?;
     let mut options = settings::pipeline(&args.corpus, "freq")?;
@@ -381,6 +384,18 @@ pub fn freq_table(
         let display = words.surfaces(size, row.display);
         columns.phrase.push_joined(display.iter().map(|&s| vocab.surface(s)), " ");
         columns.key.push_joined(words.keys(size, row.id).iter().map(|&k| vocab.key(k)), " ");
+        columns.push(row.n, row.count, row.docs, row.dp, row.variants);
+    }
+    columns.table()
+}
+
+/// The freq table of rows merged from partials (`refrain merge`), over a corpus of
+/// `totals` (words, documents).
+pub fn merged_table(rows: &[crate::partial::merge::MergedRow], totals: (u64, u64)) -> Table {
+    let mut columns = FreqColumns::new(rows.len(), totals);
+    for row in rows {
+        columns.phrase.push(&row.phrase);
+        columns.key.push(&row.key);
         columns.push(row.n, row.count, row.docs, row.dp, row.variants);
     }
     columns.table()

@@ -9,6 +9,7 @@ pub mod freq;
 pub mod grouped;
 pub mod keyness;
 pub mod kwic;
+pub mod merge;
 pub mod phrases;
 pub mod report;
 pub mod settings;
@@ -83,5 +84,6 @@ pub fn run(cli: Cli) -> Result<()> {
         args::Command::Phrases(a) => phrases::run(a, &ctx),
         args::Command::Chart(a) => chart::run(a, &ctx),
         args::Command::Report(a) => report::run(a, &ctx),
+        args::Command::Merge(a) => merge::run(a, &ctx),
     }
 }

@@ -530,6 +530,10 @@ fn paths_of(command: &Command) -> (Vec<&Path>, Vec<&Path>, Option<PathBuf>) {
             reads.extend(corpus_reads(&a.corpus).chain(a.reference.iter().map(PathBuf::as_path)));
             folder = Some(super::report::output_dir(a));
         }
+        Command::Merge(a) => {
+            reads.extend(a.partials.iter().map(PathBuf::as_path));
+            writes.push(a.output.output.as_ref());
+        }
     }
     (reads, writes.into_iter().flatten().map(PathBuf::as_path).collect(), folder)
 }

@@ -441,7 +441,8 @@ pub const DENSE_GROUPS: usize = 16;
 
 /// Blocks gathered into at most [`DENSE_GROUPS`] document ranges (one, when per-group arrays
 /// for `ids` ids would grow past 256 MB). Words' DP terms are summed per range, then the
-/// ranges' sums in order: the bounded counter adds them the same way (`bounded::unigrams`).
+/// ranges' sums in order: the bounded counter (`bounded::unigrams`) and `refrain merge`
+/// (`partial::merge`) add them the same way.
 pub fn dense_groups(blocks: &[Range<usize>], ids: usize) -> Vec<Range<usize>> {
     let wanted = if ids.saturating_mul(DENSE_GROUPS * 12) > 256 << 20 { 1 } else { DENSE_GROUPS };
     let per = blocks.len().div_ceil(wanted).max(1);

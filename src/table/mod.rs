@@ -21,6 +21,7 @@ pub mod export;
 pub mod frame;
 pub mod input;
 pub mod join;
+pub mod partial;
 pub mod schema;
 mod terminal;
 

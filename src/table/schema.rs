@@ -55,6 +55,27 @@ pub const FREQ_BY: &[ColumnDoc] = &[
     col("tokens", "word tokens in the group (all documents of the group)"),
 ];
 
+/// Columns of a partial (`refrain freq --partial`; docs/partials.md): one row per document,
+/// then one per n-gram; the columns of the other kind are null.
+pub const PARTIAL: &[ColumnDoc] = &[
+    col("kind", "`document` or `ngram`"),
+    col("doc", "document: its number in this partial (0, 1, …)"),
+    col("doc_id", "document: its id"),
+    col("source", "document: the path it was read from"),
+    col("title", "document: its title (may be null)"),
+    col("date", "document: its date, YYYY-MM-DD (may be null; precision in meta)"),
+    col("meta", "document: its metadata, a JSON object of strings"),
+    col("words", "document: its words"),
+    col("key", "n-gram: the keys of its words joined by a space"),
+    col("n", "n-gram: number of words"),
+    col("count", "n-gram: occurrences in the shard"),
+    col("docs", "n-gram: documents of the shard holding it"),
+    col("surfaces", "n-gram: its surface forms (list)"),
+    col("surface_counts", "n-gram: occurrences of each surface form (list)"),
+    col("doc_list", "n-gram: the `doc` numbers holding it, increasing (list)"),
+    col("doc_counts", "n-gram: its occurrences in each of them (list)"),
+];
+
 /// Columns of `refrain trend` (one row per phrase and period).
 pub const TREND: &[ColumnDoc] = &[
     col("phrase", "the phrase as given, or the display form of a top n-gram"),

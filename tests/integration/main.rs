@@ -14,6 +14,7 @@ mod hostile;
 mod keyness;
 mod kwic;
 mod output_policy;
+mod partials;
 mod phrases;
 mod report;
 mod report_folder;
