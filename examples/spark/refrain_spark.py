@@ -114,15 +114,18 @@ def list_corpus(paths, exclude_patterns):
 
 
 def cut_shards(files, wanted):
-    """Contiguous runs of `files` of about equal bytes, at most `wanted`, none empty."""
-    total = sum(size for _, size in files) or 1
+    """`files` cut into min(wanted, len(files)) contiguous runs of about equal bytes."""
+    count = min(wanted, len(files))
+    total = sum(size for _, size in files)
     shards, current, done = [], [], 0
-    for path, size in files:
+    for i, (path, size) in enumerate(files):
         current.append(path)
         done += size
-        # Close the shard once it reaches its share of the bytes, keeping a file for each
-        # shard still to come.
-        if len(shards) < wanted - 1 and done * wanted >= total * (len(shards) + 1):
+        still_to_open = count - len(shards) - 1
+        # Close the shard once it holds its share of the bytes, or when every file left is
+        # needed to give each shard still to come one.
+        if still_to_open > 0 and (done * count >= total * (len(shards) + 1)
+                                  or len(files) - i - 1 == still_to_open):
             shards.append(current)
             current = []
     if current:
@@ -203,17 +206,16 @@ def check_settings(partials, ngrams):
 
 
 def read_partials(spark, partials):
-    """All partials as one DataFrame, each row tagged with its partial's number `part`."""
-    from functools import reduce
+    """All partials as one DataFrame (one scan), each row tagged with its partial's path `part`."""
     from pyspark.sql import functions as F
 
-    frames = [spark.read.parquet(p).withColumn("part", F.lit(i)) for i, p in enumerate(partials)]
-    return reduce(lambda a, b: a.unionByName(b), frames)
+    return spark.read.parquet(*partials).withColumn("part", F.col("_metadata.file_path"))
 
 
-def corpus_documents(rows, partials):
+def corpus_documents(rows):
     """The documents in corpus order (`pos`): by source in byte order, then partial, then their
-    order in it. The same document (doc_id and source) in two partials is refused."""
+    order in it (partials by path: ties only for one source in two partials). The same
+    document (doc_id and source) in two partials is refused."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -225,8 +227,7 @@ def corpus_documents(rows, partials):
     if twice:
         d = twice[0]
         raise RefusedInput(f"document `{d.doc_id}` ({d.source}) is in both "
-                           f"{partials[d.parts[0]]} and {partials[d.parts[1]]}: "
-                           "it would be counted twice")
+                           f"{d.parts[0]} and {d.parts[1]}: it would be counted twice")
     # Spark compares strings by their UTF-8 bytes, as refrain sorts sources.
     order = Window.orderBy("source", "part", "doc")
     return docs.withColumn("pos", F.row_number().over(order) - 1)
@@ -321,7 +322,7 @@ def freq_table(spark, partials, args):
     from pyspark.sql import functions as F
 
     rows = read_partials(spark, partials)
-    docs = corpus_documents(rows, partials).cache()
+    docs = corpus_documents(rows).cache()
     words, documents, parts, min_words = corpus_totals(docs)
     lo, hi = args.ngrams
     ngrams = (rows.filter((F.col("kind") == "ngram") & F.col("n").between(lo, hi))
