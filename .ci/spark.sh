@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The Spark job (examples/spark) and the SQL merge (docs/partials.md) against refrain itself.
 #   usage: .ci/spark.sh BINARY [CORPORA_DIR]     (CORPORA_DIR defaults to ../shared/corpora)
-# (spark-submit passes the job's own stderr to its stdout: both go to one log.)
 # Makes a virtual environment in target/ci-spark-venv (kept between runs of one checkout),
 # installs PySpark, DuckDB, pyarrow and pytest from PyPI, runs the job in local[2] mode on the
 # inaugural corpus in 4 shards and compares its rows with `refrain freq` on the same corpus,
@@ -30,6 +29,7 @@ export PYSPARK_PYTHON="$venv/bin/python" PYSPARK_DRIVER_PYTHON="$venv/bin/python
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# spark-submit passes the job's own stderr to its stdout: each run goes to one log.
 job() { "$venv/bin/spark-submit" --master 'local[2]' examples/spark/refrain_spark.py --refrain "$bin" "$@"; }
 compare() { "$venv/bin/python" examples/spark/compare_tables.py "$@"; }
 
@@ -40,13 +40,13 @@ job "$corpus" "$work/out" --shards 4 -n 1..3 --min-count 2 >"$work/job.log" 2>&1
 grep '^refrain_spark:' "$work/job.log" | sed 's/^/   /'
 echo "   job: $((SECONDS - start)) s"
 [ "$(ls "$work/out/partials" | wc -l)" = 4 ] || fail "expected 4 partials: $(ls "$work/out/partials")"
-"$bin" freq -q -n 1..3 --min-count 2 -o "$work/freq.csv" "$corpus"
+"$bin" freq -qq -n 1..3 --min-count 2 -o "$work/freq.csv" "$corpus"
 compare "$work/freq.csv" "$work/out/freq.csv" || fail "the Spark table differs from refrain freq's"
 
 check "Spark job, the same partials, -n 2..3 --min-docs 3 --sort dp --top 300"
 job "$corpus" "$work/out" --reuse-partials -n 2..3 --min-docs 3 --sort dp --top 300 \
   >"$work/job2.log" 2>&1 || fail "the Spark job failed: $(grep -v WARN "$work/job2.log" | tail -20)"
-"$bin" freq -q -n 2..3 --min-docs 3 --sort dp --top 300 -o "$work/freq2.csv" "$corpus"
+"$bin" freq -qq -n 2..3 --min-docs 3 --sort dp --top 300 -o "$work/freq2.csv" "$corpus"
 compare "$work/freq2.csv" "$work/out/freq.csv" || fail "the Spark table differs from refrain freq's"
 
 check "Spark job refuses a document in two partials (exit 2, naming both files)"
