@@ -7,9 +7,9 @@
 # checks that it refuses a document in two partials, then runs tests/python. Java 17 or later
 # must be installed (PySpark 4 runs on it). About 2 minutes with a warm pip cache.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 bin=$(realpath "$1")
-corpora=$(realpath "${2:-../shared/corpora}")
+corpora=$(realpath "${2:-$(dirname "$0")/../../shared/corpora}")
+cd "$(dirname "$0")/.."
 corpus="$corpora/inaugural"
 fail() { echo "SPARK FAILURE: $*" >&2; exit 1; }
 check() { echo "-- $* ($(date +%T))"; }
@@ -30,7 +30,7 @@ export PYSPARK_PYTHON="$venv/bin/python" PYSPARK_DRIVER_PYTHON="$venv/bin/python
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # spark-submit passes the job's own stderr to its stdout: each run goes to one log.
-job() { "$venv/bin/spark-submit" --master 'local[2]' examples/spark/refrain_spark.py --refrain "$bin" "$@"; }
+job() { "$venv/bin/spark-submit" --master 'local[2]' --conf spark.sql.shuffle.partitions=4 examples/spark/refrain_spark.py --refrain "$bin" "$@"; }
 compare() { "$venv/bin/python" examples/spark/compare_tables.py "$@"; }
 
 check "Spark job, local[2], inaugural in 4 shards, -n 1..3 --min-count 2"

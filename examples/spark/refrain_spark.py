@@ -226,8 +226,9 @@ def corpus_documents(rows):
              .filter(F.size("parts") > 1).limit(1).collect())
     if twice:
         d = twice[0]
+        first, second = (re.sub("^file:(//)?", "", p) for p in d.parts[:2])
         raise RefusedInput(f"document `{d.doc_id}` ({d.source}) is in both "
-                           f"{d.parts[0]} and {d.parts[1]}: it would be counted twice")
+                           f"{first} and {second}: it would be counted twice")
     # Spark compares strings by their UTF-8 bytes, as refrain sorts sources.
     order = Window.orderBy("source", "part", "doc")
     return docs.withColumn("pos", F.row_number().over(order) - 1)
