@@ -392,3 +392,18 @@ proptest! {
         prop_assert_eq!(String::from_utf8(merged).unwrap(), String::from_utf8(whole).unwrap());
     }
 }
+
+#[test]
+fn a_shard_over_the_budget_of_a_partial_is_refused_before_reading() {
+    // 2 MB of text: a partial keeps every n-gram with its documents, about 48 times the text,
+    // over a 64M budget (which `freq` alone, at 14 times, would not be).
+    let dir = TestDir::new();
+    let mut word = crate::util::random_words(3, 3000);
+    let text: Vec<String> = (0..340_000).map(|_| word()).collect();
+    dir.write("shard/a.txt", text.join(" "));
+    let out = dir.join("a.parquet");
+    let err =
+        fails(&["freq", "--partial", "--memory", "64M", "-o", s(&out), s(&dir.join("shard"))]);
+    assert!(err.contains("`freq --partial`") && err.contains("--memory"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}
