@@ -318,6 +318,18 @@ pub struct MergeArgs {
     /// with the columns of `freq --by`.
     #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
     pub by: Option<String>,
+    /// Working memory the merge may use, as for the other commands [default: REFRAIN_MEMORY
+    /// when set, else half of physical memory]. The merge holds the sums of every key of all
+    /// the partials until the end (about 800 bytes per key): when its resident memory passes
+    /// the budget it stops, exit 2, naming the budget, and writes nothing. A merge that keeps
+    /// to any budget (the sorted partials merged as streams) is not built yet.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        value_parser = crate::cli::settings::parse_memory,
+        help_heading = "Resources"
+    )]
+    pub memory: Option<u64>,
 }
 
 /// Drawing the table as a chart too.

@@ -120,11 +120,12 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
         order: row_order(args.sort),
         top,
     });
-    fold(&mut merger, first, partial)?;
+    let budget = settings::budget_bytes(args.memory)?;
+    fold(&mut merger, first, partial, budget)?;
     let mut count = 1;
     for file in files {
         let partial = PartialFile::open(&file)?;
-        fold(&mut merger, file, partial)?;
+        fold(&mut merger, file, partial, budget)?;
         count += 1;
     }
     trace(started, || format!("read {count} partials"));
@@ -154,12 +155,38 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
 }
 
 /// Fold the partial opened from `file` into `merger`, a row at a time.
-fn fold(merger: &mut Merger, file: PathBuf, partial: PartialFile) -> Result<()> {
+fn fold(merger: &mut Merger, file: PathBuf, partial: PartialFile, budget: u64) -> Result<()> {
     let PartialFile { ref settings, ref docs, .. } = partial;
     let base = merger.begin(file, settings.clone(), docs.clone())?;
-    partial.each_row(|row| merger.fold(row, base))?;
+    // The sums grow with the keys: the resident set is checked every GUARD_ROWS rows, and the
+    // rest of the file is skipped once it passes the budget.
+    let (mut rows, mut over) = (0u64, None);
+    partial.each_row(|row| {
+        if over.is_some() {
+            return;
+        }
+        merger.fold(row, base);
+        rows += 1;
+        if rows % GUARD_ROWS == 0 {
+            over = crate::budget::resident_bytes().filter(|&held| held > budget);
+        }
+    })?;
+    over = over.or_else(|| crate::budget::resident_bytes().filter(|&held| held > budget));
+    if let Some(held) = over {
+        bail!(
+            "merging these partials needs more than the memory budget of {} (it holds {} after \
+             {} keys): the merge keeps the sums of every key until the end; run with a larger \
+             --memory, or merge fewer or smaller partials",
+            crate::budget::show(budget),
+            crate::budget::show(held),
+            merger.keys()
+        );
+    }
     Ok(())
 }
+
+/// Rows folded between two looks at the resident set.
+const GUARD_ROWS: u64 = 1 << 16;
 
 /// `merge --by`: the documents of all partials in corpus order, grouped.
 struct Grouping {

@@ -79,16 +79,25 @@ pub fn budget(args: &CorpusArgs) -> Result<Budget> {
     budget_with(args, std::env::var_os(MEMORY_ENV).as_deref())
 }
 
-/// [`budget`] with the value of `REFRAIN_MEMORY` given (an empty value counts as unset).
-fn budget_with(args: &CorpusArgs, env: Option<&std::ffi::OsStr>) -> Result<Budget> {
-    let bytes = match (args.memory, env.filter(|v| !v.is_empty())) {
+/// The budget's bytes: `--memory`, else `REFRAIN_MEMORY`, else the default.
+pub fn budget_bytes(memory: Option<u64>) -> Result<u64> {
+    budget_bytes_with(memory, std::env::var_os(MEMORY_ENV).as_deref())
+}
+
+fn budget_bytes_with(memory: Option<u64>, env: Option<&std::ffi::OsStr>) -> Result<u64> {
+    Ok(match (memory, env.filter(|v| !v.is_empty())) {
         (Some(bytes), _) => bytes,
         (None, Some(value)) => {
             let text = value.to_string_lossy();
             parse_memory(&text).map_err(|e| anyhow!("{MEMORY_ENV}={text}: {e}"))?
         }
         (None, None) => crate::budget::default_bytes().max(crate::budget::MIN_BYTES),
-    };
+    })
+}
+
+/// [`budget`] with the value of `REFRAIN_MEMORY` given (an empty value counts as unset).
+fn budget_with(args: &CorpusArgs, env: Option<&std::ffi::OsStr>) -> Result<Budget> {
+    let bytes = budget_bytes_with(args.memory, env)?;
     match &args.temp_dir {
         Some(dir) => check_temp_dir(dir, "--temp-dir")?,
         None => {

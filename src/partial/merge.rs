@@ -151,6 +151,11 @@ impl Merger {
         Merger { options, first: None, seen, docs: Vec::new(), sums }
     }
 
+    /// Distinct keys summed so far.
+    pub fn keys(&self) -> usize {
+        self.sums.len()
+    }
+
     /// Check `partial` (read from `file`) against the partials added before and fold it in.
     pub fn add(&mut self, file: PathBuf, partial: Partial) -> Result<(), MergeError> {
         let Partial { settings, docs, rows } = partial;
