@@ -460,14 +460,5 @@ impl FreqColumns {
     }
 }
 
-/// Join words with single spaces.
-pub fn join<'a>(words: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for w in words {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
+/// Join words with single spaces (an n-gram's display form or key).
+pub use crate::count::words::join;

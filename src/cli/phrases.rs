@@ -58,10 +58,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     };
     let started = Instant::now();
     trace(started, || "counted".into());
-    let finder = match maps {
-        Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
-        None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
-    };
+    let finder = spilled::finder_of(&corpus, &ranked, maps);
     count_options.min_n = count_options.min_n.max(2);
     let chains = chains_of(&corpus, &finder)?;
     trace(started, || "found the chains".into());

@@ -259,3 +259,15 @@ pub fn frames(
     )
     .map_err(|e| read_failure(&e, spilled))
 }
+
+/// The finder of `ranked`, from the maps the rebuilding made when there are some.
+pub fn finder_of<'a>(
+    corpus: &AnalyzedCorpus,
+    ranked: &'a RankedCounts,
+    maps: Option<FinderMaps>,
+) -> NgramFinder<'a> {
+    match maps {
+        Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
+        None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
+    }
+}

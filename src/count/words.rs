@@ -80,6 +80,18 @@ fn flatten<'a>(levels: impl Iterator<Item = (&'a [u32], &'a [u32])>) -> Vec<Vec<
     out
 }
 
+/// Join words with single spaces.
+pub fn join<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use crate::count::words::join;
 use crate::count::{NgramCounts, NgramFinder, WordLists};
 use crate::pipeline::AnalyzedCorpus;
 
@@ -295,16 +296,4 @@ impl DocTally {
         }
         self.here.clear();
     }
-}
-
-/// Join words with single spaces.
-fn join<'a>(words: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for w in words {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
 }

@@ -101,7 +101,7 @@ pub fn build(options: &ReportOptions, note: &(dyn Fn(&str) + Sync)) -> Result<Re
     let stage = Stage::bare("count", &mut timings, note);
     let (ranked, maps) = count(&corpus, &count_options, budget, note)?;
     stage.done(&count_line(&ranked.counts));
-    let finder = finder_of(&corpus, &ranked, maps);
+    let finder = spilled::finder_of(&corpus, &ranked, maps);
 
     let stage = Stage::start("phrases", &mut timings, note);
     let found = formulas(&corpus, &ranked, &finder, &count_options, (options.top, budget))?;
@@ -237,18 +237,6 @@ fn count(
     })
 }
 
-/// The finder of `ranked`, from the maps the rebuilding made when there are some.
-fn finder_of<'a>(
-    corpus: &AnalyzedCorpus,
-    ranked: &'a RankedCounts,
-    maps: Option<FinderMaps>,
-) -> NgramFinder<'a> {
-    match maps {
-        Some(maps) => NgramFinder::from_maps(&ranked.counts, maps),
-        None => NgramFinder::new(&ranked.counts, corpus.vocab.key_count()),
-    }
-}
-
 /// The formulas: their table (every formula, ranked by the words it covers, independent × n),
 /// the first ones, and the rows keyness compares.
 struct Found {
@@ -368,7 +356,7 @@ fn read(
         &pipeline.budget,
         note,
     )?;
-    let finder = finder_of(&corpus, &ranked, finder_maps);
+    let finder = spilled::finder_of(&corpus, &ranked, finder_maps);
     let (chains, formulas) = phr_cmd::resolve(&corpus, &finder, &count_options, Overlap::Maximal)?;
     drop(chains);
     let rows = keyness_rows(&ranked, &formulas);

@@ -102,12 +102,7 @@ fn a_budget_larger_than_the_machine_is_not_reserved() {
 fn a_file_too_large_to_read_within_the_budget_is_refused_with_the_budget_it_needs() {
     // A file is read and analysed whole: 12 MB of text need about six times that.
     let dir = TestDir::new();
-    let mut word = random_words(11, 3000);
-    let mut text = String::new();
-    while text.len() < 12 << 20 {
-        text.push_str(&word());
-        text.push(' ');
-    }
+    let mut text = random_text(11, 12 << 20);
     text.truncate(12 << 20);
     let big = dir.write("corpus/big.txt", &text);
     dir.write("corpus/small.txt", "a small file of a few words.");
