@@ -323,9 +323,7 @@ impl AnalyzedCorpus {
         let mut kept_index = TokenIndex::new();
         let mut kept_spans = Vec::new();
         let mut kept_docs = Vec::new();
-        (summary.documents, summary.words, summary.sentences) = (0, 0, 0);
-        (summary.documents_without_words, summary.undated) = (0, 0);
-        summary.removed = corpus::clean::Removed::default();
+        forget_documents(&mut summary);
         for (d, doc) in docs.into_iter().enumerate() {
             if !keep(&doc) {
                 continue;
@@ -363,9 +361,7 @@ impl AnalyzedCorpus {
         let spilled = spilled.expect("a spilled corpus");
         let mut writer = SpillWriter::new(budget.temp_space()?);
         let mut kept = vec![false; docs.len()];
-        (summary.documents, summary.words, summary.sentences) = (0, 0, 0);
-        (summary.documents_without_words, summary.undated) = (0, 0);
-        summary.removed = corpus::clean::Removed::default();
+        forget_documents(&mut summary);
         for segment in spilled.segments(vocab.surface_keys()) {
             let segment = segment?;
             let seg = &segment.index;
@@ -633,6 +629,13 @@ fn assemble(
     analyzer: Analyzer,
 ) -> AnalyzedCorpus {
     AnalyzedCorpus { docs, index, vocab, spans, analyzer, summary, spilled: None }
+}
+
+/// Clear what the summary counts per document, to count a subset of them again.
+fn forget_documents(summary: &mut Summary) {
+    (summary.documents, summary.words, summary.sentences) = (0, 0, 0);
+    (summary.documents_without_words, summary.undated) = (0, 0);
+    summary.removed = corpus::clean::Removed::default();
 }
 
 fn count_document(summary: &mut Summary, doc: &Document, words: usize) {

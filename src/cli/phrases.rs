@@ -37,7 +37,7 @@ pub fn run(args: &PhrasesArgs, ctx: &Context) -> Result<()> {
     }
     // Group first: a grouping that cannot be made should fail before the counting.
     let groups = args.by.as_deref().map(|by| grouped::assign(ctx, &corpus, by)).transpose()?;
-    let (words, filled) = sizes(&corpus);
+    let (words, filled) = (corpus.word_count(), corpus.filled_docs());
     let mut count_options = settings::phrase_count(&args.count, words, filled)?;
     let name = crate::report::corpus_name(&args.corpus.paths);
     if args.frames {
@@ -140,19 +140,6 @@ pub fn phrases_frame(
         TableFrame::from_table(make(&[]))
     } else {
         TableFrame::from_tables_par(&items, 1 << 14, make)
-    }
-}
-
-/// Words in the corpus, and documents holding at least one, whether its token index is in
-/// memory or on disk.
-fn sizes(corpus: &AnalyzedCorpus) -> (u64, usize) {
-    match &corpus.spilled {
-        Some(s) => (s.words, s.doc_len.iter().filter(|&&l| l > 0).count()),
-        None => {
-            let index = &corpus.index;
-            let filled = (0..index.doc_count()).filter(|&d| index.doc_len(d) > 0).count();
-            (index.len() as u64, filled)
-        }
     }
 }
 
