@@ -147,13 +147,22 @@ def count_shard(task, binary_name, common_args):
     if not mode & stat.S_IXUSR:
         os.chmod(binary, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     os.makedirs(os.path.dirname(partial), exist_ok=True)
-    command = [binary, "freq", "--partial", "-q", *common_args, "-o", partial, "--", *files]
+    command = [binary, "freq", "--partial", "-q", *common_args, "-o", partial]
+    # The files go through standard input (--files-from -): a command line holds about 2 MB,
+    # some 20,000 paths. A name that a line cannot hold (a line end in it) goes on the command
+    # line instead.
+    listed = [f for f in files if "\n" not in f and not f.endswith("\r")]
+    named = [f for f in files if "\n" in f or f.endswith("\r")]
+    command += ["--files-from", "-", "--", *named]
     start = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True)
+    # Bytes, not text: a path that is not valid UTF-8 goes through as its own bytes.
+    done = subprocess.run(command, input=b"".join(os.fsencode(f) + b"\n" for f in listed),
+                          capture_output=True)
+    stderr = done.stderr.decode("utf-8", errors="replace")
     seconds = time.monotonic() - start
     if done.returncode != 0:
-        raise RuntimeError(f"shard {index}: refrain exited {done.returncode}: {done.stderr.strip()}")
-    return index, partial, len(files), seconds, os.path.getsize(partial), done.stderr.strip()
+        raise RuntimeError(f"shard {index}: refrain exited {done.returncode}: {stderr.strip()}")
+    return index, partial, len(files), seconds, os.path.getsize(partial), stderr.strip()
 
 
 # ---------------------------------------------------------------------------------------------

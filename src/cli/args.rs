@@ -632,6 +632,12 @@ pub struct CorpusArgs {
     /// Files or folders to read; `-` reads stdin; none reads the bundled sample.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Read more PATHs from FILE, one per line (`-`: standard input), read before the PATHs
+    /// given on the command line: for lists too long for a command line, such as a shard of a
+    /// large archive. Each line is a path as it is (spaces kept; relative to the current
+    /// folder); blank lines are skipped; a path that does not exist is an error naming its line.
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub files_from: Option<PathBuf>,
     /// Leave files whose name matches PATTERN out of folder walks (`*` and `?` wildcards,
     /// case-insensitive; repeatable; `--exclude none` reads everything). Files named on the
     /// command line are always read.

@@ -54,7 +54,8 @@ impl Context {
 }
 
 /// Run the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(mut cli: Cli) -> Result<()> {
+    settings::read_files_from(&mut cli.command)?;
     settings::check_outputs(&cli.command)?;
     let level = match (cli.silent, cli.quiet) {
         (true, _) | (false, 2..) => crate::progress::Level::Silent,

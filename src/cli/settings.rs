@@ -501,6 +501,79 @@ fn file_id(_path: &Path) -> Option<(u64, u64)> {
     None
 }
 
+/// `--files-from FILE`: the paths it lists, put before the command's own PATHs.
+pub fn read_files_from(command: &mut Command) -> Result<()> {
+    let corpus = match command {
+        Command::Freq(a) => &mut a.corpus,
+        Command::Trend(a) => &mut a.corpus,
+        Command::Keyness(a) => &mut a.corpus,
+        Command::Kwic(a) => &mut a.corpus,
+        Command::Docs(a) => &mut a.corpus,
+        Command::Phrases(a) => &mut a.corpus,
+        Command::Report(a) => &mut a.corpus,
+        Command::Chart(_) | Command::Merge(_) => return Ok(()),
+    };
+    let Some(list) = corpus.files_from.clone() else { return Ok(()) };
+    let from_stdin = list.as_os_str() == "-";
+    if from_stdin && corpus.paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!("`--files-from -` reads the list from standard input, so `-` cannot also be a PATH");
+    }
+    let text = if from_stdin {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut text)
+            .context("cannot read the list of files from standard input")?;
+        text
+    } else {
+        std::fs::read(&list)
+            .with_context(|| format!("cannot read the list of files `{}`", list.display()))?
+    };
+    let name =
+        if from_stdin { "standard input".to_string() } else { format!("`{}`", list.display()) };
+    let mut paths = listed_paths(&text, &name)?;
+    if paths.is_empty() {
+        bail!("the list of files {name} names no file (--files-from)");
+    }
+    paths.append(&mut corpus.paths);
+    corpus.paths = paths;
+    Ok(())
+}
+
+/// The paths of a `--files-from` list (`name` says where it came from): one per line, line
+/// ends (`\n`, `\r\n`) removed, blank lines skipped; each must exist. A line is taken as the
+/// bytes of a path, so a name that is not UTF-8 can be listed (on Unix).
+fn listed_paths(text: &[u8], name: &str) -> Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if line == b"-" {
+            bail!(
+                "{name}, line {}: `-` (standard input) cannot be listed; give it as a PATH",
+                i + 1
+            );
+        }
+        let path = path_of_bytes(line);
+        if std::fs::metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+            let shown = String::from_utf8_lossy(line);
+            bail!("{name}, line {}: `{shown}` does not exist (--files-from)", i + 1);
+        }
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+#[cfg(unix)]
+fn path_of_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_of_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
 /// What a command reads, the files it writes, and the report folder it writes.
 fn paths_of(command: &Command) -> (Vec<&Path>, Vec<&Path>, Option<PathBuf>) {
     let mut reads: Vec<&Path> = Vec::new();
@@ -719,5 +792,30 @@ mod tests {
     fn missing_output_folder_is_an_error() {
         let e = destination(&out(None, Some("/nonexistent-dir-xyz/t.csv"))).unwrap_err();
         assert!(e.to_string().contains("/nonexistent-dir-xyz"), "{e}");
+    }
+
+    #[test]
+    fn a_list_of_files_keeps_its_lines_as_paths_and_names_a_missing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a b.txt"), dir.path().join("c.txt"));
+        std::fs::write(&a, "x").unwrap();
+        std::fs::write(&b, "y").unwrap();
+        let text = format!("{}\r\n\n   \n{}\n", a.display(), b.display());
+        assert_eq!(listed_paths(text.as_bytes(), "`l`").unwrap(), [a.clone(), b]);
+        let missing = dir.path().join("gone.txt");
+        let text = format!("{}\n{}\n", a.display(), missing.display());
+        let e = listed_paths(text.as_bytes(), "`l`").unwrap_err().to_string();
+        assert!(e.starts_with("`l`, line 2: `") && e.contains("gone.txt` does not exist"), "{e}");
+        let e = listed_paths(b"-\n", "`l`").unwrap_err().to_string();
+        assert!(e.contains("line 1: `-` (standard input) cannot be listed"), "{e}");
+        // A name that is not UTF-8 is listed as its bytes.
+        #[cfg(unix)]
+        {
+            let latin1 = dir.path().join(path_of_bytes(b"caf\xe9.txt"));
+            std::fs::write(&latin1, "z").unwrap();
+            let mut text = dir.path().as_os_str().as_encoded_bytes().to_vec();
+            text.extend_from_slice(b"/caf\xe9.txt\n");
+            assert_eq!(listed_paths(&text, "`l`").unwrap(), [latin1]);
+        }
     }
 }

@@ -145,3 +145,60 @@ fn output_to_dev_stdout_goes_to_the_stream() {
     assert_eq!(rows.len(), 2, "{out}");
     assert_eq!(rows[0]["phrase"], "party cells");
 }
+
+#[test]
+fn files_from_reads_the_listed_paths_before_the_given_ones() {
+    let dir = TestDir::new();
+    let a = dir.write("in/a b.txt", "The party policies. The party policies again.");
+    let b = dir.write("in/b.txt", "The party policies and the party cells.");
+    let c = dir.write("c.txt", "Party cells, party cells.");
+    let direct = |paths: &[&std::path::Path]| {
+        let mut cmd = refrain();
+        cmd.args(["freq", "-n", "1..2", "--format", "csv"]).args(paths);
+        cmd.output().unwrap()
+    };
+    let expected = direct(&[&a, &b, &c]);
+    assert!(expected.status.success());
+    // Listed: a and b (CRLF, a blank line); given: c. Read in that order, as if all were given.
+    let list = dir.write("list.txt", format!("{}\r\n\n{}\n", a.display(), b.display()));
+    let out = refrain()
+        .args(["freq", "-n", "1..2", "--format", "csv", "--files-from"])
+        .arg(&list)
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, expected.stdout);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read 3 inputs"));
+    // The list from standard input.
+    let out = refrain()
+        .args(["freq", "-n", "1..2", "--format", "csv", "--files-from", "-"])
+        .arg(&c)
+        .write_stdin(format!("{}\n{}\n", a.display(), b.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, expected.stdout);
+}
+
+#[test]
+fn files_from_names_a_missing_path_and_its_line() {
+    let dir = TestDir::new();
+    let a = dir.write("a.txt", "Some text here.");
+    let list =
+        dir.write("list.txt", format!("{}\n{}\n", a.display(), dir.join("gone.txt").display()));
+    let out = refrain().args(["freq", "--files-from"]).arg(&list).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("list.txt`, line 2: `") && err.contains("gone.txt` does not exist"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let empty = dir.write("empty.txt", "\n\n");
+    let out = refrain().args(["freq", "--files-from"]).arg(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("names no file"));
+    let out = refrain().args(["freq", "--files-from", "-", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot also be a PATH"));
+}
