@@ -26,6 +26,7 @@ there. See README.md beside this file.
 """
 
 import argparse
+import json
 import os
 import re
 import shlex
@@ -71,13 +72,26 @@ def readable(name):
     return "." in lower and lower.rsplit(".", 1)[1] in EXTENSIONS
 
 
+def is_report_folder(folder):
+    """Whether `folder` is a report refrain wrote: its manifest.json is a regular file of at most
+    16 MiB holding JSON whose `generator` is "refrain report" (refrain's own test). Another
+    program's manifest.json does not make a report."""
+    path = os.path.join(folder, "manifest.json")
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > 16 << 20:
+            return False
+        with open(path, "rb") as f:
+            manifest = json.loads(f.read())
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("generator") == "refrain report"
+
+
 def walk(folder, excludes, seen_dirs):
     """The files refrain's walk finds in `folder`: hidden entries and report folders skipped."""
     real = os.path.realpath(folder)
-    if real in seen_dirs or os.path.exists(os.path.join(folder, "manifest.json")):
-        # A symlink loop is walked once; a refrain report (manifest.json) is not corpus text.
-        # (refrain checks the manifest's content; a corpus folder with its own manifest.json
-        # would be read by refrain and left out here, and the rows would differ.)
+    if real in seen_dirs or is_report_folder(folder):
+        # A symlink loop is walked once; a refrain report is not corpus text.
         return []
     seen_dirs.add(real)
     files = []

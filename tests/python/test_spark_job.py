@@ -29,6 +29,9 @@ def test_the_listing_is_refrains_walk(tmp_path):
         "notes.xyz": "unknown extension", "sub/.hid/h.txt": "in a hidden folder",
         "sub/r.jsonl": '{"text": "json doc"}\n{"text": "second"}',
         "sub/a b.html": "<p>spaces in the name</p>", "é/ü.txt": "non-ASCII path",
+        # A report refrain wrote is left out; another program's manifest.json is not a report.
+        "rep/manifest.json": '{"generator": "refrain report"}', "rep/summary.md": "a report",
+        "app/manifest.json": '{"name": "app", "text": "read too"}', "app/notes.md": "read",
     }
     for name, text in files.items():
         (corpus / name).parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +41,7 @@ def test_the_listing_is_refrains_walk(tmp_path):
     docs = csv.DictReader(io.StringIO(run("docs", "-qq", "--format", "csv", corpus)))
     read = list(dict.fromkeys(row["source"] for row in docs))  # one per file, in order
     assert listed == read
-    assert len(listed) == 7
+    assert len(listed) == 9
     everything = job.list_corpus([str(corpus)], ["none"])
     assert [Path(p).name for p, _ in everything].count("README.md") == 1
 
