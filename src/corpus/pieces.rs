@@ -1,4 +1,4 @@
-//! One large record file (JSON Lines, CSV, TSV, each maybe gzipped) read in pieces of about a
+//! One large record file (JSON Lines, CSV, TSV, each maybe gzipped; Parquet) read in pieces of about a
 //! given number of bytes, cut at record boundaries, so that a file larger than the memory
 //! budget is never held whole. The pieces give exactly the documents and problems that
 //! reading the file whole gives ([`super::read_input`]): the same ids, dates and texts, the
@@ -8,7 +8,8 @@
 //! without holding the file: a size over the cap, gzip that is corrupt or too large, binary
 //! content, invalid UTF-8 (one problem for the file, naming the first bad byte), an empty file.
 //! Then the file is read again a piece at a time: whole lines for JSON Lines, rows found by the
-//! csv crate (a quoted field may hold newlines) for CSV and TSV. Line and record numbers carry
+//! csv crate (a quoted field may hold newlines) for CSV and TSV, a batch of rows for Parquet
+//! (its survey reads every batch once, to find a corrupt page first). Line and record numbers carry
 //! from one piece to the next. Whole reading reports the problems of turning records into
 //! documents (missing fields, empty texts) after all those of parsing the file, so those wait
 //! for the last piece.
@@ -26,10 +27,11 @@ use rayon::prelude::*;
 use super::dates::date_from_path;
 use super::decode::{self, Lossy, Utf8Scan};
 use super::format::{self, FileKind, Format};
-use super::formats::{csv::Rows, jsonl};
+use super::formats::{csv::Rows, jsonl, parquet};
 use super::read::{self as whole, open_regular, read_problem};
 use super::record::{Record, SourceInfo, to_document};
 use super::{Input, Problem, ReadOptions, ReadResult, read_input};
+use crate::table::input::{InputError, ParquetBatches};
 
 /// The size of the blocks read from disk and from a decompressor.
 const BLOCK: usize = 1 << 20;
@@ -41,18 +43,23 @@ const SNIFF_LEN: usize = 8192;
 type Content = Box<dyn BufRead + Send>;
 
 /// Whether `path` is a record file that can be read in pieces: JSON Lines, CSV or TSV by its
-/// name (maybe gzipped), and not UTF-16 (by its first bytes). A file that cannot be opened or
-/// decompressed streams: its survey reports it without reading it whole.
+/// name (maybe gzipped) and not UTF-16 (by its first bytes), or Parquet not gzipped (a
+/// batch of rows is found by seeking). A text file that cannot be opened or decompressed
+/// streams: its survey reports it without reading it whole.
 pub fn streams(path: &Path) -> bool {
     let Some(kind) = format::detect(path) else { return false };
-    if !matches!(kind.format, Format::JsonLines | Format::Csv | Format::Tsv) {
-        return false;
+    match kind.format {
+        Format::JsonLines | Format::Csv | Format::Tsv => match content_head(path) {
+            Some((_, head)) => decode::utf16_bom(&head).is_none(),
+            None => true,
+        },
+        Format::Parquet => !kind.gzip && content_head(path).is_some_and(|(gzip, _)| !gzip),
+        Format::Text | Format::Html | Format::Json => false,
     }
-    content_head(path).is_none_or(|head| decode::utf16_bom(&head).is_none())
 }
 
-/// The first two bytes of a file's content (decompressed if it is gzip).
-fn content_head(path: &Path) -> Option<Vec<u8>> {
+/// Whether a file's content is gzip, and its first two bytes (decompressed).
+fn content_head(path: &Path) -> Option<(bool, Vec<u8>)> {
     let (file, _) = open_regular(path).ok()?;
     let mut file = BufReader::new(file);
     let gzip = decode::is_gzip(file.fill_buf().ok()?);
@@ -60,7 +67,31 @@ fn content_head(path: &Path) -> Option<Vec<u8>> {
         if gzip { Box::new(MultiGzDecoder::new(file)) } else { Box::new(file) };
     let mut head = Vec::new();
     content.take(2).read_to_end(&mut head).ok()?;
-    Some(head)
+    Some((gzip, head))
+}
+
+/// A Parquet file's batches of rows, after a first pass that reads them all (and drops them):
+/// reading the file whole reports a corrupt page with no document, so it must be found before
+/// any piece is given.
+fn survey_parquet(
+    path: &Path,
+    source: &str,
+    cap: u64,
+    bytes: u64,
+) -> Result<ParquetBatches, Problem> {
+    let (_, len) = open_regular(path).map_err(|e| read_problem(source, &e))?;
+    if len > cap {
+        return Err(read_problem(source, &whole::too_large(len, cap)));
+    }
+    let malformed = |e: InputError| {
+        let (kind, message) = ("malformed Parquet", e.to_string());
+        Problem::skipped(source, None, kind, message)
+    };
+    let mut batches = ParquetBatches::open(path, bytes).map_err(malformed)?;
+    while let Some(batch) = batches.next_batch() {
+        batch.map_err(malformed)?;
+    }
+    ParquetBatches::open(path, bytes).map_err(malformed)
 }
 
 /// What reading the file whole reports before its records.
@@ -157,6 +188,8 @@ enum State {
     Lines { content: Content, line: u64, count: usize },
     /// CSV or TSV, after the header.
     Rows(Rows<Content>),
+    /// Parquet.
+    Table(ParquetBatches),
     /// Every piece was given.
     Done,
 }
@@ -261,6 +294,18 @@ impl PieceReader {
                 let until = rows.position().saturating_add(self.piece_bytes);
                 Ok(rows.read(until, display, opts, &mut out.problems, &mut records))
             }
+            State::Table(batches) => {
+                let first = batches.position();
+                match batches.next_batch() {
+                    Some(Ok(table)) => records = parquet::records(table, first),
+                    Some(Err(e)) => {
+                        let (kind, message) = ("malformed Parquet", e.to_string());
+                        out.problems.push(Problem::skipped(display, None, kind, message));
+                    }
+                    None => {}
+                }
+                Ok(!batches.finished())
+            }
             State::Start | State::Done => unreachable!("a piece is read from an open file"),
         };
         self.convert(records, out);
@@ -277,6 +322,16 @@ impl PieceReader {
     /// Survey and open the file; a step when it ends before any piece.
     fn start(&mut self, out: &mut ReadResult) -> Option<Step> {
         let cap = self.opts.max_bytes();
+        if self.kind.format == Format::Parquet {
+            match survey_parquet(&self.path, &self.src.display, cap, self.piece_bytes) {
+                Ok(batches) => self.state = State::Table(batches),
+                Err(problem) => {
+                    out.problems.push(problem);
+                    return Some(Step::Over);
+                }
+            }
+            return None;
+        }
         let (gzip, bom, invalid) = match survey(&self.path, &self.src.display, self.kind.gzip, cap)
         {
             Survey::Skipped(problem) => {

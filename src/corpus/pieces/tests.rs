@@ -276,3 +276,72 @@ fn utf16_files_are_read_whole() {
     assert_eq!((docs.len(), problems.len(), pieces), (1, 0, 1));
     assert_eq!(docs[0].text, "Hello there.");
 }
+
+/// A Parquet file of these texts (`None`: a null cell) with ids and epoch dates, in row
+/// groups of `group` rows.
+fn parquet_file(dir: &Path, texts: &[Option<String>], group: usize) -> PathBuf {
+    use polars::prelude::*;
+    let ids: Vec<String> = (0..texts.len()).map(|i| format!("p{i}")).collect();
+    let dates: Vec<i64> =
+        (0..texts.len() as i64).map(|i| 1_700_000_000_000 + i * 86_400_000).collect();
+    let mut df = df!("id" => ids, "story_text" => texts, "date" => dates).unwrap();
+    let path = dir.join("t.parquet");
+    polars_io::parquet::write::ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .with_row_group_size(Some(group))
+        .finish(&mut df)
+        .unwrap();
+    path
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn parquet_in_batches_of_rows_is_the_file_read_whole(
+        texts in prop::collection::vec(prop::option::of(prop_oneof![
+            4 => words(),
+            1 => Just("  ".to_string()),
+        ]), 0..60),
+        group in 1usize..20,
+        piece in 1u64..2000,
+        named_id in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = parquet_file(dir.path(), &texts, group);
+        prop_assert!(streams(&path));
+        let opts = ReadOptions { id_field: named_id.then(|| "key".into()), ..Default::default() };
+        same_as_whole(&path, &opts, piece)?;
+    }
+}
+
+#[test]
+fn parquet_comes_in_batches_and_a_corrupt_file_is_skipped_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts: Vec<Option<String>> =
+        (0..500).map(|i| Some(format!("Row {i} of the table, with words."))).collect();
+    let path = parquet_file(dir.path(), &texts, 50);
+    let (docs, problems, pieces) = pieces_of(&path, &ReadOptions::default(), 2000);
+    assert!(pieces >= 5, "{pieces} pieces");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(docs.len(), 500);
+    assert_eq!(
+        (docs[499].id.as_str(), docs[499].date.unwrap().to_string().as_str()),
+        ("p499", "2025-03-27")
+    );
+    // 1,700,000,000,000 ms is 2023-11-14 22:13 UTC; 499 days later is 2025-03-27.
+    // A page damaged in the middle: reading whole gives one problem and no document.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 64].fill(0xab);
+    std::fs::write(&path, &bytes).unwrap();
+    same_as_whole(&path, &ReadOptions::default(), 2000).unwrap();
+    let (docs, problems, _) = pieces_of(&path, &ReadOptions::default(), 2000);
+    assert!(docs.is_empty() && problems.len() == 1 && problems[0].kind == "malformed Parquet");
+    // A file that is not Parquet at all.
+    std::fs::write(&path, b"PAR1 and nothing else").unwrap();
+    same_as_whole(&path, &ReadOptions::default(), 2000).unwrap();
+    assert!(
+        !streams(&write(dir.path(), "g.parquet", b"PAR1", true)),
+        "gzipped Parquet is read whole"
+    );
+}
