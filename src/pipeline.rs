@@ -748,3 +748,52 @@ fn analyze_chunk(docs: Vec<Document>, analyzer: &Analyzer, only_lang: Option<&st
     chunk.docs = docs;
     chunk
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_read_in_pieces_is_a_unit_of_its_own_between_batches_of_files() {
+        let inputs: Vec<Input> = (0..7).map(|i| Input::File(format!("f{i}").into())).collect();
+        let sizes = [1, 1, 50, 1, 1, 1, 60];
+        let pieced = [false, false, true, false, false, false, true];
+        let got = batches(&inputs, &sizes, &pieced, 2);
+        let want = vec![
+            Unit::Files(&inputs[0..2]),
+            Unit::Pieces(&inputs[2]),
+            Unit::Files(&inputs[3..5]),
+            Unit::Files(&inputs[5..6]),
+            Unit::Pieces(&inputs[6]),
+        ];
+        assert_eq!(got, want);
+        // Without pieces, the same files are cut by size only.
+        let whole = batches(&inputs, &sizes, &[false; 7], 2);
+        let cut: Vec<usize> = whole
+            .iter()
+            .map(|u| match u {
+                Unit::Files(f) => f.len(),
+                Unit::Pieces(_) => 0,
+            })
+            .collect();
+        assert_eq!(cut, [2, 1, 2, 1, 1]);
+    }
+
+    #[test]
+    fn only_record_files_with_more_text_than_a_piece_are_read_in_pieces() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "{\"text\": \"a\"}\n").unwrap();
+            Input::File(path)
+        };
+        let (jsonl, txt, json) = (write("a.jsonl"), write("a.txt"), write("a.json"));
+        assert!(in_pieces(&jsonl, 100, 99));
+        assert!(!in_pieces(&jsonl, 100, 100));
+        assert!(!in_pieces(&txt, 100, 10) && !in_pieces(&json, 100, 10));
+        assert!(!in_pieces(&Input::Stdin, 100, 10));
+        // A .gz file's text is counted at four times its size.
+        let gz = write("a.csv.gz");
+        assert!(in_pieces(&gz, 30, 100));
+    }
+}

@@ -129,9 +129,10 @@ fn a_file_too_large_to_read_within_the_budget_is_refused_with_the_budget_it_need
     assert!(String::from_utf8_lossy(&worked.stderr).contains("token index on disk"));
 }
 
-/// A corpus of small text files around a JSON Lines file of 20 MB and a gzipped CSV file of
-/// 12 MB of text: under 64M a file read whole may hold at most about 10 MB (six times its text
-/// and a batch of 4 MB beside it), so both are read in pieces. Some records are malformed, some
+/// A corpus of small text files around a JSON Lines file of 18 MB, a gzipped CSV file of 12 MB
+/// of text and a Parquet file of 8 MB of text: under 64M a file read whole may hold at most
+/// about 10 MB (six times its text and a batch of 4 MB beside it); all three are read in
+/// pieces of about 4 MB. Some records are malformed, some
 /// lack their text, and CSV texts hold quoted newlines, so that problems and line numbers
 /// cross pieces.
 fn large_record_files(dir: &TestDir) -> std::path::PathBuf {
@@ -148,7 +149,7 @@ fn large_record_files(dir: &TestDir) -> std::path::PathBuf {
     dir.write("corpus/a.txt", text(3000));
     let mut jsonl = String::new();
     for i in 0.. {
-        if jsonl.len() >= 20 << 20 {
+        if jsonl.len() >= 18 << 20 {
             break;
         }
         let line = match i % 1000 {
@@ -183,12 +184,24 @@ fn large_record_files(dir: &TestDir) -> std::path::PathBuf {
     gz.write_all(csv.as_bytes()).unwrap();
     dir.write("corpus/d.csv.gz", gz.finish().unwrap());
     dir.write("corpus/e.txt", text(3000));
+    let (mut ids, mut texts) = (Vec::new(), Vec::new());
+    for i in 0..4000 {
+        ids.push(format!("p{i}"));
+        texts.push(if i % 700 == 5 { None } else { Some(text(2000)) });
+    }
+    let mut df = polars::df!("id" => ids, "text" => texts).unwrap();
+    let file = std::fs::File::create(dir.join("corpus/f.parquet")).unwrap();
+    polars_io::parquet::write::ParquetWriter::new(file)
+        .with_row_group_size(Some(500))
+        .finish(&mut df)
+        .unwrap();
     dir.join("corpus")
 }
 
 /// The problem lines of a run's summary.
 fn problem_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|l| l.contains("b.jsonl, ") || l.contains("d.csv.gz, ")).collect()
+    let named = |l: &&str| ["b.jsonl, ", "d.csv.gz, ", "f.parquet, "].iter().any(|f| l.contains(f));
+    stderr.lines().filter(named).collect()
 }
 
 #[test]
@@ -197,7 +210,7 @@ fn large_record_files_read_in_pieces_give_the_bytes_of_a_run_in_memory() {
     let corpus = large_record_files(&dir);
     // Words only: n-grams would need more than 64M in a debug build (its program alone holds
     // 50 MB); the table's documents and dispersion check every document's words, in order.
-    let args = ["-n", "1", "--format", "csv"];
+    let args = ["-n", "1", "--format", "csv", "-v"];
     let (whole, whole_err) = freq(&corpus, None, &args);
     let (pieces, stderr) = freq(&corpus, Some("64M"), &args);
     assert!(stderr.contains("token index on disk"), "{stderr}");
@@ -209,7 +222,8 @@ fn large_record_files_read_in_pieces_give_the_bytes_of_a_run_in_memory() {
         let mut cmd = refrain();
         cmd.args(["kwic", "--format", "csv"]).arg(&corpus).arg("waab");
         if let Some(m) = memory {
-            cmd.args(["--memory", m]).env("REFRAIN_FORCE_SPILL", "1");
+            // One thread: the pieces' documents and ids do not depend on the thread count.
+            cmd.args(["--memory", m, "-j", "1"]).env("REFRAIN_FORCE_SPILL", "1");
         }
         let out = cmd.output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -218,7 +232,7 @@ fn large_record_files_read_in_pieces_give_the_bytes_of_a_run_in_memory() {
     let lines = kwic(None);
     let from =
         |prefix: &str| String::from_utf8_lossy(&lines).lines().any(|l| l.starts_with(prefix));
-    assert!(from("j") && from("c"), "lines from both large files");
+    assert!(from("j") && from("c") && from("p"), "lines from the three large files");
     assert!(lines == kwic(Some("64M")), "kwic over pieces differs");
 }
 
