@@ -275,10 +275,10 @@ impl PieceReader {
     }
 
     fn piece(&mut self, out: &mut ReadResult) -> Step {
-        if let State::Start = self.state {
-            if let Some(step) = self.start(out) {
-                return step;
-            }
+        if let State::Start = self.state
+            && let Some(step) = self.start(out)
+        {
+            return step;
         }
         let (display, opts) = (self.src.display.as_str(), &self.opts);
         let mut records = Vec::new();
