@@ -4,9 +4,10 @@
 //! # Brief overview
 //!
 //! Inputs are read in batches; the files of a batch are read and cleaned in parallel
-//! ([`crate::corpus`]), then their documents are cut into chunks of about [`CHUNK_BYTES`] of
-//! text that are analysed in parallel ([`crate::analysis`]), each into its own local
-//! vocabulary. Chunks are absorbed into the global [`Vocabulary`] and the [`TokenIndex`] in
+//! ([`crate::corpus`]); a record file with more text than a batch is read a piece at a time
+//! ([`corpus::PieceReader`]), each piece a batch of its own. Then the documents are cut into
+//! chunks of about [`CHUNK_BYTES`] of text that are analysed in parallel
+//! ([`crate::analysis`]), each into its own local vocabulary. Chunks are absorbed into the global [`Vocabulary`] and the [`TokenIndex`] in
 //! corpus order, so ids, and everything computed from them, do not depend on the number of
 //! threads. Document texts are dropped after analysis unless a command needs them (kwic,
 //! report), so memory holds integer arrays, not the corpus.

@@ -397,7 +397,7 @@ fn lines(
     opts: &ReadOptions,
     out: &mut ReadResult,
 ) -> io::Result<(Vec<Record>, bool)> {
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(piece_bytes.min(1 << 28) as usize);
     while (bytes.len() as u64) < piece_bytes {
         if content.read_until(b'\n', &mut bytes)? == 0 {
             break;
@@ -408,9 +408,46 @@ fn lines(
     // changed since its survey.
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let records = jsonl::parse_lines(&text, *line, count, source, opts, &mut out.problems);
+    // Lines are parsed in parallel parts; a part's record numbers go on from the entries of
+    // the parts before it (problems name lines, which each part knows from its first).
+    let parts = split_lines(&text, *line, (piece_bytes / 8).max(1) as usize);
+    let parsed: Vec<_> = parts
+        .into_par_iter()
+        .map(|(part, first)| {
+            let (mut problems, mut entries) = (Vec::new(), 0);
+            let records =
+                jsonl::parse_lines(part, first, &mut entries, source, opts, &mut problems);
+            (records, problems, entries)
+        })
+        .collect();
+    let mut records = Vec::new();
+    for (part, problems, entries) in parsed {
+        records.extend(part.into_iter().map(|r| Record { number: r.number + *count, ..r }));
+        out.problems.extend(problems);
+        *count += entries;
+    }
     *line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
     Ok((records, more))
+}
+
+/// `text` cut after a newline every `bytes` or so, each part with the number of its first line
+/// (`first` for the first part).
+fn split_lines(text: &str, first: u64, bytes: usize) -> Vec<(&str, u64)> {
+    let mut parts = Vec::new();
+    let (mut start, mut line) = (0, first);
+    while start < text.len() {
+        let end = match text.as_bytes().get(start + bytes..) {
+            Some(rest) => {
+                memchr::memchr(b'\n', rest).map_or(text.len(), |at| start + bytes + at + 1)
+            }
+            None => text.len(),
+        };
+        let part = &text[start..end];
+        parts.push((part, line));
+        line += memchr::memchr_iter(b'\n', part.as_bytes()).count() as u64;
+        start = end;
+    }
+    parts
 }
 
 #[cfg(test)]
