@@ -94,6 +94,34 @@ diff -rq -x manifest.json "$work/ru/rep" "$work/rb/rep" || fail "report under 60
 [ "$kb" -le $(( (600 + 64) * 1024 )) ] || fail "report under 600M peaked at ${kb} KB"
 echo "   report on disk (600M): same files, peak $((kb / 1024)) MB"
 
+check "one large file: 300 MB of JSON Lines (KCNA's records again with new ids) read in pieces under 500M"
+# Read whole it would need about 1.9G; in pieces of a sixteenth of the budget it holds 500M.
+python3 - "$corpora/kcna_cojp/juche" "$work/big.jsonl" 300 <<'PY'
+import glob, json, sys
+records = []
+for path in sorted(glob.glob(sys.argv[1] + "/*.json")):
+    day = json.load(open(path, encoding="utf-8"))
+    for a in day.get("articles") or []:
+        if a and a.get("content"):
+            records.append({"date": day.get("date"), "title": a.get("title"), "text": a["content"]})
+size, i = 0, 0
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    while size < int(sys.argv[3]) << 20:
+        line = json.dumps(dict(records[i % len(records)], id=f"r{i}"), ensure_ascii=False) + "\n"
+        out.write(line)
+        size, i = size + len(line.encode()), i + 1
+PY
+# The same records in files of 5,000 lines, each read whole (any file over 256 MB is read in
+# pieces, whatever the budget): the same ids, dates and texts in the same order.
+mkdir "$work/split" && (cd "$work/split" && split -l 5000 -d -a 3 --additional-suffix=.jsonl "$work/big.jsonl" part-)
+"$bin" freq -n 1..2 --min-count 2 --format csv --memory 20G "$work/split" > "$work/bigu.csv" 2>/dev/null || fail "the split file in memory failed"
+kb=$(peak_kb "$bin" freq -n 1..2 --min-count 2 --format csv --memory 500M --temp-dir "$work" -o "$work/bigb.csv" "$work/big.jsonl" 2>"$work/bigb.err") || fail "the large file under 500M failed: $(tail -3 "$work/bigb.err")"
+grep -q "token index on disk" "$work/bigb.err" || fail "the large file under 500M did not spill"
+cmp -s "$work/bigu.csv" "$work/bigb.csv" || fail "the large file read in pieces: other bytes than its records read whole"
+[ "$kb" -le $(( (500 + 64) * 1024 )) ] || fail "the large file under 500M peaked at ${kb} KB"
+echo "   $(grep -o 'read 1 input: [0-9,]* documents' "$work/bigb.err"), peak $((kb / 1024)) MB, same bytes"
+rm -rf "$work/big.jsonl" "$work/split" "$work/bigu.csv" "$work/bigb.csv"
+
 check "KCNA 2017 phrases: formulas, not fragments; independent counts, parents, dates"
 "$bin" phrases --only-lang en --min-count 10 --min-docs 5 --format csv -o "$work/phrases2017.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null
 "$bin" -j 1 phrases --only-lang en --min-count 10 --min-docs 5 --format csv -o "$work/phrases2017j1.csv" "$corpora"/kcna_cojp/juche/2017-* 2>/dev/null

@@ -4,9 +4,10 @@
 //! # Brief overview
 //!
 //! Inputs are read in batches; the files of a batch are read and cleaned in parallel
-//! ([`crate::corpus`]), then their documents are cut into chunks of about [`CHUNK_BYTES`] of
-//! text that are analysed in parallel ([`crate::analysis`]), each into its own local
-//! vocabulary. Chunks are absorbed into the global [`Vocabulary`] and the [`TokenIndex`] in
+//! ([`crate::corpus`]); a record file with more text than a batch is read a piece at a time
+//! ([`corpus::PieceReader`]), each piece a batch of its own. Then the documents are cut into
+//! chunks of about [`CHUNK_BYTES`] of text that are analysed in parallel
+//! ([`crate::analysis`]), each into its own local vocabulary. Chunks are absorbed into the global [`Vocabulary`] and the [`TokenIndex`] in
 //! corpus order, so ids, and everything computed from them, do not depend on the number of
 //! threads. Document texts are dropped after analysis unless a command needs them (kwic,
 //! report), so memory holds integer arrays, not the corpus.
@@ -91,6 +92,7 @@ fn spill_forced() -> bool {
 fn spill_needed(
     inputs: &[Input],
     sizes: &[u64],
+    pieced: &[bool],
     options: &PipelineOptions,
 ) -> Result<bool, corpus::CorpusError> {
     let bytes = text_bytes(inputs, sizes);
@@ -100,7 +102,7 @@ fn spill_needed(
         return Ok(false);
     }
     if options.may_spill {
-        check_largest_file(inputs, sizes, options)?;
+        check_largest_file(inputs, sizes, pieced, options)?;
         return Ok(true);
     }
     Err(corpus::CorpusError::OverBudget {
@@ -133,15 +135,17 @@ fn read_stdin_ahead(
     Ok(Some(with))
 }
 
-/// A corpus on disk is read a batch of files at a time, but each file whole: the largest
-/// file's text (`FILE_PER_BYTE` times it), with the next batch read beside it, must fit the
-/// budget, or the run stops before reading and names the budget it needs.
+/// A corpus on disk is read a batch of files at a time, each file whole but those read in
+/// pieces (`pieced`): the largest file read whole (`FILE_PER_BYTE` times its text), with the
+/// next batch read beside it, must fit the budget, or the run stops before reading and names
+/// the budget it needs.
 fn check_largest_file(
     inputs: &[Input],
     sizes: &[u64],
+    pieced: &[bool],
     options: &PipelineOptions,
 ) -> Result<(), corpus::CorpusError> {
-    let text = |i: usize| text_bytes(&inputs[i..=i], &sizes[i..=i]);
+    let text = |i: usize| if pieced[i] { 0 } else { text_bytes(&inputs[i..=i], &sizes[i..=i]) };
     let Some(largest) = (0..inputs.len()).max_by_key(|&i| (text(i), std::cmp::Reverse(i))) else {
         return Ok(());
     };
@@ -170,8 +174,28 @@ fn check_largest_file(
 
 /// Text bytes read per batch: a share of the budget (a batch's text, its analysis and the
 /// next batch being read are alive at once), at most 256 MB (larger batches only cost memory).
-fn batch_bytes(budget: &crate::budget::Budget) -> u64 {
+/// A record file with more text than that is read in pieces of that size.
+pub fn batch_bytes(budget: &crate::budget::Budget) -> u64 {
     batch_bytes_of(budget.bytes)
+}
+
+/// Whether `input` (`size` bytes on disk) is read in pieces of `piece` bytes: a record file
+/// that can be ([`corpus::streams`]) with more text than a piece.
+pub fn in_pieces(input: &Input, size: u64, piece: u64) -> bool {
+    match input {
+        Input::File(path) => {
+            text_bytes(std::slice::from_ref(input), &[size]) > piece && corpus::streams(path)
+        }
+        Input::Stdin | Input::Sample => false,
+    }
+}
+
+/// What is read at once: a batch of files read whole, or one record file read in pieces
+/// (each piece a batch of its own).
+#[derive(Debug, PartialEq)]
+enum Unit<'a> {
+    Files(&'a [Input]),
+    Pieces(&'a Input),
 }
 
 fn batch_bytes_of(budget: u64) -> u64 {
@@ -179,19 +203,27 @@ fn batch_bytes_of(budget: u64) -> u64 {
 }
 
 /// Cut the inputs (of these `sizes`) into batches of at most [`BATCH_FILES`] files and about
-/// `bytes` of files.
-fn batches<'a>(inputs: &'a [Input], sizes: &[u64], bytes: u64) -> Vec<&'a [Input]> {
+/// `bytes` of files; a file read in pieces (`pieced`) is a unit of its own.
+fn batches<'a>(inputs: &'a [Input], sizes: &[u64], pieced: &[bool], bytes: u64) -> Vec<Unit<'a>> {
     let mut out = Vec::new();
     let (mut start, mut size) = (0, 0u64);
     for (i, &len) in sizes.iter().enumerate() {
+        if pieced[i] {
+            if i > start {
+                out.push(Unit::Files(&inputs[start..i]));
+            }
+            out.push(Unit::Pieces(&inputs[i]));
+            (start, size) = (i + 1, 0);
+            continue;
+        }
         if i > start && (i - start >= BATCH_FILES || size + len > bytes) {
-            out.push(&inputs[start..i]);
+            out.push(Unit::Files(&inputs[start..i]));
             (start, size) = (i, 0);
         }
         size += len;
     }
     if start < inputs.len() {
-        out.push(&inputs[start..]);
+        out.push(Unit::Files(&inputs[start..]));
     }
     out
 }
@@ -400,13 +432,15 @@ pub fn run(
     let mut sizes = file_sizes(&inputs);
     let ahead = read_stdin_ahead(&inputs, &mut sizes, options)?;
     let options = ahead.as_ref().unwrap_or(options);
-    let spill = match spill_needed(&inputs, &sizes, options)? {
+    let batch_bytes = batch_bytes(&options.budget);
+    let pieced: Vec<bool> =
+        inputs.iter().zip(&sizes).map(|(i, &len)| in_pieces(i, len, batch_bytes)).collect();
+    let spill = match spill_needed(&inputs, &sizes, &pieced, options)? {
         true => Some(SpillWriter::new(
             options.budget.temp_space().map_err(|e| spill_error(options, e))?,
         )),
         false => None,
     };
-    let batch_bytes = batch_bytes(&options.budget);
     let analyzer = Analyzer::new(&options.analyzer);
     let mut builder = Builder::new(options, &analyzer);
     builder.spill = spill;
@@ -415,20 +449,30 @@ pub fn run(
     let mut selection = SelectionReport::default();
     let progress = Progress::with_eta("reading", inputs.len() as u64);
     let mut pending: Option<Batch> = None;
-    for files in batches(&inputs, &sizes, batch_bytes) {
-        let (batch, ()) = rayon::join(
-            || {
-                let batch = read_batch(files, options, &analyzer, &mut selection);
-                progress.inc(files.len() as u64);
-                batch
-            },
-            || {
-                if let Some(done) = pending.take() {
-                    builder.add_batch(done);
+    for unit in batches(&inputs, &sizes, &pieced, batch_bytes) {
+        match unit {
+            Unit::Files(files) => {
+                let batch = beside(&mut pending, &mut builder, || {
+                    let read = files.par_iter().map(|i| corpus::read_input(i, &options.read));
+                    let batch = analyse_batch(read.collect(), options, &analyzer, &mut selection);
+                    progress.inc(files.len() as u64);
+                    batch
+                });
+                pending = Some(batch);
+            }
+            Unit::Pieces(Input::File(path)) => {
+                let mut reader = corpus::PieceReader::open(path, &options.read, batch_bytes);
+                while !reader.done() {
+                    let batch = beside(&mut pending, &mut builder, || {
+                        let piece = vec![reader.next_piece()];
+                        analyse_batch(piece, options, &analyzer, &mut selection)
+                    });
+                    pending = Some(batch);
                 }
-            },
-        );
-        pending = Some(batch);
+                progress.inc(1);
+            }
+            Unit::Pieces(_) => unreachable!("only files are read in pieces"),
+        }
     }
     if let Some(done) = pending {
         builder.add_batch(done);
@@ -487,14 +531,29 @@ struct Batch {
     documents_read: usize,
 }
 
-/// Read a batch of files in parallel, select documents, and analyse them in parallel chunks.
-fn read_batch(
-    files: &[Input],
+/// Run `read` (the reading and analysis of the next batch) beside the absorption of the
+/// `pending` one: absorbing is sequential (ids follow corpus order), reading is not.
+fn beside(
+    pending: &mut Option<Batch>,
+    builder: &mut Builder,
+    read: impl FnOnce() -> Batch + Send,
+) -> Batch {
+    let absorb = || {
+        if let Some(done) = pending.take() {
+            builder.add_batch(done);
+        }
+    };
+    rayon::join(read, absorb).0
+}
+
+/// Select the documents of a batch of inputs read (whole files, or a piece of one), and
+/// analyse them in parallel chunks.
+fn analyse_batch(
+    results: Vec<corpus::ReadResult>,
     options: &PipelineOptions,
     analyzer: &Analyzer,
     selection: &mut SelectionReport,
 ) -> Batch {
-    let results: Vec<_> = files.par_iter().map(|i| corpus::read_input(i, &options.read)).collect();
     let mut docs = Vec::new();
     let mut problems = Vec::new();
     let mut documents_read = 0;
@@ -689,4 +748,53 @@ fn analyze_chunk(docs: Vec<Document>, analyzer: &Analyzer, only_lang: Option<&st
     }
     chunk.docs = docs;
     chunk
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_read_in_pieces_is_a_unit_of_its_own_between_batches_of_files() {
+        let inputs: Vec<Input> = (0..7).map(|i| Input::File(format!("f{i}").into())).collect();
+        let sizes = [1, 1, 50, 1, 1, 1, 60];
+        let pieced = [false, false, true, false, false, false, true];
+        let got = batches(&inputs, &sizes, &pieced, 2);
+        let want = vec![
+            Unit::Files(&inputs[0..2]),
+            Unit::Pieces(&inputs[2]),
+            Unit::Files(&inputs[3..5]),
+            Unit::Files(&inputs[5..6]),
+            Unit::Pieces(&inputs[6]),
+        ];
+        assert_eq!(got, want);
+        // Without pieces, the same files are cut by size only.
+        let whole = batches(&inputs, &sizes, &[false; 7], 2);
+        let cut: Vec<usize> = whole
+            .iter()
+            .map(|u| match u {
+                Unit::Files(f) => f.len(),
+                Unit::Pieces(_) => 0,
+            })
+            .collect();
+        assert_eq!(cut, [2, 1, 2, 1, 1]);
+    }
+
+    #[test]
+    fn only_record_files_with_more_text_than_a_piece_are_read_in_pieces() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "{\"text\": \"a\"}\n").unwrap();
+            Input::File(path)
+        };
+        let (jsonl, txt, json) = (write("a.jsonl"), write("a.txt"), write("a.json"));
+        assert!(in_pieces(&jsonl, 100, 99));
+        assert!(!in_pieces(&jsonl, 100, 100));
+        assert!(!in_pieces(&txt, 100, 10) && !in_pieces(&json, 100, 10));
+        assert!(!in_pieces(&Input::Stdin, 100, 10));
+        // A .gz file's text is counted at four times its size.
+        let gz = write("a.csv.gz");
+        assert!(in_pieces(&gz, 30, 100));
+    }
 }

@@ -7,7 +7,8 @@
 //! with the same words. A document is found in its file by its rank among the corpus's
 //! documents from that file (they are consecutive, in file order), then checked by its id and
 //! its number of words, so a file changed since the run read it is an error, never a wrong
-//! context.
+//! context. A file the pipeline read in pieces is read again a piece at a time, keeping only
+//! the wanted documents, so that reading again holds the budget too.
 
 use std::collections::HashMap;
 
@@ -136,9 +137,7 @@ impl<'a> Rereader<'a> {
                 id: doc.id.clone(),
             });
         };
-        let read = corpus::read_input(input, &self.options.read);
-        let selected = self.options.select.prepare(read.docs, &mut SelectionReport::default());
-        let mut kept = selected.into_iter().filter(|d| self.language_kept(d));
+        let mut kept = self.documents(input).filter(|d| self.language_kept(d));
         let mut out = Vec::with_capacity(docs.len());
         let mut at = first;
         for &d in docs {
@@ -154,6 +153,32 @@ impl<'a> Rereader<'a> {
             out.push((d, each(d, &reread)));
         }
         Ok(out)
+    }
+
+    /// The documents of `input` after the selection: a file the pipeline read in pieces is
+    /// read again a piece at a time (only the wanted documents are kept), any other whole.
+    fn documents(&self, input: &Input) -> Box<dyn Iterator<Item = Document> + '_> {
+        let select = |docs| self.options.select.prepare(docs, &mut SelectionReport::default());
+        let piece = crate::pipeline::batch_bytes(&self.options.budget);
+        let size = |path: &std::path::Path| std::fs::metadata(path).map_or(0, |m| m.len());
+        match input {
+            Input::File(path) if crate::pipeline::in_pieces(input, size(path), piece) => {
+                let mut reader = corpus::PieceReader::open(path, &self.options.read, piece);
+                let mut piece = Vec::new().into_iter();
+                Box::new(std::iter::from_fn(move || {
+                    loop {
+                        if let Some(doc) = piece.next() {
+                            return Some(doc);
+                        }
+                        if reader.done() {
+                            return None;
+                        }
+                        piece = select(reader.next_piece().docs).into_iter();
+                    }
+                }))
+            }
+            _ => Box::new(select(corpus::read_input(input, &self.options.read).docs).into_iter()),
+        }
     }
 
     /// Whether `--only-lang` kept the document (as the pipeline decides it).

@@ -730,9 +730,12 @@ pub struct CorpusArgs {
     /// --temp-dir and works from there within the budget (`freq` counts n-grams in partitions
     /// that fit, sorts what it found into runs on disk and merges them at the end; `phrases`
     /// and `report` then hold only the n-grams that reach their thresholds), and says so in
-    /// the run summary; the output is the same bytes as with unlimited memory. Each file is
-    /// read and analysed whole: a file that needs more than the budget (about six times its
-    /// size) stops the run before reading, naming the budget it needs. Standard input (`-`)
+    /// the run summary; the output is the same bytes as with unlimited memory. A record file
+    /// (JSON Lines, CSV, TSV, each maybe .gz, and Parquet) with more text than a sixteenth of
+    /// the budget is read a piece of about that size at a time. Any other file (plain text,
+    /// Markdown, HTML, JSON, UTF-16 text, .parquet.gz) is read and analysed whole: one that
+    /// needs more than the budget (about six times its size) stops the run before reading,
+    /// naming the budget it needs. Standard input (`-`)
     /// is read first, at most a sixth of the budget, and then counts like a file (`kwic` and
     /// `report` cannot read it twice, so they hold a corpus with it in memory, and refuse it
     /// over the budget).

@@ -16,12 +16,17 @@ pub(crate) fn gunzip(bytes: &[u8], cap: u64) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(cap as usize));
     flate2::read::MultiGzDecoder::new(bytes).take(cap.saturating_add(1)).read_to_end(&mut out)?;
     if out.len() as u64 > cap {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            format!("decompresses to more than {cap} bytes, the limit (--max-file-size)"),
-        ));
+        return Err(gunzip_too_large(cap));
     }
     Ok(out)
+}
+
+/// The error for gzip content over `cap` bytes.
+pub(crate) fn gunzip_too_large(cap: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("decompresses to more than {cap} bytes, the limit (--max-file-size)"),
+    )
 }
 
 /// How much of the start of a file is examined to call it binary.
@@ -60,14 +65,7 @@ pub(crate) fn decode_text(bytes: Vec<u8>, source: &str, problems: &mut Vec<Probl
             let offset = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let bad = bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count();
-            problems.push(Problem::repaired(
-                source,
-                None,
-                "invalid UTF-8",
-                format!(
-                    "{bad} invalid byte sequence(s), the first at byte {offset}; replaced by U+FFFD"
-                ),
-            ));
+            problems.push(invalid_utf8(source, bad, offset));
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };
@@ -77,8 +75,14 @@ pub(crate) fn decode_text(bytes: Vec<u8>, source: &str, problems: &mut Vec<Probl
     text
 }
 
+fn invalid_utf8(source: &str, bad: usize, offset: usize) -> Problem {
+    let message =
+        format!("{bad} invalid byte sequence(s), the first at byte {offset}; replaced by U+FFFD");
+    Problem::repaired(source, None, "invalid UTF-8", message)
+}
+
 /// `Some(big_endian)` when the bytes start with a UTF-16 byte-order mark.
-fn utf16_bom(bytes: &[u8]) -> Option<bool> {
+pub(crate) fn utf16_bom(bytes: &[u8]) -> Option<bool> {
     match bytes {
         [0xfe, 0xff, ..] => Some(true),
         [0xff, 0xfe, ..] => Some(false),
@@ -116,6 +120,126 @@ fn decode_utf16(
         problems.push(Problem::repaired(source, None, "invalid UTF-16", message));
     }
     text
+}
+
+/// The length of the start of `bytes` that decodes the same alone as followed by more bytes:
+/// all of it but an incomplete UTF-8 sequence at its end (a character cut by a block's end).
+pub(crate) fn complete_prefix(bytes: &[u8]) -> usize {
+    match bytes.utf8_chunks().last() {
+        Some(c) if std::str::from_utf8(c.invalid()).is_err_and(|e| e.error_len().is_none()) => {
+            bytes.len() - c.invalid().len()
+        }
+        _ => bytes.len(),
+    }
+}
+
+/// What [`decode_text`] would find in bytes seen a block at a time (a file read in pieces is
+/// first scanned whole, without holding it): invalid UTF-8 sequences, counted as
+/// `String::from_utf8_lossy` replaces them, the offset of the first, and whether any
+/// character other than whitespace (and a leading byte-order mark) is there.
+#[derive(Debug, Default)]
+pub(crate) struct Utf8Scan {
+    /// An incomplete sequence at the end of the last block, decoded with the next one.
+    carry: Vec<u8>,
+    /// Bytes decoded so far.
+    pub seen: u64,
+    /// Invalid sequences so far.
+    pub bad: usize,
+    /// The offset of the first invalid byte.
+    pub first_bad: Option<u64>,
+    /// A character other than whitespace was seen.
+    pub nonblank: bool,
+    /// The first character was seen (a byte-order mark there is not text).
+    started: bool,
+}
+
+impl Utf8Scan {
+    /// Scan the next block; `last` for the end of the stream.
+    pub fn feed(&mut self, block: &[u8], last: bool) {
+        let joined;
+        let bytes = if self.carry.is_empty() {
+            block
+        } else {
+            joined = [self.carry.as_slice(), block].concat();
+            &joined
+        };
+        let cut = if last { bytes.len() } else { complete_prefix(bytes) };
+        let mut at = self.seen;
+        for chunk in bytes[..cut].utf8_chunks() {
+            self.look_for_text(chunk.valid());
+            at += chunk.valid().len() as u64;
+            if !chunk.invalid().is_empty() {
+                (self.bad, self.nonblank, self.started) = (self.bad + 1, true, true);
+                self.first_bad.get_or_insert(at);
+                at += chunk.invalid().len() as u64;
+            }
+        }
+        self.seen = at;
+        self.carry = bytes[cut..].to_vec();
+    }
+
+    fn look_for_text(&mut self, valid: &str) {
+        for c in valid.chars() {
+            if self.nonblank {
+                return;
+            }
+            let bom = !self.started && c == '\u{feff}';
+            self.started = true;
+            self.nonblank = !bom && !c.is_whitespace();
+        }
+    }
+
+    /// The problem [`decode_text`] reports for these bytes, if any.
+    pub fn problem(&self, source: &str) -> Option<Problem> {
+        let offset = self.first_bad?;
+        Some(invalid_utf8(source, self.bad, offset as usize))
+    }
+}
+
+/// Bytes decoded as UTF-8 a block at a time, invalid sequences replaced by U+FFFD exactly as
+/// [`decode_text`] replaces them in the whole.
+pub(crate) struct Lossy<R> {
+    inner: R,
+    out: Vec<u8>,
+    at: usize,
+    carry: Vec<u8>,
+    eof: bool,
+}
+
+impl<R: Read> Lossy<R> {
+    pub fn new(inner: R) -> Self {
+        Lossy { inner, out: Vec::new(), at: 0, carry: Vec::new(), eof: false }
+    }
+
+    fn refill(&mut self) -> std::io::Result<()> {
+        const BLOCK: usize = 1 << 16;
+        let mut block = std::mem::take(&mut self.carry);
+        let start = block.len();
+        block.resize(start + BLOCK, 0);
+        let n = self.inner.read(&mut block[start..])?;
+        block.truncate(start + n);
+        self.eof = n == 0;
+        let cut = if self.eof { block.len() } else { complete_prefix(&block) };
+        self.carry = block.split_off(cut);
+        self.out = String::from_utf8_lossy(&block).into_owned().into_bytes();
+        self.at = 0;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Lossy<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.out.len() {
+            if self.eof {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

@@ -59,13 +59,15 @@ pub enum CorpusError {
         /// The budget it has, shown.
         budget: String,
     },
-    /// One input file is too large to be read within the memory budget: a file is read and
-    /// analysed whole, even when the corpus goes to disk.
+    /// One input file is too large to be read within the memory budget: a file that is not
+    /// read in pieces (plain text, HTML, JSON, …) is read and analysed whole, even when the
+    /// corpus goes to disk.
     #[error(
         "{file} ({size}) is read and analysed whole, which needs about {need}, more than the \
          memory budget of {budget}: run with `--memory {need}` or more, or split the file into \
-         smaller ones (the budget holds for a corpus of any size, but not for one file larger \
-         than about a sixth of it)"
+         smaller ones (the budget holds for a corpus of any size, but not for one such file \
+         larger than about a sixth of it; JSON Lines, CSV, TSV and Parquet files are read in \
+         pieces)"
     )]
     FileOverBudget {
         /// The file (its path in backquotes, or "standard input").

@@ -16,7 +16,8 @@
 //! from Spanish (KCNA) for `--only-lang`.
 //!
 //! Layout: `walk` (PATH → inputs), `format` (extension → format), `read` (one input →
-//! documents), `decode` (bytes → text: gzip, binary and UTF-8 checks), `formats/*` (one file
+//! documents), `pieces` (one large record file read a piece at a time), `decode` (bytes →
+//! text: gzip, binary and UTF-8 checks), `formats/*` (one file
 //! per input format, each producing [`record::Record`]s), `record` (picking text, title, date,
 //! id and metadata out of a record), `clean/*` (text cleaning), `dates`, `lang`.
 
@@ -32,6 +33,7 @@ mod error;
 pub mod format;
 mod formats;
 pub mod lang;
+mod pieces;
 mod read;
 pub mod record;
 mod walk;
@@ -42,6 +44,7 @@ mod real_data_tests;
 pub use dates::{DateGuess, Precision};
 pub use error::CorpusError;
 pub use lang::{detect_language, document_language};
+pub use pieces::{PieceReader, streams};
 pub use read::{DEFAULT_MAX_FILE_BYTES, StdinAhead, read_input};
 pub use walk::{DEFAULT_EXCLUDES, list_inputs, special_kind};
 

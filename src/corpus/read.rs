@@ -38,14 +38,15 @@ pub fn read_input(input: &Input, opts: &ReadOptions) -> ReadResult {
     // A bug on one strange file must not end a run over thousands: report it instead.
     let outcome = catch_unwind(AssertUnwindSafe(|| read_any(input, &source, opts, &mut result)));
     if outcome.is_err() {
-        result.problems.push(Problem::skipped(
-            &source,
-            None,
-            "internal error",
-            "reading this input panicked; please report it".into(),
-        ));
+        result.problems.push(internal_error(&source));
     }
     result
+}
+
+/// The problem for an input whose reading panicked.
+pub(super) fn internal_error(source: &str) -> Problem {
+    let message = "reading this input panicked; please report it".into();
+    Problem::skipped(source, None, "internal error", message)
 }
 
 fn read_any(input: &Input, source: &str, opts: &ReadOptions, out: &mut ReadResult) {
@@ -98,7 +99,7 @@ fn read_file(path: &Path, source: &str, opts: &ReadOptions, out: &mut ReadResult
 
 /// Open a regular file (links followed), with its length; a special file is an error that
 /// is not opened at all (opening a FIFO blocks until someone writes to it).
-fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
+pub(super) fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
     let meta = std::fs::metadata(path)?;
     if let Some(what) = super::walk::special_kind(&meta) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{what}, not read")));
@@ -151,7 +152,7 @@ fn read_capped(reader: impl Read, cap: u64, len: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn too_large(seen: u64, cap: u64) -> io::Error {
+pub(super) fn too_large(seen: u64, cap: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::FileTooLarge,
         format!("{seen} bytes or more, over the limit of {cap} bytes (--max-file-size)"),
@@ -159,7 +160,7 @@ fn too_large(seen: u64, cap: u64) -> io::Error {
 }
 
 /// The problem for an input that could not be read.
-fn read_problem(source: &str, e: &io::Error) -> Problem {
+pub(super) fn read_problem(source: &str, e: &io::Error) -> Problem {
     let kind = match e.kind() {
         io::ErrorKind::FileTooLarge => "too large",
         io::ErrorKind::InvalidInput => "special file",
@@ -183,24 +184,10 @@ fn read_bytes(
     let bytes = if decode::is_gzip(&bytes) {
         match decode::gunzip(&bytes, opts.max_bytes()) {
             Ok(inner) => inner,
-            Err(e) => {
-                let kind = match e.kind() {
-                    io::ErrorKind::FileTooLarge => "too large",
-                    _ => "corrupt gzip",
-                };
-                return problems.push(Problem::skipped(&src.display, None, kind, e.to_string()));
-            }
+            Err(e) => return problems.push(gzip_problem(&src.display, &e)),
         }
     } else if named_gz {
-        // Reading it as text would pass off whatever it is as the document.
-        return problems.push(Problem::skipped(
-            &src.display,
-            None,
-            "not gzip",
-            "the name ends in .gz but the content is not gzip-compressed; rename the file \
-             without .gz to read it as it is"
-                .into(),
-        ));
+        return problems.push(not_gzip(&src.display));
     } else {
         bytes
     };
@@ -231,27 +218,53 @@ fn read_bytes(
     }
     // A header-only CSV or an empty JSON array gave nothing: say so rather than lose it.
     if out.docs.len() == docs_before && out.problems.len() == problems_before {
-        let message = "the file holds no records".to_string();
-        out.problems.push(Problem::skipped(&src.display, None, "no records", message));
+        out.problems.push(no_records(&src.display));
     }
+}
+
+/// The problem for gzip content that could not be decompressed within the cap.
+pub(super) fn gzip_problem(source: &str, e: &io::Error) -> Problem {
+    let kind = match e.kind() {
+        io::ErrorKind::FileTooLarge => "too large",
+        _ => "corrupt gzip",
+    };
+    Problem::skipped(source, None, kind, e.to_string())
+}
+
+/// The problem for a file named `.gz` whose content is not gzip: reading it as text would
+/// pass off whatever it is as the document.
+pub(super) fn not_gzip(source: &str) -> Problem {
+    let message = "the name ends in .gz but the content is not gzip-compressed; rename the file \
+                   without .gz to read it as it is";
+    Problem::skipped(source, None, "not gzip", message.into())
+}
+
+/// The problem for a file that is not text.
+pub(super) fn binary_file(source: &str) -> Problem {
+    Problem::skipped(source, None, "binary file", "not text (NUL or control bytes)".into())
+}
+
+/// The problem for a file that holds no text.
+pub(super) fn empty_file(source: &str, empty: bool) -> Problem {
+    let what = if empty { "the file is empty" } else { "the file holds only whitespace" };
+    Problem::skipped(source, None, "empty file", what.into())
+}
+
+/// The problem for a file that holds nothing but text without records.
+pub(super) fn no_records(source: &str) -> Problem {
+    let message = "the file holds no records".to_string();
+    Problem::skipped(source, None, "no records", message)
 }
 
 /// Bytes to text, or `None` (with a problem) for binary and empty files.
 fn decode_checked(bytes: Vec<u8>, source: &str, problems: &mut Vec<Problem>) -> Option<String> {
     if decode::looks_binary(&bytes) {
-        problems.push(Problem::skipped(
-            source,
-            None,
-            "binary file",
-            "not text (NUL or control bytes)".into(),
-        ));
+        problems.push(binary_file(source));
         return None;
     }
     let text = decode::decode_text(bytes, source, problems);
     if text.trim().is_empty() {
-        let what =
-            if text.is_empty() { "the file is empty" } else { "the file holds only whitespace" };
-        problems.push(Problem::skipped(source, None, "empty file", what.into()));
+        problems.push(empty_file(source, text.is_empty()));
         return None;
     }
     Some(text)

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 use polars_io::SerReader;
+use polars_io::parquet::metadata::FileMetadataRef;
 use polars_io::parquet::read::ParquetReader;
 
 use super::{Frame, TableError};
@@ -94,6 +95,68 @@ pub fn read_parquet(path: &Path) -> Result<RecordTable, InputError> {
 pub fn read_parquet_bytes(bytes: Vec<u8>) -> Result<RecordTable, InputError> {
     let df = guarded(|| ParquetReader::new(Cursor::new(bytes)).finish())?;
     Ok(to_records(&df))
+}
+
+/// A Parquet file on disk read a bounded batch of rows at a time (a large file is read in
+/// pieces, `corpus::pieces`): each batch holds about the bytes asked for, estimated from the
+/// row groups' uncompressed sizes, and its rows are those the whole file gives in that range.
+pub struct ParquetBatches {
+    path: std::path::PathBuf,
+    metadata: FileMetadataRef,
+    /// Rows per batch.
+    per_batch: usize,
+    /// The first row of the next batch.
+    next: usize,
+}
+
+impl ParquetBatches {
+    /// Read the file's metadata; batches of about `bytes` of (uncompressed) data.
+    pub fn open(path: &Path, bytes: u64) -> Result<Self, InputError> {
+        let mut reader = ParquetReader::new(std::fs::File::open(path)?);
+        let metadata = guarded_metadata(|| reader.get_metadata().cloned())?;
+        let data: usize = metadata.row_groups.iter().map(|g| g.total_byte_size()).sum();
+        let rows = metadata.num_rows;
+        let per_row = (data / rows.max(1)).max(1) as u64;
+        let per_batch = (bytes / per_row).clamp(1, usize::MAX as u64) as usize;
+        Ok(ParquetBatches { path: path.to_path_buf(), metadata, per_batch, next: 0 })
+    }
+
+    /// The number of the first row of the next batch (0-based).
+    pub fn position(&self) -> usize {
+        self.next
+    }
+
+    /// Whether every batch was read (a file without rows gives one empty batch, its columns).
+    pub fn finished(&self) -> bool {
+        self.next >= self.metadata.num_rows && self.next > 0
+    }
+
+    /// The next batch of rows, `None` after the last.
+    pub fn next_batch(&mut self) -> Option<Result<RecordTable, InputError>> {
+        if self.finished() {
+            return None;
+        }
+        let slice = (self.next, self.per_batch);
+        self.next = (self.next + self.per_batch).max(1);
+        let read = || {
+            let mut reader = ParquetReader::new(std::fs::File::open(&self.path)?);
+            reader.set_metadata(self.metadata.clone());
+            guarded(|| reader.with_slice(Some(slice)).finish())
+        };
+        Some(read().map(|df| to_records(&df)))
+    }
+}
+
+/// [`guarded`] for the reading of a file's metadata.
+fn guarded_metadata(
+    read: impl FnOnce() -> PolarsResult<FileMetadataRef>,
+) -> Result<FileMetadataRef, InputError> {
+    let mut metadata = None;
+    guarded(|| {
+        metadata = Some(read()?);
+        Ok(DataFrame::empty())
+    })?;
+    Ok(metadata.expect("read"))
 }
 
 /// Run Polars' Parquet reader, turning its error, or its panic, into an [`InputError`].

@@ -222,7 +222,9 @@ fn help_documents_the_budget_and_the_temporary_folder() {
             "the output is the same bytes as with unlimited memory",
             "Standard input (`-`) is read first, at most a sixth of the budget, and then counts \
              like a file",
-            "a file that needs more than the budget (about six times its size) stops the run \
+            "A record file (JSON Lines, CSV, TSV, each maybe .gz, and Parquet) with more text \
+             than a sixteenth of the budget is read a piece of about that size at a time",
+            "one that needs more than the budget (about six times its size) stops the run \
              before reading, naming the budget it needs",
             "Not included: the program itself",
             "The smallest budget accepted is 64M",

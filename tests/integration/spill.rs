@@ -129,6 +129,113 @@ fn a_file_too_large_to_read_within_the_budget_is_refused_with_the_budget_it_need
     assert!(String::from_utf8_lossy(&worked.stderr).contains("token index on disk"));
 }
 
+/// A corpus of small text files around a JSON Lines file of 18 MB, a gzipped CSV file of 12 MB
+/// of text and a Parquet file of 8 MB of text: under 64M a file read whole may hold at most
+/// about 10 MB (six times its text and a batch of 4 MB beside it); all three are read in
+/// pieces of about 4 MB. Some records are malformed, some
+/// lack their text, and CSV texts hold quoted newlines, so that problems and line numbers
+/// cross pieces.
+fn large_record_files(dir: &TestDir) -> std::path::PathBuf {
+    use std::io::Write;
+    let mut word = random_words(0x9e37_79b9_7f4a_7c15, 3000);
+    let mut text = |bytes: usize| {
+        let mut text = word();
+        while text.len() < bytes {
+            text.push(' ');
+            text.push_str(&word());
+        }
+        text + "."
+    };
+    dir.write("corpus/a.txt", text(3000));
+    let mut jsonl = String::new();
+    for i in 0.. {
+        if jsonl.len() >= 18 << 20 {
+            break;
+        }
+        let line = match i % 1000 {
+            7 => "{\"text\": \"unclosed".to_string(),
+            8 => format!("{{\"title\": \"without text {i}\"}}"),
+            _ => format!(
+                "{{\"id\": \"j{i}\", \"date\": \"20{:02}-01-01\", \"text\": \"{}\"}}",
+                i % 20,
+                text(2000)
+            ),
+        };
+        jsonl.push_str(&line);
+        jsonl.push('\n');
+    }
+    dir.write("corpus/b.jsonl", jsonl);
+    dir.write("corpus/c.txt", text(3000));
+    let mut csv = String::from("id,date,text\n");
+    for i in 0.. {
+        if csv.len() >= 12 << 20 {
+            break;
+        }
+        match i % 500 {
+            3 => csv.push_str("short,row\n"),
+            _ => {
+                let (first, second) = (text(900), text(900));
+                let date = format!("19{:02}-05-01", i % 100);
+                csv.push_str(&format!("c{i},{date},\"{first}\n\n{second}\"\n"));
+            }
+        }
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(csv.as_bytes()).unwrap();
+    dir.write("corpus/d.csv.gz", gz.finish().unwrap());
+    dir.write("corpus/e.txt", text(3000));
+    let (mut ids, mut texts) = (Vec::new(), Vec::new());
+    for i in 0..4000 {
+        ids.push(format!("p{i}"));
+        texts.push(if i % 700 == 5 { None } else { Some(text(2000)) });
+    }
+    let mut df = polars::df!("id" => ids, "text" => texts).unwrap();
+    let file = std::fs::File::create(dir.join("corpus/f.parquet")).unwrap();
+    polars_io::parquet::write::ParquetWriter::new(file)
+        .with_row_group_size(Some(500))
+        .finish(&mut df)
+        .unwrap();
+    dir.join("corpus")
+}
+
+/// The problem lines of a run's summary.
+fn problem_lines(stderr: &str) -> Vec<&str> {
+    let named = |l: &&str| ["b.jsonl, ", "d.csv.gz, ", "f.parquet, "].iter().any(|f| l.contains(f));
+    stderr.lines().filter(named).collect()
+}
+
+#[test]
+fn large_record_files_read_in_pieces_give_the_bytes_of_a_run_in_memory() {
+    let dir = TestDir::new();
+    let corpus = large_record_files(&dir);
+    // Words only: n-grams would need more than 64M in a debug build (its program alone holds
+    // 50 MB); the table's documents and dispersion check every document's words, in order.
+    let args = ["-n", "1", "--format", "csv", "-v"];
+    let (whole, whole_err) = freq(&corpus, None, &args);
+    let (pieces, stderr) = freq(&corpus, Some("64M"), &args);
+    assert!(stderr.contains("token index on disk"), "{stderr}");
+    assert!(whole.len() > 100_000, "the table is a real one");
+    assert!(whole == pieces, "the table read in pieces differs");
+    assert_eq!(problem_lines(&stderr), problem_lines(&whole_err));
+    // kwic reads the documents of its lines again, from the pieces of the files.
+    let kwic = |memory: Option<&str>| {
+        let mut cmd = refrain();
+        cmd.args(["kwic", "--format", "csv"]).arg(&corpus).arg("waab");
+        if let Some(m) = memory {
+            // One thread: the pieces' documents and ids do not depend on the thread count.
+            cmd.args(["--memory", m, "-j", "1"]).env("REFRAIN_FORCE_SPILL", "1");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let lines = kwic(None);
+    let from =
+        |prefix: &str| String::from_utf8_lossy(&lines).lines().any(|l| l.starts_with(prefix));
+    assert!(from("j") && from("c") && from("p"), "lines from the three large files");
+    assert!(lines == kwic(Some("64M")), "kwic over pieces differs");
+}
+
 /// About `bytes` of pseudo-random words of a 3,000-word vocabulary, in sentences of twelve.
 fn random_text(seed: u64, bytes: usize) -> String {
     let mut word = random_words(seed, 3000);

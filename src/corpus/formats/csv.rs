@@ -16,48 +16,100 @@ pub fn parse(
     opts: &ReadOptions,
     problems: &mut Vec<Problem>,
 ) -> Parsed {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.push(Problem::skipped(
-                source,
-                Some("line 1".into()),
-                "malformed CSV",
-                e.to_string(),
-            ));
-            return Parsed::default();
-        }
-    };
     let mut records = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let row = match row {
-            Ok(row) => row,
+    if let Some(mut rows) = Rows::new(text.as_bytes(), delimiter, source, problems) {
+        rows.read(u64::MAX, source, opts, problems, &mut records);
+    }
+    Parsed { records, multi: true }
+}
+
+/// The rows of a delimited stream after its header, read a run of them at a time (a large
+/// file is read in pieces, [`crate::corpus::pieces`]): the row count carries over.
+pub struct Rows<R> {
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+    /// Rows read so far, malformed ones included (the next record's number is one more).
+    count: usize,
+}
+
+impl<R: std::io::Read> Rows<R> {
+    /// Read the header row of `input`; `None` (with a problem) when it is malformed.
+    pub fn new(input: R, delimiter: u8, source: &str, problems: &mut Vec<Problem>) -> Option<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(input);
+        match reader.headers() {
+            Ok(h) => Some(Rows { headers: h.clone(), reader, count: 0 }),
             Err(e) => {
-                let location = e.position().map(|p| format!("line {}", p.line()));
+                let location = Some("line 1".into());
                 problems.push(Problem::skipped(source, location, "malformed CSV", e.to_string()));
-                continue;
+                None
             }
-        };
+        }
+    }
+
+    /// The bytes of the stream read so far.
+    pub fn position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// Read rows into `records` until the stream's byte position reaches `until` (the row
+    /// that passes it is the last read); `false` when the stream is exhausted.
+    pub fn read(
+        &mut self,
+        until: u64,
+        source: &str,
+        opts: &ReadOptions,
+        problems: &mut Vec<Problem>,
+        records: &mut Vec<Record>,
+    ) -> bool {
+        let mut row = csv::StringRecord::new();
+        while self.position() < until {
+            match self.reader.read_record(&mut row) {
+                Ok(true) => {
+                    self.count += 1;
+                    if let Some(record) = self.record(&row, source, opts, problems) {
+                        records.push(record);
+                    }
+                }
+                Ok(false) => return false,
+                Err(e) => {
+                    self.count += 1;
+                    let location = e.position().map(|p| format!("line {}", p.line()));
+                    let message = e.to_string();
+                    problems.push(Problem::skipped(source, location, "malformed CSV", message));
+                }
+            }
+        }
+        true
+    }
+
+    /// The record of a row (number `self.count`), or `None` when it is a short row without
+    /// its text.
+    fn record(
+        &self,
+        row: &csv::StringRecord,
+        source: &str,
+        opts: &ReadOptions,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Record> {
+        let headers = &self.headers;
         let line = row.position().map_or(0, |p| p.line());
         let fields = headers.iter().zip(row.iter()).map(|(k, v)| Field::text(k, v)).collect();
-        let record = Record::new(fields, i + 1, Location::Line(line));
+        let record = Record::new(fields, self.count, Location::Line(line));
         if row.len() != headers.len() {
             let message = format!("the row has {} fields, the header {}", row.len(), headers.len());
             let used = record.has_text(opts);
             let report = if used { Problem::repaired } else { Problem::skipped };
             problems.push(report(source, Some(format!("line {line}")), "malformed CSV", message));
             if !used {
-                continue;
+                return None;
             }
         }
-        records.push(record);
+        Some(record)
     }
-    Parsed { records, multi: true }
 }
 
 #[cfg(test)]

@@ -5,13 +5,30 @@ use serde_json::Value;
 
 use super::Parsed;
 use super::json::Collector;
+use crate::corpus::record::Record;
 use crate::corpus::{Problem, ReadOptions};
 
 /// Parse a JSON Lines file.
 pub fn parse(text: &str, source: &str, opts: &ReadOptions, problems: &mut Vec<Problem>) -> Parsed {
-    let mut c = Collector { opts, source, problems, records: Vec::new(), count: 0, line: None };
+    let records = parse_lines(text, 1, &mut 0, source, opts, problems);
+    Parsed { records, multi: true }
+}
+
+/// The records of the lines of `text`, the first of which is line `first_line` of its file;
+/// `count` is the number of entries seen before them (record numbers go on from it). A large
+/// file is parsed a piece of whole lines at a time ([`crate::corpus::pieces`]).
+pub fn parse_lines(
+    text: &str,
+    first_line: u64,
+    count: &mut usize,
+    source: &str,
+    opts: &ReadOptions,
+    problems: &mut Vec<Problem>,
+) -> Vec<Record> {
+    let mut c =
+        Collector { opts, source, problems, records: Vec::new(), count: *count, line: None };
     for (i, line) in text.split('\n').enumerate() {
-        let line_no = i as u64 + 1;
+        let line_no = first_line + i as u64;
         if line.trim().is_empty() {
             continue;
         }
@@ -32,7 +49,8 @@ pub fn parse(text: &str, source: &str, opts: &ReadOptions, problems: &mut Vec<Pr
             }
         }
     }
-    Parsed { records: c.records, multi: true }
+    *count = c.count;
+    c.records
 }
 
 /// Whether the first non-blank line is a complete JSON object (the file is JSON Lines even if

@@ -7,9 +7,14 @@ use crate::table::input::RecordTable;
 
 /// Records from a table; null cells are left out of their record.
 pub fn parse(table: RecordTable) -> Parsed {
+    Parsed { records: records(table, 0), multi: true }
+}
+
+/// The records of a table whose first row is row `first` (0-based) of its file (a large file
+/// is read a batch of rows at a time).
+pub fn records(table: RecordTable, first: usize) -> Vec<Record> {
     let RecordTable { columns, integer, rows } = table;
-    let records = rows
-        .into_iter()
+    rows.into_iter()
         .enumerate()
         .map(|(i, row)| {
             let fields = row
@@ -20,10 +25,10 @@ pub fn parse(table: RecordTable) -> Parsed {
                     cell.map(|value| Field { key: key.clone(), value, kind })
                 })
                 .collect();
-            Record::new(fields, i + 1, Location::Record(i + 1))
+            let number = first + i + 1;
+            Record::new(fields, number, Location::Record(number))
         })
-        .collect();
-    Parsed { records, multi: true }
+        .collect()
 }
 
 #[cfg(test)]
