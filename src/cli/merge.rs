@@ -140,13 +140,14 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
     let CorpusOrder { place, lens, .. } = merger.order();
     drop(merger);
     let (words, documents) = (lens.iter().map(|&l| l as u64).sum::<u64>(), lens.len() as u64);
+    crate::budget::release_freed_memory();
+    // The budget is checked before any n-gram row is read.
+    let mut survivors = survivors(&readers, &options, &budget)?;
     let distinct = match Plan::needs_words(&options, &lens) {
         true => stream::distinct_words(readers.iter().map(|r| r.rows(Columns::Words)).collect())?,
         false => 0,
     };
     let plan = Plan::new(options.clone(), place, lens, distinct);
-    crate::budget::release_freed_memory();
-    let mut survivors = survivors(&readers, &options, &budget)?;
     let sources = bases.into_iter().zip(readers.iter().map(|r| r.rows(Columns::Rows))).collect();
     let keep_docs = by.is_some();
     stream::merge_rows(sources, &plan, |mut row| {
@@ -211,13 +212,18 @@ pub const RUN_ROWS_ENV: &str = "REFRAIN_MERGE_RUN_ROWS";
 /// too small to merge.
 const MIN_SHARE: u64 = 4 << 20;
 
+/// What the merge holds besides the partials' row groups and the rows that pass: the keys
+/// summed and waiting to become rows ([`stream::PENDING_ENTRIES`] documents' counts at most)
+/// and, when the table is written, the runs' read buffers and a chunk of the table.
+const WORKING: u64 = 16 << 20;
+
 /// Bytes of a decoded row group per byte of its uncompressed size: the Arrow arrays, the
 /// lists exploded beside them, and the file's pages mapped while they are decoded.
 const DECODED_PER_BYTE: u64 = 3;
 
 /// Where the rows that pass go: held in what the budget leaves once the documents (the
-/// resident set now) and one decoded row group of each partial are counted, past that in
-/// sorted runs. A budget that leaves less than [`MIN_SHARE`] is refused, naming the
+/// resident set now), one decoded row group of each partial and the [`WORKING`] bytes are
+/// counted, past that in sorted runs. A budget that leaves less than [`MIN_SHARE`] is refused, naming the
 /// smallest that works.
 fn survivors(
     readers: &[PartialReader],
@@ -226,7 +232,10 @@ fn survivors(
 ) -> Result<Survivors> {
     let spent = crate::budget::resident_bytes().unwrap_or(0);
     let groups: u64 = readers.iter().map(|r| r.largest_group() * DECODED_PER_BYTE).sum();
-    let needed = spent + groups + MIN_SHARE;
+    // Named with a margin (a twentieth, to 8 MiB up): the resident set moves a little from
+    // one run to the next.
+    let needed = (spent + groups + WORKING + MIN_SHARE) * 21 / 20;
+    let needed = needed.div_ceil(8 << 20) * (8 << 20);
     if budget.bytes < needed {
         bail!(
             "the memory budget of {} is too small to merge these {} partials: their documents \
@@ -240,7 +249,7 @@ fn survivors(
             crate::budget::show(needed)
         );
     }
-    let share = (budget.bytes - spent - groups) as usize;
+    let share = (budget.bytes - spent - groups - WORKING) as usize;
     let cap_rows = std::env::var(RUN_ROWS_ENV).ok().and_then(|v| v.parse().ok());
     let (order, top) = (options.order, options.top);
     Ok(Survivors::new(order, top, share, cap_rows.unwrap_or(usize::MAX), budget.clone()))

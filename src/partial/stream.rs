@@ -67,6 +67,10 @@ impl Plan {
 /// Summed keys turned into rows at once, in parallel (the DP terms are the work).
 const BATCH: usize = 1 << 12;
 
+/// Documents' counts of the summed keys waiting to become rows, at most (about 8 bytes
+/// each): a batch of frequent words holds a long list each.
+pub const PENDING_ENTRIES: usize = 1 << 19;
+
 /// Merge `sources` (each with the number its documents start from, as
 /// [`super::merge::Merger::begin`] gave it) key by key, and give every row that passes the
 /// thresholds to `out`, in key order.
@@ -79,6 +83,7 @@ pub fn merge_rows<S: RowSource>(
     let mut heap = Heads::new(&mut sources)?;
     let lengths = plan.options.min_n..=plan.options.max_n;
     let mut pending: Vec<(String, Sums)> = Vec::with_capacity(BATCH);
+    let mut entries = 0;
     while let Some((first, src)) = heap.pop(&mut sources)? {
         let wanted = lengths.contains(&(first.n as usize));
         let mut sums = Sums { n: first.n, ..Sums::default() };
@@ -87,10 +92,12 @@ pub fn merge_rows<S: RowSource>(
             fold(&mut sums, row, bases[src], plan, wanted);
         }
         if wanted {
+            entries += sums.per_doc.len();
             pending.push((key, sums));
         }
-        if pending.len() == BATCH {
+        if pending.len() == BATCH || entries >= PENDING_ENTRIES {
             flush(&mut pending, plan, &mut out)?;
+            entries = 0;
         }
     }
     flush(&mut pending, plan, &mut out)

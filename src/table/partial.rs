@@ -733,4 +733,57 @@ mod tests {
         let e = read_partial(&path).unwrap_err().to_string();
         assert!(e.contains("does not have n = 2 words"), "{e}");
     }
+
+    #[test]
+    fn rows_out_of_key_order_or_repeated_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unordered.parquet");
+        let mut p = partial();
+        p.rows.swap(0, 1);
+        write_partial(&path, &p).unwrap();
+        let e = read_partial(&path).unwrap_err().to_string();
+        assert!(e.contains("unordered.parquet"), "{e}");
+        assert!(
+            e.contains("not in key order (`fellow citizen` after `senat`, n-gram row 1)"),
+            "{e}"
+        );
+        let mut p = partial();
+        p.rows[1] = p.rows[0].clone();
+        write_partial(&path, &p).unwrap();
+        let e = read_partial(&path).unwrap_err().to_string();
+        assert!(e.contains("not in key order (`fellow citizen` after `fellow citizen`"), "{e}");
+    }
+
+    #[test]
+    fn rows_are_read_a_row_group_at_a_time_after_the_documents() {
+        // 3 row groups of n-gram rows (65,536 each, the last shorter) after the documents'.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.parquet");
+        let mut p = partial();
+        let keys: Vec<String> = (0..150_000).map(|i| format!("w{i:06}")).collect();
+        p.rows = keys
+            .iter()
+            .map(|k| PartialRow {
+                key: k.clone(),
+                n: 1,
+                count: 2,
+                surfaces: vec![(k.to_uppercase(), 2)],
+                per_doc: vec![(0, 2)],
+            })
+            .collect();
+        write_partial(&path, &p).unwrap();
+        let reader = PartialReader::open(&path).unwrap();
+        assert_eq!(reader.docs, p.docs);
+        assert_eq!(reader.start, (1, 0), "the documents are the first row group");
+        let mut stream = reader.rows(Columns::Rows);
+        let mut n = 0;
+        while let Some(row) = stream.next_row().unwrap() {
+            assert_eq!(row, p.rows[n]);
+            n += 1;
+        }
+        assert_eq!(n, 150_000);
+        let mut words = reader.rows(Columns::Words);
+        let first = words.next_row().unwrap().unwrap();
+        assert_eq!((first.key.as_str(), first.per_doc.len()), ("w000000", 0));
+    }
 }
