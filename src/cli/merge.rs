@@ -15,7 +15,7 @@ use crate::count::blocks::NONE;
 use crate::group::{self, GroupBy, GroupCounts, Groups};
 use crate::partial;
 use crate::partial::merge::{self, CorpusOrder, MergeOptions, Merger};
-use crate::partial::runs::Survivors;
+use crate::partial::runs::{Sorted, Survivors};
 use crate::partial::stream::{self, Plan};
 use crate::pipeline::PipelineOptions;
 use crate::progress::trace;
@@ -172,16 +172,28 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
             crate::budget::show(survivors.run_bytes())
         ));
     }
-    let mut sorted = survivors.finish().map_err(|e| budget.spill_error(e))?;
+    let sorted = survivors.finish().map_err(|e| budget.spill_error(e))?;
+    write(sorted, by, &dest, (words, documents), &budget)?;
+    trace(started, || "merged and wrote the table".into());
+    Ok(())
+}
+
+/// Write the merged rows `sorted` (over a corpus of `totals`: words, documents): the table of
+/// `--by`, or freq's table streamed a chunk at a time (CSV and TSV as they come).
+fn write(
+    mut sorted: Sorted,
+    by: Option<Grouping>,
+    dest: &settings::Destination,
+    (words, documents): (u64, u64),
+    budget: &Budget,
+) -> Result<()> {
     if let Some(by) = by {
         let mut rows = Vec::new();
         while let Some(row) = sorted.next_row().map_err(|e| budget.spill_error(e))? {
             rows.push(row);
         }
         let frame = by.frame(&merge::Merged { rows, words, documents })?;
-        table::write(&frame, dest.format, &dest.output)?;
-        trace(started, || "merged and wrote the table".into());
-        return Ok(());
+        return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
     let totals = (words, documents);
     let next = || -> std::io::Result<Option<table::Table>> {
@@ -196,13 +208,12 @@ pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
     };
     let header = super::freq::merged_table(&[], totals);
     table::write_stream(header, dest.format, &dest.output, next)
-        .map_err(|e| super::spilled::write_failure(e, &budget))?;
-    trace(started, || "merged and wrote the table".into());
-    Ok(())
+        .map_err(|e| super::spilled::write_failure(e, budget))
 }
 
-/// Rows of the table made and written at once.
-const CHUNK: usize = 1 << 14;
+/// Rows of the table made at once (the CSV writer serialises 8 such tables together): the
+/// rows merged for writing stay within the working space.
+const CHUNK: usize = 1 << 12;
 
 /// The environment variable that caps the rows held before a sorted run is written (tests
 /// force many runs with it on small partials).
@@ -213,9 +224,11 @@ pub const RUN_ROWS_ENV: &str = "REFRAIN_MERGE_RUN_ROWS";
 const MIN_SHARE: u64 = 4 << 20;
 
 /// What the merge holds besides the partials' row groups and the rows that pass: the keys
-/// summed and waiting to become rows ([`stream::PENDING_ENTRIES`] documents' counts at most)
-/// and, when the table is written, the runs' read buffers and a chunk of the table.
-const WORKING: u64 = 16 << 20;
+/// summed and waiting to become rows ([`stream::PENDING_ENTRIES`] documents' counts at most),
+/// the Parquet reader's own state, and, when the table is written, the runs' read buffers
+/// and a window of the table. Measured: a merge of one partial that keeps no row peaks 35 MB
+/// over the documents with one row group of 5.3 MB (16 MB of it counted below).
+const WORKING: u64 = 32 << 20;
 
 /// Bytes of a decoded row group per byte of its uncompressed size: the Arrow arrays, the
 /// lists exploded beside them, and the file's pages mapped while they are decoded.
@@ -223,8 +236,8 @@ const DECODED_PER_BYTE: u64 = 3;
 
 /// Where the rows that pass go: held in what the budget leaves once the documents (the
 /// resident set now), one decoded row group of each partial and the [`WORKING`] bytes are
-/// counted, past that in sorted runs. A budget that leaves less than [`MIN_SHARE`] is refused, naming the
-/// smallest that works.
+/// counted, past that in sorted runs. A budget that leaves less than [`MIN_SHARE`] is
+/// refused, naming the smallest that works.
 fn survivors(
     readers: &[PartialReader],
     options: &MergeOptions,
@@ -232,24 +245,31 @@ fn survivors(
 ) -> Result<Survivors> {
     let spent = crate::budget::resident_bytes().unwrap_or(0);
     let groups: u64 = readers.iter().map(|r| r.largest_group() * DECODED_PER_BYTE).sum();
-    // Named with a margin (a twentieth, to 8 MiB up): the resident set moves a little from
-    // one run to the next.
-    let needed = (spent + groups + WORKING + MIN_SHARE) * 21 / 20;
-    let needed = needed.div_ceil(8 << 20) * (8 << 20);
-    if budget.bytes < needed {
+    let least = spent + groups + WORKING + MIN_SHARE;
+    if budget.bytes < least {
+        // Named with a margin (a twentieth, to 8 MiB up): the resident set moves a little
+        // from one run to the next.
+        let named = crate::budget::show((least * 21 / 20).div_ceil(8 << 20) * (8 << 20));
         bail!(
             "the memory budget of {} is too small to merge these {} partials: their documents \
              (and the program) hold {} and one row group of each takes about {}; the smallest \
-             budget that works is {} (--memory {})",
+             budget that works is {named} (--memory {named})",
             crate::budget::show(budget.bytes),
             readers.len(),
             crate::budget::show(spent),
             crate::budget::show(groups),
-            crate::budget::show(needed),
-            crate::budget::show(needed)
         );
     }
     let share = (budget.bytes - spent - groups - WORKING) as usize;
+    crate::progress::trace(Instant::now(), || {
+        let show = crate::budget::show;
+        format!(
+            "spent {}, row groups {}, rows' share {}",
+            show(spent),
+            show(groups),
+            show(share as u64)
+        )
+    });
     let cap_rows = std::env::var(RUN_ROWS_ENV).ok().and_then(|v| v.parse().ok());
     let (order, top) = (options.order, options.top);
     Ok(Survivors::new(order, top, share, cap_rows.unwrap_or(usize::MAX), budget.clone()))

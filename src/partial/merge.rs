@@ -1,4 +1,6 @@
-//! Partials summed into the rows `refrain freq` reports over all their documents.
+//! Partials summed into the rows `refrain freq` reports over all their documents: the checks
+//! of partials against each other, the corpus order, a key's row from its sums, and the plain
+//! merge in memory ([`merge`]; `refrain merge` streams instead, `super::stream`).
 //!
 //! Documents are put in the order one run reads them (by source in byte order, then their order
 //! in their partial); rows of the same key are summed, the thresholds applied to the sums, and
@@ -129,9 +131,11 @@ pub struct Merged {
     pub documents: u64,
 }
 
-/// Partials summed one at a time: each is checked against those before (same settings, no
-/// document twice, `-n` within its lengths), its rows folded into the sums, and then it can be
-/// dropped, so a merge holds the sums and one partial, not every partial.
+/// Partials checked and summed one at a time: each is checked against those before (same
+/// settings, no document twice, `-n` within its lengths) and its documents numbered
+/// ([`Merger::begin`]). `refrain merge` uses it for that only and streams the rows
+/// (`super::stream`); folding rows into sums held for every key ([`Merger::fold`],
+/// [`merge`]) is the plain merge in memory the streaming one is tested against.
 pub struct Merger {
     options: MergeOptions,
     /// The first partial's file and settings.
@@ -149,11 +153,6 @@ impl Merger {
     pub fn new(options: MergeOptions) -> Self {
         let (seen, sums) = (new_map(), new_map());
         Merger { options, first: None, seen, docs: Vec::new(), sums }
-    }
-
-    /// Distinct keys summed so far.
-    pub fn keys(&self) -> usize {
-        self.sums.len()
     }
 
     /// Check `partial` (read from `file`) against the partials added before and fold it in.

@@ -27,8 +27,6 @@ pub struct Survivors {
     held: usize,
     /// Bytes that may be held before a run is written.
     cap: usize,
-    /// Rows that may be held before a run is written (tests make runs small this way).
-    cap_rows: usize,
     order: RowOrder,
     top: Option<usize>,
     budget: Budget,
@@ -40,8 +38,8 @@ pub struct Survivors {
 }
 
 impl Survivors {
-    /// Rows in `order`, at most `top`, held up to `cap` bytes (and `cap_rows` rows), runs in
-    /// a temporary folder of `budget`'s.
+    /// Rows in `order`, at most `top`, held up to `cap` bytes (and `cap_rows` rows: tests
+    /// make runs small this way), runs in a temporary folder of `budget`'s.
     pub fn new(
         order: RowOrder,
         top: Option<usize>,
@@ -49,11 +47,15 @@ impl Survivors {
         cap_rows: usize,
         budget: Budget,
     ) -> Self {
+        // Reserved once: the list never grows (growing copies it, the old and the new at
+        // once). A row is held as at least [`LEAST_HELD`] bytes, so no more rows than this fit
+        // the share; the pages of the list are resident only as rows fill them.
+        let cap_rows = cap_rows.max(1);
+        let rows = Vec::with_capacity((cap / LEAST_HELD + 1).min(cap_rows));
         Survivors {
-            rows: Vec::new(),
+            rows,
             held: 0,
             cap,
-            cap_rows: cap_rows.max(1),
             order,
             top,
             budget,
@@ -70,10 +72,10 @@ impl Survivors {
         self.held += held(&row);
         self.rows.push(row);
         self.total += 1;
-        if self.held > self.cap || self.rows.len() >= self.cap_rows {
+        if self.held > self.cap || self.rows.len() == self.rows.capacity() {
             self.sort();
             // With --top the best K of what is held may fit in half the share: no run.
-            if self.held <= self.cap / 2 && self.rows.len() < self.cap_rows {
+            if self.held <= self.cap / 2 && self.rows.len() < self.rows.capacity() / 2 {
                 return Ok(());
             }
             self.write_run()?;
@@ -165,9 +167,22 @@ fn write(
 /// the files open together stay few.
 const FAN_IN: usize = 64;
 
-/// Bytes a held row takes: the row, its strings and its list, and the allocator's share.
+/// Bytes a held row takes: the row in the list, and its strings and its list as the
+/// allocator gives them.
 fn held(row: &MergedRow) -> usize {
-    size_of::<MergedRow>() + row.phrase.len() + row.key.len() + row.per_doc.len() * 8 + 48
+    size_of::<MergedRow>()
+        + chunk(row.phrase.len())
+        + chunk(row.key.len())
+        + chunk(row.per_doc.len() * 8)
+}
+
+/// The least a held row takes ([`held`] of a row with one-letter strings and no list).
+const LEAST_HELD: usize = size_of::<MergedRow>() + 2 * 32;
+
+/// The memory a heap allocation of `len` bytes takes (glibc: 8 bytes of header, 16-byte
+/// steps, 32 at least).
+fn chunk(len: usize) -> usize {
+    if len == 0 { 0 } else { (len + 8).div_ceil(16).max(2) * 16 }
 }
 
 /// The rows of [`Survivors`] in order, merged from its runs and the rows it held.

@@ -240,8 +240,11 @@ mod tests {
 
     const WORDS: [&str; 6] = ["a", "ab", "b", "c!", "é", "zz"];
 
-    /// A shard: its documents' words, and for each key it holds, (document, forms' counts).
-    type ShardSpec = (Vec<u64>, Vec<(usize, Vec<(usize, Vec<u32>)>)>);
+    /// A key (by number) and, for some documents (by number), its forms' counts there.
+    type RowSpec = (usize, Vec<(usize, Vec<u32>)>);
+
+    /// A shard: its documents' words, and its rows.
+    type ShardSpec = (Vec<u64>, Vec<RowSpec>);
 
     /// Keys of 1 to 3 of [`WORDS`].
     fn keys() -> Vec<String> {
@@ -411,7 +414,7 @@ mod tests {
     fn many_runs_are_merged_in_passes_to_the_same_rows() {
         // 2 shards of every key in 3 documents: 78 keys, one row per run: more runs than are
         // merged at once.
-        let rows: Vec<(usize, Vec<(usize, Vec<u32>)>)> =
+        let rows: Vec<RowSpec> =
             (0..78).map(|k| (k, vec![(k % 3, vec![1, k as u32 % 3 + 1])])).collect();
         let specs = vec![(vec![10, 20, 30], rows.clone()), (vec![5, 5, 5], rows)];
         for order in [RowOrder::Count, RowOrder::Dp] {

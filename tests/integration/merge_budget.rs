@@ -181,7 +181,7 @@ fn ctrl_c_during_a_merge_leaves_no_temporary_files_and_an_earlier_output() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "an earlier table\n");
     let left: Vec<_> = std::fs::read_dir(temp.path()).unwrap().collect();
     assert!(left.is_empty(), "temporary files left after Ctrl-C: {left:?}");
-    let strays: Vec<_> = std::fs::read_dir(&dir.join("."))
+    let strays: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
         .filter(|f| f.path().is_file() && f.file_name() != "out.csv")
