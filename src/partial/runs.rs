@@ -49,9 +49,11 @@ impl Survivors {
     ) -> Self {
         // Reserved once: the list never grows (growing copies it, the old and the new at
         // once). A row is held as at least [`LEAST_HELD`] bytes, so no more rows than this fit
-        // the share; the pages of the list are resident only as rows fill them.
-        let cap_rows = cap_rows.max(1);
-        let rows = Vec::with_capacity((cap / LEAST_HELD + 1).min(cap_rows));
+        // the share; the pages of the list are resident only as rows fill them, and a full
+        // list is written as a run, so that a budget larger than the machine reserves no more
+        // than [`MAX_ROWS`] rows' address space.
+        let rows = (cap / LEAST_HELD + 1).min(cap_rows.max(1)).min(MAX_ROWS);
+        let rows = Vec::with_capacity(rows);
         Survivors {
             rows,
             held: 0,
@@ -175,6 +177,9 @@ fn held(row: &MergedRow) -> usize {
         + chunk(row.key.len())
         + chunk(row.per_doc.len() * 8)
 }
+
+/// Most rows held at once (1.5 GiB of rows without their strings).
+const MAX_ROWS: usize = 1 << 24;
 
 /// The least a held row takes ([`held`] of a row with one-letter strings and no list).
 const LEAST_HELD: usize = size_of::<MergedRow>() + 2 * 32;
