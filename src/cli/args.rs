@@ -282,7 +282,9 @@ fn merge_help() -> String {
          (sorted, not in subfolders). The partials must have been made with the same settings \
          (refrain version, --lang, stemming, stop words, --clean, record fields, --only-lang, \
          -n, --stopword-edges), and hold each document once (by id and source); otherwise \
-         nothing is written and the error names the setting or the document and the files.\n\n\
+         nothing is written and the error names the setting or the document and the files. A \
+         partial's n-gram rows must be in key order, word by word, as `freq --partial` writes \
+         them (a partial out of order is refused, naming it).\n\n\
          Output columns (those of freq):\n{}\nRows are sorted by --sort, ties by key. With \
          --by, the columns of `freq --by`.\n\n\
          Partial file columns (one row per document, then one per n-gram; docs/partials.md):\n{}",
