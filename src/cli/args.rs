@@ -282,7 +282,9 @@ fn merge_help() -> String {
          (sorted, not in subfolders). The partials must have been made with the same settings \
          (refrain version, --lang, stemming, stop words, --clean, record fields, --only-lang, \
          -n, --stopword-edges), and hold each document once (by id and source); otherwise \
-         nothing is written and the error names the setting or the document and the files.\n\n\
+         nothing is written and the error names the setting or the document and the files. A \
+         partial's n-gram rows must be in key order, word by word, as `freq --partial` writes \
+         them (a partial out of order is refused, naming it).\n\n\
          Output columns (those of freq):\n{}\nRows are sorted by --sort, ties by key. With \
          --by, the columns of `freq --by`.\n\n\
          Partial file columns (one row per document, then one per n-gram; docs/partials.md):\n{}",
@@ -319,10 +321,12 @@ pub struct MergeArgs {
     #[arg(long, value_name = "PERIOD|COLUMN", help_heading = "Grouping")]
     pub by: Option<String>,
     /// Working memory the merge may use, as for the other commands [default: REFRAIN_MEMORY
-    /// when set, else half of physical memory]. The merge holds the sums of every key of all
-    /// the partials until the end (about 800 bytes per key): when its resident memory passes
-    /// the budget it stops, exit 2, naming the budget, and writes nothing. A merge that keeps
-    /// to any budget (the sorted partials merged as streams) is not built yet.
+    /// when set, else half of physical memory]. The merge reads the partials' documents,
+    /// then their n-gram rows one row group of each at a time, merged by key; the rows that
+    /// pass the thresholds are held in what is left of the budget and, past it, sorted and
+    /// written to temporary files (--temp-dir) merged when the table is written: the same
+    /// table whatever the budget. A budget too small for the documents and one row group of
+    /// each partial stops the merge before any row is read, naming the smallest that works.
     #[arg(
         long,
         value_name = "SIZE",
@@ -330,6 +334,13 @@ pub struct MergeArgs {
         help_heading = "Resources"
     )]
     pub memory: Option<u64>,
+    /// Folder for the temporary files of a merge that outgrows --memory [default: the
+    /// system's temporary folder, $TMPDIR or /tmp]. The merge works in a folder of its own
+    /// there (refrain-XXXXXX), removed when it ends, fails or is interrupted (Ctrl-C). The
+    /// folder must exist and be writable (checked before any work); a full disk stops the
+    /// merge with an error naming it, and no output is written.
+    #[arg(long, value_name = "DIR", help_heading = "Resources")]
+    pub temp_dir: Option<PathBuf>,
 }
 
 /// Drawing the table as a chart too.

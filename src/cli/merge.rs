@@ -10,14 +10,17 @@ use anyhow::{Context as _, Result, bail};
 use super::args::{self, CleanArg, CorpusArgs, EdgesArg, FreqArgs, MergeArgs};
 use super::freq::{RankedCounts, row_order};
 use super::{Context, grouped, settings};
+use crate::budget::Budget;
 use crate::count::blocks::NONE;
 use crate::group::{self, GroupBy, GroupCounts, Groups};
 use crate::partial;
-use crate::partial::merge::{self, MergeOptions, Merger};
+use crate::partial::merge::{self, CorpusOrder, MergeOptions, Merger};
+use crate::partial::runs::{Sorted, Survivors};
+use crate::partial::stream::{self, Plan};
 use crate::pipeline::PipelineOptions;
 use crate::progress::trace;
-use crate::table::partial::PartialFile;
-use crate::table::{self, Chunked, Format};
+use crate::table::partial::{Columns, PartialReader};
+use crate::table::{self, Format};
 
 /// `freq --partial`: count every n-gram of the corpus (thresholds 1) and write the partial.
 pub fn write_partial(args: &FreqArgs, ctx: &Context) -> Result<()> {
@@ -98,95 +101,179 @@ pub fn recorded_settings(
     .collect()
 }
 
-/// Run `merge`.
+/// Run `merge`: the documents of every partial first (checked, ordered, grouped), then the
+/// partials' n-gram rows merged k ways a row group at a time, the rows that pass held within
+/// the budget or written to sorted runs, and the table written from their merge.
 pub fn run(args: &MergeArgs, ctx: &Context) -> Result<()> {
     let dest = settings::destination(&args.output)?;
+    let budget = settings::budget_of(args.memory, args.temp_dir.as_ref())?;
     let started = Instant::now();
-    let mut files = partial_files(&args.partials)?.into_iter();
-    // The first partial gives the default lengths; each is folded in and dropped as it is read.
-    let first = files.next().context("no partial given")?;
-    let partial = PartialFile::open(&first)?;
-    let range = partial.settings.get("refrain.ngrams").and_then(|r| args::parse_range(r).ok());
+    let files = partial_files(&args.partials)?;
+    let mut readers = Vec::with_capacity(files.len());
+    for file in &files {
+        readers.push(PartialReader::open(file)?);
+    }
+    let first = readers.first().context("no partial given")?;
+    let range = first.settings.get("refrain.ngrams").and_then(|r| args::parse_range(r).ok());
     let (min_n, max_n) = args.ngrams.or(range).unwrap_or((1, 1));
     let top = match &args.by {
         Some(_) => Some(by_top(ctx, dest.top)),
         None => dest.top,
     };
-    let mut merger = Merger::new(MergeOptions {
+    let options = MergeOptions {
         min_n,
         max_n,
         min_count: args.min_count.max(1),
         min_docs: args.min_docs.max(1),
         order: row_order(args.sort),
         top,
-    });
-    let budget = settings::budget_bytes(args.memory)?;
-    fold(&mut merger, first, partial, budget)?;
-    let mut count = 1;
-    for file in files {
-        let partial = PartialFile::open(&file)?;
-        fold(&mut merger, file, partial, budget)?;
-        count += 1;
+    };
+    let mut merger = Merger::new(options.clone());
+    let mut bases = Vec::with_capacity(readers.len());
+    for (file, reader) in files.iter().zip(&mut readers) {
+        let docs = std::mem::take(&mut reader.docs);
+        bases.push(merger.begin(file.clone(), reader.settings.clone(), docs)?);
     }
-    trace(started, || format!("read {count} partials"));
+    trace(started, || format!("read the documents of {} partials", files.len()));
     // Group first, as freq does: a grouping that cannot be made fails before the rows.
     let by = args.by.as_deref().map(|by| Grouping::new(ctx, &merger, by)).transpose()?;
-    let documents = merger.docs().len();
-    let merged = merger.finish()?;
+    let CorpusOrder { place, lens, .. } = merger.order();
+    drop(merger);
+    let (words, documents) = (lens.iter().map(|&l| l as u64).sum::<u64>(), lens.len() as u64);
+    crate::budget::release_freed_memory();
+    // The budget is checked before any n-gram row is read.
+    let mut survivors = survivors(&readers, &options, &budget)?;
+    let distinct = match Plan::needs_words(&options, &lens) {
+        true => stream::distinct_words(readers.iter().map(|r| r.rows(Columns::Words)).collect())?,
+        false => 0,
+    };
+    let plan = Plan::new(options.clone(), place, lens, distinct);
+    let sources = bases.into_iter().zip(readers.iter().map(|r| r.rows(Columns::Rows))).collect();
+    let keep_docs = by.is_some();
+    stream::merge_rows(sources, &plan, |mut row| {
+        if !keep_docs {
+            // Only --by counts per document: the list would only weigh on the budget.
+            row.per_doc = Vec::new();
+        }
+        survivors.push(row).map_err(|e| budget.spill_error(e))
+    })?;
+    drop(plan);
+    let rows = survivors.total.min(top.map_or(u64::MAX, |t| t as u64));
+    trace(started, || format!("merged {} rows, {} runs", survivors.total, survivors.runs()));
     ctx.note(&format!(
-        "merged {count} partials: {documents} documents, {} words, {} rows",
-        merged.words,
-        merged.rows.len()
+        "merged {} partials: {documents} documents, {words} words, {rows} rows",
+        files.len()
     ));
-    if let Some(by) = by {
-        let frame = by.frame(&merged)?;
-        table::write(&frame, dest.format, &dest.output)?;
-        trace(started, || "merged and wrote the table".into());
-        return Ok(());
+    if survivors.runs() > 0 {
+        ctx.note(&format!(
+            "over the memory budget ({}): {} sorted run(s) ({}) merged\n",
+            crate::budget::show(budget.bytes),
+            survivors.runs(),
+            crate::budget::show(survivors.run_bytes())
+        ));
     }
-    let totals = (merged.words, merged.documents);
-    let rows = &merged.rows;
-    let chunked = Chunked::new(rows.len(), 1 << 14, move |range| {
-        super::freq::merged_table(&rows[range], totals)
-    });
-    table::write_chunked(&chunked, dest.format, &dest.output)?;
+    let sorted = survivors.finish().map_err(|e| budget.spill_error(e))?;
+    write(sorted, by, &dest, (words, documents), &budget)?;
     trace(started, || "merged and wrote the table".into());
     Ok(())
 }
 
-/// Fold the partial opened from `file` into `merger`, a row at a time.
-fn fold(merger: &mut Merger, file: PathBuf, partial: PartialFile, budget: u64) -> Result<()> {
-    let PartialFile { ref settings, ref docs, .. } = partial;
-    let base = merger.begin(file, settings.clone(), docs.clone())?;
-    // The sums grow with the keys: the resident set is checked every GUARD_ROWS rows, and the
-    // rest of the file is skipped once it passes the budget.
-    let (mut rows, mut over) = (0u64, None);
-    partial.each_row(|row| {
-        if over.is_some() {
-            return;
+/// Write the merged rows `sorted` (over a corpus of `totals`: words, documents): the table of
+/// `--by`, or freq's table streamed a chunk at a time (CSV and TSV as they come).
+fn write(
+    mut sorted: Sorted,
+    by: Option<Grouping>,
+    dest: &settings::Destination,
+    (words, documents): (u64, u64),
+    budget: &Budget,
+) -> Result<()> {
+    if let Some(by) = by {
+        let mut rows = Vec::new();
+        while let Some(row) = sorted.next_row().map_err(|e| budget.spill_error(e))? {
+            rows.push(row);
         }
-        merger.fold(row, base);
-        rows += 1;
-        if rows % GUARD_ROWS == 0 {
-            over = crate::budget::resident_bytes().filter(|&held| held > budget);
-        }
-    })?;
-    over = over.or_else(|| crate::budget::resident_bytes().filter(|&held| held > budget));
-    if let Some(held) = over {
-        bail!(
-            "merging these partials needs more than the memory budget of {} (it holds {} after \
-             {} keys): the merge keeps the sums of every key until the end; run with a larger \
-             --memory, or merge fewer or smaller partials",
-            crate::budget::show(budget),
-            crate::budget::show(held),
-            merger.keys()
-        );
+        let frame = by.frame(&merge::Merged { rows, words, documents })?;
+        return Ok(table::write(&frame, dest.format, &dest.output)?);
     }
-    Ok(())
+    let totals = (words, documents);
+    let next = || -> std::io::Result<Option<table::Table>> {
+        let mut rows = Vec::new();
+        while rows.len() < CHUNK {
+            match sorted.next_row()? {
+                Some(row) => rows.push(row),
+                None => break,
+            }
+        }
+        Ok((!rows.is_empty()).then(|| super::freq::merged_table(&rows, totals)))
+    };
+    let header = super::freq::merged_table(&[], totals);
+    table::write_stream(header, dest.format, &dest.output, next)
+        .map_err(|e| super::spilled::write_failure(e, budget))
 }
 
-/// Rows folded between two looks at the resident set.
-const GUARD_ROWS: u64 = 1 << 16;
+/// Rows of the table made at once (the CSV writer serialises 8 such tables together): the
+/// rows merged for writing stay within the working space.
+const CHUNK: usize = 1 << 12;
+
+/// The environment variable that caps the rows held before a sorted run is written (tests
+/// force many runs with it on small partials).
+pub const RUN_ROWS_ENV: &str = "REFRAIN_MERGE_RUN_ROWS";
+
+/// Held rows before a run is written, at the least: a share smaller than this is a budget
+/// too small to merge.
+const MIN_SHARE: u64 = 4 << 20;
+
+/// What the merge holds besides the partials' row groups and the rows that pass: the keys
+/// summed and waiting to become rows ([`stream::PENDING_ENTRIES`] documents' counts at most),
+/// the Parquet reader's own state, and, when the table is written, the runs' read buffers
+/// and a window of the table. Measured: a merge of one partial that keeps no row peaks 35 MB
+/// over the documents with one row group of 5.3 MB (16 MB of it counted below).
+const WORKING: u64 = 32 << 20;
+
+/// Bytes of a decoded row group per byte of its uncompressed size: the Arrow arrays, the
+/// lists exploded beside them, and the file's pages mapped while they are decoded.
+const DECODED_PER_BYTE: u64 = 3;
+
+/// Where the rows that pass go: held in what the budget leaves once the documents (the
+/// resident set now), one decoded row group of each partial and the [`WORKING`] bytes are
+/// counted, past that in sorted runs. A budget that leaves less than [`MIN_SHARE`] is
+/// refused, naming the smallest that works.
+fn survivors(
+    readers: &[PartialReader],
+    options: &MergeOptions,
+    budget: &Budget,
+) -> Result<Survivors> {
+    let spent = crate::budget::resident_bytes().unwrap_or(0);
+    let groups: u64 = readers.iter().map(|r| r.largest_group() * DECODED_PER_BYTE).sum();
+    let least = spent + groups + WORKING + MIN_SHARE;
+    if budget.bytes < least {
+        // Named with a margin (a twentieth, to 8 MiB up): the resident set moves a little
+        // from one run to the next.
+        let named = crate::budget::show((least * 21 / 20).div_ceil(8 << 20) * (8 << 20));
+        bail!(
+            "the memory budget of {} is too small to merge these {} partials: their documents \
+             (and the program) hold {} and one row group of each takes about {}; the smallest \
+             budget that works is {named} (--memory {named})",
+            crate::budget::show(budget.bytes),
+            readers.len(),
+            crate::budget::show(spent),
+            crate::budget::show(groups),
+        );
+    }
+    let share = (budget.bytes - spent - groups - WORKING) as usize;
+    crate::progress::trace(Instant::now(), || {
+        let show = crate::budget::show;
+        format!(
+            "spent {}, row groups {}, rows' share {}",
+            show(spent),
+            show(groups),
+            show(share as u64)
+        )
+    });
+    let cap_rows = std::env::var(RUN_ROWS_ENV).ok().and_then(|v| v.parse().ok());
+    let (order, top) = (options.order, options.top);
+    Ok(Survivors::new(order, top, share, cap_rows.unwrap_or(usize::MAX), budget.clone()))
+}
 
 /// `merge --by`: the documents of all partials in corpus order, grouped.
 struct Grouping {

@@ -95,10 +95,24 @@ fn budget_bytes_with(memory: Option<u64>, env: Option<&std::ffi::OsStr>) -> Resu
     })
 }
 
+/// [`budget`] of a command without corpus options (`merge`): `--memory` and `--temp-dir`
+/// given.
+pub fn budget_of(memory: Option<u64>, temp_dir: Option<&PathBuf>) -> Result<Budget> {
+    budget_parts(memory, temp_dir, std::env::var_os(MEMORY_ENV).as_deref())
+}
+
 /// [`budget`] with the value of `REFRAIN_MEMORY` given (an empty value counts as unset).
 fn budget_with(args: &CorpusArgs, env: Option<&std::ffi::OsStr>) -> Result<Budget> {
-    let bytes = budget_bytes_with(args.memory, env)?;
-    match &args.temp_dir {
+    budget_parts(args.memory, args.temp_dir.as_ref(), env)
+}
+
+fn budget_parts(
+    memory: Option<u64>,
+    temp_dir: Option<&PathBuf>,
+    env: Option<&std::ffi::OsStr>,
+) -> Result<Budget> {
+    let bytes = budget_bytes_with(memory, env)?;
+    match temp_dir {
         Some(dir) => check_temp_dir(dir, "--temp-dir")?,
         None => {
             // The system's folder was not chosen: a run that never outgrows the budget does
@@ -112,7 +126,7 @@ fn budget_with(args: &CorpusArgs, env: Option<&std::ffi::OsStr>) -> Result<Budge
             }
         }
     }
-    Ok(Budget { bytes, temp_dir: args.temp_dir.clone() })
+    Ok(Budget { bytes, temp_dir: temp_dir.cloned() })
 }
 
 /// `dir` exists, is a folder, and a folder holding a file of one block can be made and

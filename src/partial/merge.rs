@@ -1,4 +1,6 @@
-//! Partials summed into the rows `refrain freq` reports over all their documents.
+//! Partials summed into the rows `refrain freq` reports over all their documents: the checks
+//! of partials against each other, the corpus order, a key's row from its sums, and the plain
+//! merge in memory ([`merge`]; `refrain merge` streams instead, `super::stream`).
 //!
 //! Documents are put in the order one run reads them (by source in byte order, then their order
 //! in their partial); rows of the same key are summed, the thresholds applied to the sums, and
@@ -129,9 +131,11 @@ pub struct Merged {
     pub documents: u64,
 }
 
-/// Partials summed one at a time: each is checked against those before (same settings, no
-/// document twice, `-n` within its lengths), its rows folded into the sums, and then it can be
-/// dropped, so a merge holds the sums and one partial, not every partial.
+/// Partials checked and summed one at a time: each is checked against those before (same
+/// settings, no document twice, `-n` within its lengths) and its documents numbered
+/// ([`Merger::begin`]). `refrain merge` uses it for that only and streams the rows
+/// (`super::stream`); folding rows into sums held for every key ([`Merger::fold`],
+/// [`merge`]) is the plain merge in memory the streaming one is tested against.
 pub struct Merger {
     options: MergeOptions,
     /// The first partial's file and settings.
@@ -149,11 +153,6 @@ impl Merger {
     pub fn new(options: MergeOptions) -> Self {
         let (seen, sums) = (new_map(), new_map());
         Merger { options, first: None, seen, docs: Vec::new(), sums }
-    }
-
-    /// Distinct keys summed so far.
-    pub fn keys(&self) -> usize {
-        self.sums.len()
     }
 
     /// Check `partial` (read from `file`) against the partials added before and fold it in.
@@ -254,7 +253,8 @@ impl Merger {
     pub fn finish(self) -> Result<Merged, MergeError> {
         let CorpusOrder { place, lens, .. } = self.order();
         let parts = Parts::from_lengths(&lens);
-        let words = WordGroups::new(&self.sums, &lens);
+        let words = self.sums.values().filter(|s| s.n == 1).count();
+        let words = WordGroups::new(words, &lens);
         let Merger { options, sums, docs, .. } = self;
         drop(docs);
         let options = &options;
@@ -307,7 +307,7 @@ pub struct CorpusOrder {
 
 /// The corpus order of `docs`: by source in byte order (a folder walk's order), documents of
 /// one source in the order they came (their partial's order).
-fn corpus_order(docs: &[PartialDoc]) -> CorpusOrder {
+pub fn corpus_order(docs: &[PartialDoc]) -> CorpusOrder {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     // Stable: documents of one source keep their order.
     order.sort_by(|&a, &b| docs[a].source.as_bytes().cmp(docs[b].source.as_bytes()));
@@ -321,15 +321,15 @@ fn corpus_order(docs: &[PartialDoc]) -> CorpusOrder {
 
 /// One n-gram's sums over the partials.
 #[derive(Default)]
-struct Sums {
-    n: u8,
-    count: u64,
-    forms: Vec<(String, u64)>,
-    per_doc: Vec<(u32, u32)>,
+pub(super) struct Sums {
+    pub(super) n: u8,
+    pub(super) count: u64,
+    pub(super) forms: Vec<(String, u64)>,
+    pub(super) per_doc: Vec<(u32, u32)>,
 }
 
 /// The row of one n-gram's sums, if it passes the thresholds.
-fn row(
+pub(super) fn row(
     key: String,
     mut s: Sums,
     options: &MergeOptions,
@@ -377,13 +377,15 @@ fn row(
 /// The number of ranges depends on the vocabulary's size, which the partials know only as the
 /// words they hold (stop words left out with `--stopword-edges drop`): the choice can differ
 /// from the counter's only for a vocabulary of about 1.4 million distinct words.
-struct WordGroups {
+pub struct WordGroups {
     /// The range of each document (by place in corpus order).
     of_doc: Vec<u32>,
 }
 
 impl WordGroups {
-    fn new(sums: &HashMap<String, Sums>, lens: &[u32]) -> Self {
+    /// The ranges for documents of `lens` words (in corpus order) and a vocabulary of
+    /// `words` distinct words.
+    pub fn new(words: usize, lens: &[u32]) -> Self {
         let mut starts = Vec::with_capacity(lens.len() + 1);
         let mut at = 0u64;
         starts.push(0u32);
@@ -392,7 +394,6 @@ impl WordGroups {
             // A corpus of over 4 billion words is not one run's: any grouping will do.
             starts.push(u32::try_from(at).unwrap_or(u32::MAX));
         }
-        let words = sums.values().filter(|s| s.n == 1).count();
         let blocks = blocks_of(&starts, BLOCK_WORDS);
         let mut of_doc = vec![0u32; lens.len()];
         for (g, docs) in dense_groups(&blocks, words).into_iter().enumerate() {
@@ -402,7 +403,7 @@ impl WordGroups {
     }
 
     /// The terms of `per_doc` (documents in corpus order) added as the counter adds them.
-    fn sum(&self, per_doc: &[(u32, u32)], term: impl Fn(&(u32, u32)) -> f64) -> f64 {
+    pub fn sum(&self, per_doc: &[(u32, u32)], term: impl Fn(&(u32, u32)) -> f64) -> f64 {
         let (mut acc, mut group_acc) = (0.0, 0.0);
         let mut group = per_doc.first().map(|&(d, _)| self.of_doc[d as usize]);
         for entry in per_doc {
@@ -423,7 +424,7 @@ pub fn words_cmp(a: &str, b: &str) -> Ordering {
 }
 
 /// `freq`'s row order: the measure, then count (largest first), then the key.
-fn compare(a: &MergedRow, b: &MergedRow, order: RowOrder) -> Ordering {
+pub fn compare(a: &MergedRow, b: &MergedRow, order: RowOrder) -> Ordering {
     let first = match order {
         RowOrder::Count => Ordering::Equal,
         RowOrder::Docs => b.docs.cmp(&a.docs),

@@ -9,6 +9,8 @@
 //! form is `table::partial`'s.
 
 pub mod merge;
+pub mod runs;
+pub mod stream;
 
 use std::collections::BTreeMap;
 

@@ -1,14 +1,17 @@
 //! The Parquet form of a [`Partial`] (docs/partials.md): written atomically with its settings
 //! in the file's key-value metadata, and read back with every fault named by file: not
 //! Parquet, truncated, empty, not a partial, another format version, a column missing or of
-//! another type, sums that do not hold.
+//! another type, sums that do not hold, rows out of key order. A merge reads a partial's
+//! documents first and its n-gram rows a row group at a time ([`PartialReader`]).
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use polars::prelude::*;
 use polars_io::SerReader;
+use polars_io::parquet::metadata::FileMetadata;
 use polars_io::parquet::read::ParquetReader;
 use polars_io::parquet::write::{KeyValueMetadata, ParquetWriter};
 
@@ -161,30 +164,73 @@ fn u32_lists(name: &str, len: usize) -> ListPrimitiveChunkedBuilder<UInt32Type> 
     ListPrimitiveChunkedBuilder::new(name.into(), len, len, DataType::UInt32)
 }
 
-/// Read and check the partial at `path`.
+/// Read and check the partial at `path`, every row held (tests, small partials).
 pub fn read_partial(path: &Path) -> Result<Partial, PartialError> {
-    let file = PartialFile::open(path)?;
+    let mut file = PartialReader::open(path)?;
     let mut rows = Vec::new();
-    file.each_row(|row| rows.push(row))?;
-    let PartialFile { settings, docs, .. } = file;
-    Ok(Partial { settings, docs, rows })
+    let mut stream = file.rows(Columns::Rows);
+    while let Some(row) = stream.next_row()? {
+        rows.push(row);
+    }
+    let docs = std::mem::take(&mut file.docs);
+    Ok(Partial { settings: file.settings, docs, rows })
 }
 
-/// A partial opened and checked up to its rows: its settings and documents, and its n-gram
-/// rows still as the file's columns, turned into [`PartialRow`]s one at a time (a merge folds
-/// them in as they come, never holding them all as Rust values).
-pub struct PartialFile {
+/// A partial opened and checked up to its n-gram rows: its settings and documents (the first
+/// rows of the file) are read, its n-gram rows are read a row group at a time by the streams
+/// [`PartialReader::rows`] makes, so that a merge holds one row group of each partial.
+pub struct PartialReader {
     path: PathBuf,
+    file: File,
+    /// The file's metadata without its row groups: each read is given one of them.
+    template: FileMetadata,
+    /// The file's metadata, row groups included.
+    meta: Arc<FileMetadata>,
+    /// The first n-gram row: (row group, row in it).
+    start: (usize, usize),
     /// The settings (key-value metadata, `refrain.*` keys but the format version).
     pub settings: BTreeMap<String, String>,
-    /// The documents.
+    /// The documents (a merge takes them, leaving this empty).
     pub docs: Vec<PartialDoc>,
-    rows: DataFrame,
+    /// How many documents the partial holds.
+    pub doc_count: usize,
 }
 
-impl PartialFile {
+/// Columns a merge reads of the n-gram rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// Everything a row holds.
+    Rows,
+    /// Only the keys of words (n = 1); the other rows are skipped and the lists left empty.
+    Words,
+}
+
+impl Columns {
+    fn names(self) -> &'static [&'static str] {
+        match self {
+            Columns::Rows => &[
+                "kind",
+                "key",
+                "n",
+                "count",
+                "docs",
+                "surfaces",
+                "surface_counts",
+                "doc_list",
+                "doc_counts",
+            ],
+            Columns::Words => &["kind", "key", "n"],
+        }
+    }
+}
+
+/// The documents' columns.
+const DOC_COLUMNS: [&str; 8] =
+    ["kind", "doc", "doc_id", "source", "title", "date", "meta", "words"];
+
+impl PartialReader {
     /// Open the partial at `path`: Parquet, a partial of this format version, documents and
-    /// totals as its metadata says.
+    /// totals as its metadata says. No n-gram row is read.
     pub fn open(path: &Path) -> Result<Self, PartialError> {
         let file = File::open(path).map_err(|e| fault(path, format!("cannot open: {e}")))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -194,32 +240,188 @@ impl PartialFile {
         let not_parquet = |e: PolarsError| {
             fault(path, format!("not a readable Parquet file (truncated or not Parquet): {e}"))
         };
-        let mut reader = ParquetReader::new(file);
-        let mut settings: BTreeMap<String, String> = reader
-            .get_metadata()
-            .map_err(not_parquet)?
-            .key_value_metadata()
+        let read = file.try_clone().map_err(|e| fault(path, format!("cannot open: {e}")))?;
+        let meta = ParquetReader::new(read).get_metadata().map_err(not_parquet)?.clone();
+        let mut settings: BTreeMap<String, String> = meta
+            .key_value_metadata
             .iter()
             .flatten()
             .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
             .filter(|(k, _)| k.starts_with("refrain."))
             .collect();
         check_version(settings.remove(VERSION_KEY)).map_err(|e| fault(path, e))?;
-        let df = reader.finish().map_err(not_parquet)?;
-        let (docs, rows) = split(&df).map_err(|e| fault(path, e))?;
-        check_totals(&settings, &docs, rows.height()).map_err(|e| fault(path, e))?;
-        Ok(PartialFile { path: path.to_path_buf(), settings, docs, rows })
+        let template = FileMetadata { row_groups: Vec::new(), ..(*meta).clone() };
+        let mut reader = PartialReader {
+            path: path.to_path_buf(),
+            file,
+            template,
+            meta: meta.clone(),
+            start: (0, 0),
+            settings,
+            docs: Vec::new(),
+            doc_count: 0,
+        };
+        let bad = |e: PolarsError| fault(path, format!("not a partial of this format: {e}"));
+        let docs = reader.documents().map_err(bad)?;
+        let rows = meta.num_rows - docs.height();
+        reader.docs = documents(&docs).map_err(bad)?;
+        reader.doc_count = reader.docs.len();
+        check_totals(&reader.settings, &reader.docs, rows).map_err(|e| fault(path, e))?;
+        Ok(reader)
     }
 
-    /// Each n-gram row, in file order, checked (its sums, its documents).
-    pub fn each_row(&self, visit: impl FnMut(PartialRow)) -> Result<(), PartialError> {
-        ngrams(&self.rows, self.docs.len(), visit).map_err(|e| {
-            let reason = match e {
-                RowError::Polars(e) => format!("not a partial of this format: {e}"),
-                RowError::Invalid(m) => m,
-            };
-            fault(&self.path, reason)
-        })
+    /// The documents' rows: the row groups from the first as long as their rows are
+    /// documents, up to the first n-gram row (which [`PartialReader::start`] then marks).
+    fn documents(&mut self) -> PolarsResult<DataFrame> {
+        let mut frames: Option<DataFrame> = None;
+        self.start = (self.meta.row_groups.len(), 0);
+        for g in 0..self.meta.row_groups.len() {
+            let df = self.group(g, &DOC_COLUMNS)?;
+            let kind = df.column("kind")?.str()?.clone();
+            let docs = kind.iter().take_while(|k| *k == Some(DOCUMENT)).count();
+            let part = df.slice(0, docs);
+            match &mut frames {
+                Some(f) => {
+                    f.vstack_mut(&part)?;
+                }
+                None => frames = Some(part),
+            }
+            if docs < df.height() {
+                self.start = (g, docs);
+                break;
+            }
+        }
+        match frames {
+            Some(f) => Ok(f),
+            // No row group at all: the documents' frame of an empty file.
+            None => self.group_empty(&DOC_COLUMNS),
+        }
+    }
+
+    /// Row group `g`, columns `names`: the reader is given the file's metadata with that
+    /// row group alone, so that it neither reads nor walks the others.
+    fn group(&self, g: usize, names: &[&str]) -> PolarsResult<DataFrame> {
+        let group = self.meta.row_groups[g].clone();
+        let rows = group.num_rows();
+        let mut meta = self.template.clone();
+        (meta.num_rows, meta.max_row_group_height, meta.row_groups) = (rows, rows, vec![group]);
+        self.read(meta, names)
+    }
+
+    fn group_empty(&self, names: &[&str]) -> PolarsResult<DataFrame> {
+        self.read(self.template.clone(), names)
+    }
+
+    fn read(&self, meta: FileMetadata, names: &[&str]) -> PolarsResult<DataFrame> {
+        let mut reader = ParquetReader::new(self.file.try_clone()?)
+            .with_columns(Some(names.iter().map(|n| n.to_string()).collect()));
+        reader.set_metadata(Arc::new(meta));
+        let mut df = reader.finish()?;
+        df.rechunk_mut_par();
+        Ok(df)
+    }
+
+    /// The most bytes one row group of n-gram rows takes uncompressed: what a stream of this
+    /// partial holds at a time, decoded (the budget plans with it).
+    pub fn largest_group(&self) -> u64 {
+        let groups = self.meta.row_groups.iter().skip(self.start.0);
+        groups.map(|g| g.total_byte_size() as u64).max().unwrap_or(0)
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Its n-gram rows in file order, each checked (its sums, its documents, its place in
+    /// key order), read a row group at a time.
+    pub fn rows(&self, columns: Columns) -> RowStream<'_> {
+        RowStream {
+            file: self,
+            columns,
+            group: self.start.0,
+            skip: self.start.1,
+            batch: None,
+            at: 0,
+            read: 0,
+            last: String::new(),
+        }
+    }
+}
+
+/// The n-gram rows of a partial, a row group at a time ([`PartialReader::rows`]).
+pub struct RowStream<'a> {
+    file: &'a PartialReader,
+    columns: Columns,
+    /// The next row group to read.
+    group: usize,
+    /// Rows of it that are documents.
+    skip: usize,
+    batch: Option<Batch>,
+    /// The next row of `batch`.
+    at: usize,
+    /// N-gram rows given so far.
+    read: u64,
+    /// The last key given (empty before the first): rows must come in key order.
+    last: String,
+}
+
+impl RowStream<'_> {
+    /// The next row (with [`Columns::Words`], the next word), or `None` after the last.
+    pub fn next_row(&mut self) -> Result<Option<PartialRow>, PartialError> {
+        loop {
+            if let Some(batch) = &self.batch
+                && self.at < batch.len
+            {
+                let i = self.at;
+                self.at += 1;
+                let row = batch.row(i, self.columns, self.file.doc_count);
+                let row = row.map_err(|e| self.fault(e))?;
+                self.check_order(&row.key)?;
+                self.read += 1;
+                if self.columns == Columns::Words && row.n != 1 {
+                    continue;
+                }
+                return Ok(Some(row));
+            }
+            if self.group >= self.file.meta.row_groups.len() {
+                self.batch = None;
+                return Ok(None);
+            }
+            let df = self.file.group(self.group, self.columns.names());
+            let df = df.map_err(|e| self.fault(RowError::Polars(e)))?;
+            let df = df.slice(self.skip as i64, df.height() - self.skip);
+            (self.group, self.skip, self.at) = (self.group + 1, 0, 0);
+            self.batch = None;
+            self.batch = Some(Batch::new(&df, self.columns).map_err(|e| self.fault(e))?);
+        }
+    }
+
+    /// Keys must increase word by word (as `freq --partial` writes them): a merge relies on
+    /// it to meet every key's rows together.
+    fn check_order(&mut self, key: &str) -> Result<(), PartialError> {
+        if self.read > 0 && crate::partial::merge::words_cmp(&self.last, key).is_ge() {
+            return Err(fault(
+                &self.file.path,
+                format!(
+                    "its n-gram rows are not in key order (`{key}` after `{}`, n-gram row {}): \
+                     it was not written by `refrain freq --partial`, or was changed since; \
+                     make it again",
+                    self.last, self.read
+                ),
+            ));
+        }
+        self.last.clear();
+        self.last.push_str(key);
+        Ok(())
+    }
+
+    fn fault(&self, e: RowError) -> PartialError {
+        let reason = match e {
+            RowError::Polars(e) => format!("not a partial of this format: {e}"),
+            RowError::Invalid(m) => m,
+        };
+        fault(&self.file.path, reason)
     }
 }
 
@@ -236,18 +438,6 @@ fn check_version(version: Option<String>) -> Result<(), String> {
         )),
         Some(_) => Ok(()),
     }
-}
-
-/// A partial's frame cut into its documents and the frame of its n-gram rows.
-fn split(df: &DataFrame) -> Result<(Vec<PartialDoc>, DataFrame), String> {
-    let bad = |e: PolarsError| format!("not a partial of this format: {e}");
-    let kind = df.column("kind").and_then(|c| c.str().cloned()).map_err(bad)?;
-    let docs_len = kind.iter().take_while(|k| *k == Some(DOCUMENT)).count();
-    if kind.iter().skip(docs_len).any(|k| k != Some(NGRAM)) {
-        return Err("`kind` must be `document` rows, then `ngram` rows".into());
-    }
-    let docs = documents(&df.slice(0, docs_len)).map_err(bad)?;
-    Ok((docs, df.slice(docs_len as i64, df.height() - docs_len)))
 }
 
 fn documents(df: &DataFrame) -> PolarsResult<Vec<PartialDoc>> {
@@ -303,44 +493,94 @@ fn lists(df: &DataFrame, name: &str) -> PolarsResult<(Series, Vec<i64>)> {
     Ok((values, offsets.iter().copied().collect()))
 }
 
-fn ngrams(df: &DataFrame, docs: usize, mut visit: impl FnMut(PartialRow)) -> Result<(), RowError> {
-    let keys = df.column("key")?.str()?.clone();
-    let ns = df.column("n")?.u32()?.clone();
-    let counts = df.column("count")?.u32()?.clone();
-    let doc_numbers = df.column("docs")?.u32()?.clone();
-    let (forms, form_at) = lists(df, "surfaces")?;
-    let (form_counts, fc_at) = lists(df, "surface_counts")?;
-    let (doc_list, dl_at) = lists(df, "doc_list")?;
-    let (doc_counts, dc_at) = lists(df, "doc_counts")?;
-    let (forms, form_counts) = (forms.str()?.clone(), form_counts.u32()?.clone());
-    let (doc_list, doc_counts) = (doc_list.u32()?.clone(), doc_counts.u32()?.clone());
-    for i in 0..df.height() {
+/// The lists of one row group's n-gram rows: values and each row's range of them.
+struct Lists {
+    forms: StringChunked,
+    form_at: Vec<i64>,
+    form_counts: UInt32Chunked,
+    fc_at: Vec<i64>,
+    doc_list: UInt32Chunked,
+    dl_at: Vec<i64>,
+    doc_counts: UInt32Chunked,
+    dc_at: Vec<i64>,
+    docs: UInt32Chunked,
+    counts: UInt32Chunked,
+}
+
+/// One row group's n-gram rows as columns, turned into [`PartialRow`]s one at a time.
+struct Batch {
+    len: usize,
+    keys: StringChunked,
+    ns: UInt32Chunked,
+    /// `None` with [`Columns::Words`].
+    lists: Option<Lists>,
+}
+
+impl Batch {
+    fn new(df: &DataFrame, columns: Columns) -> Result<Batch, RowError> {
+        let kind = df.column("kind")?.str()?;
+        if kind.iter().any(|k| k != Some(NGRAM)) {
+            return Err(RowError::Invalid(
+                "`kind` must be `document` rows, then `ngram` rows".into(),
+            ));
+        }
+        let keys = df.column("key")?.str()?.clone();
+        let ns = df.column("n")?.u32()?.clone();
+        let lists = match columns {
+            Columns::Words => None,
+            Columns::Rows => {
+                let (forms, form_at) = lists(df, "surfaces")?;
+                let (form_counts, fc_at) = lists(df, "surface_counts")?;
+                let (doc_list, dl_at) = lists(df, "doc_list")?;
+                let (doc_counts, dc_at) = lists(df, "doc_counts")?;
+                Some(Lists {
+                    forms: forms.str()?.clone(),
+                    form_at,
+                    form_counts: form_counts.u32()?.clone(),
+                    fc_at,
+                    doc_list: doc_list.u32()?.clone(),
+                    dl_at,
+                    doc_counts: doc_counts.u32()?.clone(),
+                    dc_at,
+                    docs: df.column("docs")?.u32()?.clone(),
+                    counts: df.column("count")?.u32()?.clone(),
+                })
+            }
+        };
+        Ok(Batch { len: df.height(), keys, ns, lists })
+    }
+
+    /// Row `i`, checked against a partial of `doc_count` documents (with
+    /// [`Columns::Words`], its key and n only).
+    fn row(&self, i: usize, columns: Columns, doc_count: usize) -> Result<PartialRow, RowError> {
         let invalid = |what: &str| RowError::Invalid(format!("ngram row {i}: {what}"));
+        let key = self.keys.get(i).ok_or_else(|| invalid("no key"))?.to_string();
+        let n = self.ns.get(i).filter(|&n| (1..=8).contains(&n));
+        let n = n.ok_or_else(|| invalid("no n in 1..8"))? as u8;
+        let Some(l) = self.lists.as_ref().filter(|_| columns == Columns::Rows) else {
+            return Ok(PartialRow { key, n, count: 0, surfaces: Vec::new(), per_doc: Vec::new() });
+        };
         let range = |at: &[i64]| at[i] as usize..at[i + 1] as usize;
-        let (f, fc, dl, dc) = (range(&form_at), range(&fc_at), range(&dl_at), range(&dc_at));
+        let (f, fc, dl, dc) =
+            (range(&l.form_at), range(&l.fc_at), range(&l.dl_at), range(&l.dc_at));
         if f.len() != fc.len() || dl.len() != dc.len() {
             return Err(invalid("lists of different lengths"));
         }
-        let key = keys.get(i).ok_or_else(|| invalid("no key"))?.to_string();
-        let n =
-            ns.get(i).filter(|&n| (1..=8).contains(&n)).ok_or_else(|| invalid("no n in 1..8"))?
-                as u8;
-        let count = counts.get(i).ok_or_else(|| invalid("no count"))?;
+        let count = l.counts.get(i).ok_or_else(|| invalid("no count"))?;
         let surfaces: Option<Vec<(String, u32)>> = f
             .zip(fc)
-            .map(|(a, b)| Some((forms.get(a)?.to_string(), form_counts.get(b)?)))
+            .map(|(a, b)| Some((l.forms.get(a)?.to_string(), l.form_counts.get(b)?)))
             .collect();
         let per_doc: Option<Vec<(u32, u32)>> =
-            dl.zip(dc).map(|(a, b)| Some((doc_list.get(a)?, doc_counts.get(b)?))).collect();
+            dl.zip(dc).map(|(a, b)| Some((l.doc_list.get(a)?, l.doc_counts.get(b)?))).collect();
         let (surfaces, per_doc) = (
             surfaces.ok_or_else(|| invalid("a null surface form"))?,
             per_doc.ok_or_else(|| invalid("a null document"))?,
         );
         let row = PartialRow { key, n, count, surfaces, per_doc };
-        check_row(&row, doc_numbers.get(i), docs).map_err(|m| invalid(&m))?;
-        visit(row);
+        check_row(&row, l.docs.get(i), doc_count).map_err(|m| invalid(&m))?;
+        Ok(row)
     }
-    Ok(())
 }
 
 /// The sums a row must satisfy.
@@ -492,5 +732,58 @@ mod tests {
         write_partial(&path, &p).unwrap();
         let e = read_partial(&path).unwrap_err().to_string();
         assert!(e.contains("does not have n = 2 words"), "{e}");
+    }
+
+    #[test]
+    fn rows_out_of_key_order_or_repeated_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unordered.parquet");
+        let mut p = partial();
+        p.rows.swap(0, 1);
+        write_partial(&path, &p).unwrap();
+        let e = read_partial(&path).unwrap_err().to_string();
+        assert!(e.contains("unordered.parquet"), "{e}");
+        assert!(
+            e.contains("not in key order (`fellow citizen` after `senat`, n-gram row 1)"),
+            "{e}"
+        );
+        let mut p = partial();
+        p.rows[1] = p.rows[0].clone();
+        write_partial(&path, &p).unwrap();
+        let e = read_partial(&path).unwrap_err().to_string();
+        assert!(e.contains("not in key order (`fellow citizen` after `fellow citizen`"), "{e}");
+    }
+
+    #[test]
+    fn rows_are_read_a_row_group_at_a_time_after_the_documents() {
+        // 3 row groups of n-gram rows (65,536 each, the last shorter) after the documents'.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.parquet");
+        let mut p = partial();
+        let keys: Vec<String> = (0..150_000).map(|i| format!("w{i:06}")).collect();
+        p.rows = keys
+            .iter()
+            .map(|k| PartialRow {
+                key: k.clone(),
+                n: 1,
+                count: 2,
+                surfaces: vec![(k.to_uppercase(), 2)],
+                per_doc: vec![(0, 2)],
+            })
+            .collect();
+        write_partial(&path, &p).unwrap();
+        let reader = PartialReader::open(&path).unwrap();
+        assert_eq!(reader.docs, p.docs);
+        assert_eq!(reader.start, (1, 0), "the documents are the first row group");
+        let mut stream = reader.rows(Columns::Rows);
+        let mut n = 0;
+        while let Some(row) = stream.next_row().unwrap() {
+            assert_eq!(row, p.rows[n]);
+            n += 1;
+        }
+        assert_eq!(n, 150_000);
+        let mut words = reader.rows(Columns::Words);
+        let first = words.next_row().unwrap().unwrap();
+        assert_eq!((first.key.as_str(), first.per_doc.len()), ("w000000", 0));
     }
 }

@@ -13,6 +13,7 @@ mod freq;
 mod hostile;
 mod keyness;
 mod kwic;
+mod merge_budget;
 mod output_policy;
 mod partials;
 mod phrases;

@@ -407,19 +407,3 @@ fn a_shard_over_the_budget_of_a_partial_is_refused_before_reading() {
     assert!(err.contains("`freq --partial`") && err.contains("--memory"), "{err}");
     assert!(!out.exists(), "nothing is written");
 }
-
-#[test]
-fn a_merge_that_outgrows_its_budget_stops_and_writes_nothing() {
-    // The merge holds every key's sums (about 800 bytes each): the 105,589 keys of the
-    // inaugural addresses' partial pass 64M, and fit 1G.
-    let dir = TestDir::new();
-    let part = dir.join("a.parquet");
-    let inaugural = concat!(env!("CARGO_MANIFEST_DIR"), "/data/inaugural");
-    ok(&["freq", "--partial", "-q", "-n", "1..5", "-o", s(&part), inaugural]);
-    let out = dir.join("out.csv");
-    let err = fails(&["merge", "--memory", "64M", "-o", s(&out), s(&part)]);
-    assert!(err.contains("needs more than the memory budget of 64M"), "{err}");
-    assert!(!out.exists(), "nothing is written");
-    ok(&["merge", "--memory", "1G", "-o", s(&out), s(&part)]);
-    assert!(out.exists());
-}
