@@ -86,8 +86,9 @@ pub enum StreamError<E> {
 }
 
 /// Write tables that arrive one after another (`next` gives `None` at the end) in `format`
-/// to `output`: CSV and TSV as they come, under the header of `header`; other formats
-/// through one frame of them all. When `next` fails, its error comes back as it is
+/// to `output`: CSV and TSV as they come, under the header of `header`; JSON a table at a
+/// time and Parquet a row group at a time (the same bytes as the whole table written at
+/// once); the terminal table through one frame of them all. When `next` fails, its error comes back as it is
 /// ([`StreamError::Source`]), and nothing is written to a file.
 pub fn write_stream<E>(
     header: Table,
@@ -109,7 +110,23 @@ pub fn write_stream<E>(
             let sep = if format == Format::Csv { b',' } else { b'\t' };
             super::delimited::write_stream(&header, sep, super::cells(), w, &mut next)
         }
-        _ => {
+        Format::Parquet => {
+            let header = Frame::from_table(header)?;
+            let mut parquet = ParquetGroups::new(w, &header.df)?;
+            while let Some(t) = next()? {
+                parquet.add(Frame::from_table(t)?.df)?;
+            }
+            parquet.finish()
+        }
+        Format::Json => {
+            let mut json = terminal::JsonArray::default();
+            while let Some(t) = next()? {
+                json.rows(&Frame::from_table(t)?.df, w)?;
+            }
+            Ok(json.finish(w)?)
+        }
+        // The terminal table's columns are as wide as their widest cell: all rows at once.
+        Format::Table => {
             let mut parts = vec![header];
             while let Some(t) = next()? {
                 parts.push(t);
@@ -156,7 +173,7 @@ fn write_with(
 
 /// Write `frame` in `format` to any writer.
 pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), TableError> {
-    let mut df = frame.df.clone();
+    let df = frame.df.clone();
     match format {
         Format::Table => terminal::write_table(&df, w)?,
         Format::Csv | Format::Tsv => {
@@ -167,10 +184,64 @@ pub fn write_to(frame: &Frame, format: Format, w: &mut dyn Write) -> Result<(), 
         }
         Format::Json => terminal::write_json(&df, w)?,
         Format::Parquet => {
-            ParquetWriter::new(w).finish(&mut df)?;
+            let mut parquet = ParquetGroups::new(w, &df)?;
+            parquet.add(df)?;
+            parquet.finish()?;
         }
     }
     Ok(())
+}
+
+/// Rows of a Parquet row group. A table is written a row group of this many rows at a time,
+/// whole or streamed ([`write_stream`]): the same bytes either way, and a reader can take it
+/// a row group at a time.
+pub const PARQUET_GROUP_ROWS: usize = 1 << 16;
+
+/// A Parquet file written a row group at a time from frames of any height.
+struct ParquetGroups<'w> {
+    writer: polars_io::parquet::write::BatchedWriter<&'w mut dyn Write>,
+    /// Rows not yet written (fewer than a row group).
+    pending: Option<polars::prelude::DataFrame>,
+}
+
+impl<'w> ParquetGroups<'w> {
+    /// A file of the columns of `like`.
+    fn new(w: &'w mut dyn Write, like: &polars::prelude::DataFrame) -> Result<Self, TableError> {
+        Ok(ParquetGroups { writer: ParquetWriter::new(w).batched(like.schema())?, pending: None })
+    }
+
+    /// Add the rows of `df`, writing every full row group.
+    fn add(&mut self, df: polars::prelude::DataFrame) -> Result<(), TableError> {
+        let mut rows = match self.pending.take() {
+            Some(mut pending) => {
+                pending.vstack_mut(&df)?;
+                pending
+            }
+            None => df,
+        };
+        while rows.height() >= PARQUET_GROUP_ROWS {
+            self.write_group(rows.slice(0, PARQUET_GROUP_ROWS))?;
+            rows = rows.slice(PARQUET_GROUP_ROWS as i64, rows.height() - PARQUET_GROUP_ROWS);
+        }
+        self.pending = (rows.height() > 0).then_some(rows);
+        Ok(())
+    }
+
+    /// One row group: its columns in one chunk each (the writer makes a row group per chunk).
+    fn write_group(&mut self, mut group: polars::prelude::DataFrame) -> Result<(), TableError> {
+        group.rechunk_mut_par();
+        self.writer.write_batch(&group)?;
+        Ok(())
+    }
+
+    /// Write the last rows and the file's footer.
+    fn finish(mut self) -> Result<(), TableError> {
+        if let Some(rest) = self.pending.take() {
+            self.write_group(rest)?;
+        }
+        self.writer.finish()?;
+        Ok(())
+    }
 }
 
 /// Render `frame` in `format` into memory (tests, the report).
@@ -256,5 +327,85 @@ mod tests {
         let bad = Output::File(dir.path().join("missing/t.csv"));
         let e = write(&frame(), Format::Csv, &bad).unwrap_err();
         assert!(e.to_string().contains("missing"), "{e}");
+    }
+
+    /// A table of `rows` rows with every kind of column, nulls and NaN included.
+    fn big(rows: usize, from: usize) -> Table {
+        let r = from..from + rows;
+        Table::new()
+            .with(
+                "phrase",
+                Values::Str(r.clone().map(|i| format!("w{} x{}", i % 977, i)).collect()),
+            )
+            .with("n", Values::Int(r.clone().map(|i| (i % 5) as i64).collect()))
+            .with(
+                "dp",
+                Values::Float(
+                    r.clone()
+                        .map(|i| if i % 11 == 0 { f64::NAN } else { i as f64 / 7.0 })
+                        .collect(),
+                ),
+            )
+            .with(
+                "date",
+                Values::Date(
+                    r.map(|i| {
+                        chrono::NaiveDate::from_ymd_opt(2000 + (i % 20) as i32, 1, 1)
+                            .filter(|_| i % 3 > 0)
+                    })
+                    .collect(),
+                ),
+            )
+    }
+
+    /// `total` rows streamed in tables of `chunk` rows to a file, its bytes.
+    fn streamed(total: usize, chunk: usize, format: Format) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t");
+        let mut at = 0;
+        let next = || -> Result<Option<Table>, std::convert::Infallible> {
+            let n = chunk.min(total - at);
+            at += n;
+            Ok((n > 0).then(|| big(n, at - n)))
+        };
+        write_stream(big(0, 0), format, &Output::File(path.clone()), next).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn parquet_and_json_streamed_are_the_bytes_of_the_whole_table() {
+        let total = 2 * PARQUET_GROUP_ROWS + 1234;
+        let whole = Frame::from_table(big(total, 0)).unwrap();
+        for format in [Format::Parquet, Format::Json] {
+            let at_once = to_bytes(&whole, format).unwrap();
+            for chunk in [1000, PARQUET_GROUP_ROWS, total] {
+                assert!(
+                    streamed(total, chunk, format) == at_once,
+                    "{format:?} in chunks of {chunk}"
+                );
+            }
+        }
+        // Row groups of PARQUET_GROUP_ROWS rows, read back whole.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        std::fs::write(&path, to_bytes(&whole, Format::Parquet).unwrap()).unwrap();
+        use polars_io::prelude::SerReader;
+        let meta = polars_io::prelude::ParquetReader::new(std::fs::File::open(&path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let groups: Vec<usize> = meta.row_groups.iter().map(|g| g.num_rows()).collect();
+        assert_eq!(groups, [PARQUET_GROUP_ROWS, PARQUET_GROUP_ROWS, 1234]);
+        assert!(crate::table::read_table(&path).unwrap().df.equals_missing(&whole.df));
+        // JSON: what serde_json prints for all the rows at once (the former writer).
+        let json: serde_json::Value =
+            serde_json::from_slice(&to_bytes(&whole, Format::Json).unwrap()).unwrap();
+        let mut pretty = serde_json::to_vec_pretty(&json).unwrap();
+        pretty.push(b'\n');
+        assert!(pretty == to_bytes(&whole, Format::Json).unwrap());
+        // No rows: an empty array, and a Parquet file of the columns with no row group.
+        assert_eq!(streamed(0, 10, Format::Json), b"[]\n");
+        let empty = to_bytes(&Frame::from_table(big(0, 0)).unwrap(), Format::Parquet).unwrap();
+        assert!(streamed(0, 10, Format::Parquet) == empty);
     }
 }

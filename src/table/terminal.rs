@@ -140,18 +140,49 @@ fn pad(s: &str, wd: usize, right: bool) -> String {
 
 /// Write a JSON array of objects, one per row, keys in column order.
 pub fn write_json(df: &DataFrame, w: &mut dyn Write) -> io::Result<()> {
-    let cols = cells(df, FLOAT_DECIMALS).map_err(io::Error::other)?;
-    let names = df.get_column_names();
-    let mut rows = Vec::with_capacity(df.height());
-    for r in 0..df.height() {
-        let mut obj = serde_json::Map::new();
-        for (c, name) in cols.iter().zip(&names) {
-            obj.insert(name.to_string(), json_value(&c[r]));
+    let mut json = JsonArray::default();
+    json.rows(df, w)?;
+    json.finish(w)
+}
+
+/// A JSON array of row objects written a frame of rows at a time: the same bytes as
+/// `serde_json::to_writer_pretty` of all the rows at once, then a line end.
+#[derive(Default)]
+pub struct JsonArray {
+    /// Whether a row was written (the array is open).
+    open: bool,
+}
+
+impl JsonArray {
+    /// Write the rows of `df`.
+    pub fn rows(&mut self, df: &DataFrame, w: &mut dyn Write) -> io::Result<()> {
+        if df.height() == 0 {
+            return Ok(());
         }
-        rows.push(serde_json::Value::Object(obj));
+        let cols = cells(df, FLOAT_DECIMALS).map_err(io::Error::other)?;
+        let names = df.get_column_names();
+        let mut rows = Vec::with_capacity(df.height());
+        for r in 0..df.height() {
+            let mut obj = serde_json::Map::new();
+            for (c, name) in cols.iter().zip(&names) {
+                obj.insert(name.to_string(), json_value(&c[r]));
+            }
+            rows.push(serde_json::Value::Object(obj));
+        }
+        // serde_json prints a non-empty array as "[\n", the values indented and joined by
+        // ",\n", then "\n]": the values alone are those of one array of all the rows.
+        let text = serde_json::to_vec_pretty(&rows).map_err(io::Error::other)?;
+        let values = &text[2..text.len() - 2];
+        w.write_all(if self.open { b",\n" } else { b"[\n" })?;
+        w.write_all(values)?;
+        self.open = true;
+        Ok(())
     }
-    serde_json::to_writer_pretty(&mut *w, &rows).map_err(io::Error::other)?;
-    writeln!(w)
+
+    /// Close the array (`[]` when no row came).
+    pub fn finish(self, w: &mut dyn Write) -> io::Result<()> {
+        w.write_all(if self.open { b"\n]\n" } else { b"[]\n" })
+    }
 }
 
 fn json_value(c: &Cell) -> serde_json::Value {
