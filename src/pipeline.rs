@@ -190,6 +190,37 @@ pub fn in_pieces(input: &Input, size: u64, piece: u64) -> bool {
     }
 }
 
+/// The reading bar's steps for a file read in pieces: its bytes on disk spread over the
+/// pieces its text should make (a gzipped file's text is estimated), never more than the
+/// file's bytes, the rest given when its last piece is read.
+struct PieceShare {
+    size: u64,
+    step: u64,
+    shown: u64,
+}
+
+impl PieceShare {
+    fn new(input: &Input, size: u64, piece: u64) -> Self {
+        let text = text_bytes(std::slice::from_ref(input), &[size]);
+        let pieces = text.div_ceil(piece.max(1)).max(1);
+        PieceShare { size, step: size / pieces, shown: 0 }
+    }
+
+    /// The steps of one more piece.
+    fn next(&mut self) -> u64 {
+        let add = self.step.min(self.size - self.shown);
+        self.shown += add;
+        add
+    }
+
+    /// The steps not shown yet.
+    fn rest(&mut self) -> u64 {
+        let add = self.size - self.shown;
+        self.shown = self.size;
+        add
+    }
+}
+
 /// What is read at once: a batch of files read whole, or one record file read in pieces
 /// (each piece a batch of its own).
 #[derive(Debug, PartialEq)]
@@ -447,20 +478,26 @@ pub fn run(
     builder.summary.problems = problems;
     builder.summary.inputs = inputs.len();
     let mut selection = SelectionReport::default();
-    let progress = Progress::with_eta("reading", inputs.len() as u64);
+    // The bar counts bytes on disk, so that one large file read in pieces moves it too.
+    let progress = Progress::with_eta("reading", sizes.iter().sum::<u64>().max(1));
     let mut pending: Option<Batch> = None;
+    let mut at = 0;
     for unit in batches(&inputs, &sizes, &pieced, batch_bytes) {
         match unit {
             Unit::Files(files) => {
+                let bytes: u64 = sizes[at..at + files.len()].iter().sum();
+                at += files.len();
                 let batch = beside(&mut pending, &mut builder, || {
                     let read = files.par_iter().map(|i| corpus::read_input(i, &options.read));
                     let batch = analyse_batch(read.collect(), options, &analyzer, &mut selection);
-                    progress.inc(files.len() as u64);
+                    progress.inc(bytes);
                     batch
                 });
                 pending = Some(batch);
             }
-            Unit::Pieces(Input::File(path)) => {
+            Unit::Pieces(input @ Input::File(path)) => {
+                let mut shown = PieceShare::new(input, sizes[at], batch_bytes);
+                at += 1;
                 let mut reader = corpus::PieceReader::open(path, &options.read, batch_bytes);
                 while !reader.done() {
                     let batch = beside(&mut pending, &mut builder, || {
@@ -468,8 +505,9 @@ pub fn run(
                         analyse_batch(piece, options, &analyzer, &mut selection)
                     });
                     pending = Some(batch);
+                    progress.inc(shown.next());
                 }
-                progress.inc(1);
+                progress.inc(shown.rest());
             }
             Unit::Pieces(_) => unreachable!("only files are read in pieces"),
         }
@@ -753,6 +791,26 @@ fn analyze_chunk(docs: Vec<Document>, analyzer: &Analyzer, only_lang: Option<&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_read_in_pieces_moves_the_bar_by_its_share_and_never_past_its_size() {
+        let file = Input::File("big.jsonl".into());
+        // 1,000 bytes of text in pieces of 300: four pieces expected, 250 bytes each.
+        let mut share = PieceShare::new(&file, 1000, 300);
+        let steps: Vec<u64> = (0..3).map(|_| share.next()).collect();
+        assert_eq!(steps, [250, 250, 250]);
+        assert_eq!(share.rest(), 250);
+        // More pieces than expected: the bar stops at the file's size; fewer: the rest jumps.
+        let mut share = PieceShare::new(&file, 1000, 300);
+        let steps: u64 = (0..6).map(|_| share.next()).sum();
+        assert_eq!((steps, share.rest()), (1000, 0));
+        let mut share = PieceShare::new(&file, 1000, 300);
+        assert_eq!((share.next(), share.rest()), (250, 750));
+        // A gzipped file's text is estimated larger than the file: more, smaller steps.
+        let gz = Input::File("big.jsonl.gz".into());
+        let mut share = PieceShare::new(&gz, 1000, 300);
+        assert!(share.next() < 250);
+    }
 
     #[test]
     fn a_file_read_in_pieces_is_a_unit_of_its_own_between_batches_of_files() {
