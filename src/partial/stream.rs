@@ -379,15 +379,6 @@ mod tests {
         rows.into_iter().map(|r| (MergedRow { dp: 0.0, ..r.clone() }, r.dp.to_bits())).collect()
     }
 
-    fn orders() -> impl Strategy<Value = RowOrder> {
-        prop_oneof![
-            Just(RowOrder::Count),
-            Just(RowOrder::Docs),
-            Just(RowOrder::Dp),
-            Just(RowOrder::Phrase)
-        ]
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -399,7 +390,7 @@ mod tests {
             (min_n, max_n) in prop_oneof![Just((1, 1)), Just((1, 3)), Just((2, 3))],
             min_count in 1u32..4,
             min_docs in 1u32..3,
-            order in orders(),
+            order in crate::count::bounded::tests::order_strategy(),
             top in prop::option::of(1usize..20),
             cap_rows in 1usize..6,
         ) {

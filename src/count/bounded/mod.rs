@@ -255,7 +255,7 @@ fn bucket(a: u32, b: u32) -> usize {
 const BUCKET_BITS: u32 = 16;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
@@ -345,7 +345,8 @@ mod tests {
         )
     }
 
-    fn order_strategy() -> impl Strategy<Value = RowOrder> {
+    /// Any row order (the tests of other merges draw from it too).
+    pub(crate) fn order_strategy() -> impl Strategy<Value = RowOrder> {
         prop_oneof![
             Just(RowOrder::Count),
             Just(RowOrder::Docs),
