@@ -199,15 +199,7 @@ impl Merger {
         }
         let s = self.sums.entry(row.key).or_default();
         s.n = row.n;
-        s.count += row.count as u64;
-        // Few forms per key: a short list costs less than a map per key.
-        for (form, c) in row.surfaces {
-            match s.forms.iter_mut().find(|f| f.0 == form) {
-                Some(f) => f.1 += c as u64,
-                None => s.forms.push((form, c as u64)),
-            }
-        }
-        s.per_doc.extend(row.per_doc.iter().map(|&(d, c)| (base + d, c)));
+        s.add(row.count, row.surfaces, row.per_doc.iter().map(|&(d, c)| (base + d, c)));
     }
 
     /// A partial's `settings` must be the first partial's, and hold the lengths asked for.
@@ -326,6 +318,27 @@ pub(super) struct Sums {
     pub(super) count: u64,
     pub(super) forms: Vec<(String, u64)>,
     pub(super) per_doc: Vec<(u32, u32)>,
+}
+
+impl Sums {
+    /// Add a partial's row: its `count`, its forms with their counts, and its documents'
+    /// counts (`per_doc`, documents numbered as the caller numbers them).
+    pub(super) fn add(
+        &mut self,
+        count: u32,
+        surfaces: Vec<(String, u32)>,
+        per_doc: impl Iterator<Item = (u32, u32)>,
+    ) {
+        self.count += count as u64;
+        // Few forms per key: a short list costs less than a map per key.
+        for (form, c) in surfaces {
+            match self.forms.iter_mut().find(|f| f.0 == form) {
+                Some(f) => f.1 += c as u64,
+                None => self.forms.push((form, c as u64)),
+            }
+        }
+        self.per_doc.extend(per_doc);
+    }
 }
 
 /// The row of one n-gram's sums, if it passes the thresholds.

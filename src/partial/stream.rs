@@ -106,16 +106,8 @@ pub fn merge_rows<S: RowSource>(
 /// Add `row` (of a partial whose documents start at `base`) to `sums`, and give back its key.
 fn fold(sums: &mut Sums, row: PartialRow, base: u32, plan: &Plan, wanted: bool) -> String {
     if wanted {
-        sums.count += row.count as u64;
-        // Few forms per key: a short list costs less than a map.
-        for (form, c) in row.surfaces {
-            match sums.forms.iter_mut().find(|f| f.0 == form) {
-                Some(f) => f.1 += c as u64,
-                None => sums.forms.push((form, c as u64)),
-            }
-        }
         let placed = row.per_doc.iter().map(|&(d, c)| (plan.place[(base + d) as usize], c));
-        sums.per_doc.extend(placed);
+        sums.add(row.count, row.surfaces, placed);
     }
     row.key
 }
